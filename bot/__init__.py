@@ -1,0 +1,3 @@
+"""ppo-bot: a Telegram bot for party members and forum participants."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,118 @@
+"""The composition root: the only module that knows every part and wires them together."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.utils.i18n import I18n
+
+from bot.config import Settings
+from bot.db.engine import Database, create_engine
+from bot.db.fsm_storage import SqlStorage
+from bot.db.migrate import upgrade_to_head
+from bot.handlers import build_routers
+from bot.handlers.menu import publish_menus
+from bot.handlers.middlewares import (
+    HandlerBoundary,
+    InFlight,
+    UpdateLogMiddleware,
+    UserLocaleMiddleware,
+    UserMiddleware,
+)
+from bot.i18n import create_i18n
+from bot.services.users import UserService
+from bot.telegram_session import create_session
+
+log = logging.getLogger("bot.app")
+SHUTDOWN_GRACE_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Services:
+    """Every service, handed to handlers by parameter name."""
+
+    users: UserService
+
+
+class Application:
+    """Everything `ppo-bot run` runs: database, bot, dispatcher, polling."""
+
+    def __init__(self, settings: Settings, *, polling_timeout: int = 10) -> None:
+        if settings.telegram.token is None:
+            msg = "telegram.token is not set"
+            raise ValueError(msg)
+        self.settings = settings
+        self.database = Database(create_engine(settings.database.url))
+        self.i18n: I18n = create_i18n(settings.org.default_language)
+        self.services = Services(users=UserService(self.database))
+        self.bot = Bot(
+            token=settings.telegram.token.get_secret_value(),
+            session=create_session(settings.telegram.api_base),
+            default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+        )
+        self.in_flight = InFlight()
+        self.dispatcher = self._build_dispatcher()
+        self._polling_timeout = polling_timeout
+
+    def _storage(self) -> BaseStorage:
+        if self.settings.redis.url:
+            return RedisStorage.from_url(
+                self.settings.redis.url,
+                key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True),
+            )
+        return SqlStorage(self.database)
+
+    def _build_dispatcher(self) -> Dispatcher:
+        # disable_fsm only defers the FSM middleware: it is registered below, inside the update
+        # log, so that a failing storage still ends in an apology and a logged reference.
+        dispatcher = Dispatcher(
+            storage=self._storage(),
+            disable_fsm=True,
+            settings=self.settings,
+            **{name: getattr(self.services, name) for name in Services.__dataclass_fields__},
+        )
+        dispatcher.update.outer_middleware(UpdateLogMiddleware(self.i18n, self.in_flight))
+        dispatcher.update.outer_middleware(dispatcher.fsm)
+        dispatcher.update.outer_middleware(UserMiddleware(self.services.users))
+        UserLocaleMiddleware(self.i18n).setup(dispatcher)
+        boundary = HandlerBoundary()
+        for observer in (dispatcher.message, dispatcher.callback_query):
+            observer.middleware(boundary)
+        dispatcher.include_routers(*build_routers())
+        dispatcher.startup.register(self._on_startup)
+        dispatcher.shutdown.register(self._on_shutdown)
+        return dispatcher
+
+    async def _on_startup(self) -> None:
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        await publish_menus(self.bot, self.i18n)
+        me = await self.bot.get_me()
+        log.info("bot @%s is up, polling %s", me.username, self.settings.telegram.api_base)
+
+    async def _on_shutdown(self) -> None:
+        await self.in_flight.drain(SHUTDOWN_GRACE_SECONDS)
+        if self.in_flight.last_update_id is not None:
+            # aiogram confirms an update only with the next getUpdates; without this the
+            # last batch would be delivered, and handled, again after a restart.
+            await self.bot.get_updates(offset=self.in_flight.last_update_id + 1, limit=1)
+        await self.database.close()
+        log.info("stopped cleanly")
+
+    async def run(self, *, handle_signals: bool = True) -> None:
+        """Migrate, then poll until stopped (SIGINT/SIGTERM, or `stop`)."""
+        await upgrade_to_head(self.database.engine)
+        await self.dispatcher.start_polling(
+            self.bot,
+            handle_signals=handle_signals,
+            polling_timeout=self._polling_timeout,
+        )
+
+    async def stop(self) -> None:
+        """Stop polling; the updates in hand are finished first."""
+        await self.dispatcher.stop_polling()

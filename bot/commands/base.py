@@ -1,0 +1,48 @@
+"""What every subcommand shares: loading settings, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logging_setup import configure_logging
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+def common_options() -> argparse.ArgumentParser:
+    """--config and --log-level, for every subcommand."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="settings file (default: $PPO_BOT_CONFIG or ./config.toml)",
+    )
+    parser.add_argument(
+        "--log-level",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        default=None,
+        help="overrides logging.level of the settings file",
+    )
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Load settings and configure logging; a bad value ends the program with one line."""
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as error:
+        fail(f"configuration error: {error}")
+    configure_logging(args.log_level or settings.logging.level)
+    return settings
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    """Print one line to stderr and exit (no traceback)."""
+    print(f"ppo-bot: {message}", file=sys.stderr)
+    raise SystemExit(code)

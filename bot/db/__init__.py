@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy Core tables, repositories, migrations and the FSM storage."""

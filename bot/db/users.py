@@ -1,0 +1,50 @@
+"""Telegram users: who has talked to the bot, and in which language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.db.dialect import insert_for
+from bot.db.tables import users
+from bot.db.types import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    telegram_id: int
+    language: str | None
+    created_at: datetime
+
+
+class UserRepository:
+    """Rows of `users`; never commits (the caller's transaction does)."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def get(self, telegram_id: int) -> UserRow | None:
+        """The user, or None if they never wrote to the bot."""
+        result = await self._connection.execute(
+            select(users.c.telegram_id, users.c.language, users.c.created_at).where(
+                users.c.telegram_id == telegram_id
+            )
+        )
+        row = result.one_or_none()
+        return None if row is None else UserRow(*row)
+
+    async def add_if_missing(self, telegram_id: int, language: str | None) -> None:
+        """Create the user unless they exist (one statement, safe under concurrency)."""
+        statement = insert_for(self._connection, users).values(
+            telegram_id=telegram_id, language=language, created_at=utcnow()
+        )
+        await self._connection.execute(statement.on_conflict_do_nothing())
+
+    async def set_language(self, telegram_id: int, language: str) -> None:
+        """Remember the user's language."""
+        await self._connection.execute(
+            update(users).where(users.c.telegram_id == telegram_id).values(language=language)
+        )

@@ -1,0 +1,1 @@
+"""The catch-all: anything no other router understood."""

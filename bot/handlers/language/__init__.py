@@ -1,0 +1,1 @@
+"""/language: choose Kazakh, Russian or English."""

@@ -1,0 +1,165 @@
+"""Cross-cutting behaviour around every update: timing log, the user, the locale, errors."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.dispatcher.event.handler import HandlerObject
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
+from aiogram.utils.i18n import I18n, I18nMiddleware
+
+from bot.db.users import UserRow
+from bot.domain.errors import DomainError
+from bot.handlers.messages import apology, describe_error
+from bot.i18n import guess_language
+from bot.services.users import UserService
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+update_log = logging.getLogger("bot.updates")
+error_log = logging.getLogger("bot.errors")
+
+
+@dataclass
+class UpdateTrace:
+    """What the outer middleware learns from the inner ones about one update."""
+
+    update_id: int
+    handler: str = "-"
+    locale: str | None = None
+
+
+@dataclass
+class InFlight:
+    """Updates being handled now; shutdown waits for them, restart resumes after the last."""
+
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    last_update_id: int | None = None
+
+    async def drain(self, grace_seconds: float) -> None:
+        """Wait (up to `grace_seconds`) for the updates in hand to finish."""
+        current = asyncio.current_task()
+        pending = [task for task in self.tasks if task is not current]
+        if pending:
+            await asyncio.wait(pending, timeout=grace_seconds)
+
+
+def reference_code() -> str:
+    """A short code the user can quote and we can find in the log."""
+    return secrets.token_hex(4).upper()
+
+
+class UpdateLogMiddleware(BaseMiddleware):
+    """One log line per update (id, handler, milliseconds); the last net for exceptions."""
+
+    def __init__(self, i18n: I18n, in_flight: InFlight) -> None:
+        self._i18n = i18n
+        self._in_flight = in_flight
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        trace = UpdateTrace(update_id=event.update_id)
+        data["trace"] = trace
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.tasks.add(task)
+        started = time.perf_counter()
+        outcome = "ok"
+        try:
+            return await handler(event, data)
+        except Exception:
+            outcome = "error"
+            code = reference_code()
+            error_log.exception("update %d failed, reference %s", event.update_id, code)
+            await self._apologize(data, trace, code)
+            return None
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            if task is not None:
+                self._in_flight.tasks.discard(task)
+            last = self._in_flight.last_update_id
+            self._in_flight.last_update_id = max(last or 0, event.update_id)
+            update_log.info(
+                "update %d %s by %s in %.1f ms",
+                event.update_id,
+                outcome,
+                trace.handler,
+                elapsed_ms,
+                extra={"update_id": event.update_id, "handler": trace.handler},
+            )
+
+    async def _apologize(self, data: dict[str, Any], trace: UpdateTrace, code: str) -> None:
+        chat = data.get("event_chat")
+        if chat is None:
+            return
+        # The locale middleware may not have run (the failure came first): guess as it would.
+        sender: User | None = data.get("event_from_user")
+        locale = trace.locale or guess_language(
+            sender.language_code if sender else None, self._i18n.default_locale
+        )
+        text = self._i18n.gettext(apology(), locale=locale).format(code=code)
+        try:
+            await data["bot"].send_message(chat.id, text)
+        except Exception:  # the apology itself failed: the log line above is all we can do
+            error_log.warning("could not send the apology for reference %s", code)
+
+
+class UserMiddleware(BaseMiddleware):
+    """Loads (creating on first contact) the user behind the update as `user`."""
+
+    def __init__(self, users: UserService) -> None:
+        self._users = users
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        sender: User | None = data.get("event_from_user")
+        if sender is not None and not sender.is_bot:
+            data["user"] = await self._users.greet_user(sender.id)
+        return await handler(event, data)
+
+
+class UserLocaleMiddleware(I18nMiddleware):
+    """The stored language, else a guess from Telegram's language_code."""
+
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        user: UserRow | None = data.get("user")
+        sender: User | None = data.get("event_from_user")
+        if user is not None and user.language:
+            locale = user.language
+        else:
+            code = sender.language_code if sender else None
+            locale = guess_language(code, self.i18n.default_locale)
+        trace: UpdateTrace | None = data.get("trace")
+        if trace is not None:
+            trace.locale = locale
+        return locale
+
+
+class HandlerBoundary(BaseMiddleware):
+    """Names the handler for the log and turns domain errors into the user's language.
+
+    It runs inside the locale context, so refusals and apologies are translated.
+    """
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        handler_object: HandlerObject | None = data.get("handler")
+        trace: UpdateTrace | None = data.get("trace")
+        if trace is not None and handler_object is not None:
+            trace.handler = getattr(handler_object.callback, "__qualname__", "?")
+        try:
+            return await handler(event, data)
+        except DomainError as error:
+            await self._refuse(event, describe_error(error))
+            return None
+
+    @staticmethod
+    async def _refuse(event: TelegramObject, text: str) -> None:
+        if isinstance(event, CallbackQuery):
+            await event.answer(text, show_alert=True)
+        elif isinstance(event, Message):
+            await event.answer(text)

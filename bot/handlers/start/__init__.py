@@ -1,0 +1,1 @@
+"""/start and /help."""

@@ -1,0 +1,40 @@
+"""Logging: one format, and no personal data in clear (IIN- and phone-like digit runs)."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# An IIN has 12 digits and a phone 10 or 11; people and libraries write them with spaces,
+# dashes, brackets or a leading +. Any run of 10+ digits so written is masked but its last 2.
+_DIGIT_RUN = re.compile(r"\+?\d(?:[\s\-()]?\d){9,}")
+
+
+def mask_personal_data(text: str) -> str:
+    """Replace IIN- and phone-like digit runs with `***NN` (the last two digits kept)."""
+    return _DIGIT_RUN.sub(lambda match: "***" + re.sub(r"\D", "", match.group())[-2:], text)
+
+
+class PersonalDataFilter(logging.Filter):
+    """Masks the message, its arguments and any traceback text of every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = mask_personal_data(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_personal_data(record.exc_text)
+        return True
+
+
+def configure_logging(level: str) -> None:
+    """Root logging to stderr at `level`, every record masked."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(PersonalDataFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # aiogram logs every update at INFO with its own wording; ours says more, once.
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)

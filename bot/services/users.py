@@ -1,0 +1,35 @@
+"""Telegram users: first contact and the language they read."""
+
+from __future__ import annotations
+
+from bot.config import LANGUAGES
+from bot.db.engine import Database
+from bot.db.users import UserRepository, UserRow
+from bot.domain.errors import DomainError, ErrorCode
+
+
+class UserService:
+    """Who the bot is talking to."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def greet_user(self, telegram_id: int) -> UserRow:
+        """The user's row, created on their first update (language not chosen yet)."""
+        async with self._database.read() as connection:
+            repository = UserRepository(connection)
+            user = await repository.get(telegram_id)
+            if user is None:
+                await repository.add_if_missing(telegram_id, language=None)
+                user = await repository.get(telegram_id)
+        assert user is not None  # just inserted, or inserted by a concurrent update
+        return user
+
+    async def choose_language(self, telegram_id: int, language: str) -> None:
+        """Remember the language the user picked."""
+        if language not in LANGUAGES:
+            raise DomainError(ErrorCode.UNKNOWN_LANGUAGE)
+        async with self._database.read() as connection:
+            repository = UserRepository(connection)
+            await repository.add_if_missing(telegram_id, language=language)
+            await repository.set_language(telegram_id, language)

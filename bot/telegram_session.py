@@ -1,0 +1,68 @@
+"""The HTTP session to the Bot API, with retries for Telegram's transient errors."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.methods.base import TelegramType
+
+log = logging.getLogger("bot.telegram")
+
+
+class RetryMiddleware(BaseRequestMiddleware):
+    """Waits out 429 (`retry_after`) and retries 5xx and network errors with backoff.
+
+    getUpdates is left alone: aiogram's polling loop already retries it with backoff.
+    """
+
+    def __init__(self, *, attempts: int = 4, first_delay: float = 0.5) -> None:
+        self._attempts = attempts
+        self._first_delay = first_delay
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        if method.__api_method__ == GetUpdates.__api_method__:
+            return await make_request(bot, method)
+        delay = self._first_delay
+        for attempt in range(1, self._attempts + 1):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as error:
+                if attempt == self._attempts:
+                    raise
+                log.warning(
+                    "%s: 429, retrying after %d s", method.__api_method__, error.retry_after
+                )
+                await asyncio.sleep(error.retry_after)
+            except (TelegramServerError, TelegramNetworkError) as error:
+                if attempt == self._attempts:
+                    raise
+                log.warning(
+                    "%s: %s, retry %d in %.1f s", method.__api_method__, error, attempt, delay
+                )
+                await asyncio.sleep(delay)
+                delay *= 2
+        msg = "unreachable: the loop returns or raises"
+        raise AssertionError(msg)
+
+
+def create_session(api_base: str, **session_options: Any) -> AiohttpSession:
+    """An aiohttp session to `api_base` (Telegram's or any Bot API server) with retries."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base), **session_options)
+    session.middleware(RetryMiddleware())
+    return session

@@ -1,0 +1,134 @@
+"""One contract for every FSM storage: aiogram's MemoryStorage, ours (SQLite, PostgreSQL), Redis."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiogram.exceptions import DataNotDictLikeError
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StorageKey
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.redis import RedisStorage
+from sqlalchemy import func, select
+
+from bot.db.engine import Database, create_engine
+from bot.db.fsm_storage import SqlStorage
+from bot.db.migrate import upgrade_to_head
+from bot.db.tables import fsm_state
+from tests.services import REDIS_URL, unavailable
+
+KEY = StorageKey(bot_id=1, chat_id=2, user_id=3)
+OTHER = StorageKey(bot_id=1, chat_id=2, user_id=4)
+
+
+class Form(StatesGroup):
+    title = State()
+
+
+async def _sql_storage(url: str) -> tuple[SqlStorage, Database]:
+    database = Database(create_engine(url))
+    await upgrade_to_head(database.engine)
+    return SqlStorage(database), database
+
+
+@pytest.fixture(params=["memory", "sql", "redis"])
+async def storage(
+    request: pytest.FixtureRequest, tmp_path: Path, database_url: str
+) -> AsyncIterator[BaseStorage]:
+    """Each storage over the `database_url` backends (memory and Redis run once, on sqlite)."""
+    if request.param in ("memory", "redis") and not database_url.startswith("sqlite"):
+        pytest.skip("runs once, with the sqlite parameter")
+    if request.param == "memory":
+        yield MemoryStorage()
+    elif request.param == "redis":
+        if not REDIS_URL:
+            unavailable("Redis", "PPO_BOT_TEST_REDIS_URL is not set")
+        assert REDIS_URL is not None
+        redis_storage = RedisStorage.from_url(
+            REDIS_URL, key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+        )
+        try:
+            await redis_storage.redis.flushdb()
+        except Exception as error:  # redis raises ConnectionError and friends
+            unavailable("Redis", f"{type(error).__name__}: {error}")
+        yield redis_storage
+        await redis_storage.close()
+    else:
+        sql_storage, database = await _sql_storage(database_url)
+        yield sql_storage
+        await database.close()
+
+
+async def test_state_round_trip(storage: BaseStorage) -> None:
+    assert await storage.get_state(KEY) is None
+    await storage.set_state(KEY, Form.title)
+    assert await storage.get_state(KEY) == "Form:title"
+    await storage.set_state(KEY, "other")
+    assert await storage.get_state(KEY) == "other"
+    assert await storage.get_state(OTHER) is None
+    await storage.set_state(KEY, None)
+    assert await storage.get_state(KEY) is None
+
+
+async def test_data_round_trip(storage: BaseStorage) -> None:
+    assert await storage.get_data(KEY) == {}
+    data = {"title": "Ұсыныс «№1»", "n": 3, "flag": True, "none": None, "nested": {"a": [1, 2]}}
+    await storage.set_data(KEY, data)
+    assert await storage.get_data(KEY) == data
+    assert await storage.get_value(KEY, "n") == 3
+    assert await storage.get_value(KEY, "missing", "default") == "default"
+    await storage.set_data(KEY, {})
+    assert await storage.get_data(KEY) == {}
+
+
+async def test_update_data_merges_like_dict_update(storage: BaseStorage) -> None:
+    await storage.set_data(KEY, {"a": 1, "nested": {"x": 1}, "keep": False})
+    merged = await storage.update_data(KEY, {"a": None, "nested": {"y": 2}, "b": "β"})
+    expected = {"a": None, "nested": {"y": 2}, "keep": False, "b": "β"}
+    assert merged == expected
+    assert await storage.get_data(KEY) == expected
+    assert await storage.update_data(OTHER, {"fresh": 1}) == {"fresh": 1}
+
+
+async def test_state_and_data_are_independent(storage: BaseStorage) -> None:
+    await storage.set_state(KEY, Form.title)
+    await storage.set_data(KEY, {"a": 1})
+    await storage.set_state(KEY, None)
+    assert await storage.get_data(KEY) == {"a": 1}
+    await storage.set_state(KEY, Form.title)
+    await storage.set_data(KEY, {})
+    assert await storage.get_state(KEY) == "Form:title"
+
+
+async def test_data_must_be_a_dict(storage: BaseStorage) -> None:
+    with pytest.raises(DataNotDictLikeError):
+        await storage.set_data(KEY, [("a", 1)])  # type: ignore[arg-type]
+
+
+async def test_sql_storage_keeps_only_conversations_in_progress(database_url: str) -> None:
+    storage, database = await _sql_storage(database_url)
+    try:
+        await storage.set_state(KEY, Form.title)
+        await storage.update_data(KEY, {"a": 1})
+        await storage.set_state(KEY, None)
+        await storage.set_data(KEY, {})
+        async with database.read() as connection:
+            rows = (await connection.execute(select(func.count()).select_from(fsm_state))).scalar()
+        assert rows == 0
+    finally:
+        await database.close()
+
+
+async def test_sql_storage_survives_a_new_process(database_url: str) -> None:
+    first, database = await _sql_storage(database_url)
+    await first.set_state(KEY, Form.title)
+    await first.update_data(KEY, {"draft": "half-written"})
+    await database.close()
+    second, database = await _sql_storage(database_url)
+    try:
+        assert await second.get_state(KEY) == "Form:title"
+        assert await second.get_data(KEY) == {"draft": "half-written"}
+    finally:
+        await database.close()
