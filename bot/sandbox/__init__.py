@@ -1,0 +1,1 @@
+"""Offline Telegram Bot API emulator and sandbox."""
