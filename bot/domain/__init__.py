@@ -1,0 +1,1 @@
+"""Pure domain logic: IINs, regions and the synthetic demo registry."""
