@@ -24,9 +24,9 @@ class HandledUpdates(logging.Handler):
             self._done.add(update_id)
             self._changed.set()
 
-    async def wait(self, update_id: int, timeout: float = REPLY_TIMEOUT) -> None:
-        """Return once the bot has finished `update_id`."""
-        async with asyncio.timeout(timeout):
+    async def wait(self, update_id: int) -> None:
+        """Return once the bot has finished `update_id` (fail after REPLY_TIMEOUT)."""
+        async with asyncio.timeout(REPLY_TIMEOUT):
             while update_id not in self._done:
                 self._changed.clear()
                 await self._changed.wait()

@@ -93,7 +93,7 @@ async def test_command_menus_are_published_in_each_language(
     chat = make_chat(1009, language_code="kk")
     await chat.send("/language")
     await chat.press("English")
-    assert emulator.commands[("chat", "")][1]["description"] == "Choose the language"
+    assert emulator.commands[("chat:1009", "")][1]["description"] == "Choose the language"
 
 
 async def test_a_failure_inside_the_bot_becomes_an_apology_with_a_reference(

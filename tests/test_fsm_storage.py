@@ -1,4 +1,4 @@
-"""One contract for every FSM storage: aiogram's MemoryStorage, ours (SQLite, PostgreSQL), Redis."""
+"""One contract for every FSM storage: MemoryStorage, ours (SQLite, PostgreSQL), Redis."""
 
 from __future__ import annotations
 

@@ -1,0 +1,35 @@
+# Two commands on a fresh machine: `make run` (the bot; the offline sandbox until a token
+# is set) and `make test`. Both create the virtual environment on first use.
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint catalogs
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# With a token (BOT_TOKEN or telegram.token in config.toml): the bot; without: the sandbox.
+run: $(STAMP)
+	@if [ -n "$${BOT_TOKEN:-}" ] || grep -Eqs '^\s*token\s*=' $${PPO_BOT_CONFIG:-config.toml}; \
+	then $(VENV)/bin/ppo-bot run; else $(VENV)/bin/ppo-bot sandbox; fi
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy bot
+
+# Babel: extract the template from the source, merge it into kk/ru/en, compile.
+catalogs: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k __ -k lazy_gettext --no-location \
+		--sort-output --project ppo-bot -o locales/messages.pot bot
+	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages \
+		--no-location --ignore-obsolete --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d locales -D messages --statistics

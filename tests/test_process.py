@@ -1,0 +1,46 @@
+"""`ppo-bot run` as a real process: it answers, and SIGTERM stops it cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bot.sandbox.emulator import BotApiEmulator
+
+
+async def test_run_answers_and_stops_cleanly_on_sigterm(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[telegram]\ntoken = "{emulator.token}"\napi_base = "{emulator.api_base}"\n'
+        f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path}/bot.db"\n',
+        encoding="utf-8",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--config", str(config),
+        cwd=tmp_path, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stderr=asyncio.subprocess.PIPE,
+    )
+    user = emulator.user(2001, first_name="Асель", language_code="ru")
+    try:
+        await user.send("/start")
+        async with asyncio.timeout(30):
+            while not user.transcript:
+                await asyncio.sleep(0.05)
+        assert "Добро пожаловать" in user.last_text
+        process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(30):
+            code = await process.wait()
+    finally:
+        if process.returncode is None:
+            process.kill()
+    assert process.stderr is not None
+    log = (await process.stderr.read()).decode()
+    assert code == 0, log
+    assert "stopped cleanly" in log
+    assert "Traceback" not in log
+    assert "update 1 ok by greet in" in log
