@@ -122,6 +122,8 @@ async def test_send_message_lands_in_transcript(bot: Bot, emu: BotApiEmulator) -
 
 async def test_edit_and_delete(bot: Bot, emu: BotApiEmulator) -> None:
     user = emu.user(2, first_name="Bek")
+    events: list[tuple[int, str]] = []
+    emu.listeners.append(lambda chat_id, event: events.append((chat_id, event)))
     msg = await bot.send_message(2, "draft", reply_markup=_keyboard([("A", "a")]))
     edited = await bot.edit_message_text("final", chat_id=2, message_id=msg.message_id)
     assert isinstance(edited, Message)
@@ -144,6 +146,7 @@ async def test_edit_and_delete(bot: Bot, emu: BotApiEmulator) -> None:
     assert user.last_text == ""
     with pytest.raises(TelegramBadRequest, match="message to delete not found"):
         await bot.delete_message(2, msg.message_id)
+    assert events == [(2, "message"), (2, "edit"), (2, "edit"), (2, "delete")]
 
 
 async def test_press_produces_callback_query(bot: Bot, emu: BotApiEmulator) -> None:
@@ -476,6 +479,14 @@ async def test_dispatcher_polling_and_wait_until_idle(bot: Bot, emu: BotApiEmula
     finally:
         await dp.stop_polling()
         await task
+
+
+async def test_wait_until_idle_times_out_on_unread_update(emu: BotApiEmulator) -> None:
+    user = emu.user(16, first_name="Timur")
+    await emu.wait_until_idle(user.id, timeout=0.5)  # nothing happened yet
+    await user.send("nobody polls")
+    with pytest.raises(TimeoutError):
+        await emu.wait_until_idle(user.id, timeout=0.2)
 
 
 async def test_many_concurrent_sends(bot: Bot, emu: BotApiEmulator) -> None:

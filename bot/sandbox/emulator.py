@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
-import json
+import logging
 import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from bot.sandbox.emulator_models import (
     bad_request,
     normalize_value,
 )
+from bot.sandbox.emulator_updates import UpdateQueue
 from bot.sandbox.emulator_users import ChatState, EmulatedGroup, EmulatedUser
 
 __all__ = [
@@ -36,37 +37,8 @@ __all__ = [
 ]
 
 FAULT_KINDS = ("5xx", "timeout", "429")
-# Update types Telegram delivers when allowed_updates is empty or was never set.
-DEFAULT_ALLOWED = frozenset(
-    {
-        "message",
-        "edited_message",
-        "channel_post",
-        "edited_channel_post",
-        "callback_query",
-        "inline_query",
-        "chosen_inline_result",
-        "my_chat_member",
-        "chat_join_request",
-        "pre_checkout_query",
-        "shipping_query",
-        "poll",
-        "poll_answer",
-    }
-)
+log = logging.getLogger(__name__)
 MAX_UPLOAD = 50 * 1024 * 1024
-
-
-@dataclass
-class _Update:
-    update_id: int
-    kind: str
-    payload: dict[str, Any]
-    chat_id: int
-    delivered: bool = False
-
-    def json(self) -> dict[str, Any]:
-        return {"update_id": self.update_id, self.kind: self.payload}
 
 
 @dataclass
@@ -108,23 +80,20 @@ class BotApiEmulator:
         self._files: dict[str, StoredFile] = {}
         self._files_by_path: dict[str, StoredFile] = {}
         self._callbacks: dict[str, _Callback] = {}
-        self._updates: list[_Update] = []
-        self._next_update_id = 1
-        self._allowed_updates: frozenset[str] = DEFAULT_ALLOWED
-        self._update_event = asyncio.Event()
-        self._poll_generation = 0
-        self._closing = False
+        self._queue = UpdateQueue(on_delivered=self._touch)
         self._send_times: collections.deque[float] = collections.deque()
         self._fault_ratio = 0.0
         self._fault_kinds: tuple[str, ...] = FAULT_KINDS
         self._fault_rng = random.Random(0)
-        self._undelivered: collections.Counter[int] = collections.Counter()
         self._inflight: collections.Counter[int] = collections.Counter()
         self._inflight_total = 0
         self._last_activity: dict[int, float] = {}
         self._last_any = 0.0
         self._counter = 0
 
+        # Called as listener(chat_id, event) after each change; event is one of "message",
+        # "edit", "delete", "alert", "action" (bot side) or "update" (a user acted).
+        self.listeners: list[Callable[[int, str], None]] = []
         self._handlers: dict[str, tuple[str, Handler]] = method_table(self)
         self.app = web.Application(client_max_size=MAX_UPLOAD + 1024 * 1024)
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle)
@@ -135,7 +104,7 @@ class BotApiEmulator:
 
     async def start(self) -> None:
         """Bind and serve; port 0 picks a free port."""
-        self._closing = False
+        self._queue.closing = False
         self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port, backlog=2048)
@@ -144,8 +113,8 @@ class BotApiEmulator:
 
     async def stop(self) -> None:
         """Release long polls and shut the server down."""
-        self._closing = True
-        self._wake_pollers()
+        self._queue.closing = True
+        self._queue.wake()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -231,10 +200,10 @@ class BotApiEmulator:
         while True:
             now = time.monotonic()
             if chat_id is None:
-                busy = self._inflight_total > 0 or sum(self._undelivered.values()) > 0
+                busy = self._inflight_total > 0 or self._queue.pending() > 0
                 last = self._last_any
             else:
-                busy = self._inflight[chat_id] > 0 or self._undelivered[chat_id] > 0
+                busy = self._inflight[chat_id] > 0 or self._queue.pending(chat_id) > 0
                 last = self._last_activity.get(chat_id, 0.0)
             wait = quiet / 5 if busy else last + quiet - now
             if wait <= 0:
@@ -249,79 +218,21 @@ class BotApiEmulator:
         if chat_id is not None:
             self._last_activity[chat_id] = now
 
+    def _notify(self, chat_id: int, event: str) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener(chat_id, event)
+            except Exception:
+                # a broken observer (e.g. the web chat) must not turn into a bot-visible 500
+                log.exception("emulator listener failed")
+
     # --- updates ----------------------------------------------------------------------------
 
     def _push_update(self, kind: str, payload: dict[str, Any], chat_id: int) -> int:
-        update = _Update(self._next_update_id, kind, payload, chat_id)
-        self._next_update_id += 1
-        self._updates.append(update)
-        self._undelivered[chat_id] += 1
         self._touch(chat_id)
-        self._wake_pollers()
-        return update.update_id
-
-    def _wake_pollers(self) -> None:
-        self._update_event.set()
-        self._update_event = asyncio.Event()
-
-    def _mark_delivered(self, update: _Update) -> None:
-        if not update.delivered:
-            update.delivered = True
-            self._undelivered[update.chat_id] -= 1
-            if self._undelivered[update.chat_id] <= 0:
-                del self._undelivered[update.chat_id]
-
-    def _confirm(self, offset: int | None) -> None:
-        if offset is None or offset == 0:
-            return
-        if offset > 0:
-            keep = [u for u in self._updates if u.update_id >= offset]
-        else:
-            keep = self._updates[offset:]
-        for dropped in self._updates[: len(self._updates) - len(keep)]:
-            self._mark_delivered(dropped)
-        self._updates = keep
-
-    def _select_updates(self, limit: int) -> list[_Update]:
-        # Telegram never stores updates of types the bot did not ask for.
-        for update in self._updates:
-            if update.kind not in self._allowed_updates:
-                self._mark_delivered(update)
-        self._updates = [u for u in self._updates if u.kind in self._allowed_updates]
-        return self._updates[:limit]
-
-    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        offset = _opt_int(params, "offset")
-        limit = min(max(_opt_int(params, "limit") or 100, 1), 100)
-        timeout = max(float(params.get("timeout") or 0), 0.0)
-        allowed = params.get("allowed_updates")
-        if isinstance(allowed, list):
-            self._allowed_updates = frozenset(map(str, allowed)) if allowed else DEFAULT_ALLOWED
-        self._confirm(offset)
-        # A newer getUpdates terminates a waiting older one, as Telegram does (409).
-        self._poll_generation += 1
-        generation = self._poll_generation
-        self._wake_pollers()
-        deadline = time.monotonic() + timeout
-        while True:
-            batch = self._select_updates(limit)
-            if batch:
-                for update in batch:
-                    self._mark_delivered(update)
-                    self._touch(update.chat_id)
-                return [u.json() for u in batch]
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or self._closing:
-                return []
-            event = self._update_event
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), remaining)
-            if generation != self._poll_generation:
-                raise ApiError(
-                    409,
-                    "Conflict: terminated by other getUpdates request; "
-                    "make sure that only one bot instance is running",
-                )
+        update_id = self._queue.push(kind, payload, chat_id)
+        self._notify(chat_id, "update")
+        return update_id
 
     # --- files and callbacks ----------------------------------------------------------------
 
@@ -344,7 +255,7 @@ class BotApiEmulator:
             suffix = file_name.rsplit(".", 1)[-1] if file_name and "." in file_name else ""
             path = f"documents/file_{n}" + (f".{suffix}" if suffix else "")
         stored = StoredFile(
-            file_id=f"{prefix}{n:08d}{random.getrandbits(32):08x}",
+            file_id=f"{prefix}AgIAAxkBAAI{n:08d}",
             file_unique_id=f"AQAD{n:06d}",
             file_path=path,
             data=data,
@@ -421,7 +332,10 @@ class BotApiEmulator:
         name = request.match_info["method"]
         try:
             params = await self._read_params(request)
-        except (ValueError, json.JSONDecodeError):
+        except web.HTTPRequestEntityTooLarge:
+            err = ApiError(413, "Request Entity Too Large")
+            return web.json_response(err.payload(), status=413)
+        except ValueError:
             err = bad_request("can't parse request body")
             return web.json_response(err.payload(), status=400)
         entry = self._handlers.get(name.lower())
@@ -443,14 +357,19 @@ class BotApiEmulator:
                         request.transport.close()
                     return web.Response(status=504)
                 if fault == "5xx":
-                    err = ApiError(502, "Bad Gateway")
-                    return web.json_response(err.payload(), status=502)
+                    gateway = ApiError(502, "Bad Gateway")
+                    return web.json_response(gateway.payload(), status=502)
                 if fault == "429":
                     raise self._too_many(1)
                 self._check_rate()
             result = await handler(params)
         except ApiError as err:
             return web.json_response(err.payload(), status=err.status)
+        except Exception as exc:
+            # an emulator bug should read as a clear API error, not an undecodable 500 page
+            log.exception("emulator failed on %s", method)
+            bug = ApiError(500, f"Internal Server Error: emulator bug: {exc!r}")
+            return web.json_response(bug.payload(), status=500)
         finally:
             if not polling:
                 self._inflight[chat_id or 0] -= 1
@@ -464,9 +383,8 @@ class BotApiEmulator:
         stored = self._files_by_path.get(request.match_info["path"])
         if stored is None:
             return web.json_response(ApiError(404, "Not Found").payload(), status=404)
-        return web.Response(
-            body=stored.data, content_type=stored.mime_type or "application/octet-stream"
-        )
+        mime = stored.mime_type or "application/octet-stream"
+        return web.Response(body=stored.data, headers={"Content-Type": mime})
 
     def _chat_of(self, params: dict[str, Any]) -> int | None:
         chat_id = params.get("chat_id")
@@ -499,16 +417,6 @@ class BotApiEmulator:
 
 def _is_sending(method: str) -> bool:
     return method.startswith(("send", "edit")) or method in ("copyMessage", "forwardMessage")
-
-
-def _opt_int(params: dict[str, Any], key: str) -> int | None:
-    value = params.get(key)
-    if value is None or value == "":
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise bad_request(f"invalid {key} specified") from exc
 
 
 def _image_size(data: bytes) -> tuple[int, int]:

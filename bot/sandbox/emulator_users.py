@@ -68,6 +68,7 @@ class ChatState:
             self.reply_keyboard = markup
         elif markup.get("remove_keyboard"):
             self.reply_keyboard = None
+        self._emu._notify(self.chat_id, "message")
 
     def _bot_message(self, message_id: int) -> ChatMessage | None:
         return self._bot_messages.get(message_id)
@@ -77,14 +78,15 @@ class ChatState:
 
     def _delete(self, message_id: int) -> bool:
         msg = self._bot_messages.pop(message_id, None)
+        sent = self._user_messages.pop(message_id, None)
         if msg is not None:
             self.transcript.remove(msg)
-            return True
-        sent = self._user_messages.pop(message_id, None)
-        if sent is not None:
+        elif sent is not None:
             self.sent.remove(sent)
-            return True
-        return False
+        else:
+            return False
+        self._emu._notify(self.chat_id, "delete")
+        return True
 
     def _newest_inline(self) -> ChatMessage | None:
         for msg in reversed(self.transcript):
