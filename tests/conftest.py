@@ -30,19 +30,24 @@ async def _reset_postgres(url: str) -> None:
         await engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database: a SQLite file always, PostgreSQL when PPO_BOT_TEST_PG_URL is set."""
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+async def empty_postgres() -> str:
+    """The test PostgreSQL database, emptied; skips (or fails in CI) when unavailable."""
     if not PG_URL:
         unavailable("PostgreSQL", "PPO_BOT_TEST_PG_URL is not set")
     assert PG_URL is not None
     try:
         await _reset_postgres(PG_URL)
-    except (OSError, Exception) as error:  # asyncpg raises several kinds when unreachable
+    except Exception as error:  # asyncpg and the OS raise several kinds when unreachable
         unavailable("PostgreSQL", f"{type(error).__name__}: {error}")
     return PG_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: a SQLite file always, PostgreSQL when PPO_BOT_TEST_PG_URL is set."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    return await empty_postgres()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from bot.db.engine import Database, create_engine
 from bot.db.fsm_storage import SqlStorage
 from bot.db.migrate import upgrade_to_head
 from bot.db.tables import fsm_state
+from tests.conftest import empty_postgres
 from tests.services import REDIS_URL, unavailable
 
 KEY = StorageKey(bot_id=1, chat_id=2, user_id=3)
@@ -33,13 +34,9 @@ async def _sql_storage(url: str) -> tuple[SqlStorage, Database]:
     return SqlStorage(database), database
 
 
-@pytest.fixture(params=["memory", "sql", "redis"])
-async def storage(
-    request: pytest.FixtureRequest, tmp_path: Path, database_url: str
-) -> AsyncIterator[BaseStorage]:
-    """Each storage over the `database_url` backends (memory and Redis run once, on sqlite)."""
-    if request.param in ("memory", "redis") and not database_url.startswith("sqlite"):
-        pytest.skip("runs once, with the sqlite parameter")
+@pytest.fixture(params=["memory", "sql-sqlite", "sql-postgresql", "redis"])
+async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[BaseStorage]:
+    """Each storage: aiogram's own, ours on each database, aiogram's Redis."""
     if request.param == "memory":
         yield MemoryStorage()
     elif request.param == "redis":
@@ -56,7 +53,11 @@ async def storage(
         yield redis_storage
         await redis_storage.close()
     else:
-        sql_storage, database = await _sql_storage(database_url)
+        if request.param == "sql-sqlite":
+            url = f"sqlite+aiosqlite:///{tmp_path / 'fsm.db'}"
+        else:
+            url = await empty_postgres()
+        sql_storage, database = await _sql_storage(url)
         yield sql_storage
         await database.close()
 

@@ -21,16 +21,20 @@ async def test_run_answers_and_stops_cleanly_on_sigterm(
         encoding="utf-8",
     )
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--config", str(config),
-        cwd=tmp_path, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--config",
+        str(config),
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
         stderr=asyncio.subprocess.PIPE,
     )
     user = emulator.user(2001, first_name="Асель", language_code="ru")
     try:
         await user.send("/start")
-        async with asyncio.timeout(30):
-            while not user.transcript:
-                await asyncio.sleep(0.05)
+        await user.wait_for_messages(1)
         assert "Добро пожаловать" in user.last_text
         process.send_signal(signal.SIGTERM)
         async with asyncio.timeout(30):

@@ -55,6 +55,23 @@ class ChatState:
         """Rendered text/caption of every bot message in the transcript."""
         return [m.plain_text for m in self.transcript]
 
+    async def wait_for_messages(self, count: int = 1, *, within: float = 30.0) -> None:
+        """Return once the transcript holds at least `count` bot messages (else TimeoutError)."""
+        changed = asyncio.Event()
+
+        def listener(chat_id: int, _event: str) -> None:
+            if chat_id == self.chat_id:
+                changed.set()
+
+        self._emu.listeners.append(listener)
+        try:
+            async with asyncio.timeout(within):
+                while len(self.transcript) < count:
+                    changed.clear()
+                    await changed.wait()
+        finally:
+            self._emu.listeners.remove(listener)
+
     def _alloc_message_id(self) -> int:
         message_id = self._next_message_id
         self._next_message_id += 1
