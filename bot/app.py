@@ -18,6 +18,7 @@ from bot.db.fsm_storage import SqlStorage
 from bot.db.migrate import upgrade_to_head
 from bot.handlers import build_routers
 from bot.handlers.menu import publish_menus
+from bot.handlers.notify import Notifier
 from bot.handlers.middlewares import (
     HandlerBoundary,
     InFlight,
@@ -26,6 +27,11 @@ from bot.handlers.middlewares import (
     UserMiddleware,
 )
 from bot.i18n import create_i18n
+from bot.services.access import AccessService
+from bot.services.linking import LinkingService
+from bot.services.members_admin import MembersAdminService
+from bot.services.privacy import PrivacyService
+from bot.services.profile import ProfileService
 from bot.services.users import UserService
 from bot.telegram_session import create_session
 
@@ -38,6 +44,24 @@ class Services:
     """Every service, handed to handlers by parameter name."""
 
     users: UserService
+    access: AccessService
+    linking: LinkingService
+    profile: ProfileService
+    members: MembersAdminService
+    privacy: PrivacyService
+
+    @classmethod
+    def build(cls, database: Database, settings: Settings) -> Services:
+        """Every service over one database."""
+        access = AccessService(database, settings.admins)
+        return cls(
+            users=UserService(database),
+            access=access,
+            linking=LinkingService(database, access),
+            profile=ProfileService(database, access),
+            members=MembersAdminService(database, access),
+            privacy=PrivacyService(database),
+        )
 
 
 class Application:
@@ -50,12 +74,13 @@ class Application:
         self.settings = settings
         self.database = Database(create_engine(settings.database.url))
         self.i18n: I18n = create_i18n(settings.org.default_language)
-        self.services = Services(users=UserService(self.database))
+        self.services = Services.build(self.database, settings)
         self.bot = Bot(
             token=settings.telegram.token.get_secret_value(),
             session=create_session(settings.telegram.api_base),
             default=DefaultBotProperties(parse_mode=ParseMode.HTML),
         )
+        self.notifier = Notifier(self.bot, self.i18n, self.services.users)
         self.in_flight = InFlight()
         self.dispatcher = self._build_dispatcher()
         self._polling_timeout = polling_timeout
@@ -75,6 +100,7 @@ class Application:
             storage=self._storage(),
             disable_fsm=True,
             settings=self.settings,
+            notifier=self.notifier,
             **{name: getattr(self.services, name) for name in Services.__dataclass_fields__},
         )
         dispatcher.update.outer_middleware(UpdateLogMiddleware(self.i18n, self.in_flight))

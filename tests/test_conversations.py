@@ -83,17 +83,18 @@ async def test_a_stale_button_is_answered_not_ignored(make_chat) -> None:
 async def test_command_menus_are_published_in_each_language(
     make_chat, emulator: BotApiEmulator
 ) -> None:
-    menus = {language: emulator.commands[("default", language)] for language in ("kk", "ru", "en")}
-    assert [command["description"] for command in menus["kk"]][:2] == [
-        "Басынан бастау",
-        "Тілді таңдау",
-    ]
-    assert menus["ru"][1]["description"] == "Выбрать язык"
-    assert menus["en"][1]["description"] == "Choose the language"
+    def menu(scope: str, language: str) -> dict[str, str]:
+        return {item["command"]: item["description"] for item in emulator.commands[(scope, language)]}
+
+    assert menu("default", "kk")["language"] == "Тілді таңдау"
+    assert menu("default", "kk")["start"] == "Басынан бастау"
+    assert menu("default", "ru")["language"] == "Выбрать язык"
+    assert menu("default", "en")["language"] == "Choose the language"
+    assert menu("default", "")["language"] == "Тілді таңдау"  # the organisation's default
     chat = make_chat(1009, language_code="kk")
     await chat.send("/language")
     await chat.press("English")
-    assert emulator.commands[("chat:1009", "")][1]["description"] == "Choose the language"
+    assert menu("chat:1009", "")["me"] == "My membership record"
 
 
 async def test_a_failure_inside_the_bot_becomes_an_apology_with_a_reference(

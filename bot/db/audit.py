@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.db.tables import audit_log
+from bot.db.tables import audit_log, members
 from bot.db.types import utcnow
 
 
@@ -24,3 +28,36 @@ class AuditRepository:
                 at=utcnow(), actor_id=actor_id, action=action, member_id=member_id, reason=reason
             )
         )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    actor_id: int | None
+    action: str
+    member_id: int | None
+    member_iin: str | None
+    reason: str
+
+
+async def stream_audit(
+    connection: AsyncConnection, *, since: datetime | None = None
+) -> AsyncIterator[AuditEntry]:
+    """Every entry (optionally from `since`), oldest first, streamed in batches."""
+    statement = (
+        select(
+            audit_log.c.at,
+            audit_log.c.actor_id,
+            audit_log.c.action,
+            audit_log.c.member_id,
+            members.c.iin,
+            audit_log.c.reason,
+        )
+        .select_from(audit_log.outerjoin(members, audit_log.c.member_id == members.c.id))
+        .order_by(audit_log.c.id)
+    )
+    if since is not None:
+        statement = statement.where(audit_log.c.at >= since)
+    result = await connection.stream(statement.execution_options(yield_per=1000))
+    async for row in result:
+        yield AuditEntry(*row)

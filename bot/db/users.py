@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.dialect import insert_for
@@ -48,3 +49,16 @@ class UserRepository:
         await self._connection.execute(
             update(users).where(users.c.telegram_id == telegram_id).values(language=language)
         )
+
+    async def languages(self, telegram_ids: Iterable[int]) -> dict[int, str | None]:
+        """The stored language of each of these users (absent: never wrote to the bot)."""
+        result = await self._connection.execute(
+            select(users.c.telegram_id, users.c.language).where(
+                users.c.telegram_id.in_(sorted(set(telegram_ids)))
+            )
+        )
+        return dict(result.tuples().all())
+
+    async def delete(self, telegram_id: int) -> None:
+        """Erase the user (their roles, attempts and requests go with them)."""
+        await self._connection.execute(delete(users).where(users.c.telegram_id == telegram_id))

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import F, Router
 
+from bot.handlers.admin import router as admin
 from bot.handlers.fallback import router as fallback
 from bot.handlers.language import router as language
+from bot.handlers.linking import router as linking
+from bot.handlers.organizer import router as organizer
+from bot.handlers.privacy import router as privacy
+from bot.handlers.profile import router as profile
 from bot.handlers.start import router as start
 
 
 def build_routers() -> list[Router]:
-    """Feature routers first, the catch-all last."""
-    return [start.create_router(), language.create_router(), fallback.create_router()]
+    """Group guard first, then features (personal ones in private chats only), catch-all last."""
+    personal = Router(name="personal")
+    personal.message.filter(F.chat.type == "private")
+    personal.callback_query.filter(F.message.chat.type == "private")
+    personal.include_routers(
+        linking.create_router(),
+        profile.create_router(),
+        organizer.create_router(),
+        admin.create_router(),
+        privacy.create_router(),
+    )
+    return [
+        privacy.create_group_router(),
+        start.create_router(),
+        language.create_router(),
+        personal,
+        fallback.create_router(),
+    ]

@@ -1,16 +1,32 @@
-"""The help text: what a user can do now."""
+"""The help text: what this person can do, by their role."""
 
 from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.roles import Principal, Role
 
-def help_text() -> str:
+
+def help_text(principal: Principal | None = None, *, linked: bool | None = None) -> str:
     """The commands and what they do, in the current locale (HTML)."""
-    return "\n".join(
-        (
-            _("Here is what you can do:"),
-            _("/language — choose Kazakh, Russian or English"),
-            _("/help — this list"),
-        )
-    )
+    lines = [_("Here is what you can do:")]
+    if linked is not True:
+        lines.append(_("/link — link your membership record (phone + IIN)"))
+    if linked is not False:
+        lines.append(_("/me — your membership record; ask for a correction"))
+        lines.append(_("/unlink — unlink your Telegram account from the record"))
+    lines += [
+        _("/mydata — a file with everything stored about you"),
+        _("/forgetme — unlink and erase your data in this bot"),
+        _("/language — choose Kazakh, Russian or English"),
+        _("/help — this list"),
+    ]
+    if principal is not None and principal.regions(Role.ORGANIZER) != frozenset():
+        lines += ["", _("For organizers:"), _("/find — find a member by IIN or name")]
+    if principal is not None and principal.is_admin:
+        lines += [
+            "",
+            _("For administrators:"),
+            _("/grant, /revoke — appoint or dismiss organizers and reviewers"),
+        ]
+    return "\n".join(lines)

@@ -11,6 +11,8 @@ from bot.handlers.messages import N_
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Start over")),
+    ("me", N_("My membership record")),
+    ("link", N_("Link my membership")),
     ("language", N_("Choose the language")),
     ("help", N_("What this bot can do")),
 )

@@ -15,6 +15,7 @@ from aiogram.dispatcher.event.handler import HandlerObject
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
+from bot.config import Settings
 from bot.db.users import UserRow
 from bot.domain.errors import DomainError
 from bot.handlers.messages import apology, describe_error
@@ -154,7 +155,8 @@ class HandlerBoundary(BaseMiddleware):
         try:
             return await handler(event, data)
         except DomainError as error:
-            await self._refuse(event, describe_error(error))
+            settings: Settings = data["settings"]
+            await self._refuse(event, describe_error(error, data["i18n"], settings.org.tz))
             return None
 
     @staticmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.config import LANGUAGES
 from bot.db.engine import Database
 from bot.db.users import UserRepository, UserRow
@@ -33,3 +35,8 @@ class UserService:
             repository = UserRepository(connection)
             await repository.add_if_missing(telegram_id, language=language)
             await repository.set_language(telegram_id, language)
+
+    async def languages_of(self, telegram_ids: Iterable[int]) -> dict[int, str | None]:
+        """Each user's stored language, for messages sent to them unprompted."""
+        async with self._database.read() as connection:
+            return await UserRepository(connection).languages(telegram_ids)

@@ -12,19 +12,37 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.handlers.help import help_text
+from bot.handlers.linking.keyboards import start_linking_keyboard
+from bot.services.access import AccessService
+from bot.services.linking import LinkingService
 
 
-async def greet(message: Message, settings: Settings, i18n: I18n) -> None:
-    """Welcome, in the guessed or chosen language."""
+async def greet(
+    message: Message,
+    settings: Settings,
+    i18n: I18n,
+    access: AccessService,
+    linking: LinkingService,
+) -> None:
+    """Welcome, in the guessed or chosen language; a guest is offered to link."""
+    assert message.from_user is not None
     org = escape(settings.org.name.get(i18n.current_locale))
+    private = message.chat.type == "private"
+    linked = await linking.is_linked(message.from_user.id) if private else None
+    principal = await access.principal(message.from_user.id)
+    text = _("Welcome! I am the bot of {org}.").format(org=org) + "\n\n"
     await message.answer(
-        _("Welcome! I am the bot of {org}.").format(org=org) + "\n\n" + help_text()
+        text + help_text(principal, linked=linked),
+        reply_markup=start_linking_keyboard() if linked is False else None,
     )
 
 
-async def show_help(message: Message) -> None:
-    """The commands, explained."""
-    await message.answer(help_text())
+async def show_help(message: Message, access: AccessService, linking: LinkingService) -> None:
+    """The commands, explained for this person."""
+    assert message.from_user is not None
+    principal = await access.principal(message.from_user.id)
+    linked = await linking.is_linked(message.from_user.id)
+    await message.answer(help_text(principal, linked=linked))
 
 
 def create_router() -> Router:

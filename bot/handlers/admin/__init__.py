@@ -1,0 +1,1 @@
+"""Admins appoint and dismiss organizers and reviewers."""

@@ -1,0 +1,97 @@
+"""/grant and /revoke: `/grant 123456789 organizer TRK`, `/revoke 123456789 reviewer all`."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.regions import region_by_code
+from bot.domain.roles import Grant, Role
+from bot.handlers.notify import Notifier
+from bot.services.access import AccessService, parse_grant
+
+
+def describe_grant(grant: Grant, locale: str) -> str:
+    """«organizer, Turkistan Region» in the current locale."""
+    role = _("organizer") if grant.role is Role.ORGANIZER else _("reviewer")
+    if grant.region_code is None:
+        return _("{role} for all regions").format(role=role)
+    region = region_by_code(grant.region_code).name(locale)
+    return _("{role} for {region}").format(role=role, region=escape(region))
+
+
+def _parse(command: CommandObject) -> tuple[int, Grant] | None:
+    parts = (command.args or "").split()
+    if len(parts) != 3 or not parts[0].isdigit():
+        return None
+    return int(parts[0]), parse_grant(parts[1], parts[2])
+
+
+async def grant(
+    message: Message,
+    command: CommandObject,
+    access: AccessService,
+    notifier: Notifier,
+    i18n: I18n,
+) -> None:
+    """Appoint; the appointee is told."""
+    assert message.from_user is not None
+    parsed = _parse(command)
+    if parsed is None:
+        await message.answer(_usage())
+        return
+    telegram_id, role = parsed
+    added = await access.grant(message.from_user.id, telegram_id, role)
+    what = describe_grant(role, i18n.current_locale)
+    if not added:
+        await message.answer(_("{user} already is {what}.").format(user=telegram_id, what=what))
+        return
+    await message.answer(_("{user} is now {what}.").format(user=telegram_id, what=what))
+    await notifier.notify(
+        [telegram_id],
+        lambda: (
+            _("You have been appointed {what}. Send /help to see what you can do.").format(
+                what=describe_grant(role, i18n.current_locale)
+            ),
+            None,
+        ),
+    )
+
+
+async def revoke(
+    message: Message, command: CommandObject, access: AccessService, i18n: I18n
+) -> None:
+    """Dismiss."""
+    assert message.from_user is not None
+    parsed = _parse(command)
+    if parsed is None:
+        await message.answer(_usage())
+        return
+    telegram_id, role = parsed
+    removed = await access.revoke(message.from_user.id, telegram_id, role)
+    what = describe_grant(role, i18n.current_locale)
+    if removed:
+        await message.answer(_("{user} is no longer {what}.").format(user=telegram_id, what=what))
+    else:
+        await message.answer(_("{user} was not {what}.").format(user=telegram_id, what=what))
+
+
+def _usage() -> str:
+    return _(
+        "Usage: /grant TELEGRAM_ID ROLE REGION, /revoke TELEGRAM_ID ROLE REGION\n"
+        "ROLE: organizer or reviewer; REGION: a code such as TRK, or all.\n"
+        "Example: /grant 123456789 organizer TRK"
+    )
+
+
+def create_router() -> Router:
+    """A fresh router (one per Dispatcher: a router can have only one parent)."""
+    router = Router(name="admin")
+    router.message.register(grant, Command("grant"))
+    router.message.register(revoke, Command("revoke"))
+    return router

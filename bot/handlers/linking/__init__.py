@@ -1,0 +1,1 @@
+"""Linking a Telegram account to a membership record."""

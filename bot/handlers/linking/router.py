@@ -1,0 +1,323 @@
+"""Link my membership: own contact + IIN; otherwise organizers' approval or an invite code."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.utils.i18n import gettext as _
+
+from bot.handlers.filters import TYPED_TEXT
+from bot.handlers.linking.callbacks import LinkAction, LinkCallback, LinkRequestCallback
+from bot.handlers.linking.keyboards import (
+    cancel_label,
+    decide_request_keyboard,
+    no_match_keyboard,
+    share_contact_keyboard,
+    unlink_keyboard,
+)
+from bot.handlers.linking.states import LinkStates
+from bot.handlers.notify import Notifier
+from bot.services.linking import (
+    Linked,
+    LinkedElsewhere,
+    LinkingService,
+    LinkRequestCreated,
+    verify_own_contact,
+)
+
+
+async def _ask_for_contact(
+    chat: Message, user_id: int, state: FSMContext, linking: LinkingService
+) -> None:
+    await linking.ensure_not_linked(user_id)
+    await state.set_state(LinkStates.contact)
+    await chat.answer(
+        _(
+            "To link your membership record, share your phone number with the button below: "
+            "Telegram sends only your own number. Then you will type your IIN.\n\n"
+            "Have an invite code from the organizers? Send /code."
+        ),
+        reply_markup=share_contact_keyboard(),
+    )
+
+
+async def begin_linking(message: Message, state: FSMContext, linking: LinkingService) -> None:
+    """/link: ask for the user's own contact (only Telegram's button sends one's own)."""
+    assert message.from_user is not None
+    await _ask_for_contact(message, message.from_user.id, state, linking)
+
+
+async def begin_linking_by_button(
+    callback: CallbackQuery, state: FSMContext, linking: LinkingService
+) -> None:
+    """The "Link my membership" button does what /link does."""
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await _ask_for_contact(callback.message, callback.from_user.id, state, linking)
+
+
+async def receive_contact(message: Message, state: FSMContext) -> None:
+    """Accept only the sender's own, not forwarded, contact."""
+    assert message.contact is not None
+    assert message.from_user is not None
+    phone = verify_own_contact(
+        sender_id=message.from_user.id,
+        contact_user_id=message.contact.user_id,
+        phone=message.contact.phone_number,
+        forwarded=message.forward_origin is not None,
+    )
+    await state.update_data(phone=phone)
+    await state.set_state(LinkStates.iin)
+    await message.answer(
+        _("Thank you. Now type your IIN: the 12 digits of your ID card."),
+        reply_markup=ReplyKeyboardRemove(),
+    )
+
+
+async def cancel(message: Message, state: FSMContext) -> None:
+    """Leave the conversation, changing nothing."""
+    await state.clear()
+    await message.answer(_("Cancelled. Nothing was changed."), reply_markup=ReplyKeyboardRemove())
+
+
+async def remind_to_share(message: Message, state: FSMContext) -> None:
+    """Text instead of a contact: cancel, or explain the button again."""
+    if message.text in (cancel_label(), "/cancel"):
+        await cancel(message, state)
+        return
+    await message.answer(
+        _("Please press the button «Share my phone number» below, or «Cancel»."),
+        reply_markup=share_contact_keyboard(),
+    )
+
+
+async def receive_iin(
+    message: Message, state: FSMContext, linking: LinkingService, notifier: Notifier
+) -> None:
+    """Link when the registry's phone for this IIN is the shared one."""
+    assert message.from_user is not None
+    assert message.text is not None
+    data = await state.get_data()
+    outcome = await linking.link_by_iin(message.from_user.id, data["phone"], message.text)
+    if isinstance(outcome, Linked):
+        await state.clear()
+        await message.answer(
+            _(
+                "Done! Your Telegram account is linked to the record of {name}. See it with /me."
+            ).format(name=escape(outcome.member.full_name))
+        )
+    elif isinstance(outcome, LinkedElsewhere):
+        await state.clear()
+        await notifier.notify(
+            [outcome.other_telegram_id],
+            lambda: (
+                _(
+                    "Someone has just tried to link your membership record to another Telegram "
+                    "account. It stays linked to this account. If it was not you, please tell "
+                    "the organizers of your region."
+                ),
+                None,
+            ),
+        )
+        await message.answer(
+            _(
+                "This membership record is already linked to another Telegram account. If that "
+                "is not you, please contact the organizers of your region."
+            )
+        )
+    else:
+        await state.update_data(iin=message.text)
+        await message.answer(
+            _(
+                "We could not confirm this IIN with your phone number. If the IIN is right, ask "
+                "the organizers of your region to confirm it, or enter an invite code from them. "
+                "You can also type the IIN again."
+            ),
+            reply_markup=no_match_keyboard(),
+        )
+
+
+def _request_text(created: LinkRequestCreated, telegram_name: str) -> str:
+    lines = [
+        _("<b>Link request #{number}</b>").format(number=created.request_id),
+        _("Telegram user: {name}, phone {phone}").format(
+            name=escape(telegram_name), phone=created.phone
+        ),
+    ]
+    if created.member is not None:
+        lines.append(
+            _("Asks to be linked to: {member}, IIN {iin}, {ppo}").format(
+                member=escape(created.member.full_name),
+                iin=created.iin_masked,
+                ppo=escape(created.member.ppo_name or "—"),
+            )
+        )
+        lines.append(_("The phone in the registry is different."))
+    else:
+        lines.append(
+            _("Asks to be linked to IIN {iin}, which is not in the registry.").format(
+                iin=created.iin_masked
+            )
+        )
+    return "\n".join(lines)
+
+
+async def ask_organizers(
+    callback: CallbackQuery, state: FSMContext, linking: LinkingService, notifier: Notifier
+) -> None:
+    """File a link request for the region's organizers."""
+    data = await state.get_data()
+    if "phone" not in data or "iin" not in data:
+        await callback.answer(
+            _("This step has expired. Send /link to start again."), show_alert=True
+        )
+        return
+    created = await linking.request_link(callback.from_user.id, data["phone"], data["iin"])
+    await state.clear()
+    await callback.answer()
+    name = callback.from_user.full_name
+    await notifier.notify(
+        created.organizers,
+        lambda: (
+            _request_text(created, name),
+            decide_request_keyboard(created.request_id, can_approve=created.member is not None),
+        ),
+    )
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(
+            _(
+                "Your request has been sent to the organizers of your region. You will get the "
+                "answer here."
+            )
+        )
+
+
+async def _ask_for_invite(
+    chat: Message, user_id: int, state: FSMContext, linking: LinkingService
+) -> None:
+    await linking.ensure_not_linked(user_id)
+    await state.set_state(LinkStates.invite)
+    await chat.answer(
+        _("Type the invite code you received from the organizers."),
+        reply_markup=ReplyKeyboardRemove(),
+    )
+
+
+async def offer_invite(message: Message, state: FSMContext, linking: LinkingService) -> None:
+    """/code: ask for the invite code."""
+    assert message.from_user is not None
+    await _ask_for_invite(message, message.from_user.id, state, linking)
+
+
+async def offer_invite_by_button(
+    callback: CallbackQuery, state: FSMContext, linking: LinkingService
+) -> None:
+    """The "I have an invite code" button."""
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await _ask_for_invite(callback.message, callback.from_user.id, state, linking)
+
+
+async def receive_invite(message: Message, state: FSMContext, linking: LinkingService) -> None:
+    """Link by a one-time code."""
+    assert message.from_user is not None
+    assert message.text is not None
+    linked = await linking.link_by_invite(message.from_user.id, message.text)
+    await state.clear()
+    await message.answer(
+        _(
+            "Done! Your Telegram account is linked to the record of {name}. See it with /me."
+        ).format(name=escape(linked.member.full_name))
+    )
+
+
+async def decide_request(
+    callback: CallbackQuery,
+    callback_data: LinkRequestCallback,
+    linking: LinkingService,
+    notifier: Notifier,
+) -> None:
+    """An organizer approves or denies; the requester is told either way."""
+    decision = await linking.decide_link_request(
+        callback.from_user.id, callback_data.request_id, approve=callback_data.approve
+    )
+    await callback.answer()
+    if isinstance(callback.message, Message) and callback.message.html_text:
+        verdict = _("✅ Approved by you.") if decision.approved else _("❌ Denied by you.")
+        await callback.message.edit_text(callback.message.html_text + "\n\n" + verdict)
+    await notifier.notify(
+        [decision.requester_id], _fmt_approved if decision.approved else _fmt_denied
+    )
+
+
+def _fmt_approved() -> tuple[str, None]:
+    return _("The organizers confirmed your link request. See your record with /me."), None
+
+
+def _fmt_denied() -> tuple[str, None]:
+    return (
+        _(
+            "The organizers could not confirm your link request. Please contact the organizers "
+            "of your region."
+        ),
+        None,
+    )
+
+
+async def offer_unlink(message: Message) -> None:
+    """/unlink asks to confirm."""
+    await message.answer(
+        _("Unlink your Telegram account from your membership record?"),
+        reply_markup=unlink_keyboard(),
+    )
+
+
+async def unlink(callback: CallbackQuery, linking: LinkingService) -> None:
+    """Unlink, as confirmed."""
+    await linking.unlink(callback.from_user.id)
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(
+            _("Your Telegram account is no longer linked to the membership record.")
+        )
+
+
+async def cancel_by_button(callback: CallbackQuery, state: FSMContext) -> None:
+    """Any Cancel / No button of this feature."""
+    await state.clear()
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(_("Cancelled. Nothing was changed."))
+
+
+def create_router() -> Router:
+    """A fresh router (one per Dispatcher: a router can have only one parent)."""
+    router = Router(name="linking")
+    in_linking = StateFilter(LinkStates.contact, LinkStates.iin, LinkStates.invite)
+    router.message.register(cancel, in_linking, Command("cancel"))
+    router.message.register(begin_linking, Command("link"))
+    router.message.register(offer_invite, Command("code"))
+    router.message.register(offer_unlink, Command("unlink"))
+    router.message.register(receive_contact, LinkStates.contact, F.contact)
+    router.message.register(remind_to_share, LinkStates.contact)
+    router.message.register(receive_iin, LinkStates.iin, TYPED_TEXT)
+    router.message.register(receive_invite, LinkStates.invite, TYPED_TEXT)
+    router.callback_query.register(
+        begin_linking_by_button, LinkCallback.filter(F.action == LinkAction.START)
+    )
+    router.callback_query.register(
+        ask_organizers, LinkCallback.filter(F.action == LinkAction.ASK_ORGANIZERS)
+    )
+    router.callback_query.register(
+        offer_invite_by_button, LinkCallback.filter(F.action == LinkAction.ENTER_INVITE)
+    )
+    router.callback_query.register(unlink, LinkCallback.filter(F.action == LinkAction.UNLINK))
+    router.callback_query.register(
+        cancel_by_button, LinkCallback.filter(F.action == LinkAction.CANCEL)
+    )
+    router.callback_query.register(decide_request, LinkRequestCallback.filter())
+    return router

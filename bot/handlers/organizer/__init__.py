@@ -1,0 +1,1 @@
+"""Organizers: find members of their region, open records, issue invite codes."""

@@ -1,0 +1,1 @@
+"""My record (/me) and corrections to it."""

@@ -1,0 +1,46 @@
+"""Keyboards of /me and corrections."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.domain.members import CorrectableField
+from bot.handlers.profile.callbacks import (
+    CorrectionFieldChoice,
+    CorrectionStart,
+    CorrectionVerdict,
+    Verdict,
+)
+from bot.handlers.profile.render import field_label
+
+
+def record_keyboard() -> InlineKeyboardMarkup:
+    """Under the member's own record."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Ask for a correction"), callback_data=CorrectionStart())
+    return builder.as_markup()
+
+
+def fields_keyboard() -> InlineKeyboardMarkup:
+    """Which field to correct, two per row."""
+    builder = InlineKeyboardBuilder()
+    for field in CorrectableField:
+        builder.button(text=field_label(field), callback_data=CorrectionFieldChoice(field=field))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def verdict_keyboard(request_id: int) -> InlineKeyboardMarkup:
+    """Accept or decline, for the region's organizers."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Accept"),
+        callback_data=CorrectionVerdict(request_id=request_id, verdict=Verdict.ACCEPT),
+    )
+    builder.button(
+        text=_("Decline"),
+        callback_data=CorrectionVerdict(request_id=request_id, verdict=Verdict.DECLINE),
+    )
+    return builder.as_markup()

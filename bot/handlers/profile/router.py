@@ -1,0 +1,174 @@
+"""/me shows the member's own record; corrections go to the region's organizers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from aiogram import Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.config import Settings
+from bot.domain.members import CorrectableField
+from bot.handlers.filters import TYPED_TEXT
+from bot.handlers.notify import Notifier
+from bot.handlers.profile.callbacks import (
+    CorrectionFieldChoice,
+    CorrectionStart,
+    CorrectionVerdict,
+    Verdict,
+)
+from bot.handlers.profile.keyboards import fields_keyboard, record_keyboard, verdict_keyboard
+from bot.handlers.profile.render import field_label, render_record
+from bot.handlers.profile.states import CorrectionStates
+from bot.services.profile import CorrectionCreated, CorrectionDecision, ProfileService
+
+
+async def show_my_record(
+    message: Message, profile: ProfileService, settings: Settings, i18n: I18n
+) -> None:
+    """The member's own record and activity."""
+    assert message.from_user is not None
+    member, activity = await profile.my_record(message.from_user.id)
+    today = datetime.now(settings.org.tz).date()
+    text = render_record(member, locale=i18n.current_locale, today=today, activity=activity)
+    await message.answer(text, reply_markup=record_keyboard())
+
+
+async def choose_field(callback: CallbackQuery, profile: ProfileService) -> None:
+    """Which field is wrong?"""
+    await profile.my_record(callback.from_user.id)  # linked members only
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.answer(
+            _("Which field should be corrected?"), reply_markup=fields_keyboard()
+        )
+
+
+async def ask_for_value(
+    callback: CallbackQuery, callback_data: CorrectionFieldChoice, state: FSMContext
+) -> None:
+    """Ask for the correct value of the chosen field."""
+    await state.set_state(CorrectionStates.value)
+    await state.update_data(field=callback_data.field.value)
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(
+            _("Write the correct value for «{field}». Send /cancel to stop.").format(
+                field=field_label(callback_data.field)
+            )
+        )
+
+
+def _correction_notice(created: CorrectionCreated) -> str:
+    old = getattr(created.member, created.field.value) or "—"
+    return "\n".join(
+        (
+            _("<b>Correction request #{number}</b>").format(number=created.request_id),
+            _("Member: {name}, IIN {iin}").format(
+                name=escape(created.member.full_name), iin=created.member.parsed_iin.masked
+            ),
+            _("{field}: was «{old}», proposed «{new}»").format(
+                field=field_label(created.field), old=escape(old), new=escape(created.new_value)
+            ),
+        )
+    )
+
+
+async def receive_value(
+    message: Message, state: FSMContext, profile: ProfileService, notifier: Notifier
+) -> None:
+    """File the correction and tell the organizers."""
+    assert message.from_user is not None
+    field = CorrectableField((await state.get_data())["field"])
+    created = await profile.request_correction(message.from_user.id, field, message.text or "")
+    await state.clear()
+    await notifier.notify(
+        created.organizers,
+        lambda: (_correction_notice(created), verdict_keyboard(created.request_id)),
+    )
+    await message.answer(
+        _(
+            "Your correction has been sent to the organizers of your region. You will be told "
+            "of their decision here."
+        )
+    )
+
+
+async def cancel_correction(message: Message, state: FSMContext) -> None:
+    """/cancel during a correction."""
+    await state.clear()
+    await message.answer(_("Cancelled. Nothing was changed."))
+
+
+def _decision_notice(decision: CorrectionDecision) -> tuple[str, None]:
+    field = field_label(decision.field)
+    if decision.accepted:
+        text = _("Your correction was accepted: «{field}» is now «{value}».").format(
+            field=field, value=escape(decision.new_value)
+        )
+    else:
+        text = _("Your correction of «{field}» was declined. Reason: {reason}").format(
+            field=field, reason=escape(decision.reason)
+        )
+    return text, None
+
+
+async def judge_correction(
+    callback: CallbackQuery,
+    callback_data: CorrectionVerdict,
+    state: FSMContext,
+    profile: ProfileService,
+    notifier: Notifier,
+) -> None:
+    """Accept at once; a decline first asks for the reason."""
+    organizer = callback.from_user.id
+    if callback_data.verdict is Verdict.DECLINE:
+        await profile.check_decidable(organizer, callback_data.request_id)
+        await state.set_state(CorrectionStates.decline_reason)
+        await state.update_data(request_id=callback_data.request_id)
+        await callback.answer()
+        if isinstance(callback.message, Message):
+            await callback.message.answer(
+                _("Write the reason for declining; the member will read it.")
+            )
+        return
+    decision = await profile.decide_correction(organizer, callback_data.request_id, accept=True)
+    await callback.answer()
+    if isinstance(callback.message, Message) and callback.message.html_text:
+        await callback.message.edit_text(
+            callback.message.html_text + "\n\n" + _("✅ Accepted by you.")
+        )
+    await notifier.notify([decision.member_telegram_id], lambda: _decision_notice(decision))
+
+
+async def receive_decline_reason(
+    message: Message, state: FSMContext, profile: ProfileService, notifier: Notifier
+) -> None:
+    """Decline with the reason written."""
+    assert message.from_user is not None
+    request_id = int((await state.get_data())["request_id"])
+    decision = await profile.decide_correction(
+        message.from_user.id, request_id, accept=False, reason=message.text or ""
+    )
+    await state.clear()
+    await notifier.notify([decision.member_telegram_id], lambda: _decision_notice(decision))
+    await message.answer(_("Declined. The member has been told the reason."))
+
+
+def create_router() -> Router:
+    """A fresh router (one per Dispatcher: a router can have only one parent)."""
+    router = Router(name="profile")
+    in_correction = StateFilter(CorrectionStates.value, CorrectionStates.decline_reason)
+    router.message.register(cancel_correction, in_correction, Command("cancel"))
+    router.message.register(show_my_record, Command("me"))
+    router.message.register(receive_value, CorrectionStates.value, TYPED_TEXT)
+    router.message.register(receive_decline_reason, CorrectionStates.decline_reason, TYPED_TEXT)
+    router.callback_query.register(choose_field, CorrectionStart.filter())
+    router.callback_query.register(ask_for_value, CorrectionFieldChoice.filter())
+    router.callback_query.register(judge_correction, CorrectionVerdict.filter())
+    return router

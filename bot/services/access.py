@@ -1,0 +1,74 @@
+"""Who the person is in the organisation: admin (from the config), organizer, reviewer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.db.engine import Database
+from bot.db.roles import RoleRepository
+from bot.db.users import UserRepository
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.regions import find_region
+from bot.domain.roles import Grant, Principal, Role
+
+
+def parse_grant(role_text: str, region_text: str) -> Grant:
+    """A grant from words an admin types: `organizer TRK`, `reviewer all`."""
+    try:
+        role = Role(role_text.strip().lower())
+    except ValueError:
+        raise DomainError(ErrorCode.UNKNOWN_ROLE) from None
+    region_text = region_text.strip()
+    if region_text.lower() in ("all", "*"):
+        return Grant(role, None)
+    region = find_region(region_text)
+    if region is None:
+        raise DomainError(ErrorCode.UNKNOWN_REGION)
+    return Grant(role, region.code)
+
+
+class AccessService:
+    """Roles and the rights that follow from them."""
+
+    def __init__(self, database: Database, admins: Iterable[int]) -> None:
+        self._database = database
+        self._admins = frozenset(admins)
+
+    @property
+    def admins(self) -> frozenset[int]:
+        """Administrators named in the config file."""
+        return self._admins
+
+    async def principal(self, telegram_id: int) -> Principal:
+        """The person with their roles."""
+        async with self._database.read() as connection:
+            grants = await RoleRepository(connection).grants_of(telegram_id)
+        return Principal(telegram_id, telegram_id in self._admins, grants)
+
+    async def require(self, telegram_id: int, role: Role, region_code: str | None) -> Principal:
+        """The principal, if they may act as `role` in `region_code`; else NOT_ALLOWED."""
+        principal = await self.principal(telegram_id)
+        if not principal.reaches(role, region_code):
+            raise DomainError(ErrorCode.NOT_ALLOWED)
+        return principal
+
+    async def organizers_of(self, region_code: str | None) -> list[int]:
+        """Who handles a region's requests: its organizers, those of all regions, admins."""
+        async with self._database.read() as connection:
+            holders = await RoleRepository(connection).holders(Role.ORGANIZER, region_code)
+        return sorted(set(holders) | self._admins)
+
+    async def grant(self, actor_id: int | None, telegram_id: int, grant: Grant) -> bool:
+        """Appoint (an admin only; `actor_id` None is the command line); False if already."""
+        if actor_id is not None and actor_id not in self._admins:
+            raise DomainError(ErrorCode.NOT_ALLOWED)
+        async with self._database.write() as connection:
+            await UserRepository(connection).add_if_missing(telegram_id, language=None)
+            return await RoleRepository(connection).grant(telegram_id, grant, granted_by=actor_id)
+
+    async def revoke(self, actor_id: int | None, telegram_id: int, grant: Grant) -> bool:
+        """Take a role away (an admin only); False if they did not have it."""
+        if actor_id is not None and actor_id not in self._admins:
+            raise DomainError(ErrorCode.NOT_ALLOWED)
+        async with self._database.write() as connection:
+            return await RoleRepository(connection).revoke(telegram_id, grant)

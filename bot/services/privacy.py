@@ -1,0 +1,67 @@
+"""A person's own data: everything stored about them, and forgetting them."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from typing import Any
+
+from bot.db.audit import AuditRepository
+from bot.db.corrections import CorrectionRepository
+from bot.db.engine import Database
+from bot.db.linking import LinkRequestRepository
+from bot.db.members import MemberRepository
+from bot.db.roles import RoleRepository
+from bot.db.users import UserRepository
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | frozenset | set):
+        return [_plain(item) for item in value]
+    return value
+
+
+class PrivacyService:
+    """/mydata and /forgetme."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def export(self, telegram_id: int) -> dict[str, Any]:
+        """Everything stored about the person, as JSON-ready data."""
+        async with self._database.read() as connection:
+            user = await UserRepository(connection).get(telegram_id)
+            member = await MemberRepository(connection).by_telegram_id(telegram_id)
+            grants = await RoleRepository(connection).grants_of(telegram_id)
+            corrections = (
+                await CorrectionRepository(connection).of_member(member.id) if member else []
+            )
+            requests = await LinkRequestRepository(connection).of_account(telegram_id)
+        export: dict[str, Any] = _plain(
+            {
+                "telegram_account": dataclasses.asdict(user) if user else None,
+                "member_record": dataclasses.asdict(member) if member else None,
+                "roles": [
+                    {"role": grant.role.value, "region": grant.region_code or "*"}
+                    for grant in sorted(grants, key=str)
+                ],
+                "correction_requests": corrections,
+                "link_requests": requests,
+            }
+        )
+        return export
+
+    async def forget(self, telegram_id: int) -> None:
+        """Unlink the record and erase the Telegram-side data (the registry record stays)."""
+        async with self._database.write() as connection:
+            member_id = await MemberRepository(connection).unlink(telegram_id)
+            if member_id is not None:
+                await AuditRepository(connection).record(
+                    actor_id=None, action="forget", member_id=member_id
+                )
+            # Cascades to roles, link attempts and link requests.
+            await UserRepository(connection).delete(telegram_id)

@@ -1,0 +1,149 @@
+"""A member's own record, and corrections: asked by the member, decided by organizers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.db.audit import AuditRepository
+from bot.db.corrections import CorrectionRepository
+from bot.db.engine import Database
+from bot.db.members import MemberRepository
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.members import CORRECTION_MAX_LENGTH, CorrectableField, MemberRecord
+from bot.domain.phone import normalize_phone
+from bot.domain.roles import Role
+from bot.services.access import AccessService
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """What the member did in the party (each feature fills its count as it lands)."""
+
+    forums_attended: int = 0
+    trainings_completed: int = 0
+    proposals_submitted: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionCreated:
+    request_id: int
+    organizers: list[int]
+    member: MemberRecord
+    field: CorrectableField
+    new_value: str
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionDecision:
+    member_telegram_id: int
+    field: CorrectableField
+    new_value: str
+    accepted: bool
+    reason: str
+
+
+def clean_correction(field: CorrectableField, text: str) -> str:
+    """The proposed value, checked: not empty, not too long, a usable phone for the phone."""
+    value = " ".join(text.split())
+    if not value:
+        raise DomainError(ErrorCode.TEXT_EMPTY)
+    if len(value) > CORRECTION_MAX_LENGTH:
+        raise DomainError(ErrorCode.TEXT_TOO_LONG, limit=CORRECTION_MAX_LENGTH, length=len(value))
+    if field is CorrectableField.PHONE:
+        phone = normalize_phone(value)
+        if phone is None:
+            raise DomainError(ErrorCode.PHONE_UNUSABLE)
+        return phone
+    return value
+
+
+class ProfileService:
+    """The member's view of their own record."""
+
+    def __init__(self, database: Database, access: AccessService) -> None:
+        self._database = database
+        self._access = access
+
+    async def my_record(self, telegram_id: int) -> tuple[MemberRecord, Activity]:
+        """The record linked to this account (NOT_LINKED if none) and the member's activity."""
+        async with self._database.read() as connection:
+            member = await MemberRepository(connection).by_telegram_id(telegram_id)
+        if member is None:
+            raise DomainError(ErrorCode.NOT_LINKED)
+        return member, Activity()
+
+    async def request_correction(
+        self, telegram_id: int, field: CorrectableField, text: str
+    ) -> CorrectionCreated:
+        """File the member's fix for the organizers of their region."""
+        value = clean_correction(field, text)
+        async with self._database.write() as connection:
+            member = await MemberRepository(connection).by_telegram_id(telegram_id)
+            if member is None:
+                raise DomainError(ErrorCode.NOT_LINKED)
+            request_id = await CorrectionRepository(connection).add(
+                member_id=member.id, telegram_id=telegram_id, field=field, new_value=value
+            )
+        organizers = await self._access.organizers_of(member.region_code)
+        async with self._database.write() as connection:
+            audit = AuditRepository(connection)
+            for organizer in organizers:
+                await audit.record(
+                    actor_id=organizer,
+                    action="read",
+                    member_id=member.id,
+                    reason=f"correction request #{request_id} shown",
+                )
+        return CorrectionCreated(request_id, organizers, member, field, value)
+
+    async def check_decidable(self, organizer_id: int, request_id: int) -> None:
+        """Refuse early (before asking for a reason) what decide_correction would refuse."""
+        async with self._database.read() as connection:
+            request = await CorrectionRepository(connection).get_for_update(request_id)
+            member = (
+                await MemberRepository(connection).by_id(request.member_id) if request else None
+            )
+        if request is None or member is None:
+            raise DomainError(ErrorCode.NOT_FOUND)
+        await self._access.require(organizer_id, Role.ORGANIZER, member.region_code)
+        if request.status != "pending":
+            raise DomainError(ErrorCode.ALREADY_DECIDED)
+
+    async def decide_correction(
+        self, organizer_id: int, request_id: int, *, accept: bool, reason: str = ""
+    ) -> CorrectionDecision:
+        """Accept (the record changes) or decline with a reason, as the region's organizer."""
+        reason = " ".join(reason.split())
+        if not accept and not reason:
+            raise DomainError(ErrorCode.TEXT_EMPTY)
+        if len(reason) > CORRECTION_MAX_LENGTH:
+            raise DomainError(
+                ErrorCode.TEXT_TOO_LONG, limit=CORRECTION_MAX_LENGTH, length=len(reason)
+            )
+        async with self._database.write() as connection:
+            corrections = CorrectionRepository(connection)
+            request = await corrections.get_for_update(request_id)
+            if request is None:
+                raise DomainError(ErrorCode.NOT_FOUND)
+            members = MemberRepository(connection)
+            member = await members.by_id(request.member_id)
+            if member is None:
+                raise DomainError(ErrorCode.NOT_FOUND)
+            await self._access.require(organizer_id, Role.ORGANIZER, member.region_code)
+            if request.status != "pending":
+                raise DomainError(ErrorCode.ALREADY_DECIDED)
+            status = "accepted" if accept else "declined"
+            await corrections.decide(
+                request_id, status=status, decided_by=organizer_id, reason=reason
+            )
+            if accept:
+                await members.set_field(member.id, request.field, request.new_value)
+            await AuditRepository(connection).record(
+                actor_id=organizer_id,
+                action=f"correction {status}",
+                member_id=member.id,
+                reason=f"#{request_id} {request.field.value}",
+            )
+        return CorrectionDecision(
+            request.telegram_id, request.field, request.new_value, accept, reason
+        )
