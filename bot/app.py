@@ -105,7 +105,9 @@ class Application:
         )
         dispatcher.update.outer_middleware(UpdateLogMiddleware(self.i18n, self.in_flight))
         dispatcher.update.outer_middleware(dispatcher.fsm)
-        dispatcher.update.outer_middleware(UserMiddleware(self.services.users))
+        dispatcher.update.outer_middleware(
+            UserMiddleware(self.services.users, self.settings.org.default_language)
+        )
         UserLocaleMiddleware(self.i18n).setup(dispatcher)
         boundary = HandlerBoundary()
         for observer in (dispatcher.message, dispatcher.callback_query):

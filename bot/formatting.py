@@ -11,8 +11,8 @@ from babel.numbers import format_decimal
 
 
 def format_day(value: date, locale: str) -> str:
-    """A calendar date, e.g. 25 Nov 2026 / 25 нояб. 2026 г. / 2026 ж. 25 қар."""
-    return babel_format_date(value, format="medium", locale=locale)
+    """A calendar date in words: March 12, 1985 / 12 марта 1985 г. / 1985 ж. 12 наурыз."""
+    return babel_format_date(value, format="long", locale=locale)
 
 
 def format_moment(value: datetime, locale: str, tz: ZoneInfo) -> str:

@@ -38,3 +38,6 @@ def configure_logging(level: str) -> None:
     root.setLevel(level)
     # aiogram logs every update at INFO with its own wording; ours says more, once.
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    # aiosqlite logs every statement with its parameters at DEBUG: noise, and personal data
+    # (masked by the filter, but better never written).
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)

@@ -39,6 +39,10 @@ class Chat:
         self.user = user
         self._handled = handled
 
+    async def wait(self, update_id: int) -> None:
+        """Wait for an update sent through `self.user` directly."""
+        await self._handled.wait(update_id)
+
     async def send(self, text: str) -> None:
         await self._handled.wait(await self.user.send(text))
 

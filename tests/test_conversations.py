@@ -84,7 +84,9 @@ async def test_command_menus_are_published_in_each_language(
     make_chat, emulator: BotApiEmulator
 ) -> None:
     def menu(scope: str, language: str) -> dict[str, str]:
-        return {item["command"]: item["description"] for item in emulator.commands[(scope, language)]}
+        return {
+            item["command"]: item["description"] for item in emulator.commands[(scope, language)]
+        }
 
     assert menu("default", "kk")["language"] == "Тілді таңдау"
     assert menu("default", "kk")["start"] == "Басынан бастау"

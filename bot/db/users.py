@@ -57,7 +57,7 @@ class UserRepository:
                 users.c.telegram_id.in_(sorted(set(telegram_ids)))
             )
         )
-        return dict(result.tuples().all())
+        return {row.telegram_id: row.language for row in result}
 
     async def delete(self, telegram_id: int) -> None:
         """Erase the user (their roles, attempts and requests go with them)."""

@@ -114,13 +114,15 @@ class UpdateLogMiddleware(BaseMiddleware):
 class UserMiddleware(BaseMiddleware):
     """Loads (creating on first contact) the user behind the update as `user`."""
 
-    def __init__(self, users: UserService) -> None:
+    def __init__(self, users: UserService, default_language: str) -> None:
         self._users = users
+        self._default_language = default_language
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         sender: User | None = data.get("event_from_user")
         if sender is not None and not sender.is_bot:
-            data["user"] = await self._users.greet_user(sender.id)
+            guess = guess_language(sender.language_code, self._default_language)
+            data["user"] = await self._users.greet_user(sender.id, guess)
         return await handler(event, data)
 
 

@@ -16,15 +16,24 @@ class UserService:
     def __init__(self, database: Database) -> None:
         self._database = database
 
-    async def greet_user(self, telegram_id: int) -> UserRow:
-        """The user's row, created on their first update (language not chosen yet)."""
+    async def greet_user(self, telegram_id: int, guessed_language: str) -> UserRow:
+        """The user's row, created on their first update with the guessed language.
+
+        Stored at once, so that messages sent to them later (notices, reminders) are in it too.
+        """
         async with self._database.read() as connection:
             repository = UserRepository(connection)
             user = await repository.get(telegram_id)
             if user is None:
-                await repository.add_if_missing(telegram_id, language=None)
-                user = await repository.get(telegram_id)
-        assert user is not None  # just inserted, or inserted by a concurrent update
+                await repository.add_if_missing(telegram_id, language=guessed_language)
+            elif user.language is None:  # created unprompted (e.g. appointed before writing)
+                await repository.set_language(telegram_id, guessed_language)
+            else:
+                return user
+            user = await repository.get(telegram_id)
+        if user is None:
+            msg = f"user row {telegram_id} vanished right after it was written"
+            raise RuntimeError(msg)
         return user
 
     async def choose_language(self, telegram_id: int, language: str) -> None:

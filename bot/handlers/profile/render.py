@@ -6,6 +6,7 @@ from datetime import date
 from html import escape
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.domain.members import CorrectableField, MemberRecord, MemberStatus, age_on
 from bot.formatting import format_day
@@ -44,8 +45,9 @@ def render_record(
 ) -> str:
     """The record (and the activity, for the member's own view)."""
     iin = member.parsed_iin
-    born = _("{date} ({years} years)").format(
-        date=format_day(iin.birth_date, locale), years=age_on(iin.birth_date, today)
+    years = age_on(iin.birth_date, today)
+    born = ngettext("{date} ({years} year)", "{date} ({years} years)", years).format(
+        date=format_day(iin.birth_date, locale), years=years
     )
     rows = [
         (_("Full name"), escape(member.full_name)),
