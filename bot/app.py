@@ -18,7 +18,6 @@ from bot.db.fsm_storage import SqlStorage
 from bot.db.migrate import upgrade_to_head
 from bot.handlers import build_routers
 from bot.handlers.menu import publish_menus
-from bot.handlers.notify import Notifier
 from bot.handlers.middlewares import (
     HandlerBoundary,
     InFlight,
@@ -26,6 +25,7 @@ from bot.handlers.middlewares import (
     UserLocaleMiddleware,
     UserMiddleware,
 )
+from bot.handlers.notify import Notifier
 from bot.i18n import create_i18n
 from bot.services.access import AccessService
 from bot.services.linking import LinkingService
