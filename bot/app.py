@@ -54,13 +54,14 @@ class Services:
     def build(cls, database: Database, settings: Settings) -> Services:
         """Every service over one database."""
         access = AccessService(database, settings.admins)
+        users = UserService(database)
         return cls(
-            users=UserService(database),
+            users=users,
             access=access,
             linking=LinkingService(database, access),
             profile=ProfileService(database, access),
             members=MembersAdminService(database, access),
-            privacy=PrivacyService(database),
+            privacy=PrivacyService(database, users),
         )
 
 
@@ -91,7 +92,8 @@ class Application:
                 self.settings.redis.url,
                 key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True),
             )
-        return SqlStorage(self.database)
+        # One bot on SQLite is the table's only writer; several (PostgreSQL) share it.
+        return SqlStorage(self.database, sole_writer=self.database.dialect == "sqlite")
 
     def _build_dispatcher(self) -> Dispatcher:
         # disable_fsm only defers the FSM middleware: it is registered below, inside the update

@@ -28,13 +28,15 @@ class Form(StatesGroup):
     title = State()
 
 
-async def _sql_storage(url: str) -> tuple[SqlStorage, Database]:
+async def _sql_storage(url: str, *, sole_writer: bool = False) -> tuple[SqlStorage, Database]:
     database = Database(create_engine(url))
     await upgrade_to_head(database.engine)
-    return SqlStorage(database), database
+    return SqlStorage(database, sole_writer=sole_writer), database
 
 
-@pytest.fixture(params=["memory", "sql-sqlite", "sql-postgresql", "redis"])
+@pytest.fixture(
+    params=["memory", "sql-sqlite", "sql-sqlite-sole-writer", "sql-postgresql", "redis"]
+)
 async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[BaseStorage]:
     """Each storage: aiogram's own, ours on each database, aiogram's Redis."""
     if request.param == "memory":
@@ -53,11 +55,12 @@ async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         yield redis_storage
         await redis_storage.close()
     else:
-        if request.param == "sql-sqlite":
+        if request.param.startswith("sql-sqlite"):
             url = f"sqlite+aiosqlite:///{tmp_path / 'fsm.db'}"
         else:
             url = await empty_postgres()
-        sql_storage, database = await _sql_storage(url)
+        sole_writer = request.param.endswith("sole-writer")
+        sql_storage, database = await _sql_storage(url, sole_writer=sole_writer)
         yield sql_storage
         await database.close()
 
@@ -133,3 +136,22 @@ async def test_sql_storage_survives_a_new_process(database_url: str) -> None:
         assert await second.get_data(KEY) == {"draft": "half-written"}
     finally:
         await database.close()
+
+
+async def test_a_sole_writer_serves_states_from_memory_but_reads_the_truth_first(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fsm.db'}"
+    writer, database = await _sql_storage(url)
+    await writer.set_state(KEY, Form.title)
+    cached, cached_database = await _sql_storage(url, sole_writer=True)
+    try:
+        assert await cached.get_state(KEY) == "Form:title"  # first read: from the table
+        await cached.set_state(KEY, None)
+        async with cached_database.read() as connection:
+            rows = (await connection.execute(select(func.count()).select_from(fsm_state))).scalar()
+        assert rows == 0  # written through, not only remembered
+        assert await cached.get_state(KEY) is None
+    finally:
+        await database.close()
+        await cached_database.close()

@@ -45,7 +45,11 @@ def create_engine(url: str) -> AsyncEngine:
     """An async engine for a sqlite+aiosqlite or postgresql+asyncpg URL."""
     if url.startswith("sqlite"):
         _prepare_sqlite_file(url)
-        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_async_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            pool_reset_on_return=None,
+        )
         _configure_sqlite(engine)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)

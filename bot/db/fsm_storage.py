@@ -17,6 +17,7 @@ from aiogram.fsm.storage.base import (
 from sqlalchemy import and_, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.db.cache import BoundedCache
 from bot.db.dialect import insert_for
 from bot.db.engine import Database
 from bot.db.tables import fsm_state
@@ -37,9 +38,23 @@ class SqlStorage(BaseStorage):
     only conversations in progress.
     """
 
-    def __init__(self, database: Database, key_builder: KeyBuilder | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        key_builder: KeyBuilder | None = None,
+        *,
+        sole_writer: bool = False,
+    ) -> None:
+        """`sole_writer`: this process is the only one writing the table (one bot on SQLite).
+
+        aiogram reads the state of every update; with a sole writer that read is served from
+        memory after the first, as every change passes through here.
+        """
         self._database = database
         self._key_builder = key_builder or DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+        self._states: BoundedCache[str, str | None] | None = (
+            BoundedCache(size=100_000, ttl=3600) if sole_writer else None
+        )
 
     def _key(self, key: StorageKey) -> str:
         return self._key_builder.build(key)
@@ -67,17 +82,31 @@ class SqlStorage(BaseStorage):
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        async with self._database.write() as connection:
-            await self._upsert(connection, self._key(key), state=value)
-            if value is None:
-                await self._drop_if_empty(connection, self._key(key))
+        storage_key = self._key(key)
+        try:
+            async with self._database.write() as connection:
+                await self._upsert(connection, storage_key, state=value)
+                if value is None:
+                    await self._drop_if_empty(connection, storage_key)
+        finally:
+            if self._states is not None:
+                self._states.evict(storage_key)  # re-read after a failure; cached on success
+        if self._states is not None:
+            self._states.put(storage_key, value)
 
     async def get_state(self, key: StorageKey) -> str | None:
+        storage_key = self._key(key)
+        if self._states is not None:
+            hit, cached = self._states.lookup(storage_key)
+            if hit:
+                return cached
         async with self._database.read() as connection:
             result = await connection.execute(
-                select(fsm_state.c.state).where(fsm_state.c.key == self._key(key))
+                select(fsm_state.c.state).where(fsm_state.c.key == storage_key)
             )
             state: str | None = result.scalar_one_or_none()
+        if self._states is not None:
+            self._states.put(storage_key, state)
         return state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:

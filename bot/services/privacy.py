@@ -13,6 +13,7 @@ from bot.db.linking import LinkRequestRepository
 from bot.db.members import MemberRepository
 from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
+from bot.services.users import UserService
 
 
 def _plain(value: Any) -> Any:
@@ -28,8 +29,9 @@ def _plain(value: Any) -> Any:
 class PrivacyService:
     """/mydata and /forgetme."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, users: UserService) -> None:
         self._database = database
+        self._users = users
 
     async def export(self, telegram_id: int) -> dict[str, Any]:
         """Everything stored about the person, as JSON-ready data."""
@@ -65,3 +67,4 @@ class PrivacyService:
                 )
             # Cascades to roles, link attempts and link requests.
             await UserRepository(connection).delete(telegram_id)
+        self._users.forget(telegram_id)

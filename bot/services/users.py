@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.config import LANGUAGES
+from bot.db.cache import BoundedCache
 from bot.db.engine import Database
 from bot.db.users import UserRepository, UserRow
 from bot.domain.errors import DomainError, ErrorCode
@@ -15,12 +16,18 @@ class UserService:
 
     def __init__(self, database: Database) -> None:
         self._database = database
+        # Read on every update, changed rarely and only through this service: kept in memory.
+        # Another process's change (several bots on PostgreSQL) shows within the TTL.
+        self._known: BoundedCache[int, UserRow] = BoundedCache(size=100_000, ttl=60)
 
     async def greet_user(self, telegram_id: int, guessed_language: str) -> UserRow:
         """The user's row, created on their first update with the guessed language.
 
         Stored at once, so that messages sent to them later (notices, reminders) are in it too.
         """
+        hit, known = self._known.lookup(telegram_id)
+        if hit and known is not None:
+            return known
         async with self._database.read() as connection:
             repository = UserRepository(connection)
             user = await repository.get(telegram_id)
@@ -28,22 +35,28 @@ class UserService:
                 await repository.add_if_missing(telegram_id, language=guessed_language)
             elif user.language is None:  # created unprompted (e.g. appointed before writing)
                 await repository.set_language(telegram_id, guessed_language)
-            else:
-                return user
-            user = await repository.get(telegram_id)
+            if user is None or user.language is None:
+                user = await repository.get(telegram_id)
         if user is None:
             msg = f"user row {telegram_id} vanished right after it was written"
             raise RuntimeError(msg)
+        self._known.put(telegram_id, user)
         return user
 
     async def choose_language(self, telegram_id: int, language: str) -> None:
         """Remember the language the user picked."""
         if language not in LANGUAGES:
             raise DomainError(ErrorCode.UNKNOWN_LANGUAGE)
+        self._known.evict(telegram_id)
         async with self._database.read() as connection:
             repository = UserRepository(connection)
             await repository.add_if_missing(telegram_id, language=language)
             await repository.set_language(telegram_id, language)
+        self._known.evict(telegram_id)
+
+    def forget(self, telegram_id: int) -> None:
+        """Drop what is remembered of a user whose row was erased."""
+        self._known.evict(telegram_id)
 
     async def languages_of(self, telegram_ids: Iterable[int]) -> dict[int, str | None]:
         """Each user's stored language, for messages sent to them unprompted."""
