@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import Application
@@ -18,6 +19,25 @@ from tests.chat import Chat, HandledUpdates
 from tests.services import PG_URL, unavailable
 
 ADMIN_ID = 900_000_001
+
+
+_SESSION_DATABASE = f"ppo_bot_test_{os.getpid()}"
+_created: list[str] = []
+
+
+def _session_url(base: str) -> str:
+    # Each pytest process gets its own database, so that parallel runs (CI, developers,
+    # several agents on one machine) never reset each other's schema.
+    return make_url(base).set(database=_SESSION_DATABASE).render_as_string(hide_password=False)
+
+
+async def _admin(base: str, statement: str) -> None:
+    engine = create_async_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
 
 
 async def _reset_postgres(url: str) -> None:
@@ -31,15 +51,28 @@ async def _reset_postgres(url: str) -> None:
 
 
 async def empty_postgres() -> str:
-    """The test PostgreSQL database, emptied; skips (or fails in CI) when unavailable."""
+    """This session's PostgreSQL database, emptied; skips (or fails in CI) when unavailable."""
     if not PG_URL:
         unavailable("PostgreSQL", "PPO_BOT_TEST_PG_URL is not set")
     assert PG_URL is not None
+    url = _session_url(PG_URL)
     try:
-        await _reset_postgres(PG_URL)
+        if not _created:
+            await _admin(PG_URL, f'DROP DATABASE IF EXISTS "{_SESSION_DATABASE}"')
+            await _admin(PG_URL, f'CREATE DATABASE "{_SESSION_DATABASE}"')
+            _created.append(_SESSION_DATABASE)
+        await _reset_postgres(url)
     except Exception as error:  # asyncpg and the OS raise several kinds when unreachable
         unavailable("PostgreSQL", f"{type(error).__name__}: {error}")
-    return PG_URL
+    return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_session_database() -> Iterator[None]:
+    yield
+    if _created and PG_URL:
+        drop = f'DROP DATABASE IF EXISTS "{_SESSION_DATABASE}" WITH (FORCE)'
+        asyncio.run(_admin(PG_URL, drop))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
