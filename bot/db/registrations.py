@@ -1,0 +1,317 @@
+"""Registrations: seats, the waiting list, tickets and check-in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.db.forum_tables import events, registrations
+from bot.db.tables import members, ppos
+from bot.db.types import utcnow
+from bot.domain.events import EventKind, RegistrationStatus
+
+LIVE = (RegistrationStatus.REGISTERED.value, RegistrationStatus.WAITING.value)
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationRow:
+    id: int
+    event_id: int
+    telegram_id: int
+    member_id: int | None
+    status: RegistrationStatus
+    seat: int | None
+    ticket_code: str | None
+    created_at: datetime
+    checked_in_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AttendeeRow:
+    """A registration with who it is, for organizers' lists and exports."""
+
+    registration: RegistrationRow
+    full_name: str
+    region_code: str
+    ppo_name: str
+
+
+_COLUMNS = (
+    registrations.c.id,
+    registrations.c.event_id,
+    registrations.c.telegram_id,
+    registrations.c.member_id,
+    registrations.c.status,
+    registrations.c.seat,
+    registrations.c.ticket_code,
+    registrations.c.created_at,
+    registrations.c.checked_in_at,
+)
+
+
+def _registration(row: Sequence[object]) -> RegistrationRow:
+    values = list(row)
+    values[4] = RegistrationStatus(str(values[4]))
+    return RegistrationRow(*values)  # type: ignore[arg-type]
+
+
+class RegistrationRepository:
+    """Rows of `registrations`; never commits. Callers hold the event's lock while counting."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def get(self, registration_id: int) -> RegistrationRow | None:
+        """One registration."""
+        row = (
+            await self._connection.execute(
+                select(*_COLUMNS).where(registrations.c.id == registration_id)
+            )
+        ).one_or_none()
+        return None if row is None else _registration(row)
+
+    async def by_ticket(self, code: str) -> RegistrationRow | None:
+        """The registration holding this ticket code."""
+        row = (
+            await self._connection.execute(
+                select(*_COLUMNS).where(registrations.c.ticket_code == code)
+            )
+        ).one_or_none()
+        return None if row is None else _registration(row)
+
+    async def live(self, event_id: int, telegram_id: int) -> RegistrationRow | None:
+        """The person's registration or waiting-list place for the event."""
+        row = (
+            await self._connection.execute(
+                select(*_COLUMNS).where(
+                    and_(
+                        registrations.c.event_id == event_id,
+                        registrations.c.telegram_id == telegram_id,
+                        registrations.c.status.in_(LIVE),
+                    )
+                )
+            )
+        ).one_or_none()
+        return None if row is None else _registration(row)
+
+    async def of_person(self, telegram_id: int) -> list[RegistrationRow]:
+        """Every live registration of the person."""
+        rows = await self._connection.execute(
+            select(*_COLUMNS)
+            .where(
+                and_(registrations.c.telegram_id == telegram_id, registrations.c.status.in_(LIVE))
+            )
+            .order_by(registrations.c.id)
+        )
+        return [_registration(row) for row in rows]
+
+    async def seats_taken(self, event_id: int) -> list[int]:
+        """Seat numbers of the registered, ascending."""
+        rows = await self._connection.execute(
+            select(registrations.c.seat)
+            .where(
+                and_(
+                    registrations.c.event_id == event_id,
+                    registrations.c.status == RegistrationStatus.REGISTERED.value,
+                )
+            )
+            .order_by(registrations.c.seat)
+        )
+        return [int(seat) for seat in rows.scalars() if seat is not None]
+
+    async def count(self, event_id: int, status: RegistrationStatus) -> int:
+        """How many registrations of the event have this status."""
+        result = await self._connection.execute(
+            select(func.count())
+            .select_from(registrations)
+            .where(
+                and_(registrations.c.event_id == event_id, registrations.c.status == status.value)
+            )
+        )
+        return int(result.scalar_one())
+
+    async def counts(self, event_ids: Sequence[int]) -> dict[int, int]:
+        """Registered (seated) people per event."""
+        rows = await self._connection.execute(
+            select(registrations.c.event_id, func.count())
+            .where(
+                and_(
+                    registrations.c.event_id.in_(list(event_ids)),
+                    registrations.c.status == RegistrationStatus.REGISTERED.value,
+                )
+            )
+            .group_by(registrations.c.event_id)
+        )
+        return {int(event_id): int(count) for event_id, count in rows}
+
+    async def waiting_position(self, registration: RegistrationRow) -> int:
+        """1 for the first in line; positions close up as people leave the list."""
+        result = await self._connection.execute(
+            select(func.count())
+            .select_from(registrations)
+            .where(
+                and_(
+                    registrations.c.event_id == registration.event_id,
+                    registrations.c.status == RegistrationStatus.WAITING.value,
+                    registrations.c.id <= registration.id,
+                )
+            )
+        )
+        return int(result.scalar_one())
+
+    async def first_waiting(self, event_id: int) -> RegistrationRow | None:
+        """The first in line."""
+        row = (
+            await self._connection.execute(
+                select(*_COLUMNS)
+                .where(
+                    and_(
+                        registrations.c.event_id == event_id,
+                        registrations.c.status == RegistrationStatus.WAITING.value,
+                    )
+                )
+                .order_by(registrations.c.id)
+                .limit(1)
+            )
+        ).one_or_none()
+        return None if row is None else _registration(row)
+
+    async def add(
+        self,
+        *,
+        event_id: int,
+        telegram_id: int,
+        member_id: int | None,
+        status: RegistrationStatus,
+        seat: int | None,
+        ticket_code: str | None,
+    ) -> RegistrationRow:
+        """A new registration or waiting-list place."""
+        result = await self._connection.execute(
+            insert(registrations)
+            .values(
+                event_id=event_id,
+                telegram_id=telegram_id,
+                member_id=member_id,
+                status=status.value,
+                seat=seat,
+                ticket_code=ticket_code,
+                created_at=utcnow(),
+            )
+            .returning(*_COLUMNS)
+        )
+        return _registration(result.one())
+
+    async def cancel(self, registration_id: int) -> None:
+        """Cancel; the seat is freed."""
+        await self._connection.execute(
+            update(registrations)
+            .where(registrations.c.id == registration_id)
+            .values(status=RegistrationStatus.CANCELLED.value, seat=None, cancelled_at=utcnow())
+        )
+
+    async def promote(self, registration_id: int, *, seat: int, ticket_code: str | None) -> None:
+        """Move from the waiting list to a seat."""
+        await self._connection.execute(
+            update(registrations)
+            .where(registrations.c.id == registration_id)
+            .values(
+                status=RegistrationStatus.REGISTERED.value,
+                seat=seat,
+                ticket_code=ticket_code,
+                promoted_at=utcnow(),
+            )
+        )
+
+    async def check_in(self, registration_id: int, *, by: int) -> bool:
+        """Mark attended unless already; True when marked now."""
+        result = await self._connection.execute(
+            update(registrations)
+            .where(
+                and_(
+                    registrations.c.id == registration_id, registrations.c.checked_in_at.is_(None)
+                )
+            )
+            .values(checked_in_at=utcnow(), checked_in_by=by)
+        )
+        return bool(result.rowcount)
+
+    async def attendees(
+        self, event_id: int, status: RegistrationStatus | None = None
+    ) -> list[AttendeeRow]:
+        """Registrations with names, region and PPO (from the linked record, when there is one)."""
+        condition = registrations.c.event_id == event_id
+        if status is not None:
+            condition = and_(condition, registrations.c.status == status.value)
+        else:
+            condition = and_(condition, registrations.c.status.in_(LIVE))
+        full_name = func.trim(
+            func.coalesce(members.c.last_name, "")
+            + " "
+            + func.coalesce(members.c.first_name, "")
+            + " "
+            + func.coalesce(members.c.patronymic, "")
+        )
+        rows = await self._connection.execute(
+            select(
+                *_COLUMNS,
+                full_name,
+                func.coalesce(members.c.region_code, ""),
+                func.coalesce(ppos.c.name, ""),
+            )
+            .select_from(
+                registrations.outerjoin(
+                    members, registrations.c.member_id == members.c.id
+                ).outerjoin(ppos, members.c.ppo_id == ppos.c.id)
+            )
+            .where(condition)
+            .order_by(registrations.c.id)
+        )
+        return [
+            AttendeeRow(_registration(row[: len(_COLUMNS)]), *row[len(_COLUMNS) :]) for row in rows
+        ]
+
+    async def activity(self, member_id: int, now: datetime) -> tuple[int, int]:
+        """(forums attended, trainings completed) by the member.
+
+        A forum counts once checked in; a training once it is over, for someone who was
+        registered for it and checked in at its forum (trainings have no check-in of their own).
+        """
+        forums = await self._connection.execute(
+            select(func.count())
+            .select_from(registrations.join(events, registrations.c.event_id == events.c.id))
+            .where(
+                and_(
+                    registrations.c.member_id == member_id,
+                    events.c.kind == EventKind.FORUM.value,
+                    registrations.c.checked_in_at.is_not(None),
+                )
+            )
+        )
+        at_forum = registrations.alias("at_forum")
+        trainings = await self._connection.execute(
+            select(func.count())
+            .select_from(
+                registrations.join(events, registrations.c.event_id == events.c.id).join(
+                    at_forum,
+                    and_(
+                        at_forum.c.event_id == events.c.parent_id,
+                        at_forum.c.member_id == registrations.c.member_id,
+                        at_forum.c.checked_in_at.is_not(None),
+                    ),
+                )
+            )
+            .where(
+                and_(
+                    registrations.c.member_id == member_id,
+                    registrations.c.status == RegistrationStatus.REGISTERED.value,
+                    events.c.kind == EventKind.TRAINING.value,
+                    events.c.ends_at < now,
+                )
+            )
+        )
+        return int(forums.scalar_one()), int(trainings.scalar_one())

@@ -1,0 +1,141 @@
+"""A forum's program as organizers write it in TOML: the forum and its trainings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.domain.events import (
+    DESCRIPTION_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Event,
+    EventKind,
+    LocalizedText,
+    Scope,
+    Topic,
+)
+from bot.domain.regions import find_region
+
+
+class ProgramError(ValueError):
+    """A program file that cannot be loaded; the message names the place and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    forum: Event
+    trainings: tuple[Event, ...]
+
+
+def _text(table: dict[str, Any], key: str, where: str, limit: int) -> LocalizedText:
+    value = table.get(key, {})
+    if isinstance(value, str):
+        value = {"kk": value, "ru": value, "en": value}
+    if not isinstance(value, dict) or not any(value.get(lang) for lang in ("kk", "ru", "en")):
+        msg = f'{where}.{key}: give it in kk, ru and/or en (a table: {key}.ru = "...")'
+        raise ProgramError(msg)
+    for language, text in value.items():
+        if language not in ("kk", "ru", "en") or not isinstance(text, str):
+            msg = f"{where}.{key}.{language}: only kk, ru and en texts are allowed"
+            raise ProgramError(msg)
+        if len(text) > limit:
+            msg = f"{where}.{key}.{language}: longer than {limit} characters"
+            raise ProgramError(msg)
+    return LocalizedText(value.get("kk", ""), value.get("ru", ""), value.get("en", ""))
+
+
+def _moment(table: dict[str, Any], key: str, where: str, tz: ZoneInfo) -> datetime:
+    value = table.get(key)
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, datetime):
+        msg = f"{where}.{key}: a date and time such as 2027-05-15T10:00 is required"
+        raise ProgramError(msg)
+    return value.replace(tzinfo=tz) if value.tzinfo is None else value
+
+
+def _optional_moment(table: dict[str, Any], key: str, where: str, tz: ZoneInfo) -> datetime | None:
+    return _moment(table, key, where, tz) if key in table else None
+
+
+def _capacity(table: dict[str, Any], where: str) -> int:
+    value = table.get("capacity")
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        msg = f"{where}.capacity: a whole number of seats, at least 1"
+        raise ProgramError(msg)
+    return value
+
+
+def parse_program(document: dict[str, Any], tz: ZoneInfo) -> Program:
+    """The forum and trainings of a parsed TOML document (times without a zone are in `tz`)."""
+    table = document.get("forum")
+    if not isinstance(table, dict):
+        msg = "[forum]: the file needs a [forum] table"
+        raise ProgramError(msg)
+    scope_text = str(table.get("kind", "regional"))
+    if scope_text not in (Scope.REGIONAL, Scope.REPUBLICAN):
+        msg = "forum.kind: regional or republican"
+        raise ProgramError(msg)
+    region = find_region(str(table.get("region", "")))
+    if region is None:
+        msg = "forum.region: a region code (e.g. TRK) or name"
+        raise ProgramError(msg)
+    forum = Event(
+        id=0,
+        parent_id=None,
+        kind=EventKind.FORUM,
+        scope=Scope(scope_text),
+        region_code=region.code,
+        city=str(table.get("city", "")),
+        venue=str(table.get("venue", "")),
+        room="",
+        topic=None,
+        speaker="",
+        title=_text(table, "title", "forum", TITLE_MAX_LENGTH),
+        description=_text(table, "description", "forum", DESCRIPTION_MAX_LENGTH)
+        if "description" in table
+        else LocalizedText(),
+        starts_at=_moment(table, "start", "forum", tz),
+        ends_at=_moment(table, "end", "forum", tz),
+        capacity=_capacity(table, "forum"),
+        registration_opens_at=_optional_moment(table, "registration_opens", "forum", tz),
+        registration_closes_at=_optional_moment(table, "registration_closes", "forum", tz),
+        members_only=bool(table.get("members_only", False)),
+    )
+    trainings = []
+    for index, item in enumerate(document.get("training", [])):
+        where = f"training[{index + 1}]"
+        topic = str(item.get("topic", "other"))
+        if topic not in Topic.__members__.values():
+            msg = f"{where}.topic: one of " + ", ".join(Topic)
+            raise ProgramError(msg)
+        training = Event(
+            id=0,
+            parent_id=None,
+            kind=EventKind.TRAINING,
+            scope=forum.scope,
+            region_code=forum.region_code,
+            city=forum.city,
+            venue=forum.venue,
+            room=str(item.get("room", "")),
+            topic=Topic(topic),
+            speaker=str(item.get("speaker", "")),
+            title=_text(item, "title", where, TITLE_MAX_LENGTH),
+            description=LocalizedText(),
+            starts_at=_moment(item, "start", where, tz),
+            ends_at=_moment(item, "end", where, tz),
+            capacity=_capacity(item, where),
+            registration_opens_at=forum.registration_opens_at,
+            registration_closes_at=None,
+            members_only=forum.members_only,
+        )
+        if not (forum.starts_at <= training.starts_at < training.ends_at <= forum.ends_at):
+            msg = f"{where}: must start before it ends, within the forum's dates"
+            raise ProgramError(msg)
+        trainings.append(training)
+    return Program(forum, tuple(trainings))

@@ -1,0 +1,1 @@
+"""Forums and trainings: the catalog, registration, tickets, check-in, organizers' tools."""

@@ -1,0 +1,133 @@
+"""Keyboards of the forum screens."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.handlers.forums.callbacks import (
+    CheckInCallback,
+    ForumAction,
+    ForumCallback,
+    ForumPage,
+    PlaceAction,
+    PlaceCallback,
+    TrainingSignUp,
+)
+from bot.handlers.forums.render import Formatter
+from bot.services.forums import ForumDetails
+from bot.services.forums import ForumPage as Page
+
+
+def catalog_keyboard(page: Page, fmt: Formatter) -> InlineKeyboardMarkup:
+    """A button per forum, ◀ ▶ between pages."""
+    builder = InlineKeyboardBuilder()
+    for forum in page.forums:
+        label = f"{fmt.day(forum.starts_at)} · {forum.title.get(fmt.locale, fmt.default_locale)}"
+        builder.button(
+            text=label[:60],
+            callback_data=ForumCallback(forum_id=forum.id, action=ForumAction.OPEN),
+        )
+    navigation = []
+    if page.page > 0:
+        navigation.append(("◀", page.page - 1))
+    if page.page + 1 < page.pages:
+        navigation.append(("▶", page.page + 1))
+    for label, target in navigation:
+        builder.button(text=label, callback_data=ForumPage(page=target))
+    builder.adjust(*([1] * len(page.forums)), max(len(navigation), 1))
+    return builder.as_markup()
+
+
+def card_keyboard(details: ForumDetails) -> InlineKeyboardMarkup:
+    """Register or cancel; the trainings; the ticket when registered."""
+    builder = InlineKeyboardBuilder()
+    forum = details.forum
+    own = details.places.get(forum.id)
+    if own is None:
+        builder.button(
+            text=_("Register"),
+            callback_data=ForumCallback(forum_id=forum.id, action=ForumAction.REGISTER),
+        )
+    else:
+        if own.registration.ticket_code:
+            builder.button(
+                text=_("My ticket"),
+                callback_data=PlaceCallback(
+                    registration_id=own.registration.id, action=PlaceAction.TICKET
+                ),
+            )
+        builder.button(
+            text=_("Cancel registration"),
+            callback_data=PlaceCallback(
+                registration_id=own.registration.id, action=PlaceAction.CANCEL
+            ),
+        )
+    if details.trainings:
+        builder.button(
+            text=_("Trainings"),
+            callback_data=ForumCallback(forum_id=forum.id, action=ForumAction.TRAININGS),
+        )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def trainings_keyboard(details: ForumDetails, fmt: Formatter) -> InlineKeyboardMarkup:
+    """Sign up for a training, or cancel one's place in it."""
+    builder = InlineKeyboardBuilder()
+    for training in details.trainings:
+        name = (
+            f"{fmt.time(training.starts_at)} {training.title.get(fmt.locale, fmt.default_locale)}"
+        )
+        own = details.places.get(training.id)
+        if own is None:
+            builder.button(
+                text=_("Sign up: {training}").format(training=name)[:60],
+                callback_data=TrainingSignUp(training_id=training.id),
+            )
+        else:
+            builder.button(
+                text=_("Cancel: {training}").format(training=name)[:60],
+                callback_data=PlaceCallback(
+                    registration_id=own.registration.id, action=PlaceAction.CANCEL
+                ),
+            )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def confirm_cancel_keyboard(registration_id: int) -> InlineKeyboardMarkup:
+    """Yes, cancel."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Yes, cancel"),
+        callback_data=PlaceCallback(
+            registration_id=registration_id, action=PlaceAction.CONFIRM_CANCEL
+        ),
+    )
+    return builder.as_markup()
+
+
+def check_in_keyboard(registration_id: int) -> InlineKeyboardMarkup:
+    """Confirm the check-in."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Confirm check-in"), callback_data=CheckInCallback(registration_id=registration_id)
+    )
+    return builder.as_markup()
+
+
+def organizer_keyboard(forum_id: int) -> InlineKeyboardMarkup:
+    """Counts, the three lists as files, editing."""
+    builder = InlineKeyboardBuilder()
+    for label, action in (
+        (_("Counts"), ForumAction.STATS),
+        (_("Registered (files)"), ForumAction.EXPORT_REGISTERED),
+        (_("Waiting list (files)"), ForumAction.EXPORT_WAITING),
+        (_("Attendance (files)"), ForumAction.EXPORT_ATTENDED),
+        (_("Edit"), ForumAction.EDIT),
+    ):
+        builder.button(text=label, callback_data=ForumCallback(forum_id=forum_id, action=action))
+    builder.adjust(1, 3, 1)
+    return builder.as_markup()

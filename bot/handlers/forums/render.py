@@ -1,0 +1,114 @@
+"""Forum texts in the user's language and time zone: cards, agendas, places, tickets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.events import Event, LocalizedText, Scope, Topic
+from bot.domain.regions import region_by_code
+from bot.formatting import format_day
+from bot.handlers.messages import N_
+from bot.services.forums import ForumDetails, Place
+
+TOPICS: dict[Topic, str] = {
+    Topic.ORATORY: N_("Oratory"),
+    Topic.POLITICAL_TECHNIQUES: N_("Political techniques"),
+    Topic.DIGITAL_LITERACY: N_("Digital literacy"),
+    Topic.TRILINGUALISM: N_("Trilingualism"),
+    Topic.SMALL_BUSINESS: N_("Small business"),
+    Topic.OTHER: N_("Other"),
+}
+
+
+class Formatter:
+    """Texts for one reader: their locale, the organisation's default language and zone."""
+
+    def __init__(self, locale: str, default_locale: str, tz: ZoneInfo) -> None:
+        self.locale = locale
+        self.default_locale = default_locale
+        self.tz = tz
+
+    def text(self, value: LocalizedText) -> str:
+        """An organizer-written text in the reader's language (escaped)."""
+        return escape(value.get(self.locale, self.default_locale))
+
+    def day(self, moment: datetime) -> str:
+        """The local calendar day, in words."""
+        return format_day(moment.astimezone(self.tz).date(), self.locale)
+
+    def time(self, moment: datetime) -> str:
+        """Local hours and minutes."""
+        return moment.astimezone(self.tz).strftime("%H:%M")
+
+    def span(self, event: Event) -> str:
+        """«15 May 2027, 10:00–18:00», or over several days «15 May 2027 10:00 – 16 May …»."""
+        start, end = event.starts_at.astimezone(self.tz), event.ends_at.astimezone(self.tz)
+        if start.date() == end.date():
+            return f"{self.day(start)}, {self.time(start)}–{self.time(end)}"
+        return f"{self.day(start)} {self.time(start)} – {self.day(end)} {self.time(end)}"
+
+    def kind(self, forum: Event) -> str:
+        """Regional / republican forum."""
+        return _("Republican forum") if forum.scope is Scope.REPUBLICAN else _("Regional forum")
+
+    def seats(self, left: int) -> str:
+        """Seats left, or a full house."""
+        if left:
+            return _("Seats left: {count}").format(count=left)
+        return _("No seats left: you can join the waiting list.")
+
+    def card(self, details: ForumDetails) -> str:
+        """The forum's card with its agenda by day."""
+        forum = details.forum
+        place = ", ".join(part for part in (escape(forum.city), escape(forum.venue)) if part)
+        lines = [
+            f"<b>{self.text(forum.title)}</b>",
+            self.kind(forum) + " · " + escape(region_by_code(forum.region_code).name(self.locale)),
+            "🗓 " + self.span(forum),
+        ]
+        if place:
+            lines.append("📍 " + place)
+        lines.append("💺 " + self.seats(details.seats_left[forum.id]))
+        if description := self.text(forum.description):
+            lines += ["", description]
+        own = details.places.get(forum.id)
+        if own is not None:
+            lines += ["", self.place_status(own)]
+        if details.trainings:
+            lines += ["", _("<b>Trainings</b>")]
+            by_day = groupby(
+                details.trainings, key=lambda t: t.starts_at.astimezone(self.tz).date()
+            )
+            for _day, group in by_day:
+                day_trainings = list(group)
+                lines.append("<i>" + self.day(day_trainings[0].starts_at) + "</i>")
+                for training in day_trainings:
+                    lines.append(self.agenda_line(training, details.seats_left[training.id]))
+        return "\n".join(lines)
+
+    def agenda_line(self, training: Event, left: int) -> str:
+        """«10:00–11:30 Oratory: title — speaker, room (seats left: 12)»."""
+        topic = _(TOPICS[training.topic]) if training.topic else ""
+        details = ", ".join(
+            part for part in (escape(training.speaker), escape(training.room)) if part
+        )
+        line = f"{self.time(training.starts_at)}–{self.time(training.ends_at)} "
+        line += f"{topic}: {self.text(training.title)}" if topic else self.text(training.title)
+        if details:
+            line += f" — {details}"
+        return line + " " + _("(seats left: {count})").format(count=left)
+
+    def place_status(self, place: Place) -> str:
+        """Registered with a seat, or waiting at a position."""
+        if place.position is not None:
+            return _("⏳ You are on the waiting list, position {position}.").format(
+                position=place.position
+            )
+        if place.registration.seat is not None:
+            return _("✅ You are registered, seat {seat}.").format(seat=place.registration.seat)
+        return _("✅ You are registered.")

@@ -1,0 +1,46 @@
+"""Forums for conversation tests, loaded through the real program loader."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.app import Application
+from bot.domain.program import Program, parse_program
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+ALMATY = ZoneInfo("Asia/Almaty")
+
+
+def example_program(name: str = "shymkent-forum.toml") -> Program:
+    """A shipped example program."""
+    return parse_program(tomllib.loads((EXAMPLES / name).read_text(encoding="utf-8")), ALMATY)
+
+
+async def load(app: Application, program: Program) -> int:
+    """Load a program; the forum's id."""
+    forum_id, _ = await app.services.forum_admin.load_program(program)
+    return forum_id
+
+
+def small_forum(capacity: int, *, members_only: bool = False, days_ahead: int = 30) -> Program:
+    """The Shymkent program moved `days_ahead` days from now, with a forum of `capacity` seats."""
+    program = example_program()
+    start = datetime.now(ALMATY).replace(hour=9, minute=0, second=0, microsecond=0)
+    shift = start + timedelta(days=days_ahead) - program.forum.starts_at
+    forum = replace(
+        program.forum,
+        capacity=capacity,
+        members_only=members_only,
+        starts_at=program.forum.starts_at + shift,
+        ends_at=program.forum.ends_at + shift,
+        registration_closes_at=None,
+    )
+    trainings = tuple(
+        replace(t, starts_at=t.starts_at + shift, ends_at=t.ends_at + shift, capacity=2)
+        for t in program.trainings
+    )
+    return Program(forum, trainings)

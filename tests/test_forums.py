@@ -1,0 +1,220 @@
+"""Forums through the emulator: catalog, registration, waiting list, tickets, check-in."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+
+import pytest
+
+from bot.domain.events import RegistrationStatus
+from bot.domain.roles import Grant, Role
+from bot.handlers.forums.tickets import check_in_link, qr_png
+from tests.conftest import RunningBot
+from tests.forum_seed import example_program, load, small_forum
+from tests.registry_seed import add_member
+
+PHONE = "+77011234567"
+
+
+@pytest.fixture
+def app(running_bot: RunningBot):  # type: ignore[no-untyped-def]
+    assert running_bot.app is not None
+    return running_bot.app
+
+
+def _all_buttons(chat) -> list[str]:  # type: ignore[no-untyped-def]
+    return [label for message in reversed(chat.user.transcript) for label in message.buttons()]
+
+
+def _button(chat, part: str) -> str:  # type: ignore[no-untyped-def]
+    return next(label for label in _all_buttons(chat) if part in label)
+
+
+async def _open(chat, forum_title: str) -> None:  # type: ignore[no-untyped-def]
+    await chat.send("/forums")
+    label = next(label for label in chat.last_message.buttons() if forum_title in label)
+    await chat.press(label)
+
+
+async def test_the_catalog_shows_the_card_in_the_users_language_and_zone(make_chat, app) -> None:
+    await load(app, example_program())
+    chat = make_chat(7001, language_code="ru")
+    await _open(chat, "Шымкент")
+    card = chat.last_text
+    assert "<b>Региональный форум ППО — Шымкент</b>" in card
+    assert "Региональный форум · Шымкент" in card
+    assert "10 марта 2027\u202fг. 09:00 – 11 марта 2027\u202fг. 18:00" in card
+    assert "Осталось мест: 260" in card
+    assert (
+        "10:00–11:30 Ораторское мастерство: Ораторское мастерство — Айжан Серікқызы, Зал 1 "
+        "(осталось мест: 60)"
+    ) in card
+    assert chat.last_message.buttons() == ["Зарегистрироваться", "Тренинги"]
+    kk = make_chat(7002, language_code="kk")
+    await _open(kk, "Шымкент")
+    assert "<b>БПҰ өңірлік форумы — Шымкент</b>" in kk.last_text
+    assert "Шешендік өнер" in kk.last_text
+
+
+async def test_registration_gives_a_seat_and_a_qr_ticket(make_chat, app, emulator) -> None:
+    forum_id = await load(app, small_forum(5))
+    chat = make_chat(7003, language_code="ru")
+    await _open(chat, "Шымкент")
+    await chat.press("Зарегистрироваться")
+    assert "Вы зарегистрированы на «Региональный форум ППО — Шымкент», место 1." in chat.texts
+    ticket = chat.last_message
+    assert ticket.photo is not None
+    assert "Место 1" in (ticket.caption or "")
+    places = await app.services.forums.my_places(7003)
+    code = places[0].registration.ticket_code
+    assert places[0].event.id == forum_id
+    assert code is not None
+    assert len(code) >= 16
+    # The picture is the QR code of the check-in deep link, byte for byte.
+    assert ticket.photo == qr_png(check_in_link(emulator.bot_username, code))
+    await chat.send("/tickets")
+    assert chat.last_message.photo == ticket.photo
+
+
+async def test_a_full_forum_queues_and_a_cancellation_promotes(make_chat, app) -> None:
+    await load(app, small_forum(2))
+    chats = [make_chat(7100 + n, language_code="ru") for n in range(4)]
+    for chat in chats:
+        await _open(chat, "Шымкент")
+        await chat.press("Зарегистрироваться")
+    assert "место 2." in chats[1].texts[-2]
+    assert "Вы в листе ожидания, позиция 1" in chats[2].last_text
+    assert "Вы в листе ожидания, позиция 2" in chats[3].last_text
+    await _open(chats[0], "Шымкент")
+    await chats[0].press("Отменить регистрацию")
+    assert "Отменить регистрацию на «Региональный форум ППО — Шымкент»?" in chats[0].last_text
+    await chats[0].press("Да, отменить")
+    assert "Ваша регистрация на «Региональный форум ППО — Шымкент» отменена." in chats[0].last_text
+    await asyncio.sleep(0)  # the notice goes after the commit
+    assert "освободилось место" in chats[2].last_text
+    assert "место 1" in chats[2].last_text
+    await chats[3].send("/tickets")
+    assert "позиция 1" in chats[3].last_text  # the list closed up
+
+
+async def test_someone_elses_registration_cannot_be_cancelled(make_chat, app) -> None:
+    await load(app, small_forum(5))
+    owner = make_chat(7201, language_code="ru")
+    await _open(owner, "Шымкент")
+    await owner.press("Зарегистрироваться")
+    registration = (await app.services.forums.my_places(7201))[0].registration.id
+    intruder = make_chat(7202, language_code="ru")
+    await intruder.send("/start")
+    await intruder.press_data(f"fc:{registration}:y")
+    assert intruder.last_alert == "Ничего не найдено. Возможно, запись удалена."
+    places = await app.services.forums.my_places(7201)
+    assert places[0].registration.status is RegistrationStatus.REGISTERED
+
+
+async def test_registration_refusals(make_chat, app, database_url) -> None:
+    forum_id = await load(app, small_forum(5, members_only=True))
+    guest = make_chat(7301, language_code="ru")
+    await _open(guest, "Шымкент")
+    await guest.press("Зарегистрироваться")
+    assert guest.last_alert.startswith("Этот форум — для членов партии.")
+    member = await add_member(database_url, last_name="Ахметова", first_name="Дина", phone=PHONE)
+    chat = make_chat(7302, language_code="ru", phone=PHONE)
+    await chat.send("/link")
+    await chat.tap("Поделиться номером телефона")
+    await chat.send(member.iin)
+    await _open(chat, "Шымкент")
+    await chat.press("Тренинги")
+    await chat.press(_button(chat, "Ораторское"))
+    assert chat.last_alert.startswith("Сначала зарегистрируйтесь на форум")
+    await _open(chat, "Шымкент")
+    await chat.press("Зарегистрироваться")
+    await chat.press_data(f"fo:{forum_id}:r")  # twice
+    assert chat.last_alert.startswith("Вы уже зарегистрированы")
+    await _open(chat, "Шымкент")
+    await chat.press("Тренинги")
+    await chat.press(_button(chat, "Ораторское"))  # 10:00–11:30
+    assert "Вы зарегистрированы на «Ораторское мастерство», место 1." in chat.last_text
+    assert any("Отменить: 10:00 Ораторское" in b for b in _all_buttons(chat))
+    await chat.press(_button(chat, "Профессиональные"))  # also 10:00–11:30
+    assert "проходит в то же время, что и «Ораторское мастерство»" in chat.last_alert
+
+
+async def test_registration_outside_the_window_is_refused(make_chat, app) -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    program = small_forum(5)
+    closed = replace(
+        program.forum, registration_closes_at=program.forum.starts_at - timedelta(days=40)
+    )
+    forum_id = await app.services.forum_admin.load_program(type(program)(closed, ()))
+    chat = make_chat(7401, language_code="ru")
+    await chat.send("/start")
+    await chat.press_data(f"fo:{forum_id[0]}:r")
+    assert chat.last_alert == "Регистрация на это мероприятие сейчас закрыта."
+
+
+async def test_organizers_check_people_in_and_others_learn_nothing(
+    make_chat, app, database_url
+) -> None:
+    await load(app, small_forum(5))
+    member = await add_member(database_url, last_name="Ахметова", first_name="Дина", phone=PHONE)
+    attendee = make_chat(7501, language_code="ru", phone=PHONE)
+    await attendee.send("/link")
+    await attendee.tap("Поделиться номером телефона")
+    await attendee.send(member.iin)
+    await _open(attendee, "Шымкент")
+    await attendee.press("Зарегистрироваться")
+    code = (await app.services.forums.my_places(7501))[0].registration.ticket_code
+    stranger = make_chat(7502, language_code="ru")
+    await stranger.send(f"/start checkin-{code}")
+    assert stranger.last_text == "Отметка о приходе по билетам — для организаторов этого форума."
+    await app.services.access.grant(None, 7503, Grant(Role.ORGANIZER, "AKM"))
+    other_region = make_chat(7503, language_code="ru")
+    await other_region.send(f"/start checkin-{code}")
+    assert "Ахметова" not in other_region.last_text
+    registration = (await app.services.forums.my_places(7501))[0].registration.id
+    await other_region.press_data(f"fk:{registration}")
+    assert other_region.last_alert.startswith("Отметка о приходе по билетам")
+    await app.services.access.grant(None, 7504, Grant(Role.ORGANIZER, "SHY"))
+    organizer = make_chat(7504, language_code="ru")
+    await organizer.send(f"/start checkin-{code}")
+    assert "Ахметова Дина" in organizer.last_text
+    assert "Место 1" in organizer.last_text
+    await organizer.press("Подтвердить приход")
+    assert "✅ Отмечен(а)." in organizer.last_text
+    await organizer.send(f"/start checkin-{code}")
+    assert "Уже отмечен(а) в" in organizer.last_text
+    await attendee.send("/me")
+    assert "Посещено форумов: 1" in attendee.last_text
+
+
+async def test_organizers_see_counts_and_get_the_lists_as_files(make_chat, app) -> None:
+    await load(app, small_forum(1))
+    for user_id in (7601, 7602):
+        chat = make_chat(user_id, language_code="ru")
+        await _open(chat, "Шымкент")
+        await chat.press("Зарегистрироваться")
+    await app.services.access.grant(None, 7603, Grant(Role.ORGANIZER, "SHY"))
+    organizer = make_chat(7603, language_code="ru")
+    await organizer.send("/myforums")
+    await organizer.press("Сводка")
+    assert "Зарегистрировано: 1, в листе ожидания: 1, пришли: 0." in organizer.last_text
+    await organizer.send("/myforums")
+    await organizer.press("Лист ожидания (файлы)")
+    document = organizer.last_message
+    assert document.document_name is not None
+    assert document.document_name.endswith("-waiting.csv")
+    assert document.document is not None
+    rows = list(csv.reader(io.StringIO(document.document.decode("utf-8-sig"))))
+    assert rows[0][0] == "#"
+    assert len(rows) == 2
+    assert rows[1][5] == "waiting"
+    xlsx = organizer.user.transcript[-2]
+    assert xlsx.document_name is not None
+    assert xlsx.document_name.endswith("-waiting.xlsx")
+    outsider = make_chat(7604, language_code="ru")
+    await outsider.send("/myforums")
+    assert outsider.last_text.startswith("Вы не управляете")
