@@ -1,0 +1,439 @@
+"""The member registry import: read a CSV or XLSX file, check every row, upsert by IIN."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import re
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+import openpyxl
+from sqlalchemy import Column, String
+
+from bot.db.engine import Database
+from bot.db.registry import MemberRow, RegistryRepository, UpsertCounts
+from bot.db.tables import members, ppos
+from bot.db.types import utcnow
+from bot.domain.iin import InvalidIinError, parse_iin
+from bot.domain.members import MemberStatus
+from bot.domain.phone import normalize_phone
+from bot.domain.regions import find_region
+
+BATCH_SIZE = 50_000
+"""Rows per transaction. Each commit rewrites the index pages the batch touched, nearly all of
+them at a million members: 50,000 rows take half the time of 10,000 and hold the write lock
+about a second."""
+_PROGRESS_EVERY = 5_000
+
+
+class Field(StrEnum):
+    """A registry column; `region` and `ppo` hold names, the rest what `members` stores."""
+
+    IIN = "iin"
+    LAST_NAME = "last_name"
+    FIRST_NAME = "first_name"
+    PATRONYMIC = "patronymic"
+    PHONE = "phone"
+    REGION = "region"
+    PPO = "ppo"
+    STATUS = "status"
+    JOINED_ON = "joined_on"
+    BIRTHPLACE = "birthplace"
+    WORKPLACE = "workplace"
+    POSITION = "position"
+    EDUCATION = "education"
+    FAMILY_STATUS = "family_status"
+
+
+# Accepted headers in English, Russian and Kazakh, matched ignoring case, spaces and "_".
+HEADERS: dict[Field, tuple[str, ...]] = {
+    Field.IIN: ("iin", "ИИН", "ЖСН"),
+    Field.LAST_NAME: ("last_name", "Фамилия", "Тегі"),
+    Field.FIRST_NAME: ("first_name", "Имя", "Аты"),
+    Field.PATRONYMIC: ("patronymic", "Отчество", "Әкесінің аты"),
+    Field.PHONE: ("phone", "Телефон", "Телефон нөмірі"),
+    Field.REGION: ("region", "Регион", "Область", "Облыс", "Өңір"),
+    Field.PPO: ("ppo", "ППО", "БПҰ"),
+    Field.STATUS: ("status", "Статус", "Мәртебесі"),
+    Field.JOINED_ON: ("joined_on", "Дата вступления", "Партияға кірген күні"),
+    Field.BIRTHPLACE: ("birthplace", "Место рождения", "Туған жері"),
+    Field.WORKPLACE: ("workplace", "Место работы", "Жұмыс орны"),
+    Field.POSITION: ("position", "Должность", "Лауазымы"),
+    Field.EDUCATION: ("education", "Образование", "Білімі"),
+    Field.FAMILY_STATUS: ("family_status", "Семейное положение", "Отбасылық жағдайы"),
+}
+REQUIRED = (Field.IIN, Field.LAST_NAME, Field.FIRST_NAME, Field.REGION, Field.STATUS)
+
+
+_MEMBER_WORDS = ("member", "член партии", "член", "партия мүшесі", "мүше")
+_CANDIDATE_WORDS = ("candidate", "кандидат", "кандидат в члены партии", "мүшелікке кандидат")
+_STATUS_WORDS: dict[str, str] = dict.fromkeys(_MEMBER_WORDS, MemberStatus.MEMBER.value) | (
+    dict.fromkeys(_CANDIDATE_WORDS, MemberStatus.CANDIDATE.value)
+)
+
+
+def _max_length(column: Column[Any]) -> int:
+    if not isinstance(column.type, String) or column.type.length is None:
+        raise TypeError(f"{column} is not a String of bounded length")
+    return column.type.length
+
+
+_FREE_TEXT = (Field.LAST_NAME, Field.FIRST_NAME, Field.PATRONYMIC, Field.BIRTHPLACE,
+              Field.WORKPLACE, Field.POSITION, Field.EDUCATION, Field.FAMILY_STATUS)  # fmt: skip
+_TEXT_LIMITS = {field: _max_length(members.c[field.value]) for field in _FREE_TEXT} | {
+    Field.PPO: _max_length(ppos.c.name)
+}
+_SHORTEST_LIMIT = min(_TEXT_LIMITS.values())
+_DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+class RegistryFormatError(Exception):
+    """The file cannot be read as a registry; the message is one line saying how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A row left out: its line in the file, why, and its cells as they were read."""
+
+    line: int
+    reason: str
+    cells: tuple[str, ...]
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.replace("_", " ").casefold().replace("ё", "е").split())
+
+
+_FIELD_OF_HEADER = {_fold(name): field for field, names in HEADERS.items() for name in names}
+
+
+def map_columns(header: tuple[str, ...]) -> dict[Field, int]:
+    """The column index of each field found in a header row; RegistryFormatError if unusable."""
+    if not any(header):
+        raise RegistryFormatError("no header row: the first row must name the columns")
+    columns: dict[Field, int] = {}
+    for index, name in enumerate(header):
+        field = _FIELD_OF_HEADER.get(_fold(name))
+        if field is None:
+            continue  # other columns are allowed; they only travel into the report
+        if field in columns:
+            first = header[columns[field]]
+            msg = f"columns {first!r} and {name!r} both mean {field.value}; keep one of them"
+            raise RegistryFormatError(msg)
+        columns[field] = index
+    missing = [field for field in REQUIRED if field not in columns]
+    if missing:
+        wanted = "; ".join(f"{field.value} ({' / '.join(HEADERS[field])})" for field in missing)
+        raise RegistryFormatError(f"missing required column: {wanted}")
+    return columns
+
+
+class RegistrySource(Protocol):
+    """An open registry file: the header row, and the data rows with their line numbers."""
+
+    header: tuple[str, ...]
+    columns: dict[Field, int]
+    delimiter: str
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]: ...
+    def fraction_read(self) -> float | None: ...
+    def close(self) -> None: ...
+
+
+class _CsvSource:
+    def __init__(self, path: Path) -> None:
+        self._raw = path.open("rb")
+        self._size = max(path.stat().st_size, 1)
+        # utf-8-sig drops a byte-order mark if there is one (Excel's "CSV UTF-8" writes it).
+        self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", newline="")
+        try:
+            first = self._text.readline()
+            # Excel writes ";" where "," is the decimal separator: the header row tells which.
+            self.delimiter = ";" if first.count(";") > first.count(",") else ","
+            self.header = tuple(next(csv.reader([first], delimiter=self.delimiter), []))
+            self.columns = map_columns(self.header)
+        except UnicodeDecodeError:
+            self.close()
+            raise RegistryFormatError("the file is not UTF-8: save it as CSV UTF-8") from None
+        except RegistryFormatError:
+            self.close()
+            raise
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        reader = csv.reader(self._text, delimiter=self.delimiter)
+        line = 1
+        try:
+            for cells in reader:
+                start, line = line + 1, reader.line_num + 1
+                if any(cells):  # blank lines are not rows
+                    yield start, cells
+        except (csv.Error, UnicodeDecodeError) as error:
+            # The file's structure is broken from here on (an unclosed quote, another
+            # encoding): no row after this point can be trusted.
+            msg = f"line {line + 1}: the file cannot be read further ({error})"
+            raise RegistryFormatError(msg) from None
+
+    def fraction_read(self) -> float | None:
+        return min(self._raw.tell() / self._size, 1.0)
+
+    def close(self) -> None:
+        self._text.close()
+
+
+class _XlsxSource:
+    delimiter = ","
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+            raise RegistryFormatError(f"not a readable XLSX file ({error})") from None
+        sheet = self._book.worksheets[0]
+        self._total: int | None = sheet.max_row  # from the sheet's stated dimension, if any
+        self._values = sheet.iter_rows(values_only=True)
+        self._line = 1
+        try:
+            self.header = tuple(_cell_text(value) for value in next(self._values, ()))
+            self.columns = map_columns(self.header)
+        except RegistryFormatError:
+            self.close()
+            raise
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        iin = self.columns[Field.IIN]
+        for line, values in enumerate(self._values, start=2):
+            self._line = line
+            cells = [_cell_text(value) for value in values]
+            if iin < len(cells) and isinstance(values[iin], int):
+                # A spreadsheet that stored the IIN as a number dropped its leading zero.
+                cells[iin] = cells[iin].zfill(12)
+            if any(cells):
+                yield line, cells
+
+    def fraction_read(self) -> float | None:
+        return min(self._line / self._total, 1.0) if self._total else None
+
+    def close(self) -> None:
+        self._book.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def open_registry(path: Path) -> RegistrySource:
+    """Open a .csv or .xlsx registry and map its header; RegistryFormatError if unusable."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _XlsxSource(path)
+    if suffix in (".csv", ".txt"):
+        return _CsvSource(path)
+    raise RegistryFormatError("expected a .csv or .xlsx file")
+
+
+class _RowChecker:
+    """Checks rows one by one; remembers the IINs accepted so far to refuse repeats."""
+
+    def __init__(self, columns: dict[Field, int]) -> None:
+        self._order = [columns.get(field) for field in Field]
+        self._accepted: set[int] = set()  # ints take half the memory of strings
+
+    def check(self, cells: list[str]) -> MemberRow | str:
+        """The row to write, or why it is refused ("field: reason; ...")."""
+        size = len(cells)
+        values = [cells[i].strip() if i is not None and i < size else "" for i in self._order]
+        (iin_text, last, first, patronymic, phone_text, region_text, ppo, status_text,
+         joined_text, birthplace, workplace, position, education, family) = values  # fmt: skip
+        problems = [f"{field.value}: empty" for field in REQUIRED if not values[_AT[field]]]
+        if max(map(len, values)) > _SHORTEST_LIMIT:
+            problems += [
+                f"{field.value}: longer than {limit} characters"
+                for field, limit in _TEXT_LIMITS.items()
+                if len(values[_AT[field]]) > limit
+            ]
+        iin = ""
+        if iin_text:
+            try:
+                iin = parse_iin(iin_text).value
+            except InvalidIinError as error:
+                problems.append(f"iin: {error}")
+            else:
+                if int(iin) in self._accepted:
+                    problems.append("iin: repeats the IIN of an earlier row of this file")
+        phone = normalize_phone(phone_text) if phone_text else None
+        if phone_text and phone is None:
+            problems.append("phone: not a Kazakhstan number (+7 and 10 digits)")
+        region = _region_named(region_text) if region_text else None
+        if region_text and region is None:
+            problems.append("region: unknown region (use a code such as TRK, or its name)")
+        status = _status_named(status_text) if status_text else ""
+        if status is None:
+            problems.append("status: expected member or candidate")
+        joined_on = None
+        if joined_text:
+            try:
+                joined_on = _parse_date(joined_text)
+            except ValueError:
+                problems.append("joined_on: not a date (use YYYY-MM-DD or DD.MM.YYYY)")
+        if problems or region is None or status is None:
+            return "; ".join(problems)
+        self._accepted.add(int(iin))
+        return MemberRow(iin, last, first, patronymic, phone, region.code, ppo, status, joined_on,
+                         birthplace, workplace, position, education, family)  # fmt: skip
+
+
+# A file spells a few regions and statuses a million times; the caches are bounded anyway.
+_region_named = functools.lru_cache(maxsize=4096)(find_region)
+
+
+@functools.lru_cache(maxsize=256)
+def _status_named(text: str) -> str | None:
+    return _STATUS_WORDS.get(_fold(text))
+
+
+_AT = {field: index for index, field in enumerate(Field)}
+
+
+def _parse_date(text: str) -> dt.date:
+    dotted = _DOTTED_DATE.fullmatch(text)
+    if dotted:
+        day, month, year = (int(part) for part in dotted.groups())
+        return dt.date(year, month, day)
+    return dt.date.fromisoformat(text)
+
+
+def check_registry(source: RegistrySource) -> Iterator[MemberRow | Rejection]:
+    """Every data row of the file in order: a row to write, or a rejection saying why."""
+    checker = _RowChecker(source.columns)
+    for line, cells in source.rows():
+        result = checker.check(cells)
+        yield Rejection(line, result, tuple(cells)) if isinstance(result, str) else result
+
+
+def default_report_path(path: Path) -> Path:
+    """Where rejected rows go unless told otherwise: `<input>.rejected.csv` beside the input."""
+    return path.with_name(f"{path.name}.rejected.csv")
+
+
+class _Report:
+    """Rejected rows as CSV (line, reason, the original cells), created at the first one."""
+
+    def __init__(self, path: Path, source: RegistrySource) -> None:
+        self.path = path
+        self._source = source
+        self._file: IO[str] | None = None
+        self._writer: Any = None
+
+    def add(self, rejection: Rejection) -> None:
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # With a BOM, Excel opens the Cyrillic text correctly.
+            self._file = self.path.open("w", encoding="utf-8-sig", newline="")
+            self._writer = csv.writer(self._file, delimiter=self._source.delimiter)
+            self._writer.writerow(("line", "reason", *self._source.header))
+        self._writer.writerow((rejection.line, rejection.reason, *rejection.cells))
+
+    def close(self) -> Path | None:
+        """The report's path, or None when no row was rejected (an older report is removed)."""
+        if self._file is None:
+            self.path.unlink(missing_ok=True)  # it would describe another run
+            return None
+        self._file.close()
+        return self.path
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What an import did; `report` is None when no row was rejected."""
+
+    read: int
+    inserted: int
+    updated: int
+    rejected: int
+    seconds: float
+    report: Path | None
+
+
+ProgressCallback = Callable[[int, float | None], None]
+"""Told every few thousand rows how many rows were read and which fraction of the file."""
+
+# Where each present field is written; absent optional columns leave the stored values alone.
+_COLUMN_OF = {field: field.value for field in Field} | {
+    Field.REGION: "region_code",
+    Field.PPO: "ppo_id",
+}
+
+
+async def import_registry(
+    database: Database,
+    path: Path,
+    *,
+    report_path: Path | None = None,
+    batch_size: int = BATCH_SIZE,
+    on_progress: ProgressCallback | None = None,
+) -> ImportSummary:
+    """Upsert every valid row of a registry file by IIN; rejected rows go to the report."""
+    started = time.perf_counter()
+    stamp = utcnow()  # one moment for the whole import: its rows can be told by it
+    source = open_registry(path)
+    report = _Report(report_path or default_report_path(path), source)
+    columns = [_COLUMN_OF[field] for field in source.columns if field is not Field.IIN]
+    ppo_ids: dict[tuple[str, str], int] = {}
+    counts = UpsertCounts()
+    read = rejected = 0
+    batch: list[MemberRow] = []
+    try:
+        for item in check_registry(source):
+            read += 1
+            if isinstance(item, Rejection):
+                rejected += 1
+                report.add(item)
+            else:
+                batch.append(item)
+            if len(batch) == batch_size:
+                counts += await _write_batch(database, batch, columns, stamp, ppo_ids)
+                batch = []
+            if on_progress is not None and read % _PROGRESS_EVERY == 0:
+                on_progress(read, source.fraction_read())
+        counts += await _write_batch(database, batch, columns, stamp, ppo_ids)
+        if on_progress is not None:
+            on_progress(read, 1.0)
+    finally:
+        source.close()
+        written = report.close()
+    seconds = time.perf_counter() - started
+    return ImportSummary(read, counts.inserted, counts.updated, rejected, seconds, written)
+
+
+async def _write_batch(
+    database: Database,
+    rows: list[MemberRow],
+    columns: list[str],
+    stamp: dt.datetime,
+    ppo_ids: dict[tuple[str, str], int],
+) -> UpsertCounts:
+    if not rows:
+        return UpsertCounts()
+    async with database.write() as connection:
+        repository = RegistryRepository(connection)
+        missing = {(row.region_code, row.ppo) for row in rows if row.ppo} - ppo_ids.keys()
+        created = await repository.ensure_ppos(missing)
+        counts = await repository.upsert_members(rows, columns=columns, updated_at=stamp)
+    ppo_ids.update(created)  # only once committed: a rolled-back organisation is not known
+    return counts
