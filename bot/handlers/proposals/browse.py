@@ -1,0 +1,149 @@
+"""The three lists (/myproposals, /review, /shortlist), their pages, and opening a proposal."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n, ngettext
+from aiogram.utils.i18n import gettext as _
+
+from bot.config import Settings
+from bot.domain.proposals import Actor, AttachmentKind
+from bot.handlers.proposals.callbacks import OpenCallback, PageCallback, ProposalView
+from bot.handlers.proposals.keyboards import moves_keyboard, page_keyboard, support_keyboard
+from bot.handlers.proposals.render import export_labels, render_card, render_page
+from bot.services.proposal_export import proposals_csv, proposals_xlsx
+from bot.services.proposals import ProposalDetails, ProposalPage, ProposalService
+
+PageLoader = Callable[[int, int], Awaitable[ProposalPage]]
+
+
+def _loader(proposals: ProposalService, view: ProposalView) -> PageLoader:
+    return {
+        ProposalView.MINE: proposals.mine,
+        ProposalView.QUEUE: proposals.queue,
+        ProposalView.SHORTLIST: proposals.shortlisted,
+    }[view]
+
+
+async def _show_list(
+    message: Message,
+    view: ProposalView,
+    proposals: ProposalService,
+    settings: Settings,
+    i18n: I18n,
+) -> None:
+    assert message.from_user is not None
+    page = await _loader(proposals, view)(message.from_user.id, 0)
+    text = render_page(page, view, locale=i18n.current_locale, tz=settings.org.tz)
+    await message.answer(text, reply_markup=page_keyboard(page, view) if page.total else None)
+
+
+async def list_mine(
+    message: Message, proposals: ProposalService, settings: Settings, i18n: I18n
+) -> None:
+    """/myproposals: the member's proposals, newest first."""
+    await _show_list(message, ProposalView.MINE, proposals, settings, i18n)
+
+
+async def list_queue(
+    message: Message, proposals: ProposalService, settings: Settings, i18n: I18n
+) -> None:
+    """/review: what waits for the reviewer, oldest first."""
+    await _show_list(message, ProposalView.QUEUE, proposals, settings, i18n)
+
+
+async def list_shortlist(
+    message: Message, proposals: ProposalService, settings: Settings, i18n: I18n
+) -> None:
+    """/shortlist: the region's proposals chosen for the republican forum."""
+    await _show_list(message, ProposalView.SHORTLIST, proposals, settings, i18n)
+
+
+async def turn_page(
+    callback: CallbackQuery,
+    callback_data: PageCallback,
+    proposals: ProposalService,
+    settings: Settings,
+    i18n: I18n,
+) -> None:
+    """◀ / ▶ of any of the lists (the rights are checked again)."""
+    view = callback_data.view
+    page = await _loader(proposals, view)(callback.from_user.id, callback_data.page)
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        text = render_page(page, view, locale=i18n.current_locale, tz=settings.org.tz)
+        await callback.message.edit_text(text, reply_markup=page_keyboard(page, view))
+
+
+async def open_proposal(
+    callback: CallbackQuery,
+    callback_data: OpenCallback,
+    proposals: ProposalService,
+    settings: Settings,
+    i18n: I18n,
+) -> None:
+    """The proposal with its files; the buttons of the list it was opened from."""
+    user_id, proposal_id = callback.from_user.id, callback_data.proposal_id
+    markup: InlineKeyboardMarkup | None
+    if callback_data.view is ProposalView.MINE:
+        details = await proposals.open_mine(user_id, proposal_id)
+        markup = moves_keyboard(details.proposal, Actor.AUTHOR)
+    elif callback_data.view is ProposalView.QUEUE:
+        details = await proposals.open_for_review(user_id, proposal_id)
+        markup = moves_keyboard(details.proposal, Actor.REVIEWER)
+    else:
+        details = await proposals.open_shortlisted(user_id, proposal_id)
+        markup = support_keyboard(details)
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        texts = render_card(
+            details,
+            locale=i18n.current_locale,
+            tz=settings.org.tz,
+            with_history=callback_data.view is not ProposalView.SHORTLIST,
+        )
+        await send_proposal(callback.message, details, texts, markup)
+
+
+async def send_proposal(
+    chat: Message, details: ProposalDetails, texts: list[str], markup: InlineKeyboardMarkup | None
+) -> None:
+    """Attachments first (by Telegram's file_id), then the card, its buttons last."""
+    count = len(details.attachments)
+    for index, attachment in enumerate(details.attachments, start=1):
+        caption = f"{details.proposal.number} · {index}/{count}"
+        if attachment.kind is AttachmentKind.PHOTO:
+            await chat.answer_photo(attachment.file_id, caption=caption)
+        else:
+            await chat.answer_document(attachment.file_id, caption=caption)
+    *first, last = texts
+    for text in first:
+        await chat.answer(text)
+    await chat.answer(last, reply_markup=markup)
+
+
+async def export_shortlist(
+    message: Message, proposals: ProposalService, settings: Settings, i18n: I18n
+) -> None:
+    """/export_proposals: the shortlist of every region as XLSX and CSV."""
+    assert message.from_user is not None
+    items = await proposals.export_shortlisted(message.from_user.id)
+    if not items:
+        await message.answer(_("No proposals have been shortlisted yet."))
+        return
+    labels = export_labels(i18n.current_locale, settings.org.tz, settings.proposals.topics)
+    stem = f"proposals-{datetime.now(settings.org.tz):%Y-%m-%d}"
+    caption = ngettext(
+        "{count} proposal shortlisted for the republican forum",
+        "{count} proposals shortlisted for the republican forum",
+        len(items),
+    ).format(count=len(items))
+    await message.answer_document(
+        BufferedInputFile(proposals_xlsx(items, labels), filename=f"{stem}.xlsx"), caption=caption
+    )
+    await message.answer_document(
+        BufferedInputFile(proposals_csv(items, labels), filename=f"{stem}.csv")
+    )

@@ -1,0 +1,57 @@
+"""Callback data of proposals (every prefix starts with "p")."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+from bot.domain.proposals import ProposalAction
+
+
+class ProposalView(StrEnum):
+    """Whose list a proposal is opened from: it decides the rights and the buttons."""
+
+    MINE = "m"
+    QUEUE = "q"
+    SHORTLIST = "s"
+
+
+class TopicCallback(CallbackData, prefix="pt"):
+    topic: str  # a configured topic code (at most 24 characters, checked by the config)
+
+
+class DraftAction(StrEnum):
+    KEEP = "k"  # keep the title or text a revised proposal had
+    DONE = "d"  # no more attachments: show the preview
+    CLEAR = "x"  # remove the attachments
+    SEND = "s"
+    CANCEL = "c"
+
+
+class DraftCallback(CallbackData, prefix="pd"):
+    action: DraftAction
+
+
+class PageCallback(CallbackData, prefix="pl"):
+    view: ProposalView
+    page: int
+
+
+class OpenCallback(CallbackData, prefix="po"):
+    view: ProposalView
+    proposal_id: int
+
+
+class MoveCallback(CallbackData, prefix="pv"):
+    proposal_id: int
+    action: ProposalAction
+
+
+class WithdrawCallback(CallbackData, prefix="pw"):
+    proposal_id: int
+    confirm: bool
+
+
+class SupportCallback(CallbackData, prefix="ps"):
+    proposal_id: int

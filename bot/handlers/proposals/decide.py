@@ -1,0 +1,197 @@
+"""Moves from a proposal's buttons: withdraw, revise, review decisions; and supports."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.config import Settings
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.proposals import ProposalAction
+from bot.handlers.notify import Notifier
+from bot.handlers.proposals.callbacks import (
+    MoveCallback,
+    ProposalView,
+    SupportCallback,
+    WithdrawCallback,
+)
+from bot.handlers.proposals.keyboards import open_keyboard, support_keyboard, withdraw_keyboard
+from bot.handlers.proposals.render import render_card
+from bot.handlers.proposals.states import DraftStates, ReviewStates
+from bot.handlers.proposals.submit import ask_title
+from bot.services.proposal_drafts import ProposalDraftService
+from bot.services.proposals import Moved, ProposalService
+
+# Refusals after which the reviewer may simply write the comment again.
+_RETYPE = frozenset({ErrorCode.TEXT_EMPTY, ErrorCode.TEXT_TOO_LONG})
+
+
+async def ask_withdraw(
+    callback: CallbackQuery, callback_data: MoveCallback, proposals: ProposalService
+) -> None:
+    """Withdraw? Asked first: it cannot be undone."""
+    proposal_id = callback_data.proposal_id
+    await proposals.check_move(callback.from_user.id, proposal_id, ProposalAction.WITHDRAW)
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.answer(
+            _("Withdraw this proposal? The editorial group will no longer review it."),
+            reply_markup=withdraw_keyboard(proposal_id),
+        )
+
+
+async def withdraw(
+    callback: CallbackQuery, callback_data: WithdrawCallback, proposals: ProposalService
+) -> None:
+    """Withdraw, as confirmed (or leave it be)."""
+    if not callback_data.confirm:
+        await callback.answer()
+        if isinstance(callback.message, Message):
+            await callback.message.edit_text(_("Cancelled. Nothing was changed."))
+        return
+    moved = await proposals.withdraw(callback.from_user.id, callback_data.proposal_id)
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(
+            _("The proposal {number} has been withdrawn.").format(number=moved.proposal.number)
+        )
+
+
+async def revise(
+    callback: CallbackQuery,
+    callback_data: MoveCallback,
+    state: FSMContext,
+    proposal_drafts: ProposalDraftService,
+) -> None:
+    """Revise a proposal sent back for changes: the draft steps, starting from it."""
+    draft = await proposal_drafts.start_revision(callback.from_user.id, callback_data.proposal_id)
+    await state.set_state(DraftStates.title)
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await ask_title(callback.message, draft)
+
+
+def _author_notice(moved: Moved) -> tuple[str, InlineKeyboardMarkup | None]:
+    number, title = moved.proposal.number, escape(moved.proposal.title)
+    if moved.action is ProposalAction.SHORTLIST:
+        text = _(
+            "Good news! Your proposal {number} «{title}» has been shortlisted for the "
+            "republican forum."
+        )
+        return text.format(number=number, title=title), None
+    if moved.action is ProposalAction.REJECT:
+        text = _("Your proposal {number} «{title}» was rejected by the editorial group.")
+        reason = _("Reason: {reason}").format(reason=escape(moved.comment))
+        return text.format(number=number, title=title) + "\n\n" + reason, None
+    text = _("The editorial group asks for changes to your proposal {number} «{title}»:").format(
+        number=number, title=title
+    )
+    hint = _("Open it to revise and resubmit it.")
+    markup = open_keyboard(ProposalView.MINE, moved.proposal.id)
+    return f"{text}\n\n<i>{escape(moved.comment)}</i>\n\n{hint}", markup
+
+
+async def shortlist(
+    callback: CallbackQuery,
+    callback_data: MoveCallback,
+    proposals: ProposalService,
+    notifier: Notifier,
+) -> None:
+    """Shortlist at once; the author is told."""
+    moved = await proposals.shortlist(callback.from_user.id, callback_data.proposal_id)
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_reply_markup(reply_markup=None)
+        await callback.message.answer(
+            _("The proposal {number} is shortlisted for the republican forum.").format(
+                number=moved.proposal.number
+            )
+        )
+    if moved.author_chat is not None:
+        await notifier.notify([moved.author_chat], lambda: _author_notice(moved))
+
+
+async def ask_comment(
+    callback: CallbackQuery,
+    callback_data: MoveCallback,
+    state: FSMContext,
+    proposals: ProposalService,
+) -> None:
+    """Request changes or reject: the comment first (refused early if the move is)."""
+    action, proposal_id = callback_data.action, callback_data.proposal_id
+    await proposals.check_move(callback.from_user.id, proposal_id, action)
+    await state.set_state(ReviewStates.comment)
+    await state.update_data(proposal_id=proposal_id, action=action.value)
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        if action is ProposalAction.REJECT:
+            text = _(
+                "Write the reason for rejecting; the author will read it. Send /cancel to stop."
+            )
+        else:
+            text = _(
+                "Write what should be changed; the author will read it. Send /cancel to stop."
+            )
+        await callback.message.answer(text)
+
+
+async def receive_comment(
+    message: Message, state: FSMContext, proposals: ProposalService, notifier: Notifier
+) -> None:
+    """The comment written: the move made, the author told."""
+    assert message.from_user is not None
+    data = await state.get_data()
+    proposal_id, action = int(data["proposal_id"]), ProposalAction(data["action"])
+    try:
+        if action is ProposalAction.REJECT:
+            moved = await proposals.reject(message.from_user.id, proposal_id, message.text or "")
+        else:
+            moved = await proposals.request_changes(
+                message.from_user.id, proposal_id, message.text or ""
+            )
+    except DomainError as error:
+        if error.code not in _RETYPE:
+            await state.clear()  # the proposal moved on meanwhile: nothing left to write
+        raise
+    await state.clear()
+    if moved.action is ProposalAction.REJECT:
+        done = _("Rejected. The author has been told the reason.")
+    else:
+        done = _("Sent back to the author with your comment.")
+    await message.answer(done)
+    if moved.author_chat is not None:
+        await notifier.notify([moved.author_chat], lambda: _author_notice(moved))
+
+
+async def cancel_comment(message: Message, state: FSMContext) -> None:
+    """/cancel instead of a comment."""
+    await state.clear()
+    await message.answer(_("Cancelled. Nothing was changed."))
+
+
+async def toggle_support(
+    callback: CallbackQuery,
+    callback_data: SupportCallback,
+    proposals: ProposalService,
+    settings: Settings,
+    i18n: I18n,
+) -> None:
+    """Support (or take back); the count on the proposal follows."""
+    details = await proposals.toggle_support(callback.from_user.id, callback_data.proposal_id)
+    await callback.answer(
+        _("Thank you for your support!") if details.supported else _("Your support is taken back.")
+    )
+    if not isinstance(callback.message, Message):
+        return
+    texts = render_card(
+        details, locale=i18n.current_locale, tz=settings.org.tz, with_history=False
+    )
+    markup = support_keyboard(details)
+    if len(texts) == 1:
+        await callback.message.edit_text(texts[0], reply_markup=markup)
+    else:  # the count is on the first message; the button (with the count) is here
+        await callback.message.edit_reply_markup(reply_markup=markup)

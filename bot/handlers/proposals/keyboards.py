@@ -1,0 +1,149 @@
+"""Keyboards of proposals (labels translated when built)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.domain.proposals import Actor, Proposal, ProposalAction, allowed_actions
+from bot.handlers.messages import N_
+from bot.handlers.proposals.callbacks import (
+    DraftAction,
+    DraftCallback,
+    MoveCallback,
+    OpenCallback,
+    PageCallback,
+    ProposalView,
+    SupportCallback,
+    TopicCallback,
+    WithdrawCallback,
+)
+from bot.handlers.proposals.render import topic_label
+from bot.services.proposals import ProposalDetails, ProposalPage
+
+LABEL_LIMIT = 60
+
+MOVE_BUTTONS: dict[ProposalAction, str] = {
+    ProposalAction.WITHDRAW: N_("Withdraw"),
+    ProposalAction.RESUBMIT: N_("Revise and resubmit"),
+    ProposalAction.REQUEST_CHANGES: N_("Request changes"),
+    ProposalAction.SHORTLIST: N_("Shortlist for the republican forum"),
+    ProposalAction.REJECT: N_("Reject"),
+}
+
+
+def _cancel(builder: InlineKeyboardBuilder) -> None:
+    builder.button(text=_("Cancel"), callback_data=DraftCallback(action=DraftAction.CANCEL))
+
+
+def topics_keyboard(topics: Sequence[str]) -> InlineKeyboardMarkup:
+    """One topic a row, then Cancel."""
+    builder = InlineKeyboardBuilder()
+    for topic in topics:
+        builder.button(text=topic_label(topic), callback_data=TopicCallback(topic=topic))
+    _cancel(builder)
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def keep_keyboard(label: str) -> InlineKeyboardMarkup:
+    """Keep what the revised proposal had (`label` says what), or cancel."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=label, callback_data=DraftCallback(action=DraftAction.KEEP))
+    _cancel(builder)
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def attachments_keyboard(attached: int) -> InlineKeyboardMarkup:
+    """Done (to the preview); Remove the attachments when there are some."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Done"), callback_data=DraftCallback(action=DraftAction.DONE))
+    if attached:
+        builder.button(
+            text=_("Remove the attachments"), callback_data=DraftCallback(action=DraftAction.CLEAR)
+        )
+    _cancel(builder)
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def preview_keyboard() -> InlineKeyboardMarkup:
+    """Send or cancel."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Send"), callback_data=DraftCallback(action=DraftAction.SEND))
+    _cancel(builder)
+    return builder.as_markup()
+
+
+def page_keyboard(page: ProposalPage, view: ProposalView) -> InlineKeyboardMarkup:
+    """One button per proposal; ◀ and ▶ when there is more than one page."""
+    builder = InlineKeyboardBuilder()
+    for proposal in page.proposals:
+        label = f"{proposal.number} · {proposal.title}"
+        builder.button(
+            text=label if len(label) <= LABEL_LIMIT else label[: LABEL_LIMIT - 1] + "…",
+            callback_data=OpenCallback(view=view, proposal_id=proposal.id),
+        )
+    navigation = []
+    if page.page > 0:
+        navigation.append(("◀", page.page - 1))
+    if page.page + 1 < page.pages:
+        navigation.append(("▶", page.page + 1))
+    for label, target in navigation:
+        builder.button(text=label, callback_data=PageCallback(view=view, page=target))
+    builder.adjust(*([1] * len(page.proposals)), max(len(navigation), 1))
+    return builder.as_markup()
+
+
+def moves_keyboard(proposal: Proposal, actor: Actor) -> InlineKeyboardMarkup | None:
+    """The moves the state machine allows `actor` now; None when there are none."""
+    actions = allowed_actions(proposal.status, actor)
+    if not actions:
+        return None
+    builder = InlineKeyboardBuilder()
+    for action in actions:
+        builder.button(
+            text=_(MOVE_BUTTONS[action]),
+            callback_data=MoveCallback(proposal_id=proposal.id, action=action),
+        )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def withdraw_keyboard(proposal_id: int) -> InlineKeyboardMarkup:
+    """Confirm withdrawing, or keep the proposal."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Yes, withdraw"),
+        callback_data=WithdrawCallback(proposal_id=proposal_id, confirm=True),
+    )
+    builder.button(
+        text=_("No, keep it"),
+        callback_data=WithdrawCallback(proposal_id=proposal_id, confirm=False),
+    )
+    return builder.as_markup()
+
+
+def support_keyboard(details: ProposalDetails) -> InlineKeyboardMarkup | None:
+    """Support, or take the support back (with the count); None when one may not support."""
+    if not details.can_support:
+        return None
+    count = details.proposal.supports
+    if details.supported:
+        label = _("Take back my support ({count})").format(count=count)
+    else:
+        label = _("👍 Support ({count})").format(count=count)
+    builder = InlineKeyboardBuilder()
+    builder.button(text=label, callback_data=SupportCallback(proposal_id=details.proposal.id))
+    return builder.as_markup()
+
+
+def open_keyboard(view: ProposalView, proposal_id: int) -> InlineKeyboardMarkup:
+    """One Open button, under a notice."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Open"), callback_data=OpenCallback(view=view, proposal_id=proposal_id))
+    return builder.as_markup()

@@ -1,0 +1,200 @@
+"""Proposals as HTML in the current locale: every member-typed text escaped, never parsed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+
+from bot.domain.proposals import (
+    Attachment,
+    AttachmentKind,
+    Draft,
+    Proposal,
+    ProposalAction,
+    ProposalEvent,
+    ProposalStatus,
+)
+from bot.domain.regions import region_by_code
+from bot.formatting import format_day, format_moment
+from bot.handlers.messages import N_
+from bot.handlers.proposals.callbacks import ProposalView
+from bot.services.proposal_export import ExportLabels
+from bot.services.proposals import ProposalDetails, ProposalPage
+
+MESSAGE_LIMIT = 4096  # Telegram's, in UTF-16 code units of the text after HTML parsing
+
+TOPIC_LABELS: dict[str, str] = {
+    "ppo_work": N_("Work of primary party organisations"),
+    "digital_party": N_("Digital Party"),
+    "digital_literacy": N_("Digital literacy"),
+    "trilingualism": N_("Trilingualism"),
+    "small_business": N_("Small and medium business"),
+    "other": N_("Other"),
+}
+
+STATUS_LABELS: dict[ProposalStatus, str] = {
+    ProposalStatus.SUBMITTED: N_("waiting for review"),
+    ProposalStatus.CHANGES_REQUESTED: N_("changes requested"),
+    ProposalStatus.SHORTLISTED: N_("shortlisted (for the republican forum)"),
+    ProposalStatus.REJECTED: N_("rejected"),
+    ProposalStatus.WITHDRAWN: N_("withdrawn"),
+}
+
+ACTION_LABELS: dict[ProposalAction, str] = {
+    ProposalAction.SUBMIT: N_("Submitted"),
+    ProposalAction.WITHDRAW: N_("Withdrawn by the author"),
+    ProposalAction.RESUBMIT: N_("Revised and resubmitted"),
+    ProposalAction.REQUEST_CHANGES: N_("Changes requested"),
+    ProposalAction.SHORTLIST: N_("Shortlisted for the republican forum"),
+    ProposalAction.REJECT: N_("Rejected"),
+}
+
+
+def topic_label(code: str) -> str:
+    """The topic's name; a code configured without a translation is shown as it is."""
+    label = TOPIC_LABELS.get(code)
+    return _(label) if label else code.replace("_", " ").capitalize()
+
+
+def status_label(status: ProposalStatus) -> str:
+    """Where the proposal stands, in the current locale."""
+    return _(STATUS_LABELS[status])
+
+
+def action_label(action: ProposalAction) -> str:
+    """A history entry's name, in the current locale."""
+    return _(ACTION_LABELS[action])
+
+
+def _attachment_name(attachment: Attachment) -> str:
+    if attachment.kind is AttachmentKind.PHOTO:
+        return "🖼 " + _("Photo")
+    return "📄 " + escape(attachment.name or _("Document"))
+
+
+def _content(topic: str, title: str, text: str, attachments: Sequence[Attachment]) -> list[str]:
+    """What the member wrote, the same in the preview and once stored."""
+    head = [f"<b>{escape(title)}</b>", _row(_("Topic"), escape(topic_label(topic)))]
+    if attachments:
+        names = ", ".join(_attachment_name(item) for item in attachments)
+        head.append(_row(_("Attachments"), names))
+    return ["\n".join(head), escape(text)]
+
+
+def _row(label: str, value: str) -> str:
+    return f"<b>{label}:</b> {value}"
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def pack(parts: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Parts joined into as few messages as fit."""
+    # The raw HTML is measured: never shorter than the text Telegram counts, so what fits
+    # here fits there. Each part alone fits, by the limits on what people write.
+    messages: list[str] = []
+    for part in parts:
+        if messages and _utf16_length(messages[-1]) + 2 + _utf16_length(part) <= limit:
+            messages[-1] += "\n\n" + part
+        else:
+            messages.append(part)
+    return messages
+
+
+def render_preview(draft: Draft) -> list[str]:
+    """The draft exactly as it will be stored, under a line saying so."""
+    intro = _("<b>Preview.</b> This is how your proposal will be stored and read:")
+    return pack([intro, *_content(draft.topic, draft.title, draft.text, draft.attachments)])
+
+
+def _supports(count: int) -> str:
+    return ngettext("Supported by {count} member", "Supported by {count} members", count).format(
+        count=count
+    )
+
+
+def _history(events: Sequence[ProposalEvent], locale: str, tz: ZoneInfo) -> str:
+    lines = [_("<b>History</b>")]
+    for event in events:
+        moment = format_moment(event.at, locale, tz)
+        lines.append(f"• {moment} — {action_label(event.action)}")
+        if event.comment:
+            lines.append(f"<i>{escape(event.comment)}</i>")
+    return "\n".join(lines)
+
+
+def render_card(
+    details: ProposalDetails, *, locale: str, tz: ZoneInfo, with_history: bool
+) -> list[str]:
+    """The proposal: number, status, region, what was written; its history if asked."""
+    proposal = details.proposal
+    region = region_by_code(proposal.region_code).name(locale)
+    meta = [
+        f"<b>{proposal.number}</b> · {escape(status_label(proposal.status))}",
+        _row(_("Region"), escape(region)),
+        _row(_("Submitted"), format_day(proposal.submitted_at.astimezone(tz), locale)),
+    ]
+    if proposal.status is ProposalStatus.SHORTLISTED:
+        meta.append("👍 " + _supports(proposal.supports))
+    content = _content(proposal.topic, proposal.title, proposal.text, details.attachments)
+    parts = ["\n".join(meta), *content]
+    if with_history and details.history:
+        parts.append(_history(details.history, locale, tz))
+    return pack(parts)
+
+
+_EMPTY: dict[ProposalView, str] = {
+    ProposalView.MINE: N_("You have not submitted any proposals yet. Send /propose to write one."),
+    ProposalView.QUEUE: N_("No proposals are waiting for review."),
+    ProposalView.SHORTLIST: N_("No proposals have been shortlisted yet."),
+}
+_HEADINGS: dict[ProposalView, str] = {
+    ProposalView.MINE: N_("<b>Your proposals</b>: {total}. Page {page} of {pages}."),
+    ProposalView.QUEUE: N_("<b>Waiting for review</b>: {total}. Page {page} of {pages}."),
+    ProposalView.SHORTLIST: N_(
+        "<b>Shortlisted for the republican forum</b>: {total}. Page {page} of {pages}."
+    ),
+}
+
+
+def _list_line(proposal: Proposal, view: ProposalView, locale: str, tz: ZoneInfo) -> str:
+    if view is ProposalView.MINE:
+        note = status_label(proposal.status)
+    elif view is ProposalView.QUEUE:
+        note = format_day(proposal.submitted_at.astimezone(tz), locale)
+    else:
+        note = "👍 " + str(proposal.supports)
+    return f"<b>{proposal.number}</b> · {escape(note)}\n{escape(proposal.title)}"
+
+
+def render_page(page: ProposalPage, view: ProposalView, *, locale: str, tz: ZoneInfo) -> str:
+    """A page of a list: a heading, then each proposal's number, note and title."""
+    if not page.total:
+        return _(_EMPTY[view])
+    heading = _(_HEADINGS[view]).format(total=page.total, page=page.page + 1, pages=page.pages)
+    lines = [_list_line(proposal, view, locale, tz) for proposal in page.proposals]
+    return "\n\n".join([heading, *lines])
+
+
+def export_labels(locale: str, tz: ZoneInfo, topics: Sequence[str]) -> ExportLabels:
+    """Column titles and names in `locale` (call inside that locale)."""
+    return ExportLabels(
+        locale=locale,
+        tz=tz,
+        headers=(
+            _("Number"),
+            _("Region"),
+            _("Topic"),
+            _("Title"),
+            _("Text"),
+            _("Supports"),
+            _("Review history"),
+        ),
+        topics={code: topic_label(code) for code in (*TOPIC_LABELS, *topics)},
+        actions={action: action_label(action) for action in ProposalAction},
+    )

@@ -1,0 +1,90 @@
+"""Proposals: members write and follow them, reviewers decide, everyone sees the shortlist."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+
+from bot.domain.proposals import ProposalAction
+from bot.handlers.filters import TYPED_TEXT
+from bot.handlers.proposals import browse, decide, submit
+from bot.handlers.proposals.callbacks import (
+    DraftAction,
+    DraftCallback,
+    MoveCallback,
+    OpenCallback,
+    PageCallback,
+    SupportCallback,
+    TopicCallback,
+    WithdrawCallback,
+)
+from bot.handlers.proposals.states import DraftStates, ReviewStates
+
+
+def _register_writing(router: Router) -> None:
+    writing = StateFilter(*DraftStates.__all_states__)
+    router.message.register(submit.cancel, writing, Command("cancel"))
+    router.message.register(submit.begin, Command("propose"))
+    router.message.register(submit.receive_title, DraftStates.title, TYPED_TEXT)
+    router.message.register(submit.receive_text, DraftStates.text, TYPED_TEXT)
+    router.message.register(
+        submit.ask_for_text, StateFilter(DraftStates.title, DraftStates.text), ~F.text
+    )
+    router.message.register(submit.explain_attachments, DraftStates.attachments, TYPED_TEXT)
+    # Documents and photos are kept; stickers, voice, video and the rest are refused there.
+    router.message.register(submit.receive_attachment, DraftStates.attachments, ~F.text)
+    router.callback_query.register(submit.choose_topic, TopicCallback.filter())
+    router.callback_query.register(
+        submit.keep_current,
+        StateFilter(DraftStates.title, DraftStates.text),
+        DraftCallback.filter(F.action == DraftAction.KEEP),
+    )
+    router.callback_query.register(
+        submit.show_preview,
+        DraftStates.attachments,
+        DraftCallback.filter(F.action == DraftAction.DONE),
+    )
+    router.callback_query.register(
+        submit.clear_attachments,
+        DraftStates.attachments,
+        DraftCallback.filter(F.action == DraftAction.CLEAR),
+    )
+    router.callback_query.register(
+        submit.send, DraftStates.preview, DraftCallback.filter(F.action == DraftAction.SEND)
+    )
+    router.callback_query.register(
+        submit.cancel_by_button, DraftCallback.filter(F.action == DraftAction.CANCEL)
+    )
+
+
+def _register_moves(router: Router) -> None:
+    router.message.register(decide.cancel_comment, ReviewStates.comment, Command("cancel"))
+    router.message.register(decide.receive_comment, ReviewStates.comment, TYPED_TEXT)
+    moves: dict[ProposalAction, Callable[..., Any]] = {
+        ProposalAction.WITHDRAW: decide.ask_withdraw,
+        ProposalAction.RESUBMIT: decide.revise,
+        ProposalAction.SHORTLIST: decide.shortlist,
+        ProposalAction.REQUEST_CHANGES: decide.ask_comment,
+        ProposalAction.REJECT: decide.ask_comment,
+    }
+    for action, handler in moves.items():
+        router.callback_query.register(handler, MoveCallback.filter(F.action == action))
+    router.callback_query.register(decide.withdraw, WithdrawCallback.filter())
+    router.callback_query.register(decide.toggle_support, SupportCallback.filter())
+
+
+def create_router() -> Router:
+    """A fresh router (one per Dispatcher: a router can have only one parent)."""
+    router = Router(name="proposals")
+    _register_writing(router)
+    _register_moves(router)
+    router.message.register(browse.list_mine, Command("myproposals"))
+    router.message.register(browse.list_queue, Command("review"))
+    router.message.register(browse.list_shortlist, Command("shortlist"))
+    router.message.register(browse.export_shortlist, Command("export_proposals"))
+    router.callback_query.register(browse.turn_page, PageCallback.filter())
+    router.callback_query.register(browse.open_proposal, OpenCallback.filter())
+    return router

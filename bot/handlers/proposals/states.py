@@ -1,0 +1,15 @@
+"""Steps of writing a proposal and of a reviewer's comment."""
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class DraftStates(StatesGroup):
+    topic = State()
+    title = State()
+    text = State()
+    attachments = State()
+    preview = State()
+
+
+class ReviewStates(StatesGroup):
+    comment = State()  # a reviewer writes what to change, or why the proposal is rejected

@@ -1,0 +1,133 @@
+"""The proposal state machine as a table, every move allowed or forbidden; the text limits."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.proposals import (
+    ACTORS,
+    COMMENT_REQUIRED,
+    INITIAL_STATUS,
+    MOVES,
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Actor,
+    ProposalAction,
+    ProposalStatus,
+    allowed_actions,
+    clean_comment,
+    clean_text,
+    clean_title,
+    next_status,
+    proposal_number,
+)
+
+S, A = ProposalStatus, ProposalAction
+
+# The table restated by hand: a change to the machine must change this test too.
+EXPECTED = {
+    (S.SUBMITTED, A.WITHDRAW): S.WITHDRAWN,
+    (S.SUBMITTED, A.REQUEST_CHANGES): S.CHANGES_REQUESTED,
+    (S.SUBMITTED, A.SHORTLIST): S.SHORTLISTED,
+    (S.SUBMITTED, A.REJECT): S.REJECTED,
+    (S.CHANGES_REQUESTED, A.RESUBMIT): S.SUBMITTED,
+    (S.CHANGES_REQUESTED, A.WITHDRAW): S.WITHDRAWN,
+}
+REFUSALS = {
+    S.SUBMITTED: ErrorCode.PROPOSAL_AWAITS_REVIEW,
+    S.CHANGES_REQUESTED: ErrorCode.PROPOSAL_AWAITS_AUTHOR,
+    S.SHORTLISTED: ErrorCode.PROPOSAL_SHORTLISTED,
+    S.REJECTED: ErrorCode.PROPOSAL_REJECTED,
+    S.WITHDRAWN: ErrorCode.PROPOSAL_WITHDRAWN,
+}
+ALL_MOVES = list(itertools.product(ProposalStatus, ProposalAction))
+
+
+def test_the_table_is_exactly_the_expected_one() -> None:
+    assert dict(MOVES) == EXPECTED
+
+
+@pytest.mark.parametrize(("status", "action"), [move for move in ALL_MOVES if move in EXPECTED])
+def test_an_allowed_move_leads_where_the_table_says(
+    status: ProposalStatus, action: ProposalAction
+) -> None:
+    assert next_status(status, action) is EXPECTED[status, action]
+
+
+@pytest.mark.parametrize(
+    ("status", "action"), [move for move in ALL_MOVES if move not in EXPECTED]
+)
+def test_a_forbidden_move_is_refused_naming_where_the_proposal_stands(
+    status: ProposalStatus, action: ProposalAction
+) -> None:
+    with pytest.raises(DomainError) as refusal:
+        next_status(status, action)
+    assert refusal.value.code is REFUSALS[status]
+
+
+def test_rejecting_a_withdrawn_proposal_is_refused_as_withdrawn() -> None:
+    with pytest.raises(DomainError) as refusal:
+        next_status(S.WITHDRAWN, A.REJECT)
+    assert refusal.value.code is ErrorCode.PROPOSAL_WITHDRAWN
+
+
+def test_submitting_is_never_a_move_and_creates_a_submitted_proposal() -> None:
+    assert INITIAL_STATUS is S.SUBMITTED
+    assert all(action is not A.SUBMIT for _, action in MOVES)
+
+
+def test_decided_and_withdrawn_proposals_are_final() -> None:
+    for status in (S.SHORTLISTED, S.REJECTED, S.WITHDRAWN):
+        assert not [action for (source, action) in MOVES if source is status]
+
+
+def test_every_status_is_reachable_from_the_submission() -> None:
+    reached, frontier = {INITIAL_STATUS}, [INITIAL_STATUS]
+    while frontier:
+        status = frontier.pop()
+        for (source, _), target in MOVES.items():
+            if source is status and target not in reached:
+                reached.add(target)
+                frontier.append(target)
+    assert reached == set(ProposalStatus)
+
+
+def test_authors_and_reviewers_each_have_their_moves() -> None:
+    assert allowed_actions(S.SUBMITTED, Actor.AUTHOR) == [A.WITHDRAW]
+    assert allowed_actions(S.SUBMITTED, Actor.REVIEWER) == [
+        A.REQUEST_CHANGES,
+        A.SHORTLIST,
+        A.REJECT,
+    ]
+    assert allowed_actions(S.CHANGES_REQUESTED, Actor.AUTHOR) == [A.WITHDRAW, A.RESUBMIT]
+    assert allowed_actions(S.CHANGES_REQUESTED, Actor.REVIEWER) == []
+    assert set(ACTORS) == set(ProposalAction)
+    assert all(ACTORS[action] is Actor.REVIEWER for action in COMMENT_REQUIRED)
+
+
+def test_numbers_carry_the_region_the_year_and_four_digits() -> None:
+    assert proposal_number("TRK", 2026, 42) == "TRK-2026-0042"
+    assert proposal_number("ALA", 2027, 12345) == "ALA-2027-12345"
+
+
+@pytest.mark.parametrize(
+    ("clean", "limit"), [(clean_title, TITLE_MAX_LENGTH), (clean_text, TEXT_MAX_LENGTH)]
+)
+def test_empty_and_over_long_texts_are_refused_with_the_count(clean, limit: int) -> None:  # type: ignore[no-untyped-def]
+    assert clean("а" * limit) == "а" * limit
+    with pytest.raises(DomainError) as refusal:
+        clean("а" * (limit + 1))
+    assert refusal.value.code is ErrorCode.TEXT_TOO_LONG
+    assert refusal.value.params == {"limit": limit, "length": limit + 1}
+    with pytest.raises(DomainError) as refusal:
+        clean(" \n\t ")
+    assert refusal.value.code is ErrorCode.TEXT_EMPTY
+
+
+def test_the_text_keeps_its_lines_and_the_title_becomes_one_line() -> None:
+    assert clean_text("  one\n\n  two  \n") == "one\n\n  two"
+    assert clean_title("  a\n  title  ") == "a title"
+    assert clean_comment("  why  ") == "why"
