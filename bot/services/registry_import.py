@@ -212,7 +212,7 @@ class _XlsxSource:
         for line, values in enumerate(self._values, start=2):
             self._line = line
             cells = [_cell_text(value) for value in values]
-            if iin < len(cells) and isinstance(values[iin], int):
+            if iin < len(cells) and isinstance(values[iin], int | float):
                 # A spreadsheet that stored the IIN as a number dropped its leading zero.
                 cells[iin] = cells[iin].zfill(12)
             if any(cells):
