@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.db.engine import Database, create_engine
 from bot.db.fsm_storage import SqlStorage
 from bot.db.migrate import upgrade_to_head
+from bot.delivery.runtime import Delivery
 from bot.handlers import build_routers
 from bot.handlers.menu import publish_menus
 from bot.handlers.middlewares import (
@@ -28,10 +29,17 @@ from bot.handlers.middlewares import (
 from bot.handlers.notify import Notifier
 from bot.i18n import create_i18n
 from bot.services.access import AccessService
+from bot.services.broadcasts import BroadcastService
+from bot.services.forum_admin import ForumAdminService
+from bot.services.forums import ForumService
 from bot.services.linking import LinkingService
 from bot.services.members_admin import MembersAdminService
+from bot.services.outbox import OutboxService
 from bot.services.privacy import PrivacyService
 from bot.services.profile import ProfileService
+from bot.services.proposal_drafts import ProposalDraftService
+from bot.services.proposals import ProposalService
+from bot.services.reminders import ReminderService
 from bot.services.users import UserService
 from bot.telegram_session import create_session
 
@@ -49,12 +57,21 @@ class Services:
     profile: ProfileService
     members: MembersAdminService
     privacy: PrivacyService
+    proposals: ProposalService
+    proposal_drafts: ProposalDraftService
+    forums: ForumService
+    forum_admin: ForumAdminService
+    outbox: OutboxService
+    broadcasts: BroadcastService
+    reminders: ReminderService
 
     @classmethod
     def build(cls, database: Database, settings: Settings) -> Services:
         """Every service over one database."""
         access = AccessService(database, settings.admins)
         users = UserService(database)
+        outbox = OutboxService(database)
+        default_language = settings.org.default_language
         return cls(
             users=users,
             access=access,
@@ -62,6 +79,22 @@ class Services:
             profile=ProfileService(database, access),
             members=MembersAdminService(database, access),
             privacy=PrivacyService(database, users),
+            proposals=ProposalService(database, access),
+            proposal_drafts=ProposalDraftService(
+                database, access, topics=settings.proposals.topics, tz=settings.org.tz
+            ),
+            forums=ForumService(database),
+            forum_admin=ForumAdminService(database, access),
+            outbox=outbox,
+            broadcasts=BroadcastService(
+                database, access, default_language=default_language, outbox_bell=outbox.bell
+            ),
+            reminders=ReminderService(
+                database,
+                offsets_hours=settings.reminders.offsets_hours,
+                default_language=default_language,
+                outbox_bell=outbox.bell,
+            ),
         )
 
 
@@ -81,7 +114,15 @@ class Application:
             session=create_session(settings.telegram.api_base),
             default=DefaultBotProperties(parse_mode=ParseMode.HTML),
         )
-        self.notifier = Notifier(self.bot, self.i18n, self.services.users)
+        self.notifier = Notifier(self.i18n, self.services.users, self.services.outbox)
+        self.delivery = Delivery(
+            settings,
+            outbox=self.services.outbox,
+            broadcasts=self.services.broadcasts,
+            reminders=self.services.reminders,
+            users=self.services.users,
+            i18n=self.i18n,
+        )
         self.in_flight = InFlight()
         self.dispatcher = self._build_dispatcher()
         self._polling_timeout = polling_timeout
@@ -123,6 +164,7 @@ class Application:
         await self.bot.delete_webhook(drop_pending_updates=False)
         await publish_menus(self.bot, self.i18n)
         me = await self.bot.get_me()
+        await self.delivery.start()
         log.info("bot @%s is up, polling %s", me.username, self.settings.telegram.api_base)
 
     async def _on_shutdown(self) -> None:
@@ -131,6 +173,7 @@ class Application:
             # aiogram confirms an update only with the next getUpdates; without this the
             # last batch would be delivered, and handled, again after a restart.
             await self.bot.get_updates(offset=self.in_flight.last_update_id + 1, limit=1)
+        await self.delivery.stop(SHUTDOWN_GRACE_SECONDS)
         await self.database.close()
         log.info("stopped cleanly")
 

@@ -6,10 +6,10 @@ import argparse
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.commands import demo_data, import_members, migrate, run, sandbox
+from bot.commands import demo_data, export, import_members, members, migrate, program, run, sandbox
 from bot.commands.base import common_options
 
-SUBCOMMANDS = (run, sandbox, migrate, import_members, demo_data)
+SUBCOMMANDS = (run, sandbox, migrate, members, program, export, import_members, demo_data)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 Language = Literal["kk", "ru", "en"]
 LANGUAGES: tuple[Language, ...] = ("kk", "ru", "en")
@@ -80,9 +89,68 @@ class OrgSettings(_Section):
         return ZoneInfo(self.timezone)
 
 
+FREE_RATE_PER_SECOND = 30  # what Telegram allows a bot without paid broadcasts
+
+
 class DeliverySettings(_Section):
-    rate_per_second: float = Field(default=30, gt=0, le=1000)
+    rate_per_second: float = Field(default=FREE_RATE_PER_SECOND, gt=0, le=1000)
     paid_broadcast: bool = False
+    # How long a claimed message stays reserved for its sender; a crashed process's claims are
+    # taken over by another (or the restarted) process after this.
+    lease_seconds: float = Field(default=15, ge=1, le=600)
+
+    @model_validator(mode="after")
+    def _paid_above_free_rate(self) -> DeliverySettings:
+        if self.rate_per_second > FREE_RATE_PER_SECOND and not self.paid_broadcast:
+            msg = (
+                f"rate_per_second above {FREE_RATE_PER_SECOND} needs paid_broadcast = true "
+                "(Telegram's paid broadcasts)"
+            )
+            raise ValueError(msg)
+        return self
+
+
+class ReminderSettings(_Section):
+    offsets_hours: list[float] = [24, 1]
+
+    @field_validator("offsets_hours")
+    @classmethod
+    def _positive_offsets(cls, value: list[float]) -> list[float]:
+        if any(hours <= 0 for hours in value):
+            msg = "offsets are hours before the start, each above 0"
+            raise ValueError(msg)
+        return sorted(set(value), reverse=True)
+
+
+DEFAULT_PROPOSAL_TOPICS = (
+    "ppo_work",
+    "digital_party",
+    "digital_literacy",
+    "trilingualism",
+    "small_business",
+    "other",
+)
+_TOPIC_CODE = re.compile(r"[a-z][a-z0-9_]{0,23}")
+
+
+class ProposalSettings(_Section):
+    topics: list[str] = list(DEFAULT_PROPOSAL_TOPICS)
+
+    @field_validator("topics")
+    @classmethod
+    def _topic_codes(cls, value: list[str]) -> list[str]:
+        # Codes travel in button data (64 bytes at most), so they are short and plain.
+        if not value:
+            msg = "list at least one topic code"
+            raise ValueError(msg)
+        for code in value:
+            if not _TOPIC_CODE.fullmatch(code):
+                msg = f"{code!r}: a topic code is 1-24 lowercase letters, digits or _"
+                raise ValueError(msg)
+        if len(set(value)) != len(value):
+            msg = "topic codes must be unique"
+            raise ValueError(msg)
+        return value
 
 
 class RedisSettings(_Section):
@@ -99,6 +167,8 @@ class Settings(_Section):
     org: OrgSettings = OrgSettings()
     admins: list[int] = []
     delivery: DeliverySettings = DeliverySettings()
+    reminders: ReminderSettings = ReminderSettings()
+    proposals: ProposalSettings = ProposalSettings()
     redis: RedisSettings = RedisSettings()
     logging: LoggingSettings = LoggingSettings()
 

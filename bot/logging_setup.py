@@ -41,3 +41,6 @@ def configure_logging(level: str) -> None:
     # aiosqlite logs every statement with its parameters at DEBUG: noise, and personal data
     # (masked by the filter, but better never written).
     logging.getLogger("aiosqlite").setLevel(logging.INFO)
+    # Alembic tells at INFO what it assumes about the backend on every start; `ppo-bot migrate`
+    # reports the migrations it applied itself.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

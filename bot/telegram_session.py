@@ -13,7 +13,12 @@ from aiogram.client.session.middlewares.base import (
     NextRequestMiddlewareType,
 )
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
@@ -61,8 +66,33 @@ class RetryMiddleware(BaseRequestMiddleware):
         raise AssertionError(msg)
 
 
+class LateCallbackAnswerMiddleware(BaseRequestMiddleware):
+    """An answer to a button press that came too late is dropped, not raised.
+
+    Telegram forgets a callback query after about 15 seconds; under load the work behind a
+    press can take longer. The press's real outcome (a message, an edit) still goes out.
+    """
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        try:
+            return await make_request(bot, method)
+        except TelegramBadRequest as error:
+            if method.__api_method__ != "answerCallbackQuery" or "query is too old" not in str(
+                error
+            ):
+                raise
+            log.warning("a button press was answered too late; its result is sent anyway")
+            return Response[TelegramType](ok=True, result=True)
+
+
 def create_session(api_base: str, **session_options: Any) -> AiohttpSession:
     """An aiohttp session to `api_base` (Telegram's or any Bot API server) with retries."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base), **session_options)
     session.middleware(RetryMiddleware())
+    session.middleware(LateCallbackAnswerMiddleware())
     return session

@@ -55,6 +55,19 @@ class Chat:
     async def tap(self, label: str) -> None:
         await self._handled.wait(await self.user.tap(label))
 
+    async def wait_for_text(self, fragment: str, *, within: float = REPLY_TIMEOUT) -> str:
+        """Wait until the newest bot message here contains `fragment`; its text.
+
+        For messages the bot sends on its own (notices, reminders, announcements): they go
+        through the outbox and arrive a moment after the update that caused them.
+        """
+        async with asyncio.timeout(within):
+            while True:
+                seen = len(self.user.transcript)
+                if fragment in self.last_text:
+                    return self.last_text
+                await self.user.wait_for_messages(seen + 1, within=within)
+
     @property
     def last_text(self) -> str:
         return self.user.last_text

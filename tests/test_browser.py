@@ -180,9 +180,20 @@ async def test_a_visitor_tries_the_bot_as_the_demo_member(
     assert "Түркістан облысы" in text
     assert world.member_iin not in text  # the record shows the IIN masked
     await record.locator(".inline-button").first.wait_for()
-    # Forums issue: register for the Shymkent forum here and expect the QR ticket photo
-    # (`.message.bot .photo img`), then open its check-in link as the organizer.
-    final = await chat.shot("03-member-record")
+    await chat.shot("03-member-record")
+
+    # register for the Shymkent forum: a seat, then the ticket with its QR code
+    catalog = await chat.command_from_menu("forums")
+    before = await chat.bot_count()
+    await catalog.locator(".inline-button", has_text="Шымкент").click()
+    card = await chat.wait_for_answers(before)
+    assert "Шешендік өнер" in await card.inner_text()
+    before = await chat.bot_count()
+    await card.locator(".inline-button", has_text="Тіркелу").click()
+    ticket = await chat.wait_for_answers(before, count=2)
+    await ticket.locator(".photo img").wait_for(timeout=WAIT_MS)
+    assert "Орын 1" in await ticket.inner_text()
+    final = await chat.shot("04-ticket")
     README_SHOT.parent.mkdir(exist_ok=True)
     shutil.copyfile(final, README_SHOT)
     await context.close()

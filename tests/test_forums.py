@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 
@@ -92,9 +91,8 @@ async def test_a_full_forum_queues_and_a_cancellation_promotes(make_chat, app) -
     assert "Отменить регистрацию на «Региональный форум ППО — Шымкент»?" in chats[0].last_text
     await chats[0].press("Да, отменить")
     assert "Ваша регистрация на «Региональный форум ППО — Шымкент» отменена." in chats[0].last_text
-    await asyncio.sleep(0)  # the notice goes after the commit
-    assert "освободилось место" in chats[2].last_text
-    assert "место 1" in chats[2].last_text
+    notice = await chats[2].wait_for_text("освободилось место")  # sent after the commit
+    assert "место 1" in notice
     await chats[3].send("/tickets")
     assert "позиция 1" in chats[3].last_text  # the list closed up
 

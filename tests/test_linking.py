@@ -165,7 +165,7 @@ async def test_a_record_linked_to_another_account_is_refused_and_its_owner_told(
     await _to_iin_step(newcomer)
     await newcomer.send(aigul.iin)
     assert "уже привязана к другому Telegram-аккаунту" in newcomer.last_text
-    assert "Біреу жаңа ғана сіздің мүшелік деректеріңізді" in owner.last_text
+    await owner.wait_for_text("Біреу жаңа ғана сіздің мүшелік деректеріңізді")
     assert await linked_account(database_url, aigul.member_id) == 3010
 
 
@@ -193,17 +193,17 @@ async def test_organizers_of_the_region_approve_a_link_request(
     await chat.send(aigul.iin)
     await chat.press("Попросить организаторов подтвердить")
     assert "Ваш запрос отправлен организаторам вашего региона" in chat.last_text
-    assert "Запрос на привязку №1" in trk.last_text
+    await trk.wait_for_text("Запрос на привязку №1")
     assert "Нұрланова Айгүл Ерланқызы, ИИН ••••••••" + aigul.iin[-4:] in trk.last_text
     assert aigul.iin not in trk.last_text
-    assert "Link request #1" in admin.last_text
+    await admin.wait_for_text("Link request #1")
     assert "привязк" not in akm.last_text
     await akm.press_data("lr:1:1")  # forged: another region's organizer
     assert akm.last_alert == "Извините, это вам недоступно."
     assert await linked_account(database_url, aigul.member_id) is None
     await trk.press("Подтвердить")
     assert "✅ Подтверждено вами." in trk.last_text
-    assert "Организаторы подтвердили ваш запрос на привязку" in chat.last_text
+    await chat.wait_for_text("Организаторы подтвердили ваш запрос на привязку")
     assert await linked_account(database_url, aigul.member_id) == 3012
     await admin.press("Approve")
     assert admin.last_alert == "This request has already been decided."
@@ -263,3 +263,11 @@ async def test_no_iin_or_phone_reaches_the_log(make_chat, aigul: Person) -> None
     assert aigul.iin not in logged
     assert PHONE.removeprefix("+") not in logged
     assert PHONE.removeprefix("+")[1:] not in logged
+
+
+async def test_the_link_button_of_a_linked_member_says_so(make_chat, aigul: Person) -> None:
+    chat = make_chat(3016, language_code="ru", phone=PHONE)
+    await _to_iin_step(chat)
+    await chat.send(aigul.iin)
+    await chat.press(LINK_BUTTON)  # the button under the first /start
+    assert chat.last_alert.startswith("Ваш аккаунт уже привязан к анкете.")

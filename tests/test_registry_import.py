@@ -20,13 +20,12 @@ from bot.db.migrate import upgrade_to_head
 from bot.db.tables import members, ppos
 from bot.domain.demo_registry import CSV_HEADERS_EN, csv_row, generate_members
 from bot.domain.iin import Sex, make_iin
+from bot.services.registry_files import RegistryFormatError, open_registry
 from bot.services.registry_import import (
     ImportSummary,
-    RegistryFormatError,
     Rejection,
     check_registry,
     import_registry,
-    open_registry,
 )
 
 HEADERS_RU = ("ИИН", "Фамилия", "Имя", "Отчество", "Телефон", "Регион", "ППО", "Статус",

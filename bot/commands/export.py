@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeAlias
 
 from bot.commands.base import EXIT_OK, settings_from
+from bot.commands.export_registrations import add_registrations
 from bot.config import LANGUAGES, Settings
 from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade_to_head
@@ -81,7 +82,10 @@ def _add_proposals(exports: Parsers, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=export_proposals)
 
 
-EXPORTS: tuple[Callable[[Parsers, argparse.ArgumentParser], None], ...] = (_add_proposals,)
+EXPORTS: tuple[Callable[[Parsers, argparse.ArgumentParser], None], ...] = (
+    _add_proposals,
+    add_registrations,
+)
 
 
 def register(subparsers: Parsers, common: argparse.ArgumentParser) -> None:

@@ -12,12 +12,11 @@ from typing import TextIO
 from bot.commands.base import EXIT_OK, fail, settings_from
 from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade_to_head
+from bot.services.registry_files import RegistryFormatError, open_registry
 from bot.services.registry_import import (
     ImportSummary,
     ProgressCallback,
-    RegistryFormatError,
     import_registry,
-    open_registry,
 )
 
 

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from bot.app import Services
 
 T = TypeVar("T")
-Parsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 _REFUSALS = {
     ErrorCode.UNKNOWN_ROLE: "unknown role (use organizer or reviewer)",
@@ -152,7 +151,10 @@ def audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(subparsers: Parsers, common: argparse.ArgumentParser) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
     """Add grant, revoke, invite and audit."""
     for name, func, summary in (
         ("grant", grant, "appoint an organizer or reviewer"),

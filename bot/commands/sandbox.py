@@ -110,7 +110,12 @@ class Sandbox:
         if not marker.exists() or marker.read_text(encoding="utf-8") != seeded:
             try:
                 await upgrade_to_head(application.database.engine)
-                await seed_demo_world(application.database, members=self.members, seed=self.seed)
+                await seed_demo_world(
+                    application.database,
+                    members=self.members,
+                    seed=self.seed,
+                    tz=application.settings.org.tz,
+                )
             except BaseException:
                 await application.database.close()
                 raise

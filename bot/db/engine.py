@@ -7,11 +7,22 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+from bot.domain.errors import DomainError, ErrorCode
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+LOCK_TIMEOUT_S = 10
+
+
+def _is_lock_timeout(error: OperationalError) -> bool:
+    text_ = str(error.orig).lower()
+    return "database is locked" in text_ or "lock timeout" in text_
+
+
 _IMMEDIATE = "ppo_immediate"
 
 
@@ -49,10 +60,15 @@ def create_engine(url: str) -> AsyncEngine:
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             pool_reset_on_return=None,
+            pool_timeout=120,
         )
         _configure_sqlite(engine)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # Many updates wait on one event's row lock at the busiest moment (registration opens):
+    # room for them, and time, rather than a pool timeout.
+    return create_async_engine(
+        url, pool_size=20, max_overflow=30, pool_timeout=120, pool_pre_ping=True
+    )
 
 
 class Database:
@@ -79,11 +95,21 @@ class Database:
         Use it where a transaction reads, decides and then writes, so that two writers
         queue on the busy timeout instead of one failing at its first write.
         """
-        async with self.engine.connect() as connection:
-            if self.dialect == "sqlite":
-                await connection.execution_options(**{_IMMEDIATE: True})
-            async with connection.begin():
-                yield connection
+        try:
+            async with self.engine.connect() as connection:
+                if self.dialect == "sqlite":
+                    await connection.execution_options(**{_IMMEDIATE: True})
+                async with connection.begin():
+                    if self.dialect == "postgresql":
+                        # A lock held too long becomes a polite "busy", not a hang.
+                        await connection.execute(
+                            text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'")
+                        )
+                    yield connection
+        except OperationalError as error:
+            if _is_lock_timeout(error):
+                raise DomainError(ErrorCode.BUSY) from error
+            raise
 
     async def close(self) -> None:
         """Close every pooled connection."""

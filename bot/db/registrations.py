@@ -281,7 +281,7 @@ class RegistrationRepository:
         A forum counts once checked in; a training once it is over, for someone who was
         registered for it and checked in at its forum (trainings have no check-in of their own).
         """
-        forums = await self._connection.execute(
+        forums = (
             select(func.count())
             .select_from(registrations.join(events, registrations.c.event_id == events.c.id))
             .where(
@@ -291,9 +291,10 @@ class RegistrationRepository:
                     registrations.c.checked_in_at.is_not(None),
                 )
             )
+            .scalar_subquery()
         )
         at_forum = registrations.alias("at_forum")
-        trainings = await self._connection.execute(
+        trainings = (
             select(func.count())
             .select_from(
                 registrations.join(events, registrations.c.event_id == events.c.id).join(
@@ -313,5 +314,8 @@ class RegistrationRepository:
                     events.c.ends_at < now,
                 )
             )
+            .scalar_subquery()
         )
-        return int(forums.scalar_one()), int(trainings.scalar_one())
+        # One round trip for both counts: /me is the most frequent request.
+        row = (await self._connection.execute(select(forums, trainings))).one()
+        return int(row[0]), int(row[1])

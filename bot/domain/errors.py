@@ -31,6 +31,33 @@ class ErrorCode(StrEnum):
     TEXT_TOO_LONG = "text_too_long"
     UNKNOWN_ROLE = "unknown_role"
     UNKNOWN_REGION = "unknown_region"
+    # proposals
+    ATTACHMENT_UNSUPPORTED = "attachment_unsupported"
+    TOO_MANY_ATTACHMENTS = "too_many_attachments"
+    PROPOSAL_DAILY_LIMIT = "proposal_daily_limit"
+    PROPOSAL_AWAITS_REVIEW = "proposal_awaits_review"
+    PROPOSAL_AWAITS_AUTHOR = "proposal_awaits_author"
+    PROPOSAL_SHORTLISTED = "proposal_shortlisted"
+    PROPOSAL_REJECTED = "proposal_rejected"
+    PROPOSAL_WITHDRAWN = "proposal_withdrawn"
+    SUPPORT_OWN_PROPOSAL = "support_own_proposal"
+    DRAFT_MISSING = "draft_missing"
+    # forums and trainings
+    END_BEFORE_START = "end_before_start"
+    DATE_IN_PAST = "date_in_past"
+    BAD_CAPACITY = "bad_capacity"
+    REGISTRATION_AFTER_START = "registration_after_start"
+    BAD_DATE = "bad_date"
+    REGISTRATION_CLOSED = "registration_closed"
+    ALREADY_REGISTERED = "already_registered"
+    NOT_REGISTERED_FOR_FORUM = "not_registered_for_forum"
+    TRAINING_CLASH = "training_clash"
+    MEMBERS_ONLY = "members_only"
+    NOT_AN_ORGANIZER = "not_an_organizer"
+    # announcements
+    AUDIENCE_EMPTY = "audience_empty"
+    BROADCAST_OVER = "broadcast_over"
+    BROADCAST_DRAFT_EXPIRED = "broadcast_draft_expired"
 
 
 class DomainError(Exception):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -139,3 +139,28 @@ def parse_program(document: dict[str, Any], tz: ZoneInfo) -> Program:
             raise ProgramError(msg)
         trainings.append(training)
     return Program(forum, tuple(trainings))
+
+
+def moved_to_future(program: Program, now: datetime) -> Program:
+    """The program moved by whole years until it starts after `now` (for demos that age)."""
+    years = 0
+    while program.forum.starts_at + timedelta(days=365 * years) <= now:
+        years += 1
+    if not years:
+        return program
+    shift = timedelta(days=365 * years)
+
+    def moved(event: Event) -> Event:
+        return replace(
+            event,
+            starts_at=event.starts_at + shift,
+            ends_at=event.ends_at + shift,
+            registration_opens_at=event.registration_opens_at + shift
+            if event.registration_opens_at
+            else None,
+            registration_closes_at=event.registration_closes_at + shift
+            if event.registration_closes_at
+            else None,
+        )
+
+    return Program(moved(program.forum), tuple(moved(t) for t in program.trainings))

@@ -5,12 +5,17 @@ from __future__ import annotations
 from aiogram import F, Router
 
 from bot.handlers.admin import router as admin
+from bot.handlers.broadcast import router as broadcast
 from bot.handlers.fallback import router as fallback
+from bot.handlers.forums import organizer as forum_organizers
+from bot.handlers.forums import router as forums
+from bot.handlers.forums import wizard as forum_wizard
 from bot.handlers.language import router as language
 from bot.handlers.linking import router as linking
 from bot.handlers.organizer import router as organizer
 from bot.handlers.privacy import router as privacy
 from bot.handlers.profile import router as profile
+from bot.handlers.proposals import router as proposals
 from bot.handlers.start import router as start
 
 
@@ -25,9 +30,15 @@ def build_routers() -> list[Router]:
         organizer.create_router(),
         admin.create_router(),
         privacy.create_router(),
+        proposals.create_router(),
+        forum_wizard.create_router(),
+        forums.create_router(),
+        forum_organizers.create_router(),
+        broadcast.create_router(),
     )
     return [
         privacy.create_group_router(),
+        forum_organizers.create_check_in_router(),
         start.create_router(),
         language.create_router(),
         personal,

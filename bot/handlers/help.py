@@ -15,14 +15,28 @@ def help_text(principal: Principal | None = None, *, linked: bool | None = None)
     if linked is not False:
         lines.append(_("/me — your membership record; ask for a correction"))
         lines.append(_("/unlink — unlink your Telegram account from the record"))
+        lines.append(_("/propose — submit a proposal to the editorial group of your region"))
+        lines.append(_("/myproposals — your proposals, reviewers' comments; revise or withdraw"))
+        lines.append(_("/shortlist — your region's proposals for the republican forum; support"))
     lines += [
+        _("/forums — forums and trainings: register, waiting lists"),
+        _("/tickets — your tickets (QR codes) and places"),
         _("/mydata — a file with everything stored about you"),
         _("/forgetme — unlink and erase your data in this bot"),
         _("/language — choose Kazakh, Russian or English"),
         _("/help — this list"),
     ]
     if principal is not None and principal.regions(Role.ORGANIZER) != frozenset():
-        lines += ["", _("For organizers:"), _("/find — find a member by IIN or name")]
+        lines += [
+            "",
+            _("For organizers:"),
+            _("/find — find a member by IIN or name"),
+            _("/myforums — your forums: counts, lists, editing; /newforum — a new one"),
+        ]
+    if principal is not None and principal.regions(Role.ORGANIZER) is None:
+        lines.append(_("/export_proposals — every region's shortlist as XLSX and CSV"))
+    if principal is not None and principal.regions(Role.REVIEWER) != frozenset():
+        lines += ["", _("For reviewers:"), _("/review — proposals waiting for your review")]
     if principal is not None and principal.is_admin:
         lines += [
             "",

@@ -13,6 +13,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Start over")),
     ("me", N_("My membership record")),
     ("link", N_("Link my membership")),
+    ("propose", N_("Submit a proposal")),
+    ("myproposals", N_("My proposals")),
+    ("forums", N_("Forums and trainings")),
+    ("tickets", N_("My tickets")),
     ("language", N_("Choose the language")),
     ("help", N_("What this bot can do")),
 )

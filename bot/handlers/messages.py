@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.events import LocalizedText
 from bot.formatting import format_moment
 
 
@@ -71,6 +73,67 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
     ),
     ErrorCode.UNKNOWN_ROLE: N_("Unknown role. Use organizer or reviewer."),
     ErrorCode.UNKNOWN_REGION: N_("Unknown region. Use a region code such as TRK, or all."),
+    ErrorCode.ATTACHMENT_UNSUPPORTED: N_(
+        "Only documents and photos can be attached, not stickers, voice messages, videos "
+        "and the like. Nothing was added."
+    ),
+    ErrorCode.TOO_MANY_ATTACHMENTS: N_(
+        "A proposal can have at most {limit} attachments. Press «Done» to see the preview."
+    ),
+    ErrorCode.PROPOSAL_DAILY_LIMIT: N_(
+        "You have already submitted {limit} proposals today, the most allowed in one day. "
+        "Please send the next one tomorrow."
+    ),
+    ErrorCode.PROPOSAL_AWAITS_REVIEW: N_(
+        "This proposal is waiting for the editorial group's review, so this cannot be done "
+        "now. Nothing was changed."
+    ),
+    ErrorCode.PROPOSAL_AWAITS_AUTHOR: N_(
+        "Changes have been requested for this proposal: it is waiting for the author's revised "
+        "version. Nothing was changed."
+    ),
+    ErrorCode.PROPOSAL_SHORTLISTED: N_(
+        "This proposal has already been shortlisted for the republican forum. Nothing was changed."
+    ),
+    ErrorCode.PROPOSAL_REJECTED: N_(
+        "This proposal has already been rejected. Nothing was changed."
+    ),
+    ErrorCode.PROPOSAL_WITHDRAWN: N_(
+        "This proposal has been withdrawn by its author. Nothing was changed."
+    ),
+    ErrorCode.SUPPORT_OWN_PROPOSAL: N_("You cannot support your own proposal."),
+    ErrorCode.DRAFT_MISSING: N_(
+        "This draft is no longer here: it was sent or cancelled. Send /propose to start a new one."
+    ),
+    ErrorCode.END_BEFORE_START: N_("The end must come after the start. Please check the dates."),
+    ErrorCode.DATE_IN_PAST: N_("This date is already in the past. Please enter a future one."),
+    ErrorCode.BAD_CAPACITY: N_("The number of seats must be a whole number from 1 to {limit}."),
+    ErrorCode.REGISTRATION_AFTER_START: N_(
+        "Registration must close no later than the start of the event."
+    ),
+    ErrorCode.BAD_DATE: N_(
+        "I could not read this date. Write it as DD.MM.YYYY HH:MM, for example 15.05.2027 10:00."
+    ),
+    ErrorCode.REGISTRATION_CLOSED: N_("Registration for this event is not open now."),
+    ErrorCode.ALREADY_REGISTERED: N_("You are already registered (or on the waiting list) here."),
+    ErrorCode.NOT_REGISTERED_FOR_FORUM: N_(
+        "Register for the forum first: its trainings are for its participants."
+    ),
+    ErrorCode.TRAINING_CLASH: N_(
+        "This training runs at the same time as «{other}», which you already have."
+    ),
+    ErrorCode.MEMBERS_ONLY: N_(
+        "This forum is for party members. Link your membership with /link first."
+    ),
+    ErrorCode.NOT_AN_ORGANIZER: N_("Ticket check-in is for the organizers of this forum."),
+    ErrorCode.AUDIENCE_EMPTY: N_(
+        "Nobody would receive this announcement: the audience has no one the bot can reach. "
+        "Please choose another audience."
+    ),
+    ErrorCode.BROADCAST_OVER: N_("This announcement has already been sent or cancelled."),
+    ErrorCode.BROADCAST_DRAFT_EXPIRED: N_(
+        "This announcement draft is no longer here. Send /broadcast to start a new one."
+    ),
 }
 
 
@@ -81,10 +144,14 @@ def apology() -> str:
 
 def describe_error(error: DomainError, i18n: I18n, tz: ZoneInfo) -> str:
     """The refusal in the current locale, parameters filled in (moments in `tz`)."""
-    params = {
-        key: format_moment(value, i18n.current_locale, tz)
-        if isinstance(value, datetime)
-        else value
-        for key, value in error.params.items()
-    }
-    return _(_ERROR_MESSAGES[error.code]).format(**params)
+    return _(_ERROR_MESSAGES[error.code]).format(
+        **{key: _render_param(value, i18n, tz) for key, value in error.params.items()}
+    )
+
+
+def _render_param(value: object, i18n: I18n, tz: ZoneInfo) -> object:
+    if isinstance(value, datetime):
+        return format_moment(value, i18n.current_locale, tz)
+    if isinstance(value, LocalizedText):
+        return escape(value.get(i18n.current_locale, i18n.default_locale))
+    return value

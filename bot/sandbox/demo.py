@@ -10,6 +10,7 @@ import datetime as dt
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.db.engine import Database
 from bot.db.registry import MemberRow, RegistryRepository
@@ -18,10 +19,12 @@ from bot.db.users import UserRepository
 from bot.domain.demo_registry import generate_members, write_csv
 from bot.domain.iin import Sex, make_iin
 from bot.domain.roles import Grant, Role
+from bot.sandbox.demo_events import add_demo_forums, add_demo_proposals
 from bot.services.registry_import import import_registry
 
 DEMO_REGION = "TRK"
-DEMO_WORLD_VERSION = 1
+ALMATY = ZoneInfo("Asia/Almaty")
+DEMO_WORLD_VERSION = 2
 """Raise it when the world grows (a forum, proposals): sandboxes seed the new parts on start."""
 
 
@@ -159,12 +162,15 @@ def demo_world(*, members: int) -> DemoWorld:
     return DemoWorld(member, organizer, reviewer, guest, registry_size=members)
 
 
-async def seed_demo_world(database: Database, *, members: int, seed: int = 0) -> DemoWorld:
+async def seed_demo_world(
+    database: Database, *, members: int, seed: int = 0, tz: ZoneInfo = ALMATY
+) -> DemoWorld:
     """Fill the database with the demo registry and people; running it again changes nothing."""
     world = demo_world(members=members)
     await import_demo_registry(database, members=members, seed=seed)
     await add_demo_people(database, world)
-    # Later features add their part of the world here, e.g. the Shymkent forum, proposals.
+    await add_demo_forums(database, admins=(), tz=tz)
+    await add_demo_proposals(database, members=members, seed=seed, year=dt.datetime.now(tz).year)
     return world
 
 
@@ -186,7 +192,13 @@ async def add_demo_people(database: Database, world: DemoWorld) -> None:
         await registry.ensure_ppos({(MEMBER_RECORD.region_code, MEMBER_RECORD.ppo)})
         await registry.upsert_members([MEMBER_RECORD])
         users, roles = UserRepository(connection), RoleRepository(connection)
-        for person, role in ((world.organizer, Role.ORGANIZER), (world.reviewer, Role.REVIEWER)):
+        grants = (
+            (world.organizer, Grant(Role.ORGANIZER, DEMO_REGION)),
+            # the demo forum is in Shymkent: its organizer checks people in there too
+            (world.organizer, Grant(Role.ORGANIZER, "SHY")),
+            (world.reviewer, Grant(Role.REVIEWER, DEMO_REGION)),
+        )
+        for person, grant in grants:
             # no language yet: the bot guesses it from Telegram, as for anyone new
             await users.add_if_missing(person.telegram_id, language=None)
-            await roles.grant(person.telegram_id, Grant(role, DEMO_REGION), granted_by=None)
+            await roles.grant(person.telegram_id, grant, granted_by=None)

@@ -11,6 +11,8 @@ from bot.db.corrections import CorrectionRepository
 from bot.db.engine import Database
 from bot.db.linking import LinkRequestRepository
 from bot.db.members import MemberRepository
+from bot.db.proposals import ProposalRepository
+from bot.db.registrations import RegistrationRepository
 from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
 from bot.services.users import UserService
@@ -43,6 +45,14 @@ class PrivacyService:
                 await CorrectionRepository(connection).of_member(member.id) if member else []
             )
             requests = await LinkRequestRepository(connection).of_account(telegram_id)
+            own_proposals, _ = (
+                await ProposalRepository(connection).page(
+                    member_id=member.id, offset=0, limit=None
+                )
+                if member
+                else ([], 0)
+            )
+            registrations = await RegistrationRepository(connection).of_person(telegram_id)
         export: dict[str, Any] = _plain(
             {
                 "telegram_account": dataclasses.asdict(user) if user else None,
@@ -53,6 +63,8 @@ class PrivacyService:
                 ],
                 "correction_requests": corrections,
                 "link_requests": requests,
+                "proposals": [dataclasses.asdict(proposal) for proposal in own_proposals],
+                "registrations": [dataclasses.asdict(row) for row in registrations],
             }
         )
         return export

@@ -29,14 +29,17 @@ class UserService:
         if hit and known is not None:
             return known
         async with self._database.read() as connection:
-            repository = UserRepository(connection)
-            user = await repository.get(telegram_id)
-            if user is None:
+            user = await UserRepository(connection).get(telegram_id)
+        if user is None or user.language is None:
+            # A write that depends on what was read takes the write lock up front (SQLite
+            # would refuse to upgrade a read transaction while another writer waits).
+            async with self._database.write() as connection:
+                repository = UserRepository(connection)
                 await repository.add_if_missing(telegram_id, language=guessed_language)
-            elif user.language is None:  # created unprompted (e.g. appointed before writing)
-                await repository.set_language(telegram_id, guessed_language)
-            if user is None or user.language is None:
                 user = await repository.get(telegram_id)
+                if user is not None and user.language is None:  # created unprompted
+                    await repository.set_language(telegram_id, guessed_language)
+                    user = await repository.get(telegram_id)
         if user is None:
             msg = f"user row {telegram_id} vanished right after it was written"
             raise RuntimeError(msg)
@@ -48,7 +51,7 @@ class UserService:
         if language not in LANGUAGES:
             raise DomainError(ErrorCode.UNKNOWN_LANGUAGE)
         self._known.evict(telegram_id)
-        async with self._database.read() as connection:
+        async with self._database.write() as connection:
             repository = UserRepository(connection)
             await repository.add_if_missing(telegram_id, language=language)
             await repository.set_language(telegram_id, language)

@@ -55,6 +55,7 @@ async def begin_linking_by_button(
     callback: CallbackQuery, state: FSMContext, linking: LinkingService
 ) -> None:
     """The "Link my membership" button does what /link does."""
+    await linking.ensure_not_linked(callback.from_user.id)  # a refusal answers the press
     await callback.answer()
     if isinstance(callback.message, Message):
         await _ask_for_contact(callback.message, callback.from_user.id, state, linking)
@@ -217,6 +218,7 @@ async def offer_invite_by_button(
     callback: CallbackQuery, state: FSMContext, linking: LinkingService
 ) -> None:
     """The "I have an invite code" button."""
+    await linking.ensure_not_linked(callback.from_user.id)  # a refusal answers the press
     await callback.answer()
     if isinstance(callback.message, Message):
         await _ask_for_invite(callback.message, callback.from_user.id, state, linking)

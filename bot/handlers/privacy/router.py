@@ -16,6 +16,12 @@ from bot.services.privacy import PrivacyService
 
 # Commands that show or change personal data: answered only in a private chat.
 PERSONAL_COMMANDS = (
+    "propose",
+    "myproposals",
+    "review",
+    "shortlist",
+    "export_proposals",
+    "broadcast",
     "me",
     "link",
     "unlink",
@@ -25,6 +31,9 @@ PERSONAL_COMMANDS = (
     "find",
     "grant",
     "revoke",
+    "tickets",
+    "myforums",
+    "newforum",
 )
 
 

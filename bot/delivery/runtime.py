@@ -1,0 +1,193 @@
+"""Delivery inside the application: the sender, and the periodic ticks (APScheduler).
+
+The database says what is due; every tick is idempotent and safe with several processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.utils.i18n import I18n
+from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
+
+from bot.config import Settings
+from bot.delivery.progress import ProgressReporter
+from bot.delivery.sender import MAX_IN_FLIGHT, OutboxSender
+from bot.delivery.texts import DeliveryTexts
+from bot.delivery.transport import Contents, TelegramTransport
+from bot.services.broadcasts import BroadcastService
+from bot.services.outbox import OutboxService
+from bot.services.reminders import ReminderService
+from bot.services.users import UserService
+
+log = logging.getLogger("bot.delivery")
+# APScheduler logs every run at INFO: once a second would drown the update log.
+logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+REMINDER_TICK_SECONDS = 30
+BROADCAST_TICK_SECONDS = 1
+PROGRESS_EVERY_SECONDS = 3
+PURGE_EVERY_HOURS = 1
+KEEP_SENT_DAYS = 30
+EXPANSION_CHUNK = 5_000
+SEND_TIMEOUT_SECONDS = 30
+
+
+class SenderSession(AiohttpSession):
+    """aiogram's session; closing it waits for TLS connections only when there are any."""
+
+    async def close(self) -> None:
+        if self.api.base.startswith("https://"):
+            await super().close()  # it lingers 250 ms for TLS connections to shut
+        elif self._session is not None and not self._session.closed:
+            await self._session.close()
+
+
+class Delivery:
+    """Starts and stops everything that sends: the outbox sender and the scheduled ticks."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        outbox: OutboxService,
+        broadcasts: BroadcastService,
+        reminders: ReminderService,
+        users: UserService,
+        i18n: I18n,
+    ) -> None:
+        assert settings.telegram.token is not None
+        options = settings.delivery
+        # Its own Bot: no retrying session middleware, the sender decides about every retry.
+        session = SenderSession(
+            api=TelegramAPIServer.from_base(settings.telegram.api_base),
+            limit=MAX_IN_FLIGHT + 8,
+            timeout=SEND_TIMEOUT_SECONDS,
+        )
+        self.bot = Bot(
+            token=settings.telegram.token.get_secret_value(),
+            session=session,
+            default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+        )
+        transport = TelegramTransport(
+            self.bot, Contents(outbox), paid_broadcast=options.paid_broadcast
+        )
+        self.sender = OutboxSender(
+            outbox,
+            transport,
+            rate_per_second=options.rate_per_second,
+            lease_seconds=options.lease_seconds,
+        )
+        self.texts = DeliveryTexts(i18n, settings.org.tz)
+        self._reporter = ProgressReporter(
+            self.bot,
+            self.sender.pacer,
+            self.texts,
+            users=users,
+            broadcasts=broadcasts,
+            outbox=outbox,
+            default_language=settings.org.default_language,
+        )
+        self._outbox = outbox
+        self._broadcasts = broadcasts
+        self._reminders = reminders
+        self._lease = options.lease_seconds
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._tick_lock = asyncio.Lock()
+        self._running: set[asyncio.Task[None]] = set()
+        self._expander: asyncio.Task[None] | None = None
+        self._watcher: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    async def start(self) -> None:
+        """Start the sender and the ticks (the first of each at once)."""
+        self._stopping = False
+        await self.sender.start()
+        now = datetime.now(UTC)
+        jobs: list[tuple[str, Callable[[], Awaitable[object]], timedelta]] = [
+            ("reminders", self.reminder_tick, timedelta(seconds=REMINDER_TICK_SECONDS)),
+            ("broadcasts", self.broadcast_tick, timedelta(seconds=BROADCAST_TICK_SECONDS)),
+            ("purge", self.purge, timedelta(hours=PURGE_EVERY_HOURS)),
+        ]
+        for name, tick, every in jobs:
+            self._scheduler.add_job(
+                self._guarded,
+                "interval",
+                args=[name, tick],
+                seconds=every.total_seconds(),
+                next_run_time=now,
+                id=name,
+                max_instances=1,
+                coalesce=True,
+            )
+        self._scheduler.start()
+        self._watcher = asyncio.create_task(self._watch_broadcasts())
+
+    async def stop(self, grace_seconds: float = 10.0) -> None:
+        """Let running ticks finish, stop the sender cleanly, close its session."""
+        if self._stopping:
+            return
+        self._stopping = True
+        self._scheduler.pause()
+        if self._watcher is not None:
+            self._watcher.cancel()
+        pending = [task for task in (*self._running, self._expander) if task is not None]
+        if pending:
+            await asyncio.wait(pending, timeout=grace_seconds)
+        self._scheduler.shutdown(wait=False)
+        await self.sender.stop(grace_seconds)
+        await self.bot.session.close()
+
+    async def _guarded(self, name: str, tick: Callable[[], Awaitable[object]]) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+        try:
+            await tick()
+        except Exception:  # the next tick tries again; the database says what is due
+            log.exception("the %s tick failed", name)
+        finally:
+            if task is not None:
+                self._running.discard(task)
+
+    async def _watch_broadcasts(self) -> None:
+        # "Send now" should not wait for the next tick.
+        while True:
+            await self._broadcasts.bell.wait(3600)
+            await self._guarded("broadcasts", self.broadcast_tick)
+
+    async def reminder_tick(self, now: datetime | None = None) -> int:
+        """Queue the reminders due at `now` (tests pass the moment they need)."""
+        return await self._reminders.tick(self.texts.reminder, now)
+
+    async def broadcast_tick(self, now: datetime | None = None) -> None:
+        """Start due broadcasts, copy audiences, report progress and the ends."""
+        async with self._tick_lock:
+            await self._broadcasts.start_due(now)
+            if self._expander is None or self._expander.done():
+                self._expander = asyncio.create_task(self._expand())
+            for report in await self._broadcasts.progress(PROGRESS_EVERY_SECONDS, now):
+                await self._reporter.report(report)
+
+    async def _expand(self) -> None:
+        try:
+            while not self._stopping and await self._broadcasts.expand_next(
+                EXPANSION_CHUNK, self._lease, lambda: self._stopping
+            ):
+                pass
+        except Exception:
+            log.exception("copying a broadcast's audience failed; the next tick resumes it")
+
+    async def purge(self) -> None:
+        """Delete outbox rows finished long ago (each broadcast keeps its counts)."""
+        while await self._outbox.purge_finished(timedelta(days=KEEP_SENT_DAYS)):
+            if self._stopping:
+                return

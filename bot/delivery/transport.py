@@ -1,0 +1,117 @@
+"""One outbox row as one Bot API call, and what Telegram's answer means for the row."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from enum import Enum
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    AiogramError,
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNotFound,
+    TelegramRetryAfter,
+)
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.db.outbox import ClaimedMessage
+from bot.domain.audiences import Content, MediaKind
+from bot.services.outbox import OutboxService
+
+log = logging.getLogger("bot.delivery")
+CONTENT_CACHE_SIZE = 64
+
+
+class Verdict(Enum):
+    SENT = "sent"
+    RATE_LIMITED = "rate_limited"  # 429: again after retry_after, not counted as a failure
+    TRANSIENT = "transient"  # 5xx, network: again after a backoff, a bounded number of times
+    BLOCKED = "blocked"  # 403: the person blocked the bot (or deleted the account)
+    FAILED = "failed"  # will never succeed (chat not found, a message Telegram rejects)
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    verdict: Verdict
+    error: str = ""
+    retry_after: float = 0.0
+
+
+class Contents:
+    """Broadcast texts and media by id, read once per process (they never change)."""
+
+    def __init__(self, outbox: OutboxService) -> None:
+        self._outbox = outbox
+        self._cache: OrderedDict[int, Content | None] = OrderedDict()
+
+    async def get(self, broadcast_id: int) -> Content | None:
+        """The broadcast's content; None if it was deleted."""
+        if broadcast_id in self._cache:
+            self._cache.move_to_end(broadcast_id)
+            return self._cache[broadcast_id]
+        content = await self._outbox.broadcast_content(broadcast_id)
+        self._cache[broadcast_id] = content
+        while len(self._cache) > CONTENT_CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return content
+
+
+class TelegramTransport:
+    """Sends rows through a Bot (without retries of its own: the sender decides)."""
+
+    def __init__(self, bot: Bot, contents: Contents, *, paid_broadcast: bool) -> None:
+        self._bot = bot
+        self._contents = contents
+        # Only paid broadcasts may exceed 30 messages a second; Telegram charges Stars for them.
+        self._paid = True if paid_broadcast else None
+
+    async def deliver(self, row: ClaimedMessage) -> SendResult:
+        """Send the row and classify the answer (never raises for Telegram's answers)."""
+        try:
+            if not await self._send(row):
+                return SendResult(Verdict.FAILED, "broadcast_deleted")
+        except TelegramRetryAfter as error:
+            return SendResult(Verdict.RATE_LIMITED, "429", float(error.retry_after))
+        except TelegramForbiddenError:
+            return SendResult(Verdict.BLOCKED, "blocked")
+        except TelegramBadRequest as error:
+            reason = "chat_not_found" if "chat not found" in error.message.lower() else ""
+            return SendResult(Verdict.FAILED, reason or f"bad_request: {error.message}")
+        except (TelegramNotFound, TelegramMigrateToChat) as error:
+            return SendResult(Verdict.FAILED, f"{type(error).__name__}: {error.message}")
+        except TelegramAPIError as error:  # 5xx, network errors, timeouts, 401/409 hiccups
+            return SendResult(Verdict.TRANSIENT, f"{type(error).__name__}: {error.message}")
+        except AiogramError as error:  # an answer that was not JSON (a proxy's error page)
+            return SendResult(Verdict.TRANSIENT, type(error).__name__)
+        return SendResult(Verdict.SENT)
+
+    async def _send(self, row: ClaimedMessage) -> bool:
+        markup = None
+        if row.reply_markup:
+            markup = InlineKeyboardMarkup.model_validate_json(row.reply_markup)
+        if row.broadcast_id is None:
+            await self._bot.send_message(
+                row.chat_id, row.text or "", reply_markup=markup, allow_paid_broadcast=self._paid
+            )
+            return True
+        content = await self._contents.get(row.broadcast_id)
+        if content is None:
+            return False
+        text = content.text_for(row.language)
+        media = content.media
+        if media is None:
+            await self._bot.send_message(row.chat_id, text, allow_paid_broadcast=self._paid)
+        elif media.kind is MediaKind.PHOTO:
+            await self._bot.send_photo(
+                row.chat_id, media.file_id, caption=text, allow_paid_broadcast=self._paid
+            )
+        else:
+            await self._bot.send_document(
+                row.chat_id, media.file_id, caption=text, allow_paid_broadcast=self._paid
+            )
+        return True

@@ -1,0 +1,1 @@
+"""Announcements: /broadcast composes one for an audience; progress and cancelling."""

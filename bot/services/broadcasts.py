@@ -1,0 +1,316 @@
+"""Announcements: composed by organizers for an audience in their reach, sent now or later."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.config import LANGUAGES
+from bot.db.broadcasts import BroadcastRepository, BroadcastRow, EventChoice
+from bot.db.engine import Database
+from bot.db.outbox import OutboxRepository, RowCounts, RowStatus
+from bot.db.types import utcnow
+from bot.domain.audiences import (
+    Audience,
+    AudienceKind,
+    BroadcastStatus,
+    Content,
+    Media,
+    Reach,
+    cancellation_of,
+    check_send_time,
+    check_text,
+    groups_by_text,
+)
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.regions import REGIONS
+from bot.domain.roles import Role
+from bot.services.access import AccessService
+from bot.services.outbox import Doorbell
+
+CANCEL_CHUNK = 10_000
+CHOICES = 10  # PPOs or events offered at once
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An announcement being composed (the conversation keeps it between steps)."""
+
+    texts: dict[str, str] = field(default_factory=dict)  # HTML by language
+    lengths: dict[str, int] = field(default_factory=dict)  # the length a reader sees
+    media: Media | None = None
+    audience: Audience | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    total: int
+    groups: dict[str, int]  # recipients by the language of the text they read
+    content: Content
+    audience: Audience
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    broadcast_id: int
+    recipients: int
+    due_at: datetime
+    now: bool  # sent at once, not scheduled
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a broadcast stands, for its author's progress message."""
+
+    broadcast: BroadcastRow
+    counts: RowCounts
+    final: bool  # the last report: done or cancelled
+
+    @property
+    def total(self) -> int:
+        """Recipients (still growing while the audience is being copied)."""
+        return self.broadcast.recipients or self.counts.total
+
+
+class BroadcastService:
+    """Composing, sending, scheduling and cancelling announcements."""
+
+    def __init__(
+        self,
+        database: Database,
+        access: AccessService,
+        *,
+        default_language: str,
+        outbox_bell: Doorbell,
+    ) -> None:
+        self._database = database
+        self._access = access
+        self._default_language = default_language
+        self._outbox_bell = outbox_bell
+        self.bell = Doorbell()  # rung when a broadcast is due now
+
+    async def reach_of(self, telegram_id: int) -> Reach:
+        """The regions the person may address; NOT_ALLOWED for someone who is no organizer."""
+        regions = (await self._access.principal(telegram_id)).regions(Role.ORGANIZER)
+        if regions is not None and not regions:
+            raise DomainError(ErrorCode.NOT_ALLOWED)
+        return Reach(regions)
+
+    async def regions_for(self, telegram_id: int) -> list[str]:
+        """Codes of the regions the person may choose, in the glossary's order."""
+        reach = await self.reach_of(telegram_id)
+        return [region.code for region in REGIONS if reach.covers(region.code)]
+
+    async def find_ppos(self, telegram_id: int, query: str) -> list[tuple[int, str]]:
+        """PPOs within reach whose name contains `query`."""
+        reach = await self.reach_of(telegram_id)
+        if not query.strip():
+            raise DomainError(ErrorCode.TEXT_EMPTY)
+        async with self._database.read() as connection:
+            return await BroadcastRepository(connection).find_ppos(query.strip(), reach, CHOICES)
+
+    async def upcoming_events(self, telegram_id: int) -> list[EventChoice]:
+        """Forums and trainings within reach that have not ended."""
+        reach = await self.reach_of(telegram_id)
+        async with self._database.read() as connection:
+            return await BroadcastRepository(connection).upcoming_events(reach, utcnow(), CHOICES)
+
+    async def check_text(self, telegram_id: int, plain_length: int, *, with_media: bool) -> None:
+        """Refuse a text (or caption) that is empty or too long, or a person without the role."""
+        await self.reach_of(telegram_id)
+        check_text(plain_length, with_media=with_media)
+
+    @staticmethod
+    async def _check_audience(
+        repository: BroadcastRepository, audience: Audience, reach: Reach
+    ) -> None:
+        if audience.kind is AudienceKind.REGION:
+            reach.require(audience.region_code)
+        elif audience.kind is AudienceKind.PPO:
+            assert audience.ref_id is not None
+            region = await repository.ppo_region(audience.ref_id)
+            if region is None:
+                raise DomainError(ErrorCode.NOT_FOUND)
+            reach.require(region)
+        elif audience.by_event:
+            assert audience.ref_id is not None
+            exists, owner_region = await repository.event_owner_region(audience.ref_id)
+            if not exists:
+                raise DomainError(ErrorCode.NOT_FOUND)
+            reach.require(owner_region)
+        elif audience.kind is AudienceKind.LANGUAGE and audience.language not in LANGUAGES:
+            raise DomainError(ErrorCode.UNKNOWN_LANGUAGE)
+
+    def _content(self, draft: Draft) -> Content:
+        if not draft.texts:
+            raise DomainError(ErrorCode.TEXT_EMPTY)
+        for length in draft.lengths.values():
+            check_text(length, with_media=draft.media is not None)
+        return Content(dict(draft.texts), self._default_language, draft.media)
+
+    async def preview(self, telegram_id: int, draft: Draft | None) -> Preview:
+        """How many would receive it, and in which language; refusals for what cannot be sent."""
+        return (await self._prepare(telegram_id, draft))[1]
+
+    async def _prepare(self, telegram_id: int, draft: Draft | None) -> tuple[Reach, Preview]:
+        reach = await self.reach_of(telegram_id)
+        if draft is None or draft.audience is None:
+            raise DomainError(ErrorCode.BROADCAST_DRAFT_EXPIRED)
+        content = self._content(draft)
+        async with self._database.read() as connection:
+            repository = BroadcastRepository(connection)
+            await self._check_audience(repository, draft.audience, reach)
+            counts = await repository.count_by_language(
+                draft.audience, reach, self._default_language
+            )
+        total = sum(counts.values())
+        if not total:
+            raise DomainError(ErrorCode.AUDIENCE_EMPTY)
+        return reach, Preview(total, groups_by_text(counts, content), content, draft.audience)
+
+    async def queue(
+        self, telegram_id: int, draft: Draft | None, send_at: datetime | None = None
+    ) -> Queued:
+        """Send now (`send_at` None) or at `send_at`; everything is checked again first."""
+        reach, preview = await self._prepare(telegram_id, draft)
+        now = utcnow()
+        if send_at is not None:
+            check_send_time(send_at, now)
+        async with self._database.write() as connection:
+            broadcast_id = await BroadcastRepository(connection).add(
+                author_id=telegram_id,
+                audience=preview.audience,
+                reach=reach,
+                content=preview.content,
+                due_at=send_at or now,
+                now=now,
+            )
+        if send_at is None:
+            self.bell.ring()
+        return Queued(broadcast_id, preview.total, send_at or now, now=send_at is None)
+
+    async def check_send_time(self, telegram_id: int, send_at: datetime) -> None:
+        """Refuse a moment that has passed."""
+        await self.reach_of(telegram_id)
+        check_send_time(send_at, utcnow())
+
+    async def cancel(self, telegram_id: int, broadcast_id: int) -> BroadcastStatus:
+        """Cancel a scheduled or running broadcast (its author or an admin); the new state."""
+        principal = await self._access.principal(telegram_id)
+        async with self._database.write() as connection:
+            repository = BroadcastRepository(connection)
+            row = await repository.get(broadcast_id, lock=True)
+            if row is None:
+                raise DomainError(ErrorCode.NOT_FOUND)
+            if row.author_id != telegram_id and not principal.is_admin:
+                raise DomainError(ErrorCode.NOT_ALLOWED)
+            target = cancellation_of(row.status)
+            await repository.move(broadcast_id, target, finished_at=utcnow())
+        if target is BroadcastStatus.CANCELLING:
+            await self._withdraw(broadcast_id)
+        return target
+
+    async def _withdraw(self, broadcast_id: int) -> None:
+        # In chunks: a million rows in one transaction would hold SQLite's lock for long.
+        while True:
+            async with self._database.write() as connection:
+                cancelled = await OutboxRepository(connection).cancel_pending(
+                    broadcast_id, CANCEL_CHUNK
+                )
+            if cancelled < CANCEL_CHUNK:
+                return
+
+    # --- the running side, driven by the delivery ticks ------------------------------------
+
+    async def start_due(self, now: datetime | None = None) -> list[int]:
+        """Start every scheduled broadcast whose time has come; their ids."""
+        async with self._database.write() as connection:
+            return await BroadcastRepository(connection).start_due(now or utcnow())
+
+    async def expand_next(
+        self, chunk: int, lease_seconds: float, stopping: Callable[[], bool] = lambda: False
+    ) -> bool:
+        """Copy the audience of one started broadcast into the outbox; False if none waited.
+
+        Chunk by chunk, each its own transaction, so that sending starts at once and a stop
+        (or a crash) loses at most one chunk's work; `stopping` is asked between chunks.
+        """
+        lease = timedelta(seconds=lease_seconds)
+        async with self._database.write() as connection:
+            row = await BroadcastRepository(connection).take_expansion(utcnow(), utcnow() + lease)
+        if row is None:
+            return False
+        while True:
+            async with self._database.write() as connection:
+                repository = BroadcastRepository(connection)
+                row = await repository.get(row.id)
+                if row is None or row.status is not BroadcastStatus.EXPANDING:
+                    return True  # cancelled meanwhile
+                if stopping():  # let the next process go on without waiting for the lease
+                    await repository.set_values(row.id, expand_lease_until=None)
+                    return True
+                cursor = await repository.expand_chunk(row, chunk, utcnow(), utcnow() + lease)
+                if cursor is None:
+                    total = (await OutboxRepository(connection).counts(row.id)).total
+                    await repository.move(row.id, BroadcastStatus.SENDING, recipients=total)
+            self._outbox_bell.ring()
+            if cursor is None:
+                return True
+
+    async def progress(self, every_seconds: float, now: datetime | None = None) -> list[Progress]:
+        """Reports due for running broadcasts (one process reports each); final ones too."""
+        now = now or utcnow()
+        async with self._database.read() as connection:
+            running = await BroadcastRepository(connection).active()
+        reports = []
+        for row in running:
+            async with self._database.write() as connection:
+                repository = BroadcastRepository(connection)
+                stale = now - timedelta(seconds=every_seconds)
+                if not await repository.take_report(row.id, now, stale):
+                    continue
+                rows = OutboxRepository(connection)
+                counts = await rows.counts(row.id)
+                final = await self._finish_if_over(repository, rows, row, counts)
+            if final is not None:
+                reports.append(Progress(final, counts, final=True))
+            else:
+                reports.append(Progress(row, counts, final=False))
+        return reports
+
+    async def _finish_if_over(
+        self,
+        repository: BroadcastRepository,
+        rows: OutboxRepository,
+        row: BroadcastRow,
+        counts: RowCounts,
+    ) -> BroadcastRow | None:
+        if row.status is BroadcastStatus.SENDING and not counts.open:
+            target = BroadcastStatus.DONE
+        elif row.status is BroadcastStatus.CANCELLING and not counts.of(RowStatus.CLAIMED):
+            if counts.of(RowStatus.PENDING):
+                # normally `cancel` withdraws them all; this finishes if its process stopped
+                await rows.cancel_pending(row.id, CANCEL_CHUNK)
+                return None
+            target = BroadcastStatus.CANCELLED
+        else:
+            return None
+        moved = await repository.move(
+            row.id,
+            target,
+            finished_at=utcnow(),
+            recipients=row.recipients or counts.total,
+            sent_count=counts.of(RowStatus.SENT),
+            failed_count=counts.of(RowStatus.FAILED),
+            blocked_count=counts.blocked,
+            retaken_count=counts.retaken,
+        )
+        return await repository.get(row.id) if moved else None
+
+    async def set_progress_message(self, broadcast_id: int, message_id: int) -> None:
+        """Remember the author's progress message, to edit it later."""
+        async with self._database.write() as connection:
+            await BroadcastRepository(connection).set_values(
+                broadcast_id, progress_message_id=message_id
+            )
