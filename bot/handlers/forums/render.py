@@ -98,7 +98,11 @@ class Formatter:
             part for part in (escape(training.speaker), escape(training.room)) if part
         )
         line = f"{self.time(training.starts_at)}–{self.time(training.ends_at)} "
-        line += f"{topic}: {self.text(training.title)}" if topic else self.text(training.title)
+        title = self.text(training.title)
+        # The topic says what kind of training it is, unless the title already says it.
+        line += (
+            f"{topic}: {title}" if topic and topic.casefold() not in title.casefold() else title
+        )
         if details:
             line += f" — {details}"
         return line + " " + _("(seats left: {count})").format(count=left)

@@ -133,6 +133,8 @@ async def register(
     if not isinstance(callback.message, Message):
         return
     fmt = formatter(i18n, settings)
+    details = await forums.details(callback_data.forum_id, callback.from_user.id)
+    await callback.message.edit_reply_markup(reply_markup=card_keyboard(details))
     await callback.message.answer(_placed_text(place, fmt))
     if place.registration.ticket_code:
         holder = await forums.holder_name(callback.from_user.id)
