@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, and_, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.forum_tables import events, registrations
@@ -276,46 +276,56 @@ class RegistrationRepository:
         ]
 
     async def activity(self, member_id: int, now: datetime) -> tuple[int, int]:
-        """(forums attended, trainings completed) by the member.
-
-        A forum counts once checked in; a training once it is over, for someone who was
-        registered for it and checked in at its forum (trainings have no check-in of their own).
-        """
-        forums = (
-            select(func.count())
-            .select_from(registrations.join(events, registrations.c.event_id == events.c.id))
-            .where(
-                and_(
-                    registrations.c.member_id == member_id,
-                    events.c.kind == EventKind.FORUM.value,
-                    registrations.c.checked_in_at.is_not(None),
-                )
-            )
-            .scalar_subquery()
-        )
-        at_forum = registrations.alias("at_forum")
-        trainings = (
-            select(func.count())
-            .select_from(
-                registrations.join(events, registrations.c.event_id == events.c.id).join(
-                    at_forum,
-                    and_(
-                        at_forum.c.event_id == events.c.parent_id,
-                        at_forum.c.member_id == registrations.c.member_id,
-                        at_forum.c.checked_in_at.is_not(None),
-                    ),
-                )
-            )
-            .where(
-                and_(
-                    registrations.c.member_id == member_id,
-                    registrations.c.status == RegistrationStatus.REGISTERED.value,
-                    events.c.kind == EventKind.TRAINING.value,
-                    events.c.ends_at < now,
-                )
-            )
-            .scalar_subquery()
-        )
-        # One round trip for both counts: /me is the most frequent request.
+        """(forums attended, trainings completed) by the member (see `activity_counts`)."""
+        forums, trainings = activity_counts(literal(member_id), now)
         row = (await self._connection.execute(select(forums, trainings))).one()
         return int(row[0]), int(row[1])
+
+
+def activity_counts(
+    member_id: ColumnElement[int], now: datetime | ColumnElement[datetime]
+) -> tuple[ScalarSelect[int], ScalarSelect[int]]:
+    """Scalar subqueries: forums attended and trainings completed by `member_id`.
+
+    A forum counts once checked in; a training once it is over, for someone who was
+    registered for it and checked in at its forum (trainings have no check-in of their own).
+    `member_id` may be a column, so that the counts ride along with the record's own query.
+    """
+    forums = (
+        select(func.count())
+        .select_from(registrations.join(events, registrations.c.event_id == events.c.id))
+        .where(
+            and_(
+                registrations.c.member_id == member_id,
+                events.c.kind == EventKind.FORUM.value,
+                registrations.c.checked_in_at.is_not(None),
+            )
+        )
+        .scalar_subquery()
+    )
+    attendee = registrations.alias("attendee")
+    at_forum = registrations.alias("at_forum")
+    training = events.alias("training")
+    trainings = (
+        select(func.count())
+        .select_from(
+            attendee.join(training, attendee.c.event_id == training.c.id).join(
+                at_forum,
+                and_(
+                    at_forum.c.event_id == training.c.parent_id,
+                    at_forum.c.member_id == attendee.c.member_id,
+                    at_forum.c.checked_in_at.is_not(None),
+                ),
+            )
+        )
+        .where(
+            and_(
+                attendee.c.member_id == member_id,
+                attendee.c.status == RegistrationStatus.REGISTERED.value,
+                training.c.kind == EventKind.TRAINING.value,
+                training.c.ends_at < now,
+            )
+        )
+        .scalar_subquery()
+    )
+    return forums, trainings

@@ -8,8 +8,6 @@ from bot.db.audit import AuditRepository
 from bot.db.corrections import CorrectionRepository
 from bot.db.engine import Database
 from bot.db.members import MemberRepository
-from bot.db.proposals import ProposalRepository
-from bot.db.registrations import RegistrationRepository
 from bot.db.types import utcnow
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.members import CORRECTION_MAX_LENGTH, CorrectableField, MemberRecord
@@ -70,13 +68,10 @@ class ProfileService:
     async def my_record(self, telegram_id: int) -> tuple[MemberRecord, Activity]:
         """The record linked to this account (NOT_LINKED if none) and the member's activity."""
         async with self._database.read() as connection:
-            member = await MemberRepository(connection).by_telegram_id(telegram_id)
-            if member is None:
-                raise DomainError(ErrorCode.NOT_LINKED)
-            forums, trainings = await RegistrationRepository(connection).activity(
-                member.id, utcnow()
-            )
-            proposals = await ProposalRepository(connection).count_by_member(member.id)
+            found = await MemberRepository(connection).own_record(telegram_id, utcnow())
+        if found is None:
+            raise DomainError(ErrorCode.NOT_LINKED)
+        member, (forums, trainings, proposals) = found
         return member, Activity(
             forums_attended=forums, trainings_completed=trainings, proposals_submitted=proposals
         )
