@@ -29,6 +29,7 @@ from bot.handlers.middlewares import (
 from bot.handlers.notify import Notifier
 from bot.i18n import create_i18n
 from bot.services.access import AccessService
+from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
 from bot.services.forum_admin import ForumAdminService
 from bot.services.forums import ForumService
@@ -63,6 +64,7 @@ class Services:
     forum_admin: ForumAdminService
     outbox: OutboxService
     broadcasts: BroadcastService
+    broadcast_runs: BroadcastRuns
     reminders: ReminderService
 
     @classmethod
@@ -86,9 +88,8 @@ class Services:
             forums=ForumService(database),
             forum_admin=ForumAdminService(database, access),
             outbox=outbox,
-            broadcasts=BroadcastService(
-                database, access, default_language=default_language, outbox_bell=outbox.bell
-            ),
+            broadcasts=BroadcastService(database, access, default_language=default_language),
+            broadcast_runs=BroadcastRuns(database, outbox_bell=outbox.bell),
             reminders=ReminderService(
                 database,
                 offsets_hours=settings.reminders.offsets_hours,
@@ -119,6 +120,7 @@ class Application:
             settings,
             outbox=self.services.outbox,
             broadcasts=self.services.broadcasts,
+            runs=self.services.broadcast_runs,
             reminders=self.services.reminders,
             users=self.services.users,
             i18n=self.i18n,

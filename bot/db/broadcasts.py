@@ -7,13 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Integer,
     Row,
-    Select,
     SmallInteger,
     String,
-    and_,
     func,
     insert,
     literal,
@@ -24,11 +21,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.db.audiences import audience_query
 from bot.db.dialect import insert_for
-from bot.db.forum_tables import events, registrations
-from bot.db.outbox import Priority, RowStatus
 from bot.db.outbox_tables import broadcasts, outbox
-from bot.db.tables import members, ppos, users
+from bot.db.tables import users
 from bot.db.types import UtcDateTime
 from bot.domain.audiences import (
     RUNNING,
@@ -41,6 +37,7 @@ from bot.domain.audiences import (
     Reach,
     sources_of,
 )
+from bot.domain.delivery import Priority, RowStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,14 +53,6 @@ class BroadcastRow:
     expand_cursor: int | None
     recipients: int | None
     progress_message_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class EventChoice:
-    id: int
-    kind: str
-    title: dict[str, str]
-    starts_at: datetime
 
 
 _TEXTS = {language: broadcasts.c[f"text_{language}"] for language in ("kk", "ru", "en")}
@@ -95,28 +84,6 @@ def _broadcast(row: Row[Any]) -> BroadcastRow:
         recipients=row.recipients,
         progress_message_id=row.progress_message_id,
     )
-
-
-def audience_query(audience: Audience, reach: Reach, default_language: str) -> Select[Any]:
-    """(telegram_id, language) of every reachable recipient; the language never NULL."""
-    language = func.coalesce(users.c.language, default_language).label("language")
-    query = select(users.c.telegram_id, language).where(users.c.unreachable_at.is_(None))
-    if audience.by_event:
-        wanted = "registered" if audience.kind is AudienceKind.REGISTERED else "waiting"
-        return query.join(registrations, registrations.c.telegram_id == users.c.telegram_id).where(
-            registrations.c.event_id == audience.ref_id, registrations.c.status == wanted
-        )
-    query = query.join(members, members.c.telegram_id == users.c.telegram_id)
-    if reach.regions is not None:
-        query = query.where(members.c.region_code.in_(sorted(reach.regions)))
-    conditions: dict[AudienceKind, ColumnElement[bool]] = {
-        AudienceKind.REGION: members.c.region_code == audience.region_code,
-        AudienceKind.PPO: members.c.ppo_id == audience.ref_id,
-        AudienceKind.LANGUAGE: language == audience.language,
-    }
-    if audience.kind in conditions:
-        query = query.where(conditions[audience.kind])
-    return query
 
 
 class BroadcastRepository:
@@ -175,12 +142,13 @@ class BroadcastRepository:
         )
         return bool(result.rowcount)
 
-    async def start_due(self, now: datetime) -> list[int]:
-        """Move every scheduled broadcast whose time has come to expanding; their ids."""
+    async def start_due(self, due_by: datetime, now: datetime) -> list[int]:
+        """Start every scheduled broadcast due by `due_by`: on to expanding; their ids."""
         result = await self._connection.execute(
             update(broadcasts)
             .where(
-                broadcasts.c.status == BroadcastStatus.SCHEDULED.value, broadcasts.c.due_at <= now
+                broadcasts.c.status == BroadcastStatus.SCHEDULED.value,
+                broadcasts.c.due_at <= due_by,
             )
             .values(status=BroadcastStatus.EXPANDING.value, started_at=now)
             .returning(broadcasts.c.id)
@@ -247,16 +215,6 @@ class BroadcastRepository:
         )
         return int(bound)
 
-    async def count_by_language(
-        self, audience: Audience, reach: Reach, default_language: str
-    ) -> dict[str, int]:
-        """Recipients per reader language."""
-        query = audience_query(audience, reach, default_language).subquery()
-        result = await self._connection.execute(
-            select(query.c.language, func.count()).group_by(query.c.language)
-        )
-        return {language: int(count) for language, count in result}
-
     async def active(self) -> list[BroadcastRow]:
         """Broadcasts being prepared, sent or cancelled (for progress reports)."""
         running = [status.value for status in RUNNING]
@@ -282,57 +240,3 @@ class BroadcastRepository:
         await self._connection.execute(
             update(broadcasts).where(broadcasts.c.id == broadcast_id).values(**values)
         )
-
-    async def event_owner_region(self, event_id: int) -> tuple[bool, str | None]:
-        """(exists, the region whose organizers run it: None for a republican event)."""
-        row = (
-            await self._connection.execute(
-                select(events.c.scope, events.c.region_code).where(events.c.id == event_id)
-            )
-        ).one_or_none()
-        if row is None:
-            return False, None
-        return True, row.region_code if row.scope == "regional" else None
-
-    async def ppo_region(self, ppo_id: int) -> str | None:
-        """The region of a PPO, None if there is no such PPO."""
-        result = await self._connection.execute(
-            select(ppos.c.region_code).where(ppos.c.id == ppo_id)
-        )
-        return result.scalar_one_or_none()
-
-    async def find_ppos(self, query: str, reach: Reach, limit: int) -> list[tuple[int, str]]:
-        """PPOs whose name contains `query`, within reach: (id, name)."""
-        condition = func.lower(ppos.c.name).contains(query.lower(), autoescape=True)
-        statement = select(ppos.c.id, ppos.c.name).where(condition)
-        if reach.regions is not None:
-            statement = statement.where(ppos.c.region_code.in_(sorted(reach.regions)))
-        result = await self._connection.execute(statement.order_by(ppos.c.name).limit(limit))
-        return [(row.id, row.name) for row in result]
-
-    async def upcoming_events(self, reach: Reach, now: datetime, limit: int) -> list[EventChoice]:
-        """Forums and trainings that have not ended, within reach, soonest first."""
-        statement = select(
-            events.c.id,
-            events.c.kind,
-            events.c.title_kk,
-            events.c.title_ru,
-            events.c.title_en,
-            events.c.starts_at,
-        ).where(events.c.ends_at > now)
-        if reach.regions is not None:
-            statement = statement.where(
-                and_(events.c.scope == "regional", events.c.region_code.in_(sorted(reach.regions)))
-            )
-        result = await self._connection.execute(
-            statement.order_by(events.c.starts_at, events.c.id).limit(limit)
-        )
-        return [
-            EventChoice(
-                row.id,
-                row.kind,
-                {"kk": row.title_kk, "ru": row.title_ru, "en": row.title_en},
-                row.starts_at,
-            )
-            for row in result
-        ]

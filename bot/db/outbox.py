@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from enum import IntEnum, StrEnum
 
 from sqlalchemy import (
     ColumnElement,
@@ -23,84 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.outbox_tables import broadcasts, outbox
 from bot.db.tables import users
-
-
-class Priority(IntEnum):
-    """Lower goes first: a notice is not held up behind a million announcements."""
-
-    NOTICE = 0
-    REMINDER = 1
-    BROADCAST = 2
-
-
-class RowStatus(StrEnum):
-    PENDING = "pending"
-    CLAIMED = "claimed"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-BLOCKED = "blocked"  # the error of a row whose recipient blocked the bot
-
-
-@dataclass(frozen=True, slots=True)
-class NewMessage:
-    """A rendered message for one chat (a notice or a reminder)."""
-
-    chat_id: int
-    text: str
-    reply_markup: str | None = None
-    priority: Priority = Priority.NOTICE
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimedMessage:
-    id: int
-    chat_id: int
-    priority: int
-    text: str | None
-    reply_markup: str | None
-    broadcast_id: int | None
-    language: str | None
-    failures: int
-
-
-@dataclass(frozen=True, slots=True)
-class Retry:
-    id: int
-    due_at: datetime
-    failures: int
-    error: str
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    id: int
-    error: str
-
-
-@dataclass(frozen=True, slots=True)
-class RowCounts:
-    """A broadcast's rows by status, with the blocked and the possibly doubled ones."""
-
-    by_status: dict[str, int]
-    blocked: int
-    retaken: int
-
-    def of(self, status: RowStatus) -> int:
-        """How many rows have this status."""
-        return self.by_status.get(status.value, 0)
-
-    @property
-    def total(self) -> int:
-        """Every row."""
-        return sum(self.by_status.values())
-
-    @property
-    def open(self) -> int:
-        """Rows not yet sent nor given up."""
-        return self.of(RowStatus.PENDING) + self.of(RowStatus.CLAIMED)
+from bot.domain.delivery import (
+    BLOCKED,
+    ClaimedMessage,
+    Failure,
+    NewMessage,
+    Retry,
+    RowCounts,
+    RowStatus,
+)
 
 
 def _claimable(now: datetime, limit: int) -> Select[tuple[int]]:
@@ -280,6 +209,18 @@ class OutboxRepository:
             blocked_total += int(blocked_count or 0)
             retaken_total += int(retaken_count or 0)
         return RowCounts(by_status, blocked_total, retaken_total)
+
+    async def any_open(self, broadcast_id: int) -> bool:
+        """Does a broadcast still have rows to send (or being sent)?"""
+        result = await self._connection.execute(
+            select(outbox.c.id)
+            .where(
+                outbox.c.broadcast_id == broadcast_id,
+                outbox.c.status.in_((RowStatus.PENDING.value, RowStatus.CLAIMED.value)),
+            )
+            .limit(1)
+        )
+        return result.first() is not None
 
     async def cancel_pending(self, broadcast_id: int, limit: int) -> int:
         """Cancel up to `limit` unsent rows of a broadcast; how many."""

@@ -8,11 +8,11 @@ from datetime import datetime
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 
-from bot.db.outbox import NewMessage, RowStatus
 from bot.db.types import utcnow
 from bot.delivery.pacing import Pacer
 from bot.delivery.texts import DeliveryTexts
-from bot.services.broadcasts import BroadcastService, Progress
+from bot.domain.delivery import NewMessage, RowStatus
+from bot.services.broadcast_runs import BroadcastRuns, Progress
 from bot.services.outbox import OutboxService
 from bot.services.users import UserService
 
@@ -29,7 +29,7 @@ class ProgressReporter:
         texts: DeliveryTexts,
         *,
         users: UserService,
-        broadcasts: BroadcastService,
+        runs: BroadcastRuns,
         outbox: OutboxService,
         default_language: str,
     ) -> None:
@@ -37,7 +37,7 @@ class ProgressReporter:
         self._pacer = pacer
         self._texts = texts
         self._users = users
-        self._broadcasts = broadcasts
+        self._runs = runs
         self._outbox = outbox
         self._default_language = default_language
 
@@ -46,7 +46,7 @@ class ProgressReporter:
         done = report.counts.of(RowStatus.SENT) + report.counts.of(RowStatus.FAILED)
         elapsed = (now - started).total_seconds() if started else 0.0
         if done and elapsed > 1:
-            return done / elapsed
+            return float(done / elapsed)
         return self._pacer.rate
 
     async def report(self, report: Progress) -> None:
@@ -65,7 +65,7 @@ class ProgressReporter:
             await self._pacer.acquire()  # counts against the same global rate
             if broadcast.progress_message_id is None:
                 sent = await self._bot.send_message(author, text, reply_markup=markup)
-                await self._broadcasts.set_progress_message(broadcast.id, sent.message_id)
+                await self._runs.set_progress_message(broadcast.id, sent.message_id)
             else:
                 await self._bot.edit_message_text(
                     text,

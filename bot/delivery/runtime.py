@@ -23,6 +23,7 @@ from bot.delivery.progress import ProgressReporter
 from bot.delivery.sender import MAX_IN_FLIGHT, OutboxSender
 from bot.delivery.texts import DeliveryTexts
 from bot.delivery.transport import Contents, TelegramTransport
+from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
 from bot.services.outbox import OutboxService
 from bot.services.reminders import ReminderService
@@ -60,6 +61,7 @@ class Delivery:
         *,
         outbox: OutboxService,
         broadcasts: BroadcastService,
+        runs: BroadcastRuns,
         reminders: ReminderService,
         users: UserService,
         i18n: I18n,
@@ -92,12 +94,13 @@ class Delivery:
             self.sender.pacer,
             self.texts,
             users=users,
-            broadcasts=broadcasts,
+            runs=runs,
             outbox=outbox,
             default_language=settings.org.default_language,
         )
         self._outbox = outbox
         self._broadcasts = broadcasts
+        self._runs = runs
         self._reminders = reminders
         self._lease = options.lease_seconds
         self._scheduler = AsyncIOScheduler(timezone=UTC)
@@ -166,20 +169,31 @@ class Delivery:
 
     async def reminder_tick(self, now: datetime | None = None) -> int:
         """Queue the reminders due at `now` (tests pass the moment they need)."""
-        return await self._reminders.tick(self.texts.reminder, now)
+        queued = await self._reminders.tick(self.texts.reminder, now)
+        if queued:
+            log.info("%d reminders queued", queued)
+        return queued
 
     async def broadcast_tick(self, now: datetime | None = None) -> None:
-        """Start due broadcasts, copy audiences, report progress and the ends."""
+        """Start broadcasts due by `now`, copy audiences, report progress and the ends."""
         async with self._tick_lock:
-            await self._broadcasts.start_due(now)
+            for broadcast_id in await self._runs.start_due(now):
+                log.info("broadcast %d started", broadcast_id)
             if self._expander is None or self._expander.done():
                 self._expander = asyncio.create_task(self._expand())
-            for report in await self._broadcasts.progress(PROGRESS_EVERY_SECONDS, now):
+            for report in await self._runs.progress(PROGRESS_EVERY_SECONDS):
+                if report.final:
+                    log.info(
+                        "broadcast %d %s: %s",
+                        report.broadcast.id,
+                        report.broadcast.status,
+                        report.counts.by_status,
+                    )
                 await self._reporter.report(report)
 
     async def _expand(self) -> None:
         try:
-            while not self._stopping and await self._broadcasts.expand_next(
+            while not self._stopping and await self._runs.expand_next(
                 EXPANSION_CHUNK, self._lease, lambda: self._stopping
             ):
                 pass

@@ -22,16 +22,16 @@ import time
 from collections import deque
 from datetime import timedelta
 
-from bot.db.outbox import BLOCKED, ClaimedMessage, Failure, Retry
 from bot.db.types import utcnow
 from bot.delivery.pacing import ChatSpacing, Pacer
 from bot.delivery.transport import SendResult, TelegramTransport, Verdict
+from bot.domain.delivery import BLOCKED, ClaimedMessage, Failure, Retry
 from bot.services.outbox import OutboxService, Outcomes
 
 log = logging.getLogger("bot.delivery")
 
-BUFFER_SECONDS = 0.25  # claim about this much sending at a time: few rows held, few doubled
-MAX_BATCH = 250
+BUFFER_SECONDS = 0.1  # claim about this much sending at a time: few rows held, few doubled
+MAX_BATCH = 100
 MAX_IN_FLIGHT = 64
 FLUSH_SECONDS = 0.05  # outcomes are written at most this often (batched)
 IDLE_POLL_SECONDS = 1.0  # another process may enqueue: look even when not woken
@@ -73,6 +73,7 @@ class OutboxSender:
         self._sending: set[asyncio.Task[None]] = set()
         self._outcomes = Outcomes()
         self._outcome_ready = asyncio.Event()
+        self._flush_lock = asyncio.Lock()
         self._refill: asyncio.Task[int] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
@@ -96,6 +97,8 @@ class OutboxSender:
 
     async def stop(self, grace_seconds: float = 10.0) -> None:
         """Finish the sends in flight, give back unsent claims, write every outcome."""
+        if self._stopping or not self._tasks:
+            return
         self._stopping = True
         self._outbox.bell.ring()
         dispatch, flush, upkeep = self._tasks
@@ -113,10 +116,12 @@ class OutboxSender:
         self._outcomes.released += [row.id for _, _, row in self._deferred]
         self._buffer.clear()
         self._deferred.clear()
-        for task in (flush, upkeep):
-            task.cancel()
+        async with self._flush_lock:  # never cut a write of outcomes short
+            flush.cancel()
+        upkeep.cancel()
         await asyncio.gather(dispatch, flush, upkeep, return_exceptions=True)
-        await self._flush()
+        with contextlib.suppress(Exception):  # logged; the leases run out and others resend
+            await self._flush()
 
     # --- claiming and dispatching -----------------------------------------------------------
 
@@ -175,6 +180,9 @@ class OutboxSender:
     async def _send(self, row: ClaimedMessage) -> None:
         try:
             result = await self._transport.deliver(row)
+        except Exception:  # ours, not Telegram's (the database, say): tried again later
+            log.exception("message %d could not be sent", row.id)
+            result = SendResult(Verdict.TRANSIENT, "internal error")
         finally:
             self._slots.release()
         self._record(row, result)
@@ -212,15 +220,16 @@ class OutboxSender:
     # --- writing outcomes, keeping leases ---------------------------------------------------
 
     async def _flush(self) -> None:
-        outcomes, self._outcomes = self._outcomes, Outcomes()
-        if not len(outcomes):
-            return
-        try:
-            confirmed = await self._outbox.record(self.worker, outcomes)
-        except Exception:
-            log.exception("could not record %d send outcomes; will retry", len(outcomes))
-            self._merge_back(outcomes)
-            raise
+        async with self._flush_lock:
+            outcomes, self._outcomes = self._outcomes, Outcomes()
+            if not len(outcomes):
+                return
+            try:
+                confirmed = await self._outbox.record(self.worker, outcomes)
+            except Exception:
+                log.exception("could not record %d send outcomes; will retry", len(outcomes))
+                self._merge_back(outcomes)
+                raise
         self.sent += confirmed
         if confirmed < len(outcomes.sent):
             log.warning(

@@ -11,13 +11,13 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_timedelta
 
-from bot.db.outbox import RowStatus
 from bot.db.reminders import ReminderCandidate
 from bot.domain.audiences import BroadcastStatus
+from bot.domain.delivery import RowStatus
 from bot.domain.events import LocalizedText
 from bot.formatting import format_moment
 from bot.handlers.broadcast.keyboards import cancel_broadcast_keyboard
-from bot.services.broadcasts import Progress
+from bot.services.broadcast_runs import Progress
 
 
 class DeliveryTexts:
@@ -71,8 +71,8 @@ class DeliveryTexts:
             if counts.retaken:
                 lines.append(
                     _(
-                        "After a restart {count} messages were sent again because their first "
-                        "sending could not be confirmed; a few people may have got it twice."
+                        "Sent again after a restart, as their first sending could not be "
+                        "confirmed (a few of these people may have got it twice): {count}."
                     ).format(count=counts.retaken)
                 )
             return "\n".join(lines), None

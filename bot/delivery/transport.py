@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -19,8 +20,8 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.db.outbox import ClaimedMessage
 from bot.domain.audiences import Content, MediaKind
+from bot.domain.delivery import ClaimedMessage
 from bot.services.outbox import OutboxService
 
 log = logging.getLogger("bot.delivery")
@@ -47,18 +48,27 @@ class Contents:
 
     def __init__(self, outbox: OutboxService) -> None:
         self._outbox = outbox
-        self._cache: OrderedDict[int, Content | None] = OrderedDict()
+        # Futures, so that the first rows of a new broadcast, sent side by side, share one read.
+        self._cache: OrderedDict[int, asyncio.Future[Content | None]] = OrderedDict()
 
     async def get(self, broadcast_id: int) -> Content | None:
         """The broadcast's content; None if it was deleted."""
-        if broadcast_id in self._cache:
+        known = self._cache.get(broadcast_id)
+        if known is not None:
             self._cache.move_to_end(broadcast_id)
-            return self._cache[broadcast_id]
-        content = await self._outbox.broadcast_content(broadcast_id)
-        self._cache[broadcast_id] = content
+            return await asyncio.shield(known)
+        future: asyncio.Future[Content | None] = asyncio.get_running_loop().create_future()
+        self._cache[broadcast_id] = future
         while len(self._cache) > CONTENT_CACHE_SIZE:
             self._cache.popitem(last=False)
-        return content
+        try:
+            future.set_result(await self._outbox.broadcast_content(broadcast_id))
+        except Exception as error:
+            self._cache.pop(broadcast_id, None)  # the next row tries again
+            future.set_exception(error)
+            future.exception()  # retrieved: the caller gets the error itself
+            raise
+        return future.result()
 
 
 class TelegramTransport:

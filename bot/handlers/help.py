@@ -32,6 +32,7 @@ def help_text(principal: Principal | None = None, *, linked: bool | None = None)
             _("For organizers:"),
             _("/find — find a member by IIN or name"),
             _("/myforums — your forums: counts, lists, editing; /newforum — a new one"),
+            _("/broadcast — an announcement to members or to forum participants"),
         ]
     if principal is not None and principal.regions(Role.ORGANIZER) is None:
         lines.append(_("/export_proposals — every region's shortlist as XLSX and CSV"))

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.config import LANGUAGES
-from bot.db.broadcasts import BroadcastRepository, BroadcastRow, EventChoice
+from bot.db.audiences import AudienceRepository, EventChoice
+from bot.db.broadcasts import BroadcastRepository
 from bot.db.engine import Database
-from bot.db.outbox import OutboxRepository, RowCounts, RowStatus
+from bot.db.outbox import OutboxRepository
 from bot.db.types import utcnow
 from bot.domain.audiences import (
     Audience,
@@ -27,9 +27,9 @@ from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.regions import REGIONS
 from bot.domain.roles import Role
 from bot.services.access import AccessService
+from bot.services.broadcast_runs import CANCEL_CHUNK
 from bot.services.outbox import Doorbell
 
-CANCEL_CHUNK = 10_000
 CHOICES = 10  # PPOs or events offered at once
 
 
@@ -59,20 +59,6 @@ class Queued:
     now: bool  # sent at once, not scheduled
 
 
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """Where a broadcast stands, for its author's progress message."""
-
-    broadcast: BroadcastRow
-    counts: RowCounts
-    final: bool  # the last report: done or cancelled
-
-    @property
-    def total(self) -> int:
-        """Recipients (still growing while the audience is being copied)."""
-        return self.broadcast.recipients or self.counts.total
-
-
 class BroadcastService:
     """Composing, sending, scheduling and cancelling announcements."""
 
@@ -82,12 +68,10 @@ class BroadcastService:
         access: AccessService,
         *,
         default_language: str,
-        outbox_bell: Doorbell,
     ) -> None:
         self._database = database
         self._access = access
         self._default_language = default_language
-        self._outbox_bell = outbox_bell
         self.bell = Doorbell()  # rung when a broadcast is due now
 
     async def reach_of(self, telegram_id: int) -> Reach:
@@ -108,13 +92,13 @@ class BroadcastService:
         if not query.strip():
             raise DomainError(ErrorCode.TEXT_EMPTY)
         async with self._database.read() as connection:
-            return await BroadcastRepository(connection).find_ppos(query.strip(), reach, CHOICES)
+            return await AudienceRepository(connection).find_ppos(query.strip(), reach, CHOICES)
 
     async def upcoming_events(self, telegram_id: int) -> list[EventChoice]:
         """Forums and trainings within reach that have not ended."""
         reach = await self.reach_of(telegram_id)
         async with self._database.read() as connection:
-            return await BroadcastRepository(connection).upcoming_events(reach, utcnow(), CHOICES)
+            return await AudienceRepository(connection).upcoming_events(reach, utcnow(), CHOICES)
 
     async def check_text(self, telegram_id: int, plain_length: int, *, with_media: bool) -> None:
         """Refuse a text (or caption) that is empty or too long, or a person without the role."""
@@ -123,7 +107,7 @@ class BroadcastService:
 
     @staticmethod
     async def _check_audience(
-        repository: BroadcastRepository, audience: Audience, reach: Reach
+        repository: AudienceRepository, audience: Audience, reach: Reach
     ) -> None:
         if audience.kind is AudienceKind.REGION:
             reach.require(audience.region_code)
@@ -159,7 +143,7 @@ class BroadcastService:
             raise DomainError(ErrorCode.BROADCAST_DRAFT_EXPIRED)
         content = self._content(draft)
         async with self._database.read() as connection:
-            repository = BroadcastRepository(connection)
+            repository = AudienceRepository(connection)
             await self._check_audience(repository, draft.audience, reach)
             counts = await repository.count_by_language(
                 draft.audience, reach, self._default_language
@@ -220,97 +204,3 @@ class BroadcastService:
                 )
             if cancelled < CANCEL_CHUNK:
                 return
-
-    # --- the running side, driven by the delivery ticks ------------------------------------
-
-    async def start_due(self, now: datetime | None = None) -> list[int]:
-        """Start every scheduled broadcast whose time has come; their ids."""
-        async with self._database.write() as connection:
-            return await BroadcastRepository(connection).start_due(now or utcnow())
-
-    async def expand_next(
-        self, chunk: int, lease_seconds: float, stopping: Callable[[], bool] = lambda: False
-    ) -> bool:
-        """Copy the audience of one started broadcast into the outbox; False if none waited.
-
-        Chunk by chunk, each its own transaction, so that sending starts at once and a stop
-        (or a crash) loses at most one chunk's work; `stopping` is asked between chunks.
-        """
-        lease = timedelta(seconds=lease_seconds)
-        async with self._database.write() as connection:
-            row = await BroadcastRepository(connection).take_expansion(utcnow(), utcnow() + lease)
-        if row is None:
-            return False
-        while True:
-            async with self._database.write() as connection:
-                repository = BroadcastRepository(connection)
-                row = await repository.get(row.id)
-                if row is None or row.status is not BroadcastStatus.EXPANDING:
-                    return True  # cancelled meanwhile
-                if stopping():  # let the next process go on without waiting for the lease
-                    await repository.set_values(row.id, expand_lease_until=None)
-                    return True
-                cursor = await repository.expand_chunk(row, chunk, utcnow(), utcnow() + lease)
-                if cursor is None:
-                    total = (await OutboxRepository(connection).counts(row.id)).total
-                    await repository.move(row.id, BroadcastStatus.SENDING, recipients=total)
-            self._outbox_bell.ring()
-            if cursor is None:
-                return True
-
-    async def progress(self, every_seconds: float, now: datetime | None = None) -> list[Progress]:
-        """Reports due for running broadcasts (one process reports each); final ones too."""
-        now = now or utcnow()
-        async with self._database.read() as connection:
-            running = await BroadcastRepository(connection).active()
-        reports = []
-        for row in running:
-            async with self._database.write() as connection:
-                repository = BroadcastRepository(connection)
-                stale = now - timedelta(seconds=every_seconds)
-                if not await repository.take_report(row.id, now, stale):
-                    continue
-                rows = OutboxRepository(connection)
-                counts = await rows.counts(row.id)
-                final = await self._finish_if_over(repository, rows, row, counts)
-            if final is not None:
-                reports.append(Progress(final, counts, final=True))
-            else:
-                reports.append(Progress(row, counts, final=False))
-        return reports
-
-    async def _finish_if_over(
-        self,
-        repository: BroadcastRepository,
-        rows: OutboxRepository,
-        row: BroadcastRow,
-        counts: RowCounts,
-    ) -> BroadcastRow | None:
-        if row.status is BroadcastStatus.SENDING and not counts.open:
-            target = BroadcastStatus.DONE
-        elif row.status is BroadcastStatus.CANCELLING and not counts.of(RowStatus.CLAIMED):
-            if counts.of(RowStatus.PENDING):
-                # normally `cancel` withdraws them all; this finishes if its process stopped
-                await rows.cancel_pending(row.id, CANCEL_CHUNK)
-                return None
-            target = BroadcastStatus.CANCELLED
-        else:
-            return None
-        moved = await repository.move(
-            row.id,
-            target,
-            finished_at=utcnow(),
-            recipients=row.recipients or counts.total,
-            sent_count=counts.of(RowStatus.SENT),
-            failed_count=counts.of(RowStatus.FAILED),
-            blocked_count=counts.blocked,
-            retaken_count=counts.retaken,
-        )
-        return await repository.get(row.id) if moved else None
-
-    async def set_progress_message(self, broadcast_id: int, message_id: int) -> None:
-        """Remember the author's progress message, to edit it later."""
-        async with self._database.write() as connection:
-            await BroadcastRepository(connection).set_values(
-                broadcast_id, progress_message_id=message_id
-            )

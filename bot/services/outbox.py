@@ -10,9 +10,10 @@ from datetime import timedelta
 
 from bot.db.broadcasts import BroadcastRepository
 from bot.db.engine import Database
-from bot.db.outbox import ClaimedMessage, Failure, NewMessage, OutboxRepository, Retry
+from bot.db.outbox import OutboxRepository
 from bot.db.types import utcnow
 from bot.domain.audiences import Content
+from bot.domain.delivery import ClaimedMessage, Failure, NewMessage, Retry
 
 
 class Doorbell:

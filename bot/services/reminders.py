@@ -6,9 +6,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from bot.db.engine import Database
-from bot.db.outbox import NewMessage, OutboxRepository, Priority
+from bot.db.outbox import OutboxRepository
 from bot.db.reminders import ReminderCandidate, ReminderDecision, ReminderRepository
 from bot.db.types import utcnow
+from bot.domain.delivery import NewMessage, Priority
 from bot.domain.reminders import ReminderOutcome, reminder_outcome
 from bot.services.outbox import Doorbell
 
@@ -74,7 +75,7 @@ class ReminderService:
                 for registration, outcome in outcomes.items()
             ]
             # Another process may have decided some of them a moment ago: only ours are sent.
-            ours = await repository.record(decisions, now)
+            ours = await repository.record(decisions, utcnow())
             messages = [
                 NewMessage(
                     candidate.telegram_id,
@@ -85,5 +86,6 @@ class ReminderService:
                 if candidate.registration_id in ours
                 and outcomes[candidate.registration_id] is ReminderOutcome.QUEUED
             ]
-            await OutboxRepository(connection).add(messages, now)
+            # due at once: `now` is the moment judged, which a test may set in the future
+            await OutboxRepository(connection).add(messages, utcnow())
         return len(candidates) < BATCH, len(messages)

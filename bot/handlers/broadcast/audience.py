@@ -63,9 +63,10 @@ async def _choose(
 ) -> None:
     await _require_draft(state, broadcasts, callback.from_user.id)
     await drafts.update(state, audience=audience)
-    await callback.answer()
     if isinstance(callback.message, Message):
+        # before answering the press: a refusal (nobody to send to) is shown as its answer
         await show_preview(callback.message, callback.from_user.id, state, broadcasts, settings)
+    await callback.answer()
 
 
 async def choose_kind(
@@ -83,8 +84,8 @@ async def choose_kind(
         await _choose(callback, state, broadcasts, settings, Audience(kind))
         return
     await _require_draft(state, broadcasts, user_id)
-    await callback.answer()
     if not isinstance(callback.message, Message):
+        await callback.answer()
         return
     chat = callback.message
     if kind is AudienceKind.REGION:
@@ -101,6 +102,7 @@ async def choose_kind(
     else:
         await state.update_data({EVENT_LIST: kind.value})
         await _offer_events(chat, user_id, broadcasts, settings, i18n)
+    await callback.answer()
 
 
 async def _offer_events(
@@ -115,8 +117,11 @@ async def _offer_events(
     for event in found:
         title = LocalizedText(**event.title).get(locale, settings.org.default_language)
         when = format_moment(event.starts_at, locale, settings.org.tz)
-        kind = _("Forum") if event.kind == "forum" else _("Training")
-        labels.append((event.id, f"{kind}: {title} — {when}"))
+        if event.kind == "training":
+            label = _("Training «{title}», {moment}")
+        else:
+            label = _("Forum «{title}», {moment}")
+        labels.append((event.id, label.format(title=title, moment=when)))
     await chat.answer(_("Which forum or training?"), reply_markup=events_keyboard(labels))
 
 

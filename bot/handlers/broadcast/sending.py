@@ -62,8 +62,8 @@ async def send_now(
     if isinstance(callback.message, Message):
         await callback.message.edit_text(
             _(
-                "Announcement #{number} is being sent to {count} recipients. Its progress will "
-                "be shown here."
+                "Announcement #{number} is on its way. Recipients: {count}. Its progress will be "
+                "shown in a message below."
             ).format(number=queued.broadcast_id, count=queued.recipients)
         )
 

@@ -1,0 +1,203 @@
+"""Linked members, events and registrations in bulk, for delivery tests and the benchmark."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, insert, select
+
+from bot.db.engine import Database, create_engine
+from bot.db.forum_tables import events, registrations
+from bot.db.migrate import upgrade_to_head
+from bot.db.outbox_tables import broadcasts, outbox
+from bot.db.tables import members, ppos, users
+from bot.db.types import utcnow
+
+BATCH = 5_000
+
+
+async def seed_members(
+    database_url: str,
+    telegram_ids: Sequence[int],
+    *,
+    region: str = "TRK",
+    language: str | None = "ru",
+    ppo: str = "БПҰ №1",
+) -> int:
+    """Linked members (with their Telegram users) in one PPO of `region`; the PPO's id."""
+    database = Database(create_engine(database_url))
+    await upgrade_to_head(database.engine)
+    now = utcnow()
+    try:
+        async with database.write() as connection:
+            ppo_id = (
+                await connection.execute(
+                    select(ppos.c.id).where(ppos.c.region_code == region, ppos.c.name == ppo)
+                )
+            ).scalar_one_or_none()
+            if ppo_id is None:
+                ppo_id = (
+                    await connection.execute(
+                        insert(ppos).values(region_code=region, name=ppo).returning(ppos.c.id)
+                    )
+                ).scalar_one()
+        for start in range(0, len(telegram_ids), BATCH):
+            chunk = telegram_ids[start : start + BATCH]
+            async with database.write() as connection:
+                await connection.execute(
+                    insert(users),
+                    [{"telegram_id": t, "language": language, "created_at": now} for t in chunk],
+                )
+                await connection.execute(
+                    insert(members),
+                    [
+                        {
+                            "iin": f"{t:012d}"[-12:],
+                            "last_name": "Test",
+                            "first_name": str(t),
+                            "region_code": region,
+                            "ppo_id": ppo_id,
+                            "status": "member",
+                            "telegram_id": t,
+                            "updated_at": now,
+                        }
+                        for t in chunk
+                    ],
+                )
+    finally:
+        await database.close()
+    return int(ppo_id)
+
+
+async def add_event(
+    database_url: str,
+    *,
+    starts_at: datetime,
+    kind: str = "forum",
+    region: str = "TRK",
+    scope: str = "regional",
+    title: str = "Форум",
+) -> int:
+    """One forum (or training) starting at `starts_at`; its id."""
+    database = Database(create_engine(database_url))
+    try:
+        async with database.write() as connection:
+            result = await connection.execute(
+                insert(events)
+                .values(
+                    kind=kind,
+                    scope=scope,
+                    region_code=region,
+                    city="Түркістан",
+                    venue="Мәдениет үйі",
+                    title_kk=title,
+                    title_ru=title,
+                    title_en=title,
+                    starts_at=starts_at,
+                    ends_at=starts_at + timedelta(hours=8),
+                    capacity=1000,
+                    created_at=utcnow(),
+                )
+                .returning(events.c.id)
+            )
+            return int(result.scalar_one())
+    finally:
+        await database.close()
+
+
+async def register(
+    database_url: str,
+    event_id: int,
+    telegram_id: int,
+    *,
+    status: str = "registered",
+    created_at: datetime | None = None,
+    language: str | None = None,
+) -> int:
+    """A registration (creating the user if needed); its id."""
+    database = Database(create_engine(database_url))
+    try:
+        async with database.write() as connection:
+            known = await connection.execute(
+                select(users.c.telegram_id).where(users.c.telegram_id == telegram_id)
+            )
+            if known.scalar_one_or_none() is None:
+                await connection.execute(
+                    insert(users).values(
+                        telegram_id=telegram_id, language=language, created_at=utcnow()
+                    )
+                )
+            result = await connection.execute(
+                insert(registrations)
+                .values(
+                    event_id=event_id,
+                    telegram_id=telegram_id,
+                    status=status,
+                    created_at=created_at or utcnow(),
+                )
+                .returning(registrations.c.id)
+            )
+            return int(result.scalar_one())
+    finally:
+        await database.close()
+
+
+async def outbox_statuses(database_url: str, broadcast_id: int | None = None) -> dict[str, int]:
+    """Outbox rows by status (of one broadcast, or all)."""
+    database = Database(create_engine(database_url))
+    try:
+        async with database.read() as connection:
+            query = select(outbox.c.status, func.count()).group_by(outbox.c.status)
+            if broadcast_id is not None:
+                query = query.where(outbox.c.broadcast_id == broadcast_id)
+            return {status: int(count) for status, count in await connection.execute(query)}
+    finally:
+        await database.close()
+
+
+async def broadcast_status(database_url: str, broadcast_id: int) -> tuple[str, int | None]:
+    """(status, retaken_count) of a broadcast."""
+    database = Database(create_engine(database_url))
+    try:
+        async with database.read() as connection:
+            row = (
+                await connection.execute(
+                    select(broadcasts.c.status, broadcasts.c.retaken_count).where(
+                        broadcasts.c.id == broadcast_id
+                    )
+                )
+            ).one()
+            return str(row[0]), row[1]
+    finally:
+        await database.close()
+
+
+async def sent_by_workers(database_url: str) -> set[str]:
+    """The senders (process names) that sent broadcast rows."""
+    database = Database(create_engine(database_url))
+    try:
+        async with database.read() as connection:
+            result = await connection.execute(
+                select(outbox.c.claimed_by)
+                .where(outbox.c.status == "sent", outbox.c.broadcast_id.is_not(None))
+                .distinct()
+            )
+            return {str(worker) for worker in result.scalars()}
+    finally:
+        await database.close()
+
+
+async def add_user(database_url: str, telegram_id: int, language: str) -> None:
+    """Someone who has written to the bot (and reads `language`), with no member record."""
+    database = Database(create_engine(database_url))
+    await upgrade_to_head(database.engine)
+    try:
+        async with database.write() as connection:
+            await connection.execute(
+                insert(users).values(
+                    telegram_id=telegram_id, language=language, created_at=utcnow()
+                )
+            )
+    finally:
+        await database.close()
