@@ -110,7 +110,7 @@ async def test_with_ten_percent_faults_everything_arrives_once(
     await _reader(emulator, ADMIN_ID).wait_for_text(f"Delivered: {len(ids)} of {len(ids)}.")
 
 
-async def test_blocked_people_are_marked_and_left_out_unknown_chats_fail(
+async def test_blocked_people_are_left_out_until_they_unblock_unknown_chats_fail(
     emulator: BotApiEmulator, running_bot: RunningBot, database_url: str
 ) -> None:
     ids = [710_001, 710_002, 710_003]
@@ -125,8 +125,16 @@ async def test_blocked_people_are_marked_and_left_out_unknown_chats_fail(
     assert await outbox_statuses(database_url, queued.broadcast_id) == {"sent": 1, "failed": 2}
     await _reader(emulator, ADMIN_ID).wait_for_text("Not delivered: 2 (blocked the bot: 1).")
     assert running_bot.app is not None
-    again = await running_bot.app.services.broadcasts.preview(ADMIN_ID, _draft())
-    assert again.total == 2  # the blocked one is left out from now on
+    services = running_bot.app.services
+    assert (await services.broadcasts.preview(ADMIN_ID, _draft())).total == 2  # blocked: out
+
+    async def recipients(count: int) -> bool:
+        return (await services.broadcasts.preview(ADMIN_ID, _draft())).total == count
+
+    emulator.users[710_001].block(notify=True)  # Telegram tells the bot (my_chat_member)
+    await _until(lambda: recipients(1), within=10)
+    await services.outbox.set_reachable(710_002, reachable=True)  # as an unblock update does
+    assert await recipients(2)
 
 
 async def _run_bot(config: Path, log: Path) -> asyncio.subprocess.Process:

@@ -181,6 +181,12 @@ class OutboxRepository:
             ],
         )
 
+    async def mark_reachable(self, telegram_id: int) -> None:
+        """They unblocked the bot: later audiences include them again."""
+        await self._connection.execute(
+            update(users).where(users.c.telegram_id == telegram_id).values(unreachable_at=None)
+        )
+
     async def mark_unreachable(self, chat_ids: Sequence[int], at: datetime) -> None:
         """Remember who blocked the bot: later audiences leave them out."""
         if not chat_ids:

@@ -101,6 +101,15 @@ class OutboxService:
             await repository.mark_unreachable(outcomes.unreachable, now)
         return confirmed
 
+    async def set_reachable(self, telegram_id: int, *, reachable: bool) -> None:
+        """Telegram told us the person blocked (or unblocked) the bot."""
+        async with self._database.write() as connection:
+            repository = OutboxRepository(connection)
+            if reachable:
+                await repository.mark_reachable(telegram_id)
+            else:
+                await repository.mark_unreachable([telegram_id], utcnow())
+
     async def broadcast_content(self, broadcast_id: int) -> Content | None:
         """The texts and media of a broadcast, for its rows."""
         async with self._database.read() as connection:

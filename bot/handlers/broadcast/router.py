@@ -17,6 +17,7 @@ from bot.handlers.broadcast.callbacks import (
     RegionChoice,
     TextLanguage,
 )
+from bot.handlers.broadcast.reachability import track_reachability
 from bot.handlers.broadcast.states import BroadcastStates
 from bot.handlers.filters import TYPED_TEXT
 
@@ -45,4 +46,5 @@ def create_router() -> Router:
     router.callback_query.register(audience.choose_event, EventChoice.filter())
     router.callback_query.register(audience.choose_readers, ReaderLanguage.filter())
     router.callback_query.register(sending.cancel_broadcast, BroadcastCancel.filter())
+    router.my_chat_member.register(track_reachability, F.chat.type == "private")
     return router
