@@ -49,7 +49,8 @@ async def _empty(url: str) -> None:
     engine = create_engine(url)
     if url.startswith("postgresql"):
         async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
     await upgrade_to_head(engine)
     await engine.dispose()
 

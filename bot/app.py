@@ -9,7 +9,6 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
@@ -131,6 +130,9 @@ class Application:
 
     def _storage(self) -> BaseStorage:
         if self.settings.redis.url:
+            # redis-py costs ~6 MB resident: loaded only when configured.
+            from aiogram.fsm.storage.redis import RedisStorage
+
             return RedisStorage.from_url(
                 self.settings.redis.url,
                 key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True),

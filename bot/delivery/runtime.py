@@ -30,8 +30,10 @@ from bot.services.reminders import ReminderService
 from bot.services.users import UserService
 
 log = logging.getLogger("bot.delivery")
-# APScheduler logs every run at INFO: once a second would drown the update log.
-logging.getLogger("apscheduler").setLevel(logging.WARNING)
+# APScheduler logs every run at INFO (once a second would drown the update log) and warns
+# whenever a tick is skipped because the previous one still runs, which is by design here
+# (max_instances=1: the next tick does the work). Failures are logged by `_guarded`.
+logging.getLogger("apscheduler").setLevel(logging.ERROR)
 
 REMINDER_TICK_SECONDS = 30
 BROADCAST_TICK_SECONDS = 1

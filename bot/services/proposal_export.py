@@ -8,11 +8,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from bot.domain.proposals import ProposalAction, ProposalEvent
 from bot.domain.regions import region_by_code
 from bot.formatting import format_moment
@@ -76,6 +71,12 @@ def proposals_csv(items: Sequence[ProposalDetails], labels: ExportLabels) -> byt
 
 def proposals_xlsx(items: Sequence[ProposalDetails], labels: ExportLabels) -> bytes:
     """One sheet, a bold frozen header, wrapped long texts."""
+    # openpyxl costs ~5 MB resident: loaded by the first export, not at start.
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(list(labels.headers))

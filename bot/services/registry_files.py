@@ -11,8 +11,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
-import openpyxl
-
 
 class Field(StrEnum):
     """A registry column; `region` and `ppo` hold names, the rest what `members` stores."""
@@ -141,6 +139,8 @@ class _XlsxSource:
     delimiter = ","
 
     def __init__(self, path: Path) -> None:
+        import openpyxl  # ~5 MB resident: only imports from XLSX need it
+
         try:
             self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:

@@ -6,8 +6,6 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from openpyxl import Workbook
-
 Cell = str | int | float | None
 
 
@@ -22,6 +20,8 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
 
 def to_xlsx(sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     """One sheet, a bold-free header row, columns widened to their content."""
+    from openpyxl import Workbook  # ~5 MB resident: loaded by the first export, not at start
+
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(title=sheet[:31])  # Excel's limit on sheet names
     widths = [len(header) for header in headers]
