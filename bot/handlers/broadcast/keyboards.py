@@ -23,6 +23,7 @@ from bot.handlers.broadcast.callbacks import (
 )
 from bot.handlers.language.keyboards import LANGUAGE_LABELS
 from bot.handlers.messages import N_
+from bot.handlers.paging import shorten
 
 AUDIENCE_LABELS = {
     AudienceKind.ALL: N_("All linked members"),
@@ -87,7 +88,7 @@ def ppos_keyboard(found: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
     """PPOs whose names matched."""
     builder = InlineKeyboardBuilder()
     for ppo_id, name in found:
-        builder.button(text=name[:60], callback_data=PpoChoice(ppo_id=ppo_id))
+        builder.button(text=shorten(name), callback_data=PpoChoice(ppo_id=ppo_id))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -96,7 +97,7 @@ def events_keyboard(events: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
     """Upcoming forums and trainings, by label."""
     builder = InlineKeyboardBuilder()
     for event_id, label in events:
-        builder.button(text=label[:60], callback_data=EventChoice(event_id=event_id))
+        builder.button(text=shorten(label), callback_data=EventChoice(event_id=event_id))
     builder.adjust(1)
     return builder.as_markup()
 

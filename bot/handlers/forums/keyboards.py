@@ -16,28 +16,23 @@ from bot.handlers.forums.callbacks import (
     TrainingSignUp,
 )
 from bot.handlers.forums.render import Formatter
+from bot.handlers.paging import paged_keyboard, shorten
 from bot.services.forums import ForumDetails
 from bot.services.forums import ForumPage as Page
 
 
 def catalog_keyboard(page: Page, fmt: Formatter) -> InlineKeyboardMarkup:
     """A button per forum, ◀ ▶ between pages."""
-    builder = InlineKeyboardBuilder()
-    for forum in page.forums:
-        label = f"{fmt.day(forum.starts_at)} · {forum.title.get(fmt.locale, fmt.default_locale)}"
-        builder.button(
-            text=label[:60],
-            callback_data=ForumCallback(forum_id=forum.id, action=ForumAction.OPEN),
+    items = [
+        (
+            f"{fmt.day(forum.starts_at)} · {forum.title.get(fmt.locale, fmt.default_locale)}",
+            ForumCallback(forum_id=forum.id, action=ForumAction.OPEN),
         )
-    navigation = []
-    if page.page > 0:
-        navigation.append(("◀", page.page - 1))
-    if page.page + 1 < page.pages:
-        navigation.append(("▶", page.page + 1))
-    for label, target in navigation:
-        builder.button(text=label, callback_data=ForumPage(page=target))
-    builder.adjust(*([1] * len(page.forums)), max(len(navigation), 1))
-    return builder.as_markup()
+        for forum in page.forums
+    ]
+    return paged_keyboard(
+        items, page=page.page, pages=page.pages, to_page=lambda target: ForumPage(page=target)
+    )
 
 
 def card_keyboard(details: ForumDetails) -> InlineKeyboardMarkup:
@@ -83,12 +78,12 @@ def trainings_keyboard(details: ForumDetails, fmt: Formatter) -> InlineKeyboardM
         own = details.places.get(training.id)
         if own is None:
             builder.button(
-                text=_("Sign up: {training}").format(training=name)[:60],
+                text=shorten(_("Sign up: {training}").format(training=name)),
                 callback_data=TrainingSignUp(training_id=training.id),
             )
         else:
             builder.button(
-                text=_("Cancel: {training}").format(training=name)[:60],
+                text=shorten(_("Cancel: {training}").format(training=name)),
                 callback_data=PlaceCallback(
                     registration_id=own.registration.id, action=PlaceAction.CANCEL
                 ),

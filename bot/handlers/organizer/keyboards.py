@@ -7,27 +7,25 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.handlers.organizer.callbacks import CardAction, MemberCardCallback, SearchPageCallback
+from bot.handlers.paging import paged_keyboard
 from bot.services.members_admin import SearchPage
 
 
 def results_keyboard(page: SearchPage) -> InlineKeyboardMarkup:
     """One button per member; ◀ and ▶ when there is more than one page."""
-    builder = InlineKeyboardBuilder()
-    for member in page.members:
-        label = f"{member.full_name} · {member.parsed_iin.masked[-6:]}"
-        builder.button(
-            text=label[:60],
-            callback_data=MemberCardCallback(member_id=member.id, action=CardAction.OPEN),
+    items = [
+        (
+            f"{member.full_name} · {member.parsed_iin.masked[-6:]}",
+            MemberCardCallback(member_id=member.id, action=CardAction.OPEN),
         )
-    navigation = []
-    if page.page > 0:
-        navigation.append(("◀", page.page - 1))
-    if page.page + 1 < page.pages:
-        navigation.append(("▶", page.page + 1))
-    for label, target in navigation:
-        builder.button(text=label, callback_data=SearchPageCallback(page=target))
-    builder.adjust(*([1] * len(page.members)), max(len(navigation), 1))
-    return builder.as_markup()
+        for member in page.members
+    ]
+    return paged_keyboard(
+        items,
+        page=page.page,
+        pages=page.pages,
+        to_page=lambda target: SearchPageCallback(page=target),
+    )
 
 
 def card_keyboard(member_id: int, *, linked: bool) -> InlineKeyboardMarkup | None:

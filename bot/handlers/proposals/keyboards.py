@@ -10,6 +10,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.proposals import Actor, Proposal, ProposalAction, allowed_actions
 from bot.handlers.messages import N_
+from bot.handlers.paging import paged_keyboard
 from bot.handlers.proposals.callbacks import (
     DraftAction,
     DraftCallback,
@@ -23,8 +24,6 @@ from bot.handlers.proposals.callbacks import (
 )
 from bot.handlers.proposals.render import topic_label
 from bot.services.proposals import ProposalDetails, ProposalPage
-
-LABEL_LIMIT = 60
 
 MOVE_BUTTONS: dict[ProposalAction, str] = {
     ProposalAction.WITHDRAW: N_("Withdraw"),
@@ -81,22 +80,16 @@ def preview_keyboard() -> InlineKeyboardMarkup:
 
 def page_keyboard(page: ProposalPage, view: ProposalView) -> InlineKeyboardMarkup:
     """One button per proposal; ◀ and ▶ when there is more than one page."""
-    builder = InlineKeyboardBuilder()
-    for proposal in page.proposals:
-        label = f"{proposal.number} · {proposal.title}"
-        builder.button(
-            text=label if len(label) <= LABEL_LIMIT else label[: LABEL_LIMIT - 1] + "…",
-            callback_data=OpenCallback(view=view, proposal_id=proposal.id),
-        )
-    navigation = []
-    if page.page > 0:
-        navigation.append(("◀", page.page - 1))
-    if page.page + 1 < page.pages:
-        navigation.append(("▶", page.page + 1))
-    for label, target in navigation:
-        builder.button(text=label, callback_data=PageCallback(view=view, page=target))
-    builder.adjust(*([1] * len(page.proposals)), max(len(navigation), 1))
-    return builder.as_markup()
+    items = [
+        (f"{proposal.number} · {proposal.title}", OpenCallback(view=view, proposal_id=proposal.id))
+        for proposal in page.proposals
+    ]
+    return paged_keyboard(
+        items,
+        page=page.page,
+        pages=page.pages,
+        to_page=lambda target: PageCallback(view=view, page=target),
+    )
 
 
 def moves_keyboard(proposal: Proposal, actor: Actor) -> InlineKeyboardMarkup | None:
