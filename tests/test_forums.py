@@ -56,6 +56,23 @@ async def test_the_catalog_shows_the_card_in_the_users_language_and_zone(make_ch
     assert "Шешендік өнер" in kk.last_text
 
 
+async def test_the_catalog_pages_by_five(make_chat, app) -> None:
+    for days_ahead in range(30, 37):
+        await load(app, small_forum(10, days_ahead=days_ahead))
+    chat = make_chat(7010, language_code="ru")
+    await chat.send("/forums")
+    first = chat.last_message.buttons()
+    assert len(first) == 6  # five forums and ▶
+    assert first[-1] == "▶"
+    await chat.press("▶")
+    second = chat.last_message.buttons()
+    assert len(second) == 3  # the other two and ◀
+    assert second[-1] == "◀"
+    assert not set(first[:5]) & set(second[:2])
+    await chat.press("◀")
+    assert chat.last_message.buttons() == first
+
+
 async def test_registration_gives_a_seat_and_a_qr_ticket(make_chat, app, emulator) -> None:
     forum_id = await load(app, small_forum(5))
     chat = make_chat(7003, language_code="ru")
