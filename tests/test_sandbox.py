@@ -25,7 +25,9 @@ from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade_to_head
 from bot.db.tables import members, roles
 from bot.domain.iin import is_valid_iin
+from bot.sandbox import webchat
 from bot.sandbox.demo import DemoWorld, seed_demo_world
+from bot.sandbox.webchat import PAGES
 from tests.chat import HandledUpdates
 
 ACTION = {"X-Sandbox-Action": "1"}
@@ -82,13 +84,19 @@ async def web(sandbox: Sandbox, handled_updates: HandledUpdates) -> AsyncIterato
 
 
 async def test_the_page_and_its_assets_need_nothing_from_the_network(web: WebClient) -> None:
-    for path in ("/", "/static/chat.css", "/static/chat.js"):
+    shipped = {file.name for file in (Path(webchat.__file__).parent / "web").iterdir()}
+    assert shipped == set(PAGES)  # every file of the page is served, nothing else
+    assets = [f"/static/{name}" for name in sorted(PAGES) if name != "index.html"]
+    for path in ("/", *assets):
         async with web.session.get(web.base + path) as response:
             assert response.status == 200
             assert "default-src 'none'" in response.headers["Content-Security-Policy"]
             body = await response.text()
-        # no stylesheet, script, font or image from elsewhere
-        assert not re.search(r"""(src|href)=["']?(https?:)?//|url\(\s*["']?(https?:)?//""", body)
+        # no stylesheet, script, module, font or image from elsewhere
+        assert not re.search(
+            r"""(src|href)=["']?(https?:)?//|url\(\s*["']?(https?:)?//|from\s*["'](https?:)?//""",
+            body,
+        )
         assert "@import" not in body
     async with web.session.get(web.base + "/static/secrets.txt") as response:
         assert response.status == 404

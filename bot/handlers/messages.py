@@ -1,4 +1,4 @@
-"""Texts shared by many handlers: refusals for domain errors, the apology."""
+"""Shared by many handlers: refusals for domain errors, the apology, acknowledging a press."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -140,6 +141,12 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
 def apology() -> str:
     """The msgid of the generic apology (placeholder: {code})."""
     return _APOLOGY
+
+
+async def acknowledge(callback: CallbackQuery) -> Message | None:
+    """Stop the button's spinner; the message the button sits on, if the bot can still edit it."""
+    await callback.answer()
+    return callback.message if isinstance(callback.message, Message) else None
 
 
 def describe_error(error: DomainError, i18n: I18n, tz: ZoneInfo) -> str:

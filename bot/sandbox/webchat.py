@@ -26,7 +26,18 @@ from bot.sandbox.webchat_views import (
 )
 
 WEB_DIR = Path(__file__).parent / "web"
-PAGES = {"index.html": "text/html", "chat.css": "text/css", "chat.js": "text/javascript"}
+PAGES = {
+    "index.html": "text/html",
+    "chat.css": "text/css",
+    # the page's script: chat.js, the entry module, and the ES modules it imports
+    "chat.js": "text/javascript",
+    "core.js": "text/javascript",
+    "api.js": "text/javascript",
+    "text.js": "text/javascript",
+    "messages.js": "text/javascript",
+    "composer.js": "text/javascript",
+    "people.js": "text/javascript",
+}
 # Nothing from elsewhere: the page must work with no network, and bot text can't inject.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (

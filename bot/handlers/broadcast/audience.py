@@ -31,6 +31,7 @@ from bot.handlers.broadcast.keyboards import (
 )
 from bot.handlers.broadcast.sending import show_preview
 from bot.handlers.broadcast.states import BroadcastStates
+from bot.handlers.messages import acknowledge
 from bot.services.broadcasts import BroadcastService
 
 EVENT_LIST = "broadcast_event_list"  # registered | waiting, while an event is being chosen
@@ -47,11 +48,8 @@ async def ask_audience(
 ) -> None:
     """The kinds of audience."""
     await _require_draft(state, broadcasts, callback.from_user.id)
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.answer(
-            _("Who should receive it?"), reply_markup=audience_keyboard()
-        )
+    if (message := await acknowledge(callback)) is not None:
+        await message.answer(_("Who should receive it?"), reply_markup=audience_keyboard())
 
 
 async def _choose(

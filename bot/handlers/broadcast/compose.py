@@ -14,6 +14,7 @@ from bot.handlers.broadcast.callbacks import TextLanguage
 from bot.handlers.broadcast.keyboards import first_language_keyboard, texts_keyboard
 from bot.handlers.broadcast.states import BroadcastStates
 from bot.handlers.language.keyboards import LANGUAGE_LABELS
+from bot.handlers.messages import acknowledge
 from bot.services.broadcasts import BroadcastService, Draft
 
 WRITING = "broadcast_writing"
@@ -49,9 +50,8 @@ async def choose_language(
         raise DomainError(ErrorCode.BROADCAST_DRAFT_EXPIRED)
     await state.set_state(BroadcastStates.text)
     await state.update_data({WRITING: callback_data.language})
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.answer(
+    if (message := await acknowledge(callback)) is not None:
+        await message.answer(
             _(
                 "Send the text in {language}. It may also be a photo or a document with the "
                 "text as its caption. Send /cancel to stop."
@@ -117,6 +117,5 @@ async def cancel(message: Message, state: FSMContext) -> None:
 async def discard(callback: CallbackQuery, state: FSMContext) -> None:
     """The Discard button."""
     await state.clear()
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(_("The announcement draft was discarded."))
+    if (message := await acknowledge(callback)) is not None:
+        await message.edit_text(_("The announcement draft was discarded."))

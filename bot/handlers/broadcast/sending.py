@@ -18,6 +18,7 @@ from bot.handlers.broadcast.callbacks import BroadcastCancel
 from bot.handlers.broadcast.keyboards import cancel_broadcast_keyboard, send_keyboard
 from bot.handlers.broadcast.states import BroadcastStates
 from bot.handlers.language.keyboards import LANGUAGE_LABELS
+from bot.handlers.messages import acknowledge
 from bot.services.broadcasts import BroadcastService
 
 
@@ -58,9 +59,8 @@ async def send_now(
     """Queue it for sending at once (everything is checked again)."""
     queued = await broadcasts.queue(callback.from_user.id, await drafts.load(state))
     await state.clear()
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(
+    if (message := await acknowledge(callback)) is not None:
+        await message.edit_text(
             _(
                 "Announcement #{number} is on its way. Recipients: {count}. Its progress will be "
                 "shown in a message below."
@@ -74,10 +74,10 @@ async def ask_time(
     """When should it be sent?"""
     await broadcasts.preview(callback.from_user.id, await drafts.load(state))
     await state.set_state(BroadcastStates.send_at)
-    await callback.answer()
+    message = await acknowledge(callback)
     example = (datetime.now(settings.org.tz) + timedelta(days=1)).strftime("%d.%m.%Y 10:00")
-    if isinstance(callback.message, Message):
-        await callback.message.answer(
+    if message is not None:
+        await message.answer(
             _(
                 "When should it be sent? Type the date and time ({zone} time) as DD.MM.YYYY "
                 "HH:MM, for example {example}."

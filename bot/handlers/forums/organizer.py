@@ -16,6 +16,7 @@ from bot.formatting import format_moment
 from bot.handlers.forums.callbacks import CheckInCallback, ForumAction, ForumCallback
 from bot.handlers.forums.keyboards import check_in_keyboard, organizer_keyboard
 from bot.handlers.forums.router import formatter
+from bot.handlers.messages import acknowledge
 from bot.services.forum_admin import ExportList, ForumAdminService, TicketView
 
 EXPORTS = {
@@ -50,7 +51,7 @@ async def show_stats(
 ) -> None:
     """Registered, waiting, attended; by region and by primary organisation."""
     stats = await forum_admin.stats(callback.from_user.id, callback_data.forum_id)
-    await callback.answer()
+    message = await acknowledge(callback)
     lines = [
         _("Registered: {registered}, waiting: {waiting}, attended: {attended}.").format(
             registered=stats.registered, waiting=stats.waiting, attended=stats.attended
@@ -63,8 +64,8 @@ async def show_stats(
         lines.append(f"{escape(name)}: {count}")
     lines += ["", _("<b>By primary organisation</b> (top 10)")]
     lines += [f"{escape(name)}: {count}" for name, count in stats.by_ppo]
-    if isinstance(callback.message, Message):
-        await callback.message.answer("\n".join(lines))
+    if message is not None:
+        await message.answer("\n".join(lines))
 
 
 async def send_export(
@@ -80,15 +81,12 @@ async def send_export(
         EXPORTS[callback_data.action],
         settings.org.tz,
     )
-    await callback.answer()
-    if isinstance(callback.message, Message):
+    if (message := await acknowledge(callback)) is not None:
         caption = ngettext("{count} person", "{count} people", files.rows).format(count=files.rows)
-        await callback.message.answer_document(
+        await message.answer_document(
             BufferedInputFile(files.xlsx, filename=f"{files.name}.xlsx"), caption=caption
         )
-        await callback.message.answer_document(
-            BufferedInputFile(files.csv, filename=f"{files.name}.csv")
-        )
+        await message.answer_document(BufferedInputFile(files.csv, filename=f"{files.name}.csv"))
 
 
 def _ticket_text(view: TicketView, i18n: I18n, settings: Settings) -> str:

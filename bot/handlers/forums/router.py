@@ -26,6 +26,7 @@ from bot.handlers.forums.keyboards import (
 )
 from bot.handlers.forums.render import Formatter
 from bot.handlers.forums.tickets import check_in_link, qr_png
+from bot.handlers.messages import acknowledge
 from bot.handlers.notify import Notifier
 from bot.services.forums import ForumService, Place, Promotion
 
@@ -57,9 +58,8 @@ async def turn_page(
 ) -> None:
     """◀ / ▶."""
     page = await forums.upcoming(callback_data.page)
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_reply_markup(
+    if (message := await acknowledge(callback)) is not None:
+        await message.edit_reply_markup(
             reply_markup=catalog_keyboard(page, formatter(i18n, settings))
         )
 
@@ -73,9 +73,8 @@ async def open_forum(
 ) -> None:
     """The forum's card."""
     details = await forums.details(callback_data.forum_id, callback.from_user.id)
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.answer(
+    if (message := await acknowledge(callback)) is not None:
+        await message.answer(
             formatter(i18n, settings).card(details), reply_markup=card_keyboard(details)
         )
 
@@ -129,16 +128,16 @@ async def register(
 ) -> None:
     """A seat (and the ticket) or a place on the waiting list."""
     place = await forums.register(callback.from_user.id, callback_data.forum_id)
-    await callback.answer()
-    if not isinstance(callback.message, Message):
+    message = await acknowledge(callback)
+    if message is None:
         return
     fmt = formatter(i18n, settings)
     details = await forums.details(callback_data.forum_id, callback.from_user.id)
-    await callback.message.edit_reply_markup(reply_markup=card_keyboard(details))
-    await callback.message.answer(_placed_text(place, fmt))
+    await message.edit_reply_markup(reply_markup=card_keyboard(details))
+    await message.answer(_placed_text(place, fmt))
     if place.registration.ticket_code:
         holder = await forums.holder_name(callback.from_user.id)
-        await send_ticket(callback.message, bot, place, holder, fmt)
+        await send_ticket(message, bot, place, holder, fmt)
 
 
 async def show_trainings(
@@ -150,10 +149,9 @@ async def show_trainings(
 ) -> None:
     """The forum's trainings to sign up for."""
     details = await forums.details(callback_data.forum_id, callback.from_user.id)
-    await callback.answer()
-    if isinstance(callback.message, Message):
+    if (message := await acknowledge(callback)) is not None:
         fmt = formatter(i18n, settings)
-        await callback.message.answer(
+        await message.answer(
             _("Trainings of «{forum}»: choose one to sign up or to cancel.").format(
                 forum=fmt.text(details.forum.title)
             ),
@@ -171,12 +169,11 @@ async def sign_up(
     """A place in a training (only for the forum's registered participants)."""
     place = await forums.register(callback.from_user.id, callback_data.training_id)
     fmt = formatter(i18n, settings)
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.answer(_placed_text(place, fmt))
+    if (message := await acknowledge(callback)) is not None:
+        await message.answer(_placed_text(place, fmt))
         assert place.event.parent_id is not None
         details = await forums.details(place.event.parent_id, callback.from_user.id)
-        await callback.message.edit_reply_markup(reply_markup=trainings_keyboard(details, fmt))
+        await message.edit_reply_markup(reply_markup=trainings_keyboard(details, fmt))
 
 
 async def ask_to_cancel(
@@ -188,17 +185,14 @@ async def ask_to_cancel(
 ) -> None:
     """Are you sure?"""
     place = await forums.my_place(callback.from_user.id, callback_data.registration_id)
-    await callback.answer()
-    if isinstance(callback.message, Message):
+    if (message := await acknowledge(callback)) is not None:
         fmt = formatter(i18n, settings)
         question = _("Cancel your registration for «{event}»?").format(
             event=fmt.text(place.event.title)
         )
         if place.event.kind is EventKind.FORUM:
             question += "\n" + _("Your trainings at this forum will be cancelled too.")
-        await callback.message.answer(
-            question, reply_markup=confirm_cancel_keyboard(place.registration.id)
-        )
+        await message.answer(question, reply_markup=confirm_cancel_keyboard(place.registration.id))
 
 
 def _promotion_notice(promotion: Promotion, fmt_for: Formatter) -> str:
@@ -219,10 +213,10 @@ async def cancel(
 ) -> None:
     """Cancel; whoever was first in line gets the seat and is told."""
     cancellation = await forums.cancel(callback.from_user.id, callback_data.registration_id)
-    await callback.answer()
+    message = await acknowledge(callback)
     fmt = formatter(i18n, settings)
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(
+    if message is not None:
+        await message.edit_text(
             _("Your registration for «{event}» is cancelled.").format(
                 event=fmt.text(cancellation.event.title)
             )
@@ -247,10 +241,9 @@ async def show_ticket(
 ) -> None:
     """One ticket again."""
     place = await forums.my_place(callback.from_user.id, callback_data.registration_id)
-    await callback.answer()
-    if isinstance(callback.message, Message) and place.registration.ticket_code:
+    if (message := await acknowledge(callback)) is not None and place.registration.ticket_code:
         holder = await forums.holder_name(callback.from_user.id)
-        await send_ticket(callback.message, bot, place, holder, formatter(i18n, settings))
+        await send_ticket(message, bot, place, holder, formatter(i18n, settings))
 
 
 async def show_tickets(

@@ -32,7 +32,7 @@ from bot.handlers.forums.callbacks import (
 from bot.handlers.forums.keyboards import organizer_keyboard
 from bot.handlers.forums.render import Formatter
 from bot.handlers.forums.router import formatter
-from bot.handlers.messages import N_
+from bot.handlers.messages import N_, acknowledge
 from bot.services.forum_admin import ForumAdminService
 from bot.services.forums import ForumDetails
 
@@ -99,9 +99,8 @@ async def choose_scope(
     scope = Scope.REPUBLICAN if callback_data.choice is WizardChoice.REPUBLICAN else Scope.REGIONAL
     await state.update_data(scope=scope.value)
     await state.set_state(ForumWizard.audience)
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(
+    if (message := await acknowledge(callback)) is not None:
+        await message.edit_text(
             _("Who may register?"),
             reply_markup=_choices(
                 (_("Everyone"), WizardChoice.OPEN_TO_ALL),
@@ -117,9 +116,8 @@ async def choose_audience(
     await state.update_data(members_only=callback_data.choice is WizardChoice.MEMBERS_ONLY)
     await state.update_data(step=0)
     await state.set_state(ForumWizard.field)
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(_prompt(STEPS[0], settings))
+    if (message := await acknowledge(callback)) is not None:
+        await message.edit_text(_prompt(STEPS[0], settings))
 
 
 def _draft(data: dict[str, object]) -> ForumDraft:
@@ -168,17 +166,15 @@ async def save(
     """Create the forum (or drop the draft)."""
     if callback_data.choice is WizardChoice.CANCEL:
         await state.clear()
-        await callback.answer()
-        if isinstance(callback.message, Message):
-            await callback.message.edit_text(_("Cancelled. Nothing was changed."))
+        if (message := await acknowledge(callback)) is not None:
+            await message.edit_text(_("Cancelled. Nothing was changed."))
         return
     forum_id = await forum_admin.create_forum(
         callback.from_user.id, _draft(await state.get_data()).to_event()
     )
     await state.clear()
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.answer(
+    if (message := await acknowledge(callback)) is not None:
+        await message.answer(
             _("The forum is created. Attendees find it in /forums."),
             reply_markup=organizer_keyboard(forum_id),
         )
@@ -195,7 +191,7 @@ async def choose_edit_field(
 ) -> None:
     """Which field to change?"""
     await forum_admin.forum_for_edit(callback.from_user.id, callback_data.forum_id)
-    await callback.answer()
+    message = await acknowledge(callback)
     builder = InlineKeyboardBuilder()
     for field in STEPS:
         label = _(PROMPTS[field]).split(":")[0].split(",")[0].split("(")[0].strip()
@@ -203,10 +199,8 @@ async def choose_edit_field(
             text=label, callback_data=EditField(forum_id=callback_data.forum_id, field=field.value)
         )
     builder.adjust(2)
-    if isinstance(callback.message, Message):
-        await callback.message.answer(
-            _("What should be changed?"), reply_markup=builder.as_markup()
-        )
+    if message is not None:
+        await message.answer(_("What should be changed?"), reply_markup=builder.as_markup())
 
 
 async def ask_edit_value(
@@ -221,9 +215,8 @@ async def ask_edit_value(
     field = DraftField(callback_data.field)
     await state.set_state(ForumWizard.edit_value)
     await state.update_data(edit_forum=callback_data.forum_id, edit_field=field.value)
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.answer(_prompt(field, settings))
+    if (message := await acknowledge(callback)) is not None:
+        await message.answer(_prompt(field, settings))
 
 
 async def receive_edit_value(

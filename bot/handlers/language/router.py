@@ -12,6 +12,7 @@ from bot.handlers.help import help_text
 from bot.handlers.language.callbacks import LanguageCallback
 from bot.handlers.language.keyboards import LANGUAGE_LABELS, language_keyboard
 from bot.handlers.menu import publish_chat_menu
+from bot.handlers.messages import acknowledge
 from bot.services.users import UserService
 
 
@@ -32,9 +33,8 @@ async def choose_language(
     with i18n.use_locale(callback_data.code):
         # Said in the new language, so each catalog names its own language here.
         text = _("From now on I will speak with you in English.")
-        await callback.answer()
-        if isinstance(callback.message, Message):
-            await callback.message.edit_text(text + "\n\n" + help_text())
+        if (message := await acknowledge(callback)) is not None:
+            await message.edit_text(text + "\n\n" + help_text())
     await publish_chat_menu(bot, i18n, callback.from_user.id, callback_data.code)
 
 

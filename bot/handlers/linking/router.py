@@ -20,6 +20,7 @@ from bot.handlers.linking.keyboards import (
     unlink_keyboard,
 )
 from bot.handlers.linking.states import LinkStates
+from bot.handlers.messages import acknowledge
 from bot.handlers.notify import Notifier
 from bot.services.linking import (
     Linked,
@@ -56,9 +57,8 @@ async def begin_linking_by_button(
 ) -> None:
     """The "Link my membership" button does what /link does."""
     await linking.ensure_not_linked(callback.from_user.id)  # a refusal answers the press
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await _ask_for_contact(callback.message, callback.from_user.id, state, linking)
+    if (message := await acknowledge(callback)) is not None:
+        await _ask_for_contact(message, callback.from_user.id, state, linking)
 
 
 async def receive_contact(message: Message, state: FSMContext) -> None:
@@ -179,7 +179,7 @@ async def ask_organizers(
         return
     created = await linking.request_link(callback.from_user.id, data["phone"], data["iin"])
     await state.clear()
-    await callback.answer()
+    message = await acknowledge(callback)
     name = callback.from_user.full_name
     await notifier.notify(
         created.organizers,
@@ -188,8 +188,8 @@ async def ask_organizers(
             decide_request_keyboard(created.request_id, can_approve=created.member is not None),
         ),
     )
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(
+    if message is not None:
+        await message.edit_text(
             _(
                 "Your request has been sent to the organizers of your region. You will get the "
                 "answer here."
@@ -219,9 +219,8 @@ async def offer_invite_by_button(
 ) -> None:
     """The "I have an invite code" button."""
     await linking.ensure_not_linked(callback.from_user.id)  # a refusal answers the press
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await _ask_for_invite(callback.message, callback.from_user.id, state, linking)
+    if (message := await acknowledge(callback)) is not None:
+        await _ask_for_invite(message, callback.from_user.id, state, linking)
 
 
 async def receive_invite(message: Message, state: FSMContext, linking: LinkingService) -> None:
@@ -247,10 +246,9 @@ async def decide_request(
     decision = await linking.decide_link_request(
         callback.from_user.id, callback_data.request_id, approve=callback_data.approve
     )
-    await callback.answer()
-    if isinstance(callback.message, Message) and callback.message.html_text:
+    if (message := await acknowledge(callback)) is not None and message.html_text:
         verdict = _("✅ Approved by you.") if decision.approved else _("❌ Denied by you.")
-        await callback.message.edit_text(callback.message.html_text + "\n\n" + verdict)
+        await message.edit_text(message.html_text + "\n\n" + verdict)
     await notifier.notify(
         [decision.requester_id], _fmt_approved if decision.approved else _fmt_denied
     )
@@ -281,9 +279,8 @@ async def offer_unlink(message: Message) -> None:
 async def unlink(callback: CallbackQuery, linking: LinkingService) -> None:
     """Unlink, as confirmed."""
     await linking.unlink(callback.from_user.id)
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(
+    if (message := await acknowledge(callback)) is not None:
+        await message.edit_text(
             _("Your Telegram account is no longer linked to the membership record.")
         )
 
@@ -291,9 +288,8 @@ async def unlink(callback: CallbackQuery, linking: LinkingService) -> None:
 async def cancel_by_button(callback: CallbackQuery, state: FSMContext) -> None:
     """Any Cancel / No button of this feature."""
     await state.clear()
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(_("Cancelled. Nothing was changed."))
+    if (message := await acknowledge(callback)) is not None:
+        await message.edit_text(_("Cancelled. Nothing was changed."))
 
 
 def create_router() -> Router:

@@ -16,6 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.formatting import format_moment
 from bot.handlers.filters import TYPED_TEXT
+from bot.handlers.messages import acknowledge
 from bot.handlers.organizer.callbacks import CardAction, MemberCardCallback, SearchPageCallback
 from bot.handlers.organizer.keyboards import card_keyboard, results_keyboard
 from bot.handlers.profile.render import render_record
@@ -76,9 +77,8 @@ async def turn_page(
         await callback.answer(_("This search has expired. Send /find again."), show_alert=True)
         return
     page = await members.search(callback.from_user.id, query, callback_data.page)
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(_summary(page), reply_markup=results_keyboard(page))
+    if (message := await acknowledge(callback)) is not None:
+        await message.edit_text(_summary(page), reply_markup=results_keyboard(page))
 
 
 async def open_card(
@@ -90,12 +90,12 @@ async def open_card(
 ) -> None:
     """A member's record, for an organizer of their region (the read is audited)."""
     member = await members.open_record(callback.from_user.id, callback_data.member_id)
-    await callback.answer()
+    message = await acknowledge(callback)
     today = datetime.now(settings.org.tz).date()
     text = render_record(member, locale=i18n.current_locale, today=today, activity=None)
     linked = _("Telegram: linked") if member.telegram_id else _("Telegram: not linked")
-    if isinstance(callback.message, Message):
-        await callback.message.answer(
+    if message is not None:
+        await message.answer(
             text + "\n\n" + linked,
             reply_markup=card_keyboard(member.id, linked=member.telegram_id is not None),
         )
@@ -112,9 +112,8 @@ async def issue_invite(
     code, expires_at = await linking.issue_invite_for(
         callback.from_user.id, callback_data.member_id
     )
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.answer(
+    if (message := await acknowledge(callback)) is not None:
+        await message.answer(
             _(
                 "Invite code: <code>{code}</code>\nValid until {until}, once.\n"
                 "Give it to the member in person: they send /code to this bot and type it."

@@ -12,6 +12,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.handlers.messages import acknowledge
 from bot.services.privacy import PrivacyService
 
 # Commands that show or change personal data: answered only in a private chat.
@@ -78,15 +79,15 @@ async def forget(
     privacy: PrivacyService,
 ) -> None:
     """Erase, as confirmed."""
-    await callback.answer()
+    message = await acknowledge(callback)
     if not callback_data.confirm:
-        if isinstance(callback.message, Message):
-            await callback.message.edit_text(_("Cancelled. Nothing was changed."))
+        if message is not None:
+            await message.edit_text(_("Cancelled. Nothing was changed."))
         return
     await state.clear()
     await privacy.forget(callback.from_user.id)
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(
+    if message is not None:
+        await message.edit_text(
             _("Done: your Telegram account is unlinked and its data erased. Goodbye!")
         )
 

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.domain.members import CorrectableField
 from bot.handlers.filters import TYPED_TEXT
+from bot.handlers.messages import acknowledge
 from bot.handlers.notify import Notifier
 from bot.handlers.profile.callbacks import (
     CorrectionFieldChoice,
@@ -42,11 +43,8 @@ async def show_my_record(
 async def choose_field(callback: CallbackQuery, profile: ProfileService) -> None:
     """Which field is wrong?"""
     await profile.my_record(callback.from_user.id)  # linked members only
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.answer(
-            _("Which field should be corrected?"), reply_markup=fields_keyboard()
-        )
+    if (message := await acknowledge(callback)) is not None:
+        await message.answer(_("Which field should be corrected?"), reply_markup=fields_keyboard())
 
 
 async def ask_for_value(
@@ -55,9 +53,8 @@ async def ask_for_value(
     """Ask for the correct value of the chosen field."""
     await state.set_state(CorrectionStates.value)
     await state.update_data(field=callback_data.field.value)
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(
+    if (message := await acknowledge(callback)) is not None:
+        await message.edit_text(
             _("Write the correct value for «{field}». Send /cancel to stop.").format(
                 field=field_label(callback_data.field)
             )
@@ -131,18 +128,12 @@ async def judge_correction(
         await profile.check_decidable(organizer, callback_data.request_id)
         await state.set_state(CorrectionStates.decline_reason)
         await state.update_data(request_id=callback_data.request_id)
-        await callback.answer()
-        if isinstance(callback.message, Message):
-            await callback.message.answer(
-                _("Write the reason for declining; the member will read it.")
-            )
+        if (message := await acknowledge(callback)) is not None:
+            await message.answer(_("Write the reason for declining; the member will read it."))
         return
     decision = await profile.decide_correction(organizer, callback_data.request_id, accept=True)
-    await callback.answer()
-    if isinstance(callback.message, Message) and callback.message.html_text:
-        await callback.message.edit_text(
-            callback.message.html_text + "\n\n" + _("✅ Accepted by you.")
-        )
+    if (message := await acknowledge(callback)) is not None and message.html_text:
+        await message.edit_text(message.html_text + "\n\n" + _("✅ Accepted by you."))
     await notifier.notify([decision.member_telegram_id], lambda: _decision_notice(decision))
 
 

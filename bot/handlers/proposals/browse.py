@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.proposals import Actor, AttachmentKind
+from bot.handlers.messages import acknowledge
 from bot.handlers.proposals.callbacks import OpenCallback, PageCallback, ProposalView
 from bot.handlers.proposals.keyboards import moves_keyboard, page_keyboard, support_keyboard
 from bot.handlers.proposals.render import export_labels, render_card, render_page
@@ -72,10 +73,9 @@ async def turn_page(
     """◀ / ▶ of any of the lists (the rights are checked again)."""
     view = callback_data.view
     page = await _loader(proposals, view)(callback.from_user.id, callback_data.page)
-    await callback.answer()
-    if isinstance(callback.message, Message):
+    if (message := await acknowledge(callback)) is not None:
         text = render_page(page, view, locale=i18n.current_locale, tz=settings.org.tz)
-        await callback.message.edit_text(text, reply_markup=page_keyboard(page, view))
+        await message.edit_text(text, reply_markup=page_keyboard(page, view))
 
 
 async def open_proposal(
@@ -97,15 +97,14 @@ async def open_proposal(
     else:
         details = await proposals.open_shortlisted(user_id, proposal_id)
         markup = support_keyboard(details)
-    await callback.answer()
-    if isinstance(callback.message, Message):
+    if (message := await acknowledge(callback)) is not None:
         texts = render_card(
             details,
             locale=i18n.current_locale,
             tz=settings.org.tz,
             with_history=callback_data.view is not ProposalView.SHORTLIST,
         )
-        await send_proposal(callback.message, details, texts, markup)
+        await send_proposal(message, details, texts, markup)
 
 
 async def send_proposal(

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.proposals import ProposalAction
+from bot.handlers.messages import acknowledge
 from bot.handlers.notify import Notifier
 from bot.handlers.proposals.callbacks import (
     MoveCallback,
@@ -36,9 +37,8 @@ async def ask_withdraw(
     """Withdraw? Asked first: it cannot be undone."""
     proposal_id = callback_data.proposal_id
     await proposals.check_move(callback.from_user.id, proposal_id, ProposalAction.WITHDRAW)
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.answer(
+    if (message := await acknowledge(callback)) is not None:
+        await message.answer(
             _("Withdraw this proposal? The editorial group will no longer review it."),
             reply_markup=withdraw_keyboard(proposal_id),
         )
@@ -49,14 +49,12 @@ async def withdraw(
 ) -> None:
     """Withdraw, as confirmed (or leave it be)."""
     if not callback_data.confirm:
-        await callback.answer()
-        if isinstance(callback.message, Message):
-            await callback.message.edit_text(_("Cancelled. Nothing was changed."))
+        if (message := await acknowledge(callback)) is not None:
+            await message.edit_text(_("Cancelled. Nothing was changed."))
         return
     moved = await proposals.withdraw(callback.from_user.id, callback_data.proposal_id)
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(
+    if (message := await acknowledge(callback)) is not None:
+        await message.edit_text(
             _("The proposal {number} has been withdrawn.").format(number=moved.proposal.number)
         )
 
@@ -70,9 +68,8 @@ async def revise(
     """Revise a proposal sent back for changes: the draft steps, starting from it."""
     draft = await proposal_drafts.start_revision(callback.from_user.id, callback_data.proposal_id)
     await state.set_state(DraftStates.title)
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await ask_title(callback.message, draft)
+    if (message := await acknowledge(callback)) is not None:
+        await ask_title(message, draft)
 
 
 def _author_notice(moved: Moved) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -103,10 +100,9 @@ async def shortlist(
 ) -> None:
     """Shortlist at once; the author is told."""
     moved = await proposals.shortlist(callback.from_user.id, callback_data.proposal_id)
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_reply_markup(reply_markup=None)
-        await callback.message.answer(
+    if (message := await acknowledge(callback)) is not None:
+        await message.edit_reply_markup(reply_markup=None)
+        await message.answer(
             _("The proposal {number} is shortlisted for the republican forum.").format(
                 number=moved.proposal.number
             )
@@ -126,8 +122,7 @@ async def ask_comment(
     await proposals.check_move(callback.from_user.id, proposal_id, action)
     await state.set_state(ReviewStates.comment)
     await state.update_data(proposal_id=proposal_id, action=action.value)
-    await callback.answer()
-    if isinstance(callback.message, Message):
+    if (message := await acknowledge(callback)) is not None:
         if action is ProposalAction.REJECT:
             text = _(
                 "Write the reason for rejecting; the author will read it. Send /cancel to stop."
@@ -136,7 +131,7 @@ async def ask_comment(
             text = _(
                 "Write what should be changed; the author will read it. Send /cancel to stop."
             )
-        await callback.message.answer(text)
+        await message.answer(text)
 
 
 async def receive_comment(

@@ -17,6 +17,7 @@ from bot.domain.proposals import (
     AttachmentKind,
     Draft,
 )
+from bot.handlers.messages import acknowledge
 from bot.handlers.notify import Notifier
 from bot.handlers.proposals.callbacks import ProposalView, TopicCallback
 from bot.handlers.proposals.keyboards import (
@@ -56,11 +57,10 @@ async def choose_topic(
     """Start the draft on the chosen topic; ask for the title."""
     await proposal_drafts.choose_topic(callback.from_user.id, callback_data.topic)
     await state.set_state(DraftStates.title)
-    await callback.answer()
-    if isinstance(callback.message, Message):
+    if (message := await acknowledge(callback)) is not None:
         topic = escape(topic_label(callback_data.topic))
-        await callback.message.edit_text(_("Topic: {topic}.").format(topic=topic))
-        await ask_title(callback.message, None)
+        await message.edit_text(_("Topic: {topic}.").format(topic=topic))
+        await ask_title(message, None)
 
 
 async def ask_title(chat: Message, draft: Draft | None) -> None:
@@ -127,17 +127,17 @@ async def keep_current(
     """A revision keeps its title (or text): the next step."""
     user_id = callback.from_user.id
     draft = await proposal_drafts.draft(user_id)
-    await callback.answer()
-    if not isinstance(callback.message, Message):
+    message = await acknowledge(callback)
+    if message is None:
         return
     if await state.get_state() == DraftStates.title.state:
         draft = await proposal_drafts.set_title(user_id, draft.title)
         await state.set_state(DraftStates.text)
-        await _ask_text(callback.message, draft)
+        await _ask_text(message, draft)
     else:
         draft = await proposal_drafts.set_text(user_id, draft.text)
         await state.set_state(DraftStates.attachments)
-        await _ask_attachments(callback.message, draft)
+        await _ask_attachments(message, draft)
 
 
 def _attachment(message: Message) -> Attachment:
@@ -187,12 +187,11 @@ async def show_preview(
     """The draft exactly as it will be stored; Send or Cancel."""
     draft = await proposal_drafts.draft(callback.from_user.id)
     await state.set_state(DraftStates.preview)
-    await callback.answer()
-    if isinstance(callback.message, Message):
+    if (message := await acknowledge(callback)) is not None:
         *first, last = render_preview(draft)
         for text in first:
-            await callback.message.answer(text)
-        await callback.message.answer(last, reply_markup=preview_keyboard())
+            await message.answer(text)
+        await message.answer(last, reply_markup=preview_keyboard())
 
 
 def _reviewer_notice(sent: Sent) -> str:
@@ -214,9 +213,8 @@ async def send(
     """Submit (or resubmit) the draft; the region's reviewers are told."""
     sent = await proposal_drafts.send(callback.from_user.id)
     await state.clear()
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_reply_markup(reply_markup=None)
+    if (message := await acknowledge(callback)) is not None:
+        await message.edit_reply_markup(reply_markup=None)
         if sent.revised:
             text = _(
                 "Sent! The revised proposal {number} is back with the editorial group of your "
@@ -228,7 +226,7 @@ async def send(
                 "will review it, and you will be told of their decision here. Follow it with "
                 "/myproposals."
             )
-        await callback.message.answer(text.format(number=sent.proposal.number))
+        await message.answer(text.format(number=sent.proposal.number))
     await notifier.notify(
         sent.reviewers,
         lambda: (_reviewer_notice(sent), open_keyboard(ProposalView.QUEUE, sent.proposal.id)),
@@ -251,6 +249,5 @@ async def cancel_by_button(
     """The Cancel button: the draft is dropped."""
     await proposal_drafts.discard(callback.from_user.id)
     await state.clear()
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(_("Cancelled. Nothing was changed."))
+    if (message := await acknowledge(callback)) is not None:
+        await message.edit_text(_("Cancelled. Nothing was changed."))
