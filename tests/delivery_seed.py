@@ -11,7 +11,8 @@ from bot.db.engine import Database, create_engine
 from bot.db.forum_tables import events, registrations
 from bot.db.migrate import upgrade_to_head
 from bot.db.outbox_tables import broadcasts, outbox
-from bot.db.tables import members, ppos, users
+from bot.db.registry import RegistryRepository
+from bot.db.tables import members, users
 from bot.db.types import utcnow
 
 BATCH = 5_000
@@ -31,17 +32,8 @@ async def seed_members(
     now = utcnow()
     try:
         async with database.write() as connection:
-            ppo_id = (
-                await connection.execute(
-                    select(ppos.c.id).where(ppos.c.region_code == region, ppos.c.name == ppo)
-                )
-            ).scalar_one_or_none()
-            if ppo_id is None:
-                ppo_id = (
-                    await connection.execute(
-                        insert(ppos).values(region_code=region, name=ppo).returning(ppos.c.id)
-                    )
-                ).scalar_one()
+            ppo_ids = await RegistryRepository(connection).ensure_ppos({(region, ppo)})
+            ppo_id = ppo_ids[(region, ppo)]
         for start in range(0, len(telegram_ids), BATCH):
             chunk = telegram_ids[start : start + BATCH]
             async with database.write() as connection:

@@ -9,7 +9,8 @@ from sqlalchemy import insert, select
 
 from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade_to_head
-from bot.db.tables import audit_log, members, ppos
+from bot.db.registry import RegistryRepository
+from bot.db.tables import audit_log, members
 from bot.db.types import utcnow
 from bot.domain.iin import Sex, make_iin
 
@@ -41,17 +42,8 @@ async def add_member(
     iin = make_iin(born, sex, serial).value
     try:
         async with database.write() as connection:
-            ppo_id = (
-                await connection.execute(
-                    select(ppos.c.id).where(ppos.c.region_code == region, ppos.c.name == ppo)
-                )
-            ).scalar_one_or_none()
-            if ppo_id is None:
-                ppo_id = (
-                    await connection.execute(
-                        insert(ppos).values(region_code=region, name=ppo).returning(ppos.c.id)
-                    )
-                ).scalar_one()
+            ppo_ids = await RegistryRepository(connection).ensure_ppos({(region, ppo)})
+            ppo_id = ppo_ids[(region, ppo)]
             member_id = (
                 await connection.execute(
                     insert(members)
