@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import Application
 from bot.config import Settings, parse_settings
+from bot.domain.roles import Grant, Role
 from bot.sandbox.emulator import BotApiEmulator
 from tests.chat import Chat, HandledUpdates
 from tests.services import PG_URL, unavailable
@@ -170,5 +171,19 @@ def make_chat(emulator: BotApiEmulator, running_bot: RunningBot, handled_updates
         profile.setdefault("first_name", f"User{user_id}")
         user = emulator.user(user_id, **profile)  # type: ignore[arg-type]
         return Chat(user, handled_updates)
+
+    return make
+
+
+@pytest.fixture
+def make_organizer(make_chat, running_bot: RunningBot):  # type: ignore[no-untyped-def]
+    """`await make_organizer(user_id, region)`: an organizer of `region` who has sent /start."""
+
+    async def make(user_id: int, region: str, language_code: str = "ru") -> Chat:
+        chat: Chat = make_chat(user_id, language_code=language_code)
+        await chat.send("/start")
+        assert running_bot.app is not None
+        await running_bot.app.services.access.grant(None, user_id, Grant(Role.ORGANIZER, region))
+        return chat
 
     return make

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.audiences import AudienceKind, Content, groups_by_text
-from bot.domain.roles import Grant, Role
 from bot.sandbox.emulator import BotApiEmulator
 from tests.conftest import ADMIN_ID, RunningBot
 from tests.delivery_seed import add_event, register, seed_members
@@ -29,13 +28,9 @@ async def members(database_url: str, running_bot: RunningBot, make_chat):  # typ
 
 
 @pytest.fixture
-async def organizer(make_chat, running_bot: RunningBot):  # type: ignore[no-untyped-def]
+async def organizer(make_organizer):  # type: ignore[no-untyped-def]
     """An organizer of Turkistan Region, writing in Russian."""
-    chat = make_chat(8100, language_code="ru")
-    await chat.send("/start")
-    assert running_bot.app is not None
-    await running_bot.app.services.access.grant(None, 8100, Grant(Role.ORGANIZER, "TRK"))
-    return chat
+    return await make_organizer(8100, "TRK")
 
 
 async def _compose(chat, text: str, language: str = "Русский") -> None:  # type: ignore[no-untyped-def]
@@ -144,7 +139,7 @@ async def test_bad_input_is_refused_in_the_users_language(
 
 
 async def test_scheduled_goes_out_at_its_time_and_a_cancelled_one_never(
-    organizer, members, running_bot: RunningBot, make_chat
+    organizer, members, running_bot: RunningBot, make_organizer
 ) -> None:
     tomorrow = datetime.now(ALMATY).replace(second=0, microsecond=0) + timedelta(days=1)
     for text in ("Отменённое", "Запланированное"):
@@ -161,10 +156,8 @@ async def test_scheduled_goes_out_at_its_time_and_a_cancelled_one_never(
     assert organizer.last_alert == "Объявление отменено."
     await organizer.press_data("bc:1")
     assert organizer.last_alert == "Это объявление уже отправлено или отменено."
-    other = make_chat(8101, language_code="ru")  # an organizer of another region
-    await other.send("/start")
+    other = await make_organizer(8101, "AKM")  # an organizer of another region
     assert running_bot.app is not None
-    await running_bot.app.services.access.grant(None, 8101, Grant(Role.ORGANIZER, "AKM"))
     await other.press_data("bc:2")
     assert other.last_alert == "Извините, это вам недоступно."
     await running_bot.app.delivery.broadcast_tick(

@@ -7,9 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.roles import Grant, Role
-from tests.conftest import RunningBot
-
 ALMATY = ZoneInfo("Asia/Almaty")
 
 
@@ -19,12 +16,8 @@ def _local(days: int, hour: int) -> str:
 
 
 @pytest.fixture
-async def organizer(make_chat, running_bot: RunningBot):  # type: ignore[no-untyped-def]
-    chat = make_chat(9100, language_code="ru")
-    await chat.send("/start")
-    assert running_bot.app is not None
-    await running_bot.app.services.access.grant(None, 9100, Grant(Role.ORGANIZER, "TRK"))
-    return chat
+async def organizer(make_organizer):  # type: ignore[no-untyped-def]
+    return await make_organizer(9100, "TRK")
 
 
 async def _up_to_dates(chat) -> None:  # type: ignore[no-untyped-def]

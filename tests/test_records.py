@@ -36,13 +36,9 @@ async def member_chat(make_chat, aigul: Person):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-async def organizer(make_chat, running_bot: RunningBot):  # type: ignore[no-untyped-def]
+async def organizer(make_organizer):  # type: ignore[no-untyped-def]
     """An organizer of Turkistan Region who has written to the bot."""
-    chat = make_chat(6100, language_code="ru")
-    await chat.send("/start")
-    assert running_bot.app is not None
-    await running_bot.app.services.access.grant(None, 6100, Grant(Role.ORGANIZER, "TRK"))
-    return chat
+    return await make_organizer(6100, "TRK")
 
 
 async def _ask_correction(member_chat, value: str) -> None:  # type: ignore[no-untyped-def]
