@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.proposal_tables import proposals
@@ -54,8 +54,7 @@ def _own_record_statement() -> Select[Any]:
 _OWN_RECORD = _own_record_statement()
 
 
-def _record(row: Row[*tuple[Any, ...]]) -> MemberRecord:
-    values = row._asdict()
+def _record(values: dict[str, Any]) -> MemberRecord:
     values["status"] = MemberStatus(values["status"])
     return MemberRecord(**values)
 
@@ -68,7 +67,7 @@ class MemberRepository:
 
     async def _one(self, condition: ColumnElement[bool]) -> MemberRecord | None:
         row = (await self._connection.execute(_RECORD.where(condition))).one_or_none()
-        return None if row is None else _record(row)
+        return None if row is None else _record(row._asdict())
 
     async def by_id(self, member_id: int) -> MemberRecord | None:
         """The record with this id."""
@@ -88,14 +87,13 @@ class MemberRepository:
         ).one_or_none()
         if row is None:
             return None
-        values = dict(row._mapping)
+        values = row._asdict()
         counts = (
             int(values.pop("forums_attended")),
             int(values.pop("trainings_completed")),
             int(values.pop("proposals_submitted")),
         )
-        values["status"] = MemberStatus(values["status"])
-        return MemberRecord(**values), counts
+        return _record(values), counts
 
     async def by_telegram_id(self, telegram_id: int) -> MemberRecord | None:
         """The record linked to this Telegram account."""
@@ -149,7 +147,7 @@ class MemberRepository:
             .offset(offset)
             .limit(limit)
         )
-        return [_record(row) for row in rows], total
+        return [_record(row._asdict()) for row in rows], total
 
     @staticmethod
     def _search_condition(query: str) -> ColumnElement[bool]:

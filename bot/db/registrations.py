@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.forum_tables import events, registrations
@@ -274,12 +274,6 @@ class RegistrationRepository:
         return [
             AttendeeRow(_registration(row[: len(_COLUMNS)]), *row[len(_COLUMNS) :]) for row in rows
         ]
-
-    async def activity(self, member_id: int, now: datetime) -> tuple[int, int]:
-        """(forums attended, trainings completed) by the member (see `activity_counts`)."""
-        forums, trainings = activity_counts(literal(member_id), now)
-        row = (await self._connection.execute(select(forums, trainings))).one()
-        return int(row[0]), int(row[1])
 
 
 def activity_counts(
