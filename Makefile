@@ -24,7 +24,8 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy bot
+	$(VENV)/bin/mypy bot botapi_emulator
+	$(VENV)/bin/lint-imports
 
 # Babel: extract the template from the source, merge it into kk/ru/en, compile.
 catalogs: $(STAMP)

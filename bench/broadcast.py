@@ -34,9 +34,9 @@ from sqlalchemy import make_url, text
 from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade_to_head
 from bot.domain.audiences import Audience, AudienceKind
-from bot.sandbox.emulator import BotApiEmulator
 from bot.services.access import AccessService
 from bot.services.broadcasts import BroadcastService, Draft
+from botapi_emulator.server import BotApiEmulator
 
 HERE = Path(__file__).parent
 AUTHOR = 1

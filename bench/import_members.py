@@ -25,10 +25,10 @@ from pathlib import Path
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.clock import utcnow
 from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade_to_head
-from bot.db.types import utcnow
-from bot.domain.demo_registry import generate_members, write_csv
+from bot.demo.registry import generate_members, write_csv
 from bot.services.registry_import import ImportSummary, import_registry
 
 COLUMNS = (

@@ -28,8 +28,8 @@ from bot.app import Application
 from bot.config import parse_settings
 from bot.db.engine import create_engine
 from bot.db.migrate import upgrade_to_head
-from bot.domain.demo_registry import generate_members, ppo_names
-from bot.sandbox.emulator import BotApiEmulator
+from bot.demo.registry import generate_members, ppo_names
+from botapi_emulator.server import BotApiEmulator
 
 LINKED = 2_000  # accounts linked to records; the updates come from them in turn
 

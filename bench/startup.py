@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.sandbox.emulator import BotApiEmulator
+from botapi_emulator.server import BotApiEmulator
 
 HERE = Path(__file__).parent
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.sandbox.emulator import ChatMessage, EmulatedUser
+from botapi_emulator.server import ChatMessage, EmulatedUser
 
 REPLY_TIMEOUT = 10.0
 

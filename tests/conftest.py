@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.app import Application
 from bot.config import Settings, parse_settings
 from bot.domain.roles import Grant, Role
-from bot.sandbox.emulator import BotApiEmulator
+from botapi_emulator.server import BotApiEmulator
 from tests.chat import Chat, HandledUpdates
 from tests.services import PG_URL, unavailable
 

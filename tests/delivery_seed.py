@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
+from bot.clock import utcnow
 from bot.db.engine import Database, create_engine
-from bot.db.forum_tables import events, registrations
 from bot.db.migrate import upgrade_to_head
-from bot.db.outbox_tables import broadcasts, outbox
 from bot.db.registry import RegistryRepository
-from bot.db.tables import members, users
-from bot.db.types import utcnow
+from bot.db.tables.accounts import users
+from bot.db.tables.forums import events, registrations
+from bot.db.tables.outbox import broadcasts, outbox
+from bot.db.tables.registry import members
 
 BATCH = 5_000
 

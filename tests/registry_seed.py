@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, select
 
+from bot.clock import utcnow
 from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade_to_head
 from bot.db.registry import RegistryRepository
-from bot.db.tables import audit_log, members
-from bot.db.types import utcnow
+from bot.db.tables.accounts import audit_log
+from bot.db.tables.registry import members
 from bot.domain.iin import Sex, make_iin
 
 

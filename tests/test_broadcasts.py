@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.audiences import AudienceKind, Content, groups_by_text
-from bot.sandbox.emulator import BotApiEmulator
+from botapi_emulator.server import BotApiEmulator
 from tests.conftest import ADMIN_ID, RunningBot
 from tests.delivery_seed import add_event, register, seed_members
 
@@ -191,7 +191,7 @@ def test_every_button_of_broadcast_fits_telegrams_64_bytes_and_prefixes_are_uniq
     from aiogram.filters.callback_data import CallbackData
 
     import bot.handlers  # noqa: F401  (registers every feature's callback data)
-    from bot.handlers.broadcast import callbacks as c
+    from bot.handlers.broadcasts import callbacks as c
 
     biggest = 2**31 - 1
     packed = [

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import pytest
 
-from bot.commands.sandbox import TOKEN, Sandbox
+from bot.cli.sandbox import TOKEN, Sandbox
 from bot.config import parse_settings
 from tests.services import unavailable
 

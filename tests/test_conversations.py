@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import text
 
-from bot.sandbox.emulator import BotApiEmulator
+from botapi_emulator.server import BotApiEmulator
 from tests.conftest import RunningBot
 
 WELCOME = {

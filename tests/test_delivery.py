@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import utcnow
 from bot.config import Settings, parse_settings
 from bot.db.engine import Database, create_engine
-from bot.db.types import utcnow
 from bot.delivery.pacing import Pacer
 from bot.delivery.sender import MAX_BATCH, MAX_IN_FLIGHT
 from bot.domain.audiences import Audience, AudienceKind
-from bot.sandbox.emulator import BotApiEmulator
 from bot.services.access import AccessService
 from bot.services.broadcasts import BroadcastService, Draft, Queued
+from botapi_emulator.server import BotApiEmulator
 from tests.chat import Chat, HandledUpdates
 from tests.conftest import ADMIN_ID, RunningBot
 from tests.delivery_seed import (

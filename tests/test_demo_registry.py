@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.demo_registry import (
+from bot.demo.registry import (
     _KK_FEMALE,
     _KK_MALE,
     _REGION_DATA,

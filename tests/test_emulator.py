@@ -34,8 +34,8 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from bot.sandbox.emulator import BotApiEmulator
-from bot.sandbox.emulator_html import EntityParseError, parse_html
+from botapi_emulator.html import EntityParseError, parse_html
+from botapi_emulator.server import BotApiEmulator
 
 
 class _FastSession(AiohttpSession):

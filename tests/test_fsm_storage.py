@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from bot.db.engine import Database, create_engine
 from bot.db.fsm_storage import SqlStorage
 from bot.db.migrate import upgrade_to_head
-from bot.db.tables import fsm_state
+from bot.db.tables.accounts import fsm_state
 from tests.conftest import empty_postgres
 from tests.services import REDIS_URL, unavailable
 

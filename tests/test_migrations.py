@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from bot.db import revisions
 from bot.db.engine import create_engine
 from bot.db.migrate import HEAD_REVISION, applied_revision, pending_revisions, upgrade_to_head
-from bot.db.schema import metadata
+from bot.db.tables import metadata
 
 
 def _differences(connection: Connection) -> list[object]:

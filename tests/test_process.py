@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.sandbox.emulator import BotApiEmulator
+from botapi_emulator.server import BotApiEmulator
 
 
 async def test_run_answers_and_stops_cleanly_on_sigterm(

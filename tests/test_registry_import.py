@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade_to_head
-from bot.db.tables import members, ppos
-from bot.domain.demo_registry import CSV_HEADERS_EN, csv_row, generate_members
+from bot.db.tables.registry import members, ppos
+from bot.demo.registry import CSV_HEADERS_EN, csv_row, generate_members
 from bot.domain.iin import Sex, make_iin
 from bot.services.registry_files import RegistryFormatError, open_registry
 from bot.services.registry_import import (

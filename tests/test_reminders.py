@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.db.types import utcnow
+from bot.clock import utcnow
 from bot.domain.reminders import ReminderOutcome, reminder_outcome
 from bot.formatting import format_moment
 from tests.conftest import RunningBot

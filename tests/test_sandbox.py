@@ -19,14 +19,15 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
-from bot.commands.sandbox import TOKEN, Sandbox
+from bot.cli.sandbox import TOKEN, Sandbox
 from bot.config import parse_settings
 from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade_to_head
-from bot.db.tables import members, roles
+from bot.db.tables.accounts import roles
+from bot.db.tables.registry import members
+from bot.demo.world import DemoWorld, seed_demo_world
 from bot.domain.iin import is_valid_iin
 from bot.sandbox import webchat
-from bot.sandbox.demo import DemoWorld, seed_demo_world
 from bot.sandbox.webchat import PAGES
 from tests.chat import HandledUpdates
 

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.db.forum_tables import events, registrations
-from bot.db.tables import members, ppos, users
+from bot.db.tables.accounts import users
+from bot.db.tables.forums import events, registrations
+from bot.db.tables.registry import members, ppos
 from bot.domain.audiences import Audience, AudienceKind, Reach
 
 

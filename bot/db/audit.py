@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.db.tables import audit_log, members
-from bot.db.types import utcnow
+from bot.clock import utcnow
+from bot.db.tables.accounts import audit_log
+from bot.db.tables.registry import members
 
 
 class AuditRepository:

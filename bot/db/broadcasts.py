@@ -23,8 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.audiences import audience_query
 from bot.db.dialect import insert_for
-from bot.db.outbox_tables import broadcasts, outbox
-from bot.db.tables import users
+from bot.db.tables.accounts import users
+from bot.db.tables.outbox import broadcasts, outbox
 from bot.db.types import UtcDateTime
 from bot.domain.audiences import (
     RUNNING,
@@ -37,7 +37,7 @@ from bot.domain.audiences import (
     Reach,
     sources_of,
 )
-from bot.domain.delivery import Priority, RowStatus
+from bot.domain.outbox import Priority, RowStatus
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.db.tables import correction_requests
-from bot.db.types import utcnow
+from bot.clock import utcnow
+from bot.db.tables.accounts import correction_requests
 from bot.domain.members import CorrectableField
 
 

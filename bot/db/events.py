@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.db.forum_tables import events
-from bot.db.types import utcnow
+from bot.clock import utcnow
+from bot.db.tables.forums import events
 from bot.domain.events import Event, EventKind, LocalizedText, Scope, Topic
 
 LANGUAGES = ("kk", "ru", "en")

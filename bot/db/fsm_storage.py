@@ -17,11 +17,11 @@ from aiogram.fsm.storage.base import (
 from sqlalchemy import and_, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.clock import utcnow
 from bot.db.cache import BoundedCache
 from bot.db.dialect import insert_for
 from bot.db.engine import Database
-from bot.db.tables import fsm_state
-from bot.db.types import utcnow
+from bot.db.tables.accounts import fsm_state
 
 
 def _require_dict(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.db.tables import invite_codes, link_attempts, link_requests
-from bot.db.types import utcnow
+from bot.clock import utcnow
+from bot.db.tables.accounts import invite_codes, link_attempts, link_requests
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.db.proposal_tables import proposals
+from bot.clock import utcnow
 from bot.db.registrations import activity_counts
-from bot.db.tables import members, ppos
-from bot.db.types import UtcDateTime, utcnow
+from bot.db.tables.proposals import proposals
+from bot.db.tables.registry import members, ppos
+from bot.db.types import UtcDateTime
 from bot.domain.members import CorrectableField, MemberRecord, MemberStatus
 
 _RECORD = select(

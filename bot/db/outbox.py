@@ -19,9 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.db.outbox_tables import broadcasts, outbox
-from bot.db.tables import users
-from bot.domain.delivery import (
+from bot.db.tables.accounts import users
+from bot.db.tables.outbox import broadcasts, outbox
+from bot.domain.outbox import (
     BLOCKED,
     ClaimedMessage,
     Failure,

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.clock import utcnow
 from bot.db.dialect import insert_for
-from bot.db.proposal_tables import proposal_drafts
-from bot.db.types import utcnow
+from bot.db.tables.proposals import proposal_drafts
 from bot.domain.proposals import Attachment, AttachmentKind, Draft
 
 

@@ -20,16 +20,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.clock import utcnow
 from bot.db.dialect import insert_for
-from bot.db.proposal_tables import (
+from bot.db.tables.proposals import (
     proposal_attachments,
     proposal_events,
     proposal_sequences,
     proposal_supports,
     proposals,
 )
-from bot.db.tables import members
-from bot.db.types import utcnow
+from bot.db.tables.registry import members
 from bot.domain.proposals import (
     INITIAL_STATUS,
     Attachment,

@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, ScalarSelect, and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.db.forum_tables import events, registrations
-from bot.db.tables import members, ppos
-from bot.db.types import utcnow
+from bot.clock import utcnow
+from bot.db.tables.forums import events, registrations
+from bot.db.tables.registry import members, ppos
 from bot.domain.events import EventKind, RegistrationStatus
 
 LIVE = (RegistrationStatus.REGISTERED.value, RegistrationStatus.WAITING.value)

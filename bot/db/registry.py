@@ -11,9 +11,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import Dialect, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.clock import utcnow
 from bot.db.dialect import insert_for
-from bot.db.tables import members, ppos
-from bot.db.types import utcnow
+from bot.db.tables.registry import members, ppos
 
 
 class MemberRow(NamedTuple):

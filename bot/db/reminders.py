@@ -10,9 +10,9 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.dialect import insert_for
-from bot.db.forum_tables import events, registrations
-from bot.db.outbox_tables import reminder_log
-from bot.db.tables import users
+from bot.db.tables.accounts import users
+from bot.db.tables.forums import events, registrations
+from bot.db.tables.outbox import reminder_log
 from bot.db.types import UtcDateTime
 
 

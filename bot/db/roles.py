@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.clock import utcnow
 from bot.db.dialect import insert_for
-from bot.db.tables import roles
-from bot.db.types import utcnow
+from bot.db.tables.accounts import roles
 from bot.domain.roles import Grant, Role
 
 

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.clock import utcnow
 from bot.db.dialect import insert_for
-from bot.db.tables import users
-from bot.db.types import utcnow
-
-
-@dataclass(frozen=True, slots=True)
-class UserRow:
-    telegram_id: int
-    language: str | None
-    created_at: datetime
+from bot.db.tables.accounts import users
+from bot.domain.users import User
 
 
 class UserRepository:
@@ -27,7 +19,7 @@ class UserRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
-    async def get(self, telegram_id: int) -> UserRow | None:
+    async def get(self, telegram_id: int) -> User | None:
         """The user, or None if they never wrote to the bot."""
         result = await self._connection.execute(
             select(users.c.telegram_id, users.c.language, users.c.created_at).where(
@@ -35,7 +27,7 @@ class UserRepository:
             )
         )
         row = result.one_or_none()
-        return None if row is None else UserRow(*row)
+        return None if row is None else User(*row)
 
     async def add_if_missing(self, telegram_id: int, language: str | None) -> None:
         """Create the user unless they exist (one statement, safe under concurrency)."""

@@ -8,10 +8,10 @@ from datetime import datetime
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 
-from bot.db.types import utcnow
+from bot.clock import utcnow
 from bot.delivery.pacing import Pacer
 from bot.delivery.texts import DeliveryTexts
-from bot.domain.delivery import NewMessage, RowStatus
+from bot.domain.outbox import NewMessage, RowStatus
 from bot.services.broadcast_runs import BroadcastRuns, Progress
 from bot.services.outbox import OutboxService
 from bot.services.users import UserService

@@ -22,10 +22,10 @@ import time
 from collections import deque
 from datetime import timedelta
 
-from bot.db.types import utcnow
+from bot.clock import utcnow
 from bot.delivery.pacing import ChatSpacing, Pacer
 from bot.delivery.transport import SendResult, TelegramTransport, Verdict
-from bot.domain.delivery import BLOCKED, ClaimedMessage, Failure, Retry
+from bot.domain.outbox import BLOCKED, ClaimedMessage, Failure, Retry
 from bot.services.outbox import OutboxService, Outcomes
 
 log = logging.getLogger("bot.delivery")

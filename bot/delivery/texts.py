@@ -13,10 +13,10 @@ from babel.dates import format_timedelta
 
 from bot.db.reminders import ReminderCandidate
 from bot.domain.audiences import BroadcastStatus
-from bot.domain.delivery import RowStatus
 from bot.domain.events import LocalizedText
+from bot.domain.outbox import RowStatus
 from bot.formatting import format_moment
-from bot.handlers.broadcast.keyboards import cancel_broadcast_keyboard
+from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
 from bot.services.broadcast_runs import Progress
 
 

@@ -21,7 +21,7 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.domain.audiences import Content, MediaKind
-from bot.domain.delivery import ClaimedMessage
+from bot.domain.outbox import ClaimedMessage
 from bot.services.outbox import OutboxService
 
 log = logging.getLogger("bot.delivery")

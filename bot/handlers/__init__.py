@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from aiogram import F, Router
 
-from bot.handlers.admin import router as admin
-from bot.handlers.broadcast import router as broadcast
+from bot.handlers.access import router as admin
+from bot.handlers.broadcasts import router as broadcast
 from bot.handlers.fallback import router as fallback
-from bot.handlers.forums import organizer as forum_organizers
+from bot.handlers.forum_admin import router as forum_organizers
+from bot.handlers.forum_admin import wizard as forum_wizard
 from bot.handlers.forums import router as forums
-from bot.handlers.forums import wizard as forum_wizard
-from bot.handlers.language import router as language
 from bot.handlers.linking import router as linking
-from bot.handlers.organizer import router as organizer
+from bot.handlers.members_admin import router as organizer
 from bot.handlers.privacy import router as privacy
 from bot.handlers.profile import router as profile
 from bot.handlers.proposals import router as proposals
 from bot.handlers.start import router as start
+from bot.handlers.users import router as language
 
 
 def build_routers() -> list[Router]:

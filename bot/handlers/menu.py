@@ -7,7 +7,7 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from aiogram.utils.i18n import I18n
 
 from bot.config import LANGUAGES
-from bot.handlers.messages import N_
+from bot.handlers.replies import N_
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Start over")),

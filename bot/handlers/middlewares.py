@@ -16,9 +16,9 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
 from bot.config import Settings
-from bot.db.users import UserRow
 from bot.domain.errors import DomainError
-from bot.handlers.messages import apology, describe_error
+from bot.domain.users import User as KnownUser
+from bot.handlers.replies import apology, describe_error
 from bot.i18n import guess_language
 from bot.services.users import UserService
 
@@ -130,7 +130,7 @@ class UserLocaleMiddleware(I18nMiddleware):
     """The stored language, else a guess from Telegram's language_code."""
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
-        user: UserRow | None = data.get("user")
+        user: KnownUser | None = data.get("user")
         sender: User | None = data.get("event_from_user")
         if user is not None and user.language:
             locale = user.language

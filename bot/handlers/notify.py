@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
-from bot.domain.delivery import NewMessage
+from bot.domain.outbox import NewMessage
 from bot.services.outbox import OutboxService
 from bot.services.users import UserService
 

@@ -1,1 +1,1 @@
-"""Offline Telegram Bot API emulator and sandbox."""
+"""The offline sandbox: the web chat that talks to the real bot through the Bot API emulator."""

@@ -15,8 +15,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.sandbox.demo import DemoPerson
-from bot.sandbox.emulator import BotApiEmulator, EmulatedUser
+from bot.demo.world import DemoPerson
 from bot.sandbox.webchat_views import (
     bot_message_json,
     image_type,
@@ -24,6 +23,7 @@ from bot.sandbox.webchat_views import (
     reply_keyboard_json,
     user_message_json,
 )
+from botapi_emulator.server import BotApiEmulator, EmulatedUser
 
 WEB_DIR = Path(__file__).parent / "web"
 PAGES = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sandbox.demo import DemoPerson
-from bot.sandbox.emulator import ChatMessage, EmulatedUser
+from bot.demo.world import DemoPerson
+from botapi_emulator.server import ChatMessage, EmulatedUser
 
 
 def person_json(person: DemoPerson) -> dict[str, Any]:

@@ -9,12 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.clock import utcnow
 from bot.db.broadcasts import BroadcastRepository, BroadcastRow
 from bot.db.engine import Database
 from bot.db.outbox import OutboxRepository
-from bot.db.types import utcnow
 from bot.domain.audiences import BroadcastStatus
-from bot.domain.delivery import RowCounts, RowStatus
+from bot.domain.outbox import RowCounts, RowStatus
 from bot.services.outbox import Doorbell
 
 CANCEL_CHUNK = 10_000

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.clock import utcnow
 from bot.config import LANGUAGES
 from bot.db.audiences import AudienceRepository, EventChoice
 from bot.db.broadcasts import BroadcastRepository
 from bot.db.engine import Database
 from bot.db.outbox import OutboxRepository
-from bot.db.types import utcnow
 from bot.domain.audiences import (
     Audience,
     AudienceKind,

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.clock import utcnow
 from bot.db.audit import AuditRepository
 from bot.db.engine import Database
 from bot.db.events import EventRepository
 from bot.db.members import MemberRepository
 from bot.db.registrations import AttendeeRow, RegistrationRepository, RegistrationRow
-from bot.db.types import utcnow
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import Event, EventKind, RegistrationStatus, check_schedule
 from bot.domain.program import Program

@@ -10,11 +10,11 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.clock import utcnow
 from bot.db.engine import Database
 from bot.db.events import EventRepository
 from bot.db.members import MemberRepository
 from bot.db.registrations import RegistrationRepository, RegistrationRow
-from bot.db.types import utcnow
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import Event, EventKind, RegistrationStatus
 

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.clock import utcnow
 from bot.db.audit import AuditRepository
 from bot.db.engine import Database
 from bot.db.linking import InviteRepository, LinkAttemptRepository, LinkRequestRepository
 from bot.db.members import MemberRepository
-from bot.db.types import utcnow
 from bot.db.users import UserRepository
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.iin import IinErrorReason, InvalidIinError, parse_iin

@@ -9,9 +9,9 @@ from bot.db.audit import AuditRepository
 from bot.db.engine import Database
 from bot.db.members import MemberRepository
 from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.masking import mask_personal_data
 from bot.domain.members import MemberRecord
 from bot.domain.roles import Role
-from bot.logging_setup import mask_personal_data
 from bot.services.access import AccessService
 
 PAGE_SIZE = 5

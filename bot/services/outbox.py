@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot.clock import utcnow
 from bot.db.broadcasts import BroadcastRepository
 from bot.db.engine import Database
 from bot.db.outbox import OutboxRepository
-from bot.db.types import utcnow
 from bot.domain.audiences import Content
-from bot.domain.delivery import ClaimedMessage, Failure, NewMessage, Retry
+from bot.domain.outbox import ClaimedMessage, Failure, NewMessage, Retry
 
 
 class Doorbell:

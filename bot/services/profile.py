@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.clock import utcnow
 from bot.db.audit import AuditRepository
 from bot.db.corrections import CorrectionRepository
 from bot.db.engine import Database
 from bot.db.members import MemberRepository
-from bot.db.types import utcnow
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.members import CORRECTION_MAX_LENGTH, CorrectableField, MemberRecord
 from bot.domain.phone import normalize_phone

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.clock import utcnow
 from bot.db.engine import Database
 from bot.db.proposal_drafts import DraftRepository
 from bot.db.proposals import ProposalRepository
 from bot.db.roles import RoleRepository
-from bot.db.types import utcnow
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.members import MemberRecord
 from bot.domain.proposals import (

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.clock import utcnow
 from bot.db.engine import Database
 from bot.db.members import MemberRepository
 from bot.db.proposals import ProposalRepository, SupportRepository
-from bot.db.types import utcnow
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.members import MemberRecord
 from bot.domain.proposals import (

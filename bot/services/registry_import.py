@@ -14,10 +14,10 @@ from typing import IO, Any
 
 from sqlalchemy import Column, String
 
+from bot.clock import utcnow
 from bot.db.engine import Database
 from bot.db.registry import MemberRow, RegistryRepository, UpsertCounts
-from bot.db.tables import members, ppos
-from bot.db.types import utcnow
+from bot.db.tables.registry import members, ppos
 from bot.domain.iin import InvalidIinError, parse_iin
 from bot.domain.members import MemberStatus
 from bot.domain.phone import normalize_phone

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
+from bot.clock import utcnow
 from bot.db.engine import Database
 from bot.db.outbox import OutboxRepository
 from bot.db.reminders import ReminderCandidate, ReminderDecision, ReminderRepository
-from bot.db.types import utcnow
-from bot.domain.delivery import NewMessage, Priority
+from bot.domain.outbox import NewMessage, Priority
 from bot.domain.reminders import ReminderOutcome, reminder_outcome
 from bot.services.outbox import Doorbell
 

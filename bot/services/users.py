@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from bot.config import LANGUAGES
 from bot.db.cache import BoundedCache
 from bot.db.engine import Database
-from bot.db.users import UserRepository, UserRow
+from bot.db.users import UserRepository
 from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.users import User
 
 
 class UserService:
@@ -18,9 +19,9 @@ class UserService:
         self._database = database
         # Read on every update, changed rarely and only through this service: kept in memory.
         # Another process's change (several bots on PostgreSQL) shows within the TTL.
-        self._known: BoundedCache[int, UserRow] = BoundedCache(size=100_000, ttl=60)
+        self._known: BoundedCache[int, User] = BoundedCache(size=100_000, ttl=60)
 
-    async def greet_user(self, telegram_id: int, guessed_language: str) -> UserRow:
+    async def greet_user(self, telegram_id: int, guessed_language: str) -> User:
         """The user's row, created on their first update with the guessed language.
 
         Stored at once, so that messages sent to them later (notices, reminders) are in it too.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from bot.db.schema import metadata
+from bot.db.tables import metadata
 
 
 def _run(connection: Connection) -> None:

@@ -1,1 +1,1 @@
-"""Forums and trainings: the catalog, registration, tickets, check-in, organizers' tools."""
+"""Forums and trainings for members: the catalog, registration, waiting lists, tickets."""

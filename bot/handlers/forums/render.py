@@ -12,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.events import Event, LocalizedText, Scope, Topic
 from bot.domain.regions import region_by_code
 from bot.formatting import format_day
-from bot.handlers.messages import N_
+from bot.handlers.replies import N_
 from bot.services.forums import ForumDetails, Place
 
 TOPICS: dict[Topic, str] = {

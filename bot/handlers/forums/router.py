@@ -26,8 +26,8 @@ from bot.handlers.forums.keyboards import (
 )
 from bot.handlers.forums.render import Formatter
 from bot.handlers.forums.tickets import check_in_link, qr_png
-from bot.handlers.messages import acknowledge
 from bot.handlers.notify import Notifier
+from bot.handlers.replies import acknowledge
 from bot.services.forums import ForumService, Place, Promotion
 
 

@@ -20,8 +20,8 @@ from bot.handlers.linking.keyboards import (
     unlink_keyboard,
 )
 from bot.handlers.linking.states import LinkStates
-from bot.handlers.messages import acknowledge
 from bot.handlers.notify import Notifier
+from bot.handlers.replies import acknowledge
 from bot.services.linking import (
     Linked,
     LinkedElsewhere,

@@ -12,7 +12,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.handlers.messages import acknowledge
+from bot.handlers.replies import acknowledge
 from bot.services.privacy import PrivacyService
 
 # Commands that show or change personal data: answered only in a private chat.

@@ -10,7 +10,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.domain.members import CorrectableField, MemberRecord, MemberStatus, age_on
 from bot.formatting import format_day
-from bot.handlers.messages import N_
+from bot.handlers.replies import N_
 from bot.services.profile import Activity
 
 FIELD_LABELS: dict[CorrectableField, str] = {

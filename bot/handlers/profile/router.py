@@ -15,7 +15,6 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.domain.members import CorrectableField
 from bot.handlers.filters import TYPED_TEXT
-from bot.handlers.messages import acknowledge
 from bot.handlers.notify import Notifier
 from bot.handlers.profile.callbacks import (
     CorrectionFieldChoice,
@@ -26,6 +25,7 @@ from bot.handlers.profile.callbacks import (
 from bot.handlers.profile.keyboards import fields_keyboard, record_keyboard, verdict_keyboard
 from bot.handlers.profile.render import field_label, render_record
 from bot.handlers.profile.states import CorrectionStates
+from bot.handlers.replies import acknowledge
 from bot.services.profile import CorrectionCreated, CorrectionDecision, ProfileService
 
 

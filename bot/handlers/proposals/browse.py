@@ -11,10 +11,10 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.proposals import Actor, AttachmentKind
-from bot.handlers.messages import acknowledge
 from bot.handlers.proposals.callbacks import OpenCallback, PageCallback, ProposalView
 from bot.handlers.proposals.keyboards import moves_keyboard, page_keyboard, support_keyboard
 from bot.handlers.proposals.render import export_labels, render_card, render_page
+from bot.handlers.replies import acknowledge
 from bot.services.proposal_export import proposals_csv, proposals_xlsx
 from bot.services.proposals import ProposalDetails, ProposalPage, ProposalService
 

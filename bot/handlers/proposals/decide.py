@@ -12,7 +12,6 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.proposals import ProposalAction
-from bot.handlers.messages import acknowledge
 from bot.handlers.notify import Notifier
 from bot.handlers.proposals.callbacks import (
     MoveCallback,
@@ -24,6 +23,7 @@ from bot.handlers.proposals.keyboards import open_keyboard, support_keyboard, wi
 from bot.handlers.proposals.render import render_card
 from bot.handlers.proposals.states import DraftStates, ReviewStates
 from bot.handlers.proposals.submit import ask_title
+from bot.handlers.replies import acknowledge
 from bot.services.proposal_drafts import ProposalDraftService
 from bot.services.proposals import Moved, ProposalService
 

@@ -9,7 +9,6 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.proposals import Actor, Proposal, ProposalAction, allowed_actions
-from bot.handlers.messages import N_
 from bot.handlers.paging import paged_keyboard
 from bot.handlers.proposals.callbacks import (
     DraftAction,
@@ -23,6 +22,7 @@ from bot.handlers.proposals.callbacks import (
     WithdrawCallback,
 )
 from bot.handlers.proposals.render import topic_label
+from bot.handlers.replies import N_
 from bot.services.proposals import ProposalDetails, ProposalPage
 
 MOVE_BUTTONS: dict[ProposalAction, str] = {

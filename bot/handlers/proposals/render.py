@@ -20,8 +20,8 @@ from bot.domain.proposals import (
 )
 from bot.domain.regions import region_by_code
 from bot.formatting import format_day, format_moment
-from bot.handlers.messages import N_
 from bot.handlers.proposals.callbacks import ProposalView
+from bot.handlers.replies import N_
 from bot.services.proposal_export import ExportLabels
 from bot.services.proposals import ProposalDetails, ProposalPage
 

@@ -17,7 +17,6 @@ from bot.domain.proposals import (
     AttachmentKind,
     Draft,
 )
-from bot.handlers.messages import acknowledge
 from bot.handlers.notify import Notifier
 from bot.handlers.proposals.callbacks import ProposalView, TopicCallback
 from bot.handlers.proposals.keyboards import (
@@ -29,6 +28,7 @@ from bot.handlers.proposals.keyboards import (
 )
 from bot.handlers.proposals.render import render_preview, topic_label
 from bot.handlers.proposals.states import DraftStates
+from bot.handlers.replies import acknowledge
 from bot.services.proposal_drafts import ProposalDraftService, Sent
 
 

@@ -1,0 +1,100 @@
+"""`ppo-bot export WHAT`: data as files for people outside the bot (one sub-subcommand each).
+
+A new export is a function adding its parser to `EXPORTS` (the forums feature adds
+`registrations --forum ID` next to `proposals`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TypeAlias
+
+from bot.cli.base import EXIT_OK, settings_from
+from bot.cli.export_registrations import add_registrations
+from bot.config import LANGUAGES, Settings
+from bot.db.engine import Database, create_engine
+from bot.db.migrate import upgrade_to_head
+from bot.services.access import AccessService
+from bot.services.proposals import ProposalDetails, ProposalService
+
+Parsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+async def _shortlisted(settings: Settings) -> list[ProposalDetails]:
+    database = Database(create_engine(settings.database.url))
+    try:
+        await upgrade_to_head(database.engine)
+        service = ProposalService(database, AccessService(database, settings.admins))
+        return await service.export_shortlisted(None)
+    finally:
+        await database.close()
+
+
+def export_proposals(args: argparse.Namespace) -> int:
+    """Write the shortlist of every region as XLSX and CSV into --out-dir."""
+    settings = settings_from(args)
+    items = asyncio.run(_shortlisted(settings))
+    # Heavy imports (aiogram, openpyxl) only when exporting. Column titles and names come
+    # from the bot's own catalogs, in the language asked for.
+    from bot.handlers.proposals.render import export_labels
+    from bot.i18n import create_i18n
+    from bot.services.proposal_export import proposals_csv, proposals_xlsx
+
+    language = args.language or settings.org.default_language
+    i18n = create_i18n(settings.org.default_language)
+    with i18n.context(), i18n.use_locale(language):
+        labels = export_labels(language, settings.org.tz, settings.proposals.topics)
+    out_dir: Path = args.out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"proposals-{datetime.now(settings.org.tz):%Y-%m-%d}"
+    for suffix, build in (("xlsx", proposals_xlsx), ("csv", proposals_csv)):
+        path = out_dir / f"{stem}.{suffix}"
+        path.write_bytes(build(items, labels))
+        print(path)
+    print(f"{len(items)} shortlisted proposals exported", file=sys.stderr)
+    return EXIT_OK
+
+
+def _add_proposals(exports: Parsers, common: argparse.ArgumentParser) -> None:
+    parser = exports.add_parser(
+        "proposals",
+        parents=[common],
+        help="the proposals shortlisted for the republican forum (XLSX and CSV)",
+        description=(
+            "Every region's shortlisted proposals: number, region, topic, title, text, "
+            "supports and review history, as proposals-DATE.xlsx and proposals-DATE.csv."
+        ),
+    )
+    parser.add_argument(
+        "--out-dir", type=Path, default=Path(), help="where to write (default: here)"
+    )
+    parser.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default=None,
+        help="of column titles and names (default: org.default_language)",
+    )
+    parser.set_defaults(func=export_proposals)
+
+
+EXPORTS: tuple[Callable[[Parsers, argparse.ArgumentParser], None], ...] = (
+    _add_proposals,
+    add_registrations,
+)
+
+
+def register(subparsers: Parsers, common: argparse.ArgumentParser) -> None:
+    """Add `export` and its exports."""
+    parser = subparsers.add_parser(
+        "export",
+        help="export data as files",
+        description="Export data as files: ppo-bot export WHAT --help tells more.",
+    )
+    exports = parser.add_subparsers(dest="export", metavar="WHAT", required=True)
+    for add in EXPORTS:
+        add(exports, common)

@@ -1,0 +1,64 @@
+"""`ppo-bot program load FILE`: a forum and its trainings from a TOML file."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tomllib
+from pathlib import Path
+
+from bot.cli.base import EXIT_OK, fail, settings_from
+from bot.config import Settings
+from bot.db.engine import Database, create_engine
+from bot.db.migrate import upgrade_to_head
+from bot.domain.program import Program, ProgramError, parse_program
+from bot.services.access import AccessService
+from bot.services.forum_admin import ForumAdminService
+
+
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    """Add `program load`."""
+    parser = subparsers.add_parser(
+        "program", help="forum programs", description="Load forum programs from TOML files."
+    )
+    actions = parser.add_subparsers(dest="program_action", metavar="ACTION", required=True)
+    load = actions.add_parser(
+        "load",
+        parents=[common],
+        help="create or update a forum and its trainings from a TOML file",
+        description="See examples/shymkent-forum.toml for the format. Loading a file again "
+        "updates the forum (found by its title and start) instead of adding a copy.",
+    )
+    load.add_argument("file", type=Path)
+    load.set_defaults(func=execute)
+
+
+async def _load(settings: Settings, program: Program) -> tuple[int, bool]:
+    database = Database(create_engine(settings.database.url))
+    try:
+        await upgrade_to_head(database.engine)
+        service = ForumAdminService(database, AccessService(database, settings.admins))
+        return await service.load_program(program)
+    finally:
+        await database.close()
+
+
+def execute(args: argparse.Namespace) -> int:
+    """Parse, check, load; one line per problem."""
+    settings = settings_from(args)
+    try:
+        document = tomllib.loads(args.file.read_text(encoding="utf-8"))
+        program = parse_program(document, settings.org.tz)
+    except FileNotFoundError:
+        fail(f"{args.file}: no such file")
+    except tomllib.TOMLDecodeError as error:
+        fail(f"{args.file}: not valid TOML ({error})")
+    except ProgramError as error:
+        fail(f"{args.file}: {error}")
+    forum_id, created = asyncio.run(_load(settings, program))
+    verb = "created" if created else "updated"
+    print(f"forum {forum_id} {verb} with {len(program.trainings)} trainings")
+    return EXIT_OK

@@ -1,0 +1,80 @@
+"""Forums, their trainings, and registrations (with waiting lists, tickets and check-in)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+from bot.db.tables.base import metadata
+from bot.db.types import UtcDateTime
+
+# A forum, or a training held at a forum (parent_id). Texts organizers write come in three
+# languages; a missing one falls back to the organisation's default language.
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("parent_id", ForeignKey("events.id", ondelete="CASCADE"), nullable=True),
+    Column("kind", String(10), nullable=False),  # forum | training
+    Column("scope", String(12), nullable=False),  # regional | republican (a training: its forum's)
+    Column("region_code", ForeignKey("regions.code"), nullable=False),  # where it is held
+    Column("city", String(100), nullable=False, server_default=""),
+    Column("venue", String(200), nullable=False, server_default=""),
+    Column("room", String(100), nullable=False, server_default=""),
+    Column("topic", String(30), nullable=False, server_default=""),
+    Column("speaker", String(200), nullable=False, server_default=""),
+    Column("title_kk", String(200), nullable=False, server_default=""),
+    Column("title_ru", String(200), nullable=False, server_default=""),
+    Column("title_en", String(200), nullable=False, server_default=""),
+    Column("description_kk", Text, nullable=False, server_default=""),
+    Column("description_ru", Text, nullable=False, server_default=""),
+    Column("description_en", Text, nullable=False, server_default=""),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("ends_at", UtcDateTime, nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("registration_opens_at", UtcDateTime, nullable=True),
+    Column("registration_closes_at", UtcDateTime, nullable=True),
+    Column("members_only", Boolean, nullable=False, server_default=text("false")),
+    Column("created_by", BigInteger, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "kind", "starts_at"),
+    Index(None, "parent_id"),
+)
+
+registrations = Table(
+    "registrations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    Column("telegram_id", ForeignKey("users.telegram_id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", ForeignKey("members.id", ondelete="SET NULL"), nullable=True),
+    Column("status", String(10), nullable=False),  # registered | waiting | cancelled
+    Column("seat", Integer, nullable=True),  # the seat number while registered
+    Column("ticket_code", String(32), nullable=True, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),  # also the order of the waiting list
+    Column("promoted_at", UtcDateTime, nullable=True),
+    Column("cancelled_at", UtcDateTime, nullable=True),
+    Column("checked_in_at", UtcDateTime, nullable=True),
+    Column("checked_in_by", BigInteger, nullable=True),
+    Index(None, "event_id", "status", "id"),
+    Index(None, "telegram_id", "status"),
+    # one live registration (or waiting-list place) per person and event
+    Index(
+        "uq_registrations_live",
+        "event_id",
+        "telegram_id",
+        unique=True,
+        sqlite_where=text("status != 'cancelled'"),
+        postgresql_where=text("status != 'cancelled'"),
+    ),
+)

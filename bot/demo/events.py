@@ -1,0 +1,94 @@
+"""The demo world's forums and proposals: what a visitor registers for and reviews."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.clock import utcnow
+from bot.db.engine import Database
+from bot.db.members import MemberRepository
+from bot.db.proposals import ProposalRepository
+from bot.demo.registry import generate_members
+from bot.domain.program import moved_to_future, parse_program
+from bot.domain.proposals import Draft, ProposalAction, ProposalEvent, ProposalStatus
+from bot.services.access import AccessService
+from bot.services.forum_admin import ForumAdminService
+
+EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
+DEMO_PROGRAMS = ("shymkent-forum.toml", "astana-republican-forum.toml")
+
+# (topic, title, text, shortlisted?) — written as members of the Turkistan region would.
+DEMO_PROPOSALS: tuple[tuple[str, str, str, bool], ...] = (
+    (
+        "ppo_work",
+        "БПҰ жиналыстарын ай сайын онлайн өткізу",
+        "Алыс ауылдардағы бастауыш ұйымдар үшін ай сайынғы жиналысты онлайн өткізіп, "
+        "хаттаманы ботқа жүктеуді ұсынамын. Бұл жол шығынын азайтып, қатысуды арттырады.",
+        True,
+    ),
+    (
+        "digital_literacy",
+        "Зейнеткерлерге арналған цифрлық сауаттылық курстары",
+        "Каждая первичная организация раз в квартал проводит занятие для пенсионеров: "
+        "портал eGov, онлайн-банкинг, защита от мошенников. Волонтёры — из молодёжного крыла.",
+        True,
+    ),
+    (
+        "small_business",
+        "Кәсіпкерлерге тәлімгерлік",
+        "Тәжірибелі кәсіпкерлер жаңадан бастаған партия мүшелеріне жарты жыл бойы тәлімгер "
+        "болсын: айына бір кездесу, бизнес-жоспарды бірге талдау.",
+        False,
+    ),
+)
+
+
+async def add_demo_forums(database: Database, *, admins: tuple[int, ...], tz: ZoneInfo) -> None:
+    """The Shymkent regional forum and the Astana republican forum, moved ahead if they aged."""
+    service = ForumAdminService(database, AccessService(database, admins))
+    now = utcnow()
+    for name in DEMO_PROGRAMS:
+        document = tomllib.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+        await service.load_program(moved_to_future(parse_program(document, tz), now))
+
+
+async def add_demo_proposals(database: Database, *, members: int, seed: int, year: int) -> None:
+    """A few proposals of Turkistan members, two shortlisted; only once."""
+    authors = [m for m in generate_members(members, seed=seed) if m.region_code == "TRK"]
+    async with database.write() as connection:
+        proposals = ProposalRepository(connection)
+        records = MemberRepository(connection)
+        for (topic, title, text, shortlisted), author in zip(
+            DEMO_PROPOSALS, authors, strict=False
+        ):
+            record = await records.by_iin(author.iin)
+            if record is None or await proposals.count_by_member(record.id):
+                continue
+            sequence = await proposals.next_sequence("TRK", year)
+            draft = Draft(topic, title, text, (), None)
+            proposal_id = await proposals.add(
+                region_code="TRK", year=year, sequence=sequence, member_id=record.id, draft=draft
+            )
+            now: datetime = utcnow()
+            await proposals.record(
+                proposal_id,
+                ProposalEvent(
+                    ProposalAction.SUBMIT, None, ProposalStatus.SUBMITTED, None, now, ""
+                ),
+            )
+            if shortlisted:
+                await proposals.change(proposal_id, ProposalStatus.SHORTLISTED)
+                await proposals.record(
+                    proposal_id,
+                    ProposalEvent(
+                        ProposalAction.SHORTLIST,
+                        ProposalStatus.SUBMITTED,
+                        ProposalStatus.SHORTLISTED,
+                        None,
+                        now,
+                        "",
+                    ),
+                )

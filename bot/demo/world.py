@@ -1,0 +1,204 @@
+"""The sandbox's demo world: a synthetic registry and the people a visitor can play.
+
+`seed_demo_world` runs one step per part of the world; a later feature (a forum, proposals)
+adds its own `add_...` step and calls it from there. Every step is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.db.engine import Database
+from bot.db.registry import MemberRow, RegistryRepository
+from bot.db.roles import RoleRepository
+from bot.db.users import UserRepository
+from bot.demo.events import add_demo_forums, add_demo_proposals
+from bot.demo.registry import generate_members, write_csv
+from bot.domain.iin import Sex, make_iin
+from bot.domain.roles import Grant, Role
+from bot.services.registry_import import import_registry
+
+DEMO_REGION = "TRK"
+ALMATY = ZoneInfo("Asia/Almaty")
+DEMO_WORLD_VERSION = 2
+"""Raise it when the world grows (a forum, proposals): sandboxes seed the new parts on start."""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPerson:
+    """A fixed Telegram account in the emulator, and what the page tells about it."""
+
+    key: str
+    telegram_id: int
+    first_name: str
+    last_name: str
+    phone: str
+    language_code: str
+    title: str
+    about: str
+    tips: tuple[str, ...]
+    iin: str | None = None  # only the member: typed when linking
+
+    @property
+    def full_name(self) -> str:
+        """First and last name, as Telegram shows them."""
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class DemoWorld:
+    """The demo people, the same for every seed of the registry."""
+
+    member: DemoPerson
+    organizer: DemoPerson
+    reviewer: DemoPerson
+    guest: DemoPerson
+    registry_size: int
+
+    @property
+    def people(self) -> tuple[DemoPerson, ...]:
+        """In the order the page lists them."""
+        return (self.member, self.organizer, self.reviewer, self.guest)
+
+    @property
+    def member_iin(self) -> str:
+        """The IIN the member types to link their account (synthetic)."""
+        assert self.member.iin is not None
+        return self.member.iin
+
+
+# The member's registry row: a Kazakh name in Turkistan region, the phone of their account.
+MEMBER_RECORD = MemberRow(
+    iin=make_iin(dt.date(1991, 4, 12), Sex.FEMALE, 4207).value,
+    last_name="Сейітова",
+    first_name="Айгүл",
+    patronymic="Ерланқызы",
+    phone="+77060000101",
+    region_code=DEMO_REGION,
+    ppo="БПҰ №7 «№12 жалпы білім беретін мектеп», Түркістан",
+    status="member",
+    joined_on=dt.date(2012, 5, 17),
+    birthplace="Түркістан",
+    workplace="«№12 жалпы білім беретін мектеп» КММ, Түркістан",
+    position="бастауыш сынып мұғалімі",
+    education="жоғары",
+    family_status="тұрмыста",
+)
+
+
+def demo_world(*, members: int) -> DemoWorld:
+    """The demo people (pure: nothing is written); `seed_demo_world` puts them in a database."""
+    member = DemoPerson(
+        key="member",
+        telegram_id=600_000_101,
+        first_name=MEMBER_RECORD.first_name,
+        last_name=MEMBER_RECORD.last_name,
+        phone=MEMBER_RECORD.phone or "",
+        language_code="kk",
+        title="Member, Turkistan region",
+        about=(
+            "A teacher in Turkistan region. Her record is in the registry, with the phone "
+            "number of her Telegram account; her account is not linked to it yet."
+        ),
+        tips=(
+            "Press START, then «Мүшелігімді байланыстыру» (Link my membership), or send /link.",
+            "Share your phone number with the button, then type the demo IIN below.",
+            "Send /me: your record, and a button to ask for a correction.",
+            "/language switches between Қазақша, Русский and English; /mydata sends a file.",
+        ),
+        iin=MEMBER_RECORD.iin,
+    )
+    organizer = DemoPerson(
+        key="organizer",
+        telegram_id=600_000_102,
+        first_name="Ерлан",
+        last_name="Оспанов",
+        phone="+77060000102",
+        language_code="ru",
+        title="Organizer, Turkistan region",
+        about=(
+            "Organizes forums and trainings in Turkistan region: sees registrations, checks "
+            "people in, approves link requests, sends announcements."
+        ),
+        tips=(
+            "Send /start: the bot answers in Russian, his Telegram language.",
+            "Find a member of his region: /find Сейітова (or an IIN).",
+            "Link requests that members send to the organizers arrive here, with buttons.",
+        ),
+    )
+    reviewer = DemoPerson(
+        key="reviewer",
+        telegram_id=600_000_103,
+        first_name="Динара",
+        last_name="Ахметова",
+        phone="+77060000103",
+        language_code="kk",
+        title="Reviewer, Turkistan region",
+        about="In the editorial group of Turkistan region: reviews the proposals members send.",
+        tips=(
+            "Send /start and /help: the bot knows her role.",
+            "Proposals to review will arrive here once members can send them.",
+        ),
+    )
+    guest = DemoPerson(
+        key="guest",
+        telegram_id=600_000_104,
+        first_name="Alex",
+        last_name="",
+        phone="+77060000104",
+        language_code="en",
+        title="Guest, not in the registry",
+        about="Someone curious about the bot, with no membership record.",
+        tips=(
+            "Send /start: English, from his Telegram language.",
+            "Try /link with any IIN: not in the registry, so he can ask the organizers.",
+            "Write anything: the bot never stays silent.",
+        ),
+    )
+    return DemoWorld(member, organizer, reviewer, guest, registry_size=members)
+
+
+async def seed_demo_world(
+    database: Database, *, members: int, seed: int = 0, tz: ZoneInfo = ALMATY
+) -> DemoWorld:
+    """Fill the database with the demo registry and people; running it again changes nothing."""
+    world = demo_world(members=members)
+    await import_demo_registry(database, members=members, seed=seed)
+    await add_demo_people(database, world)
+    await add_demo_forums(database, admins=(), tz=tz)
+    await add_demo_proposals(database, members=members, seed=seed, year=dt.datetime.now(tz).year)
+    return world
+
+
+async def import_demo_registry(database: Database, *, members: int, seed: int = 0) -> None:
+    """`members` synthetic records (bot.demo.registry), imported as a registry file is."""
+    with tempfile.TemporaryDirectory(prefix="ppo-bot-demo-") as folder:
+        path = Path(folder) / "demo-registry.csv"
+        write_csv(path, generate_members(members, seed=seed))
+        summary = await import_registry(database, path)
+    if summary.rejected:
+        msg = f"the demo registry had {summary.rejected} rejected rows: a generator bug"
+        raise RuntimeError(msg)
+
+
+async def add_demo_people(database: Database, world: DemoWorld) -> None:
+    """The member's registry row, and the organizer's and reviewer's roles."""
+    async with database.write() as connection:
+        registry = RegistryRepository(connection)
+        await registry.ensure_ppos({(MEMBER_RECORD.region_code, MEMBER_RECORD.ppo)})
+        await registry.upsert_members([MEMBER_RECORD])
+        users, roles = UserRepository(connection), RoleRepository(connection)
+        grants = (
+            (world.organizer, Grant(Role.ORGANIZER, DEMO_REGION)),
+            # the demo forum is in Shymkent: its organizer checks people in there too
+            (world.organizer, Grant(Role.ORGANIZER, "SHY")),
+            (world.reviewer, Grant(Role.REVIEWER, DEMO_REGION)),
+        )
+        for person, grant in grants:
+            # no language yet: the bot guesses it from Telegram, as for anyone new
+            await users.add_if_missing(person.telegram_id, language=None)
+            await roles.grant(person.telegram_id, grant, granted_by=None)

@@ -1,0 +1,1 @@
+"""Organizers' forum tools: the /newforum wizard and editing, /myforums, check-in by QR."""

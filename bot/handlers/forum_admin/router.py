@@ -1,0 +1,156 @@
+"""Organizers' forum tools: /myforums with counts and files, ticket check-in by QR link."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.utils.i18n import I18n, ngettext
+from aiogram.utils.i18n import gettext as _
+
+from bot.config import Settings
+from bot.domain.regions import region_by_code
+from bot.formatting import format_moment
+from bot.handlers.forums.callbacks import CheckInCallback, ForumAction, ForumCallback
+from bot.handlers.forums.keyboards import check_in_keyboard, organizer_keyboard
+from bot.handlers.forums.router import formatter
+from bot.handlers.replies import acknowledge
+from bot.services.forum_admin import ExportList, ForumAdminService, TicketView
+
+EXPORTS = {
+    ForumAction.EXPORT_REGISTERED: ExportList.REGISTERED,
+    ForumAction.EXPORT_WAITING: ExportList.WAITING,
+    ForumAction.EXPORT_ATTENDED: ExportList.ATTENDED,
+}
+
+
+async def my_forums(
+    message: Message, forum_admin: ForumAdminService, i18n: I18n, settings: Settings
+) -> None:
+    """The upcoming forums this organizer manages, each with its tools."""
+    assert message.from_user is not None
+    forums = await forum_admin.managed_forums(message.from_user.id)
+    if not forums:
+        await message.answer(_("You manage no upcoming forums. Create one: /newforum"))
+        return
+    fmt = formatter(i18n, settings)
+    for forum in forums:
+        await message.answer(
+            f"<b>{fmt.text(forum.title)}</b>\n{fmt.kind(forum)} · {fmt.span(forum)}",
+            reply_markup=organizer_keyboard(forum.id),
+        )
+
+
+async def show_stats(
+    callback: CallbackQuery,
+    callback_data: ForumCallback,
+    forum_admin: ForumAdminService,
+    i18n: I18n,
+) -> None:
+    """Registered, waiting, attended; by region and by primary organisation."""
+    stats = await forum_admin.stats(callback.from_user.id, callback_data.forum_id)
+    message = await acknowledge(callback)
+    lines = [
+        _("Registered: {registered}, waiting: {waiting}, attended: {attended}.").format(
+            registered=stats.registered, waiting=stats.waiting, attended=stats.attended
+        ),
+        "",
+        _("<b>By region</b>"),
+    ]
+    for code, count in stats.by_region:
+        name = region_by_code(code).name(i18n.current_locale) if code != "—" else _("guests")
+        lines.append(f"{escape(name)}: {count}")
+    lines += ["", _("<b>By primary organisation</b> (top 10)")]
+    lines += [f"{escape(name)}: {count}" for name, count in stats.by_ppo]
+    if message is not None:
+        await message.answer("\n".join(lines))
+
+
+async def send_export(
+    callback: CallbackQuery,
+    callback_data: ForumCallback,
+    forum_admin: ForumAdminService,
+    settings: Settings,
+) -> None:
+    """The list as CSV and XLSX documents."""
+    files = await forum_admin.export(
+        callback.from_user.id,
+        callback_data.forum_id,
+        EXPORTS[callback_data.action],
+        settings.org.tz,
+    )
+    if (message := await acknowledge(callback)) is not None:
+        caption = ngettext("{count} person", "{count} people", files.rows).format(count=files.rows)
+        await message.answer_document(
+            BufferedInputFile(files.xlsx, filename=f"{files.name}.xlsx"), caption=caption
+        )
+        await message.answer_document(BufferedInputFile(files.csv, filename=f"{files.name}.csv"))
+
+
+def _ticket_text(view: TicketView, i18n: I18n, settings: Settings) -> str:
+    fmt = formatter(i18n, settings)
+    lines = [
+        _("<b>Ticket</b> · {event}").format(event=fmt.text(view.event.title)),
+        "👤 " + escape(view.holder or _("guest")),
+        _("Seat {seat}").format(seat=view.registration.seat),
+    ]
+    if view.registration.checked_in_at:
+        moment = format_moment(
+            view.registration.checked_in_at, i18n.current_locale, settings.org.tz
+        )
+        lines.append(_("Already checked in at {moment}.").format(moment=moment))
+    return "\n".join(lines)
+
+
+async def open_ticket(
+    message: Message,
+    command: CommandObject,
+    forum_admin: ForumAdminService,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    """A scanned ticket: whose it is, and a button to confirm the check-in."""
+    assert message.from_user is not None
+    code = (command.args or "").removeprefix("checkin-")
+    view = await forum_admin.ticket(message.from_user.id, code)
+    markup = None if view.registration.checked_in_at else check_in_keyboard(view.registration.id)
+    await message.answer(_ticket_text(view, i18n, settings), reply_markup=markup)
+
+
+async def confirm_check_in(
+    callback: CallbackQuery,
+    callback_data: CheckInCallback,
+    forum_admin: ForumAdminService,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    """Mark attended (the rights are checked again: the button may be forged)."""
+    view, newly = await forum_admin.check_in(callback.from_user.id, callback_data.registration_id)
+    await callback.answer(_("Checked in.") if newly else None)
+    if isinstance(callback.message, Message):
+        text = _ticket_text(view, i18n, settings)
+        if newly:
+            text += "\n" + _("✅ Checked in.")
+        await callback.message.edit_text(text)
+
+
+def create_check_in_router() -> Router:
+    """The ticket deep link, ahead of the plain /start."""
+    router = Router(name="check-in")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(
+        open_ticket, CommandStart(deep_link=True, magic=F.args.startswith("checkin-"))
+    )
+    return router
+
+
+def create_router() -> Router:
+    """A fresh router (one per Dispatcher: a router can have only one parent)."""
+    router = Router(name="forum-organizers")
+    router.message.register(my_forums, Command("myforums"))
+    router.callback_query.register(show_stats, ForumCallback.filter(F.action == ForumAction.STATS))
+    router.callback_query.register(send_export, ForumCallback.filter(F.action.in_(EXPORTS)))
+    router.callback_query.register(confirm_check_in, CheckInCallback.filter())
+    return router
