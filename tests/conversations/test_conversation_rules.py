@@ -8,9 +8,9 @@ from redis.asyncio import Redis
 
 from bot.config import RedisSettings, Settings
 from tests.conftest import RunningBot
+from tests.conversations.test_proposals import TOPIC, member
 from tests.forum_seed import load, small_forum
 from tests.services import REDIS_URL, unavailable
-from tests.test_proposals import TOPIC, member
 
 
 @pytest.fixture
