@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.events import EventKind
+from bot.formatting import html_format
 from bot.handlers.forums.callbacks import (
     ForumAction,
     ForumCallback,
@@ -24,7 +25,7 @@ from bot.handlers.forums.keyboards import (
     confirm_cancel_keyboard,
     trainings_keyboard,
 )
-from bot.handlers.forums.render import Formatter
+from bot.handlers.forums.render import Formatter, ticket_caption
 from bot.handlers.forums.tickets import check_in_link, qr_png
 from bot.handlers.notify import Notifier
 from bot.handlers.replies import acknowledge
@@ -82,12 +83,18 @@ async def open_forum(
 def _placed_text(place: Place, fmt: Formatter) -> str:
     title = fmt.text(place.event.title)
     if place.position is not None:
-        return _(
-            "«{event}» is full. You are on the waiting list, position {position}. "
-            "I will tell you when a seat frees up."
-        ).format(event=title, position=place.position)
-    return _("You are registered for «{event}», seat {seat}.").format(
-        event=title, seat=place.registration.seat
+        return html_format(
+            _(
+                "«{event}» is full. You are on the waiting list, position {position}. "
+                "I will tell you when a seat frees up."
+            ),
+            event=title,
+            position=place.position,
+        )
+    return html_format(
+        _("You are registered for «{event}», seat {seat}."),
+        event=title,
+        seat=place.registration.seat,
     )
 
 
@@ -98,19 +105,12 @@ async def send_ticket(
     assert place.registration.ticket_code is not None
     me = await bot.me()
     link = check_in_link(me.username or "", place.registration.ticket_code)
-    caption = "\n".join(
-        line
-        for line in (
-            _("<b>Ticket</b> · {event}").format(event=fmt.text(place.event.title)),
-            "🗓 " + fmt.span(place.event),
-            "📍 " + ", ".join(p for p in (place.event.city, place.event.venue) if p)
-            if place.event.city or place.event.venue
-            else "",
-            "👤 " + (holder or _("guest")),
-            _("Seat {seat}").format(seat=place.registration.seat),
-            _("Show this QR code at the entrance."),
-        )
-        if line
+    caption = ticket_caption(
+        fmt,
+        place.event,
+        holder,
+        place.registration.seat,
+        _("Show this QR code at the entrance."),
     )
     await chat.answer_photo(
         BufferedInputFile(qr_png(link), filename=f"ticket-{place.registration.id}.png"),
@@ -152,8 +152,9 @@ async def show_trainings(
     if (message := await acknowledge(callback)) is not None:
         fmt = formatter(i18n, settings)
         await message.answer(
-            _("Trainings of «{forum}»: choose one to sign up or to cancel.").format(
-                forum=fmt.text(details.forum.title)
+            html_format(
+                _("Trainings of «{forum}»: choose one to sign up or to cancel."),
+                forum=fmt.text(details.forum.title),
             ),
             reply_markup=trainings_keyboard(details, fmt),
         )
@@ -187,8 +188,8 @@ async def ask_to_cancel(
     place = await forums.my_place(callback.from_user.id, callback_data.registration_id)
     if (message := await acknowledge(callback)) is not None:
         fmt = formatter(i18n, settings)
-        question = _("Cancel your registration for «{event}»?").format(
-            event=fmt.text(place.event.title)
+        question: str = html_format(
+            _("Cancel your registration for «{event}»?"), event=fmt.text(place.event.title)
         )
         if place.event.kind is EventKind.FORUM:
             question += "\n" + _("Your trainings at this forum will be cancelled too.")
@@ -197,7 +198,7 @@ async def ask_to_cancel(
 
 def _promotion_notice(promotion: Promotion, fmt_for: Formatter) -> str:
     text = _("Good news: a seat has freed up. You are now registered for «{event}», seat {seat}.")
-    text = text.format(event=fmt_for.text(promotion.event.title), seat=promotion.seat)
+    text = html_format(text, event=fmt_for.text(promotion.event.title), seat=promotion.seat)
     if promotion.event.kind is EventKind.FORUM:
         text += "\n" + _("Your ticket: /tickets")
     return text
@@ -217,8 +218,9 @@ async def cancel(
     fmt = formatter(i18n, settings)
     if message is not None:
         await message.edit_text(
-            _("Your registration for «{event}» is cancelled.").format(
-                event=fmt.text(cancellation.event.title)
+            html_format(
+                _("Your registration for «{event}» is cancelled."),
+                event=fmt.text(cancellation.event.title),
             )
         )
     for promotion in cancellation.promotions:
