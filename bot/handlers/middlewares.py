@@ -20,6 +20,7 @@ from bot.domain.errors import DomainError
 from bot.domain.users import User as KnownUser
 from bot.handlers.replies import apology, describe_error
 from bot.i18n import guess_language
+from bot.metrics import ERRORS, HANDLER_SECONDS, UPDATES
 from bot.services.users import UserService
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -76,12 +77,16 @@ class UpdateLogMiddleware(BaseMiddleware):
             return await handler(event, data)
         except Exception:
             outcome = "error"
+            ERRORS.labels("internal").inc()
             code = reference_code()
             error_log.exception("update %d failed, reference %s", event.update_id, code)
             await self._apologize(data, trace, code)
             return None
         finally:
-            elapsed_ms = (time.perf_counter() - started) * 1000
+            elapsed = time.perf_counter() - started
+            elapsed_ms = elapsed * 1000
+            UPDATES.labels(event.event_type).inc()
+            HANDLER_SECONDS.observe(elapsed)
             if task is not None:
                 self._in_flight.tasks.discard(task)
             last = self._in_flight.last_update_id
@@ -157,6 +162,7 @@ class HandlerBoundary(BaseMiddleware):
         try:
             return await handler(event, data)
         except DomainError as error:
+            ERRORS.labels(error.code.value).inc()
             settings: Settings = data["settings"]
             await self._refuse(event, describe_error(error, data["i18n"], settings.org.tz))
             return None
