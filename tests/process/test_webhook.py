@@ -170,3 +170,4 @@ async def test_healthz_and_metrics(emulator: BotApiEmulator, hook_bot: RunningBo
     assert 'ppo_bot_updates_total{kind="message"}' in metrics
     assert "ppo_bot_handler_seconds_bucket" in metrics
     assert "ppo_bot_outbox_depth 0.0" in metrics
+    assert "ppo_bot_event_isolation_wait_seconds_count" in metrics
