@@ -46,7 +46,7 @@ class Formatter:
         return format_time(moment, self.locale, self.tz)
 
     def span(self, event: Event) -> str:
-        """"15 May 2027, 10:00–18:00", or over several days "15 May 2027, 10:00 – 16 May …"."""
+        """One day: 15 May 2027, 10:00–18:00; several: 15 May 2027, 10:00 – 16 May 2027, 18:00."""
         start, end = event.starts_at.astimezone(self.tz), event.ends_at.astimezone(self.tz)
         if start.date() == end.date():
             return f"{self.day(start)}, {self.time(start)}–{self.time(end)}"
