@@ -18,6 +18,7 @@ from bot.formatting import (
     escape,
     fit_lines,
     format_day,
+    format_time,
     html_format,
     html_join,
 )
@@ -58,14 +59,14 @@ class Formatter:
 
     def time(self, moment: datetime) -> str:
         """Local hours and minutes."""
-        return moment.astimezone(self.tz).strftime("%H:%M")
+        return format_time(moment, self.locale, self.tz)
 
     def span(self, event: Event) -> str:
-        """«15 May 2027, 10:00–18:00», or over several days «15 May 2027 10:00 – 16 May …»."""
+        """One day: 15 May 2027, 10:00–18:00; several: 15 May 2027, 10:00 – 16 May 2027, 18:00."""
         start, end = event.starts_at.astimezone(self.tz), event.ends_at.astimezone(self.tz)
         if start.date() == end.date():
             return f"{self.day(start)}, {self.time(start)}–{self.time(end)}"
-        return f"{self.day(start)} {self.time(start)} – {self.day(end)} {self.time(end)}"
+        return f"{self.day(start)}, {self.time(start)} – {self.day(end)}, {self.time(end)}"
 
     def kind(self, forum: Event) -> str:
         """Regional / republican forum."""
