@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -85,7 +86,11 @@ class Services:
                 database, access, topics=settings.proposals.topics, tz=settings.org.tz
             ),
             forums=ForumService(database),
-            forum_admin=ForumAdminService(database, access),
+            forum_admin=ForumAdminService(
+                database,
+                access,
+                check_in_margin=timedelta(hours=settings.forums.check_in_margin_hours),
+            ),
             outbox=outbox,
             broadcasts=BroadcastService(database, access, default_language=default_language),
             broadcast_runs=BroadcastRuns(database, outbox_bell=outbox.bell),
