@@ -16,10 +16,12 @@ from bot.db.engine import Database
 from bot.db.events import EventRepository
 from bot.db.members import MemberRepository
 from bot.db.registrations import AttendeeRow, RegistrationRepository, RegistrationRow
+from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import Event, EventKind, RegistrationStatus, check_schedule
 from bot.domain.program import Program
 from bot.domain.roles import Role
+from bot.formatting import format_stamp
 from bot.services.access import AccessService
 from bot.services.forums import Promotion, serve_waiting_list
 from bot.services.tabular import Cell, to_csv, to_xlsx
@@ -141,7 +143,7 @@ class ForumAdminService:
             for promotion in promotions:
                 await audit.record(
                     actor_id=organizer_id,
-                    action="promote",
+                    action=AuditAction.REGISTRATION_CHANGED,
                     member_id=promotion.member_id,
                     reason=f"forum {forum.id} seats raised to {forum.capacity}: "
                     f"seat {promotion.seat} from the waiting list",
@@ -195,10 +197,14 @@ class ForumAdminService:
             row = await RegistrationRepository(connection).by_ticket(code)
             if row is None or row.status is not RegistrationStatus.REGISTERED:
                 raise DomainError(ErrorCode.NOT_FOUND)
-            return await self._view(connection, organizer_id, row, "read")
+            return await self._view(connection, organizer_id, row, AuditAction.READ)
 
     async def _view(
-        self, connection: AsyncConnection, organizer_id: int, row: RegistrationRow, action: str
+        self,
+        connection: AsyncConnection,
+        organizer_id: int,
+        row: RegistrationRow,
+        action: AuditAction,
     ) -> TicketView:
         event = await EventRepository(connection).get(row.event_id)
         assert event is not None
@@ -213,7 +219,7 @@ class ForumAdminService:
             actor_id=organizer_id,
             action=action,
             member_id=row.member_id,
-            reason=f"ticket {action}, event {event.id}, registration {row.id}",
+            reason=f"ticket, event {event.id}, registration {row.id}",
         )
         opens = event.starts_at - self._check_in_margin
         closes = event.ends_at + self._check_in_margin
@@ -230,8 +236,9 @@ class ForumAdminService:
             if row is None or row.status is not RegistrationStatus.REGISTERED:
                 raise DomainError(ErrorCode.NOT_FOUND)
             if row.checked_in_at is not None:
-                return CheckIn(await self._view(connection, organizer_id, row, "read"), False)
-            view = await self._view(connection, organizer_id, row, "check-in")
+                before = await self._view(connection, organizer_id, row, AuditAction.READ)
+                return CheckIn(before, False)
+            view = await self._view(connection, organizer_id, row, AuditAction.CHECK_IN)
             if not view.check_in_open(now):
                 raise DomainError(
                     ErrorCode.CHECK_IN_CLOSED,
@@ -261,7 +268,7 @@ class ForumAdminService:
                 rows = [r for r in rows if r.registration.checked_in_at is not None]
             await AuditRepository(connection).record(
                 actor_id=organizer_id,
-                action="list",
+                action=AuditAction.LIST if which is None else AuditAction.EXPORT,
                 member_id=None,
                 reason=f"forum {forum_id} {which or 'counts'}: {len(rows)} people",
             )
@@ -285,9 +292,6 @@ class ForumAdminService:
         """One list of the forum as CSV and XLSX (organizer_id None: the command line)."""
         _, rows = await self._attendees(organizer_id, forum_id, which)
 
-        def local(moment: datetime | None) -> str:
-            return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
-
         headers = [
             "#",
             "seat / position",
@@ -307,8 +311,8 @@ class ForumAdminService:
                 r.region_code,
                 r.ppo_name,
                 r.registration.status.value,
-                local(r.registration.created_at),
-                local(r.registration.checked_in_at),
+                format_stamp(r.registration.created_at, tz),
+                format_stamp(r.registration.checked_in_at, tz),
                 r.registration.telegram_id,
             ]
             for index, r in enumerate(rows, start=1)

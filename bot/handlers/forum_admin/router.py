@@ -122,7 +122,7 @@ async def open_ticket(
     markup = None
     if view.registration.checked_in_at is not None:
         moment = _moment(view.registration.checked_in_at, i18n, settings)
-        text += "\n" + _("Already checked in at {moment}.").format(moment=moment)
+        text += "\n" + _("Checked in already: {moment}.").format(moment=moment)
     elif not view.check_in_open(utcnow()):
         text += "\n" + _("Check-in for this event is open from {opens} to {closes}.").format(
             opens=_moment(view.check_in_opens, i18n, settings),
@@ -151,7 +151,7 @@ async def confirm_check_in(
     if done.newly:
         line = _("✅ Checked in at {moment}.").format(moment=moment)
     else:
-        line = _("Already checked in at {moment}.").format(moment=moment)
+        line = _("Checked in already: {moment}.").format(moment=moment)
     await edit_in_place(message, _ticket_text(done.view, i18n, settings) + "\n" + line)
 
 
