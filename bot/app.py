@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
@@ -202,3 +204,21 @@ class Application:
     async def stop(self) -> None:
         """Stop polling; the updates in hand are finished first."""
         await self.dispatcher.stop_polling()
+
+
+@asynccontextmanager
+async def migrated_database(settings: Settings) -> AsyncIterator[Database]:
+    """The configured database, migrated to the newest schema; closed on exit."""
+    database = Database(create_engine(settings.database.url))
+    try:
+        await upgrade_to_head(database.engine)
+        yield database
+    finally:
+        await database.close()
+
+
+@asynccontextmanager
+async def services_without_bot(settings: Settings) -> AsyncIterator[Services]:
+    """Every service over the migrated database, for command-line work (no bot, no polling)."""
+    async with migrated_database(settings) as database:
+        yield Services.build(database, settings)
