@@ -21,6 +21,7 @@ from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import Event, EventKind, RegistrationStatus, check_schedule
 from bot.domain.program import Program
 from bot.domain.roles import Role
+from bot.formatting import format_stamp
 from bot.services.access import AccessService
 from bot.services.tabular import Cell, to_csv, to_xlsx
 
@@ -231,9 +232,6 @@ class ForumAdminService:
         """One list of the forum as CSV and XLSX (organizer_id None: the command line)."""
         _, rows = await self._attendees(organizer_id, forum_id, which)
 
-        def local(moment: datetime | None) -> str:
-            return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
-
         headers = [
             "#",
             "seat / position",
@@ -253,8 +251,8 @@ class ForumAdminService:
                 r.region_code,
                 r.ppo_name,
                 r.registration.status.value,
-                local(r.registration.created_at),
-                local(r.registration.checked_in_at),
+                format_stamp(r.registration.created_at, tz),
+                format_stamp(r.registration.checked_in_at, tz),
                 r.registration.telegram_id,
             ]
             for index, r in enumerate(rows, start=1)

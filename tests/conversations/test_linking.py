@@ -59,8 +59,8 @@ async def test_a_member_links_with_own_contact_and_iin(
     assert "<b>ИИН:</b> ••••••••" + aigul.iin[-4:] in record
     assert aigul.iin not in record
     assert "<b>Регион:</b> Туркестанская область" in record
-    assert "<b>Дата рождения:</b> 12 марта 1985\u202fг. (41 год)" in record
-    assert "член партии с 20 мая 2010\u202fг." in record
+    assert "<b>Дата рождения:</b> 12 марта 1985 (41 год)" in record
+    assert "член партии с 20 мая 2010" in record
     assert "<b>Место работы:</b> Түркістан қалалық ауруханасы" in record
     assert "Посещено форумов: 0" in record
     assert chat.last_message.buttons() == ["Запросить исправление"]
