@@ -24,6 +24,7 @@ from bot.db.fsm_storage import SqlStorage
 from bot.db.migrate import upgrade_to_head
 from bot.delivery.runtime import Delivery
 from bot.handlers import build_routers
+from bot.handlers.interrupt import CommandWins
 from bot.handlers.menu import publish_menus
 from bot.handlers.middlewares import (
     HandlerBoundary,
@@ -186,6 +187,7 @@ class Application:
             UserMiddleware(self.services.users, self.settings.org.default_language)
         )
         UserLocaleMiddleware(self.i18n).setup(dispatcher)
+        dispatcher.message.outer_middleware(CommandWins())  # inside the locale: it speaks
         boundary = HandlerBoundary()
         for observer in (dispatcher.message, dispatcher.callback_query):
             observer.middleware(boundary)
