@@ -63,7 +63,8 @@ class TestWithRedis:
         return settings.model_copy(update={"redis": redis})
 
     async def test_two_quick_messages_are_two_steps(self, make_chat, database_url, app) -> None:
-        assert isinstance(app.dispatcher.fsm.events_isolation, RedisEventIsolation)
+        isolation = app.dispatcher.fsm.events_isolation
+        assert isinstance(getattr(isolation, "_inner", isolation), RedisEventIsolation)
         await _two_quick_steps(make_chat, database_url, app)
 
 
