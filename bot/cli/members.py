@@ -6,8 +6,7 @@ import argparse
 import asyncio
 import csv
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -15,8 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 from bot.cli.base import EXIT_OK, fail, settings_from
 from bot.config import Settings
 from bot.db.audit import stream_audit
-from bot.db.engine import Database, create_engine
-from bot.db.migrate import upgrade_to_head
+from bot.db.engine import Database
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.iin import InvalidIinError
 from bot.domain.numbers import parse_id
@@ -35,21 +33,13 @@ _REFUSALS = {
 }
 
 
-@asynccontextmanager
-async def _database(settings: Settings) -> AsyncIterator[Database]:
-    database = Database(create_engine(settings.database.url))
-    try:
-        await upgrade_to_head(database.engine)
-        yield database
-    finally:
-        await database.close()
-
-
 def _run(args: argparse.Namespace, work: Callable[[Settings, Database], Awaitable[T]]) -> T:
     settings = settings_from(args)
 
     async def main() -> T:
-        async with _database(settings) as database:
+        from bot.app import migrated_database  # aiogram and every service: only when run
+
+        async with migrated_database(settings) as database:
             return await work(settings, database)
 
     try:
