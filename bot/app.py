@@ -6,8 +6,10 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
@@ -118,7 +120,11 @@ class Services:
                 database, access, topics=settings.proposals.topics, tz=settings.org.tz
             ),
             forums=ForumService(database),
-            forum_admin=ForumAdminService(database, access),
+            forum_admin=ForumAdminService(
+                database,
+                access,
+                check_in_margin=timedelta(hours=settings.forums.check_in_margin_hours),
+            ),
             outbox=outbox,
             broadcasts=BroadcastService(database, access, default_language=default_language),
             broadcast_runs=BroadcastRuns(database, outbox_bell=outbox.bell),
@@ -387,3 +393,21 @@ class Application:
                     loop.remove_signal_handler(signum)
             with contextlib.suppress(Exception):
                 await self.bot.session.close()
+
+
+@asynccontextmanager
+async def migrated_database(settings: Settings) -> AsyncIterator[Database]:
+    """The configured database, migrated to the newest schema; closed on exit."""
+    database = Database(create_engine(settings.database.url))
+    try:
+        await upgrade_to_head(database.engine)
+        yield database
+    finally:
+        await database.close()
+
+
+@asynccontextmanager
+async def services_without_bot(settings: Settings) -> AsyncIterator[Services]:
+    """Every service over the migrated database, for command-line work (no bot, no polling)."""
+    async with migrated_database(settings) as database:
+        yield Services.build(database, settings)

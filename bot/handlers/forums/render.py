@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.events import Event, LocalizedText, Scope, Topic
+from bot.domain.events import Event, EventKind, LocalizedText, Scope, Topic
 from bot.domain.regions import region_by_code
 from bot.formatting import (
     CAPTION_LIMIT,
@@ -23,7 +23,7 @@ from bot.formatting import (
     html_join,
 )
 from bot.handlers.replies import N_
-from bot.services.forums import ForumDetails, Place
+from bot.services.forums import ForumDetails, Place, Promotion
 
 DESCRIPTION_LIMIT = 1500  # characters of a forum's description shown on its card
 
@@ -60,6 +60,10 @@ class Formatter:
     def time(self, moment: datetime) -> str:
         """Local hours and minutes."""
         return format_time(moment, self.locale, self.tz)
+
+    def short_moment(self, moment: datetime) -> str:
+        """«10.03 10:00»: the local day and time, short enough for a button."""
+        return moment.astimezone(self.tz).strftime("%d.%m %H:%M")
 
     def span(self, event: Event) -> str:
         """One day: 15 May 2027, 10:00–18:00; several: 15 May 2027, 10:00 – 16 May 2027, 18:00."""
@@ -148,3 +152,12 @@ def ticket_caption(
         *notes,
     ]
     return fit_lines((line for line in lines if line), CAPTION_LIMIT)
+
+
+def promotion_notice(promotion: Promotion, fmt: Formatter) -> str:
+    """For the one who moved from the waiting list to a seat."""
+    text = _("Good news: a seat has freed up. You are now registered for «{event}», seat {seat}.")
+    text = html_format(text, event=fmt.text(promotion.event.title), seat=promotion.seat)
+    if promotion.event.kind is EventKind.FORUM:
+        text += "\n" + _("Your ticket: /tickets")
+    return text
