@@ -20,6 +20,7 @@ class ForumAction(StrEnum):
     EXPORT_WAITING = "xw"
     EXPORT_ATTENDED = "xa"
     EDIT = "e"
+    LIST = "l"  # back to the list of forums
 
 
 class ForumCallback(BoundedCallbackData, prefix="fo"):
@@ -34,6 +35,7 @@ class TrainingSignUp(BoundedCallbackData, prefix="ft"):
 class PlaceAction(StrEnum):
     CANCEL = "c"
     CONFIRM_CANCEL = "y"
+    KEEP = "k"  # no, keep my seat
     TICKET = "t"
 
 
