@@ -9,6 +9,7 @@ import signal
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
@@ -119,7 +120,11 @@ class Services:
                 database, access, topics=settings.proposals.topics, tz=settings.org.tz
             ),
             forums=ForumService(database),
-            forum_admin=ForumAdminService(database, access),
+            forum_admin=ForumAdminService(
+                database,
+                access,
+                check_in_margin=timedelta(hours=settings.forums.check_in_margin_hours),
+            ),
             outbox=outbox,
             broadcasts=BroadcastService(database, access, default_language=default_language),
             broadcast_runs=BroadcastRuns(database, outbox_bell=outbox.bell),

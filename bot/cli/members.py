@@ -17,6 +17,7 @@ from bot.db.audit import stream_audit
 from bot.db.engine import Database
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.iin import InvalidIinError
+from bot.domain.numbers import parse_id
 from bot.domain.roles import Grant
 from bot.services.access import parse_grant
 
@@ -141,6 +142,14 @@ def audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _telegram_id(text: str) -> int:
+    telegram_id = parse_id(text)
+    if telegram_id is None:
+        msg = f"not a Telegram user id: {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return telegram_id
+
+
 def register(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     common: argparse.ArgumentParser,
@@ -151,7 +160,7 @@ def register(
         ("revoke", revoke, "dismiss an organizer or reviewer"),
     ):
         parser = subparsers.add_parser(name, parents=[common], help=summary, description=summary)
-        parser.add_argument("telegram_id", type=int, help="the person's Telegram user id")
+        parser.add_argument("telegram_id", type=_telegram_id, help="the person's Telegram user id")
         parser.add_argument("role", help="organizer or reviewer")
         parser.add_argument("region", help="a region code such as TRK, or all")
         parser.set_defaults(func=func)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from collections.abc import AsyncIterator
@@ -200,3 +201,21 @@ async def test_polling_with_a_listener_serves_health_only_and_names_the_failing_
     assert health["database"] == "ok"
     assert health["telegram"] == "ok"
     assert health["redis"].startswith("unreachable")
+
+
+async def test_updates_sent_while_no_process_listens_are_retried_and_handled_once(
+    emulator: BotApiEmulator, hook_bot: RunningBot
+) -> None:
+    await hook_bot.stop()
+    user = emulator.user(7005, first_name="Web", language_code="en")
+    await user.send("/help")
+    await asyncio.sleep(0.5)  # a few refused deliveries
+    webhook = emulator.webhook
+    assert webhook is not None
+    assert webhook.stats.failures >= 1
+    assert webhook.stats.delivered == 0
+    await hook_bot.start()
+    await user.wait_for_messages(1, within=15)
+    await emulator.wait_until_idle(quiet=0.3, timeout=15)
+    assert webhook.stats.delivered == 1
+    assert len(user.transcript) == 1
