@@ -27,6 +27,7 @@ from botapi_emulator.models import (
 )
 from botapi_emulator.updates import UpdateQueue
 from botapi_emulator.users import ChatState, EmulatedGroup, EmulatedUser
+from botapi_emulator.webhook import WebhookDelivery
 
 __all__ = [
     "ApiError",
@@ -121,9 +122,15 @@ class BotApiEmulator:
         """Release long polls and shut the server down."""
         self._queue.closing = True
         self._queue.wake()
+        await self._queue.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    @property
+    def webhook(self) -> WebhookDelivery | None:
+        """The webhook the bot set (its URL and delivery counts), or None while it polls."""
+        return self._queue.webhook
 
     @property
     def api_base(self) -> str:
