@@ -38,7 +38,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         settings = load_settings(args.config)
     except ConfigError as error:
         fail(f"configuration error: {error}")
-    configure_logging(args.log_level or settings.logging.level)
+    configure_logging(args.log_level or settings.logging.level, settings.secrets())
     args.settings = settings  # for main's one line when the database cannot be reached
     return settings
 

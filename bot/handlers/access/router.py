@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
@@ -13,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.numbers import parse_id
 from bot.domain.regions import region_by_code
 from bot.domain.roles import Grant, Role
+from bot.formatting import escape
 from bot.handlers.notify import Notifier
 from bot.services.access import AccessService, parse_grant
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from html import escape
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain.members import CorrectableField, MemberRecord, MemberStatus, age_on
-from bot.formatting import format_day
+from bot.formatting import escape, format_day
 from bot.handlers.replies import N_
 from bot.services.profile import Activity
 
