@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from html import escape
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
@@ -14,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.domain.regions import region_by_code
-from bot.formatting import format_moment
+from bot.formatting import escape, format_moment
 from bot.handlers.forum_admin.exports import registration_labels
 from bot.handlers.forums.callbacks import CheckInCallback, ForumAction, ForumCallback
 from bot.handlers.forums.keyboards import check_in_keyboard, organizer_keyboard
