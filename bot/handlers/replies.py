@@ -74,7 +74,7 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
         "This is too long: {length} characters, at most {limit}. Please shorten it."
     ),
     ErrorCode.UNKNOWN_ROLE: N_("Unknown role. Use organizer or reviewer."),
-    ErrorCode.UNKNOWN_REGION: N_("Unknown region. Use a region code such as TRK, or all."),
+    ErrorCode.UNKNOWN_REGION: N_("Unknown region. Write its name, or all for every region."),
     ErrorCode.ATTACHMENT_UNSUPPORTED: N_(
         "Only documents and photos can be attached, not stickers, voice messages, videos "
         "and the like. Nothing was added."
