@@ -79,7 +79,8 @@ async def test_a_double_tap_on_register_is_one_registration(make_chat, app) -> N
         await chat.wait(update_id)
     places = await app.services.forums.my_places(8502)
     assert len(places) == 1
-    assert sum("место 1." in text for text in chat.texts) == 1
+    assert sum(text.startswith("Вы зарегистрированы на «") for text in chat.texts) == 1
+    assert len(chat.user.alerts) == 3  # the forum, and each press answered
 
 
 NOT_UNDERSTOOD = "Извините, я не понял сообщение."
