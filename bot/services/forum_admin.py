@@ -81,8 +81,8 @@ class ForumAdminService:
     def __init__(
         self,
         database: Database,
-        access: AccessService,
         *,
+        access: AccessService,
         check_in_margin: timedelta = timedelta(hours=3),
     ) -> None:
         self._database = database

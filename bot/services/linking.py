@@ -103,7 +103,7 @@ class LinkingService:
     """The three ways to link, and unlinking."""
 
     def __init__(
-        self, database: Database, access: AccessService, *, account_hash_key: str | None = None
+        self, database: Database, *, access: AccessService, account_hash_key: str | None = None
     ) -> None:
         self._database = database
         self._access = access
