@@ -1,4 +1,10 @@
-"""Dates, times and numbers as the user's locale writes them, in the organisation's zone."""
+"""The one way a date, a time or a number is written for a reader (Babel, per language).
+
+A date is day, month in words, year: "10 наурыз 2027", "10 марта 2027", "10 March 2027".
+A time is HH:MM on the 24-hour clock in every language (English too, as Kazakhstan writes
+it), without seconds. A moment is "{date}, {time}", in the organisation's zone; the zone is
+named only when a moment is shown in another one.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +12,52 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import format_time as babel_format_time
+from babel.dates import get_timezone_name
 from babel.numbers import format_decimal
+
+DATE_PATTERN = "d MMMM y"
+TIME_PATTERN = "HH:mm"
 
 
 def format_day(value: date, locale: str) -> str:
-    """A calendar date in words: March 12, 1985 / 12 марта 1985 г. / 1985 ж. 12 наурыз."""
-    return babel_format_date(value, format="long", locale=locale)
+    """A calendar date in words: 10 March 2027 / 10 марта 2027 / 10 наурыз 2027."""
+    return babel_format_date(value, format=DATE_PATTERN, locale=locale)
 
 
-def format_moment(value: datetime, locale: str, tz: ZoneInfo) -> str:
-    """An aware moment shown in the organisation's time zone."""
-    return babel_format_datetime(value.astimezone(tz), format="medium", tzinfo=tz, locale=locale)
+def format_time(value: datetime, locale: str, tz: ZoneInfo) -> str:
+    """Hours and minutes of an aware moment in `tz`: 09:05."""
+    return babel_format_time(value.astimezone(tz), format=TIME_PATTERN, locale=locale)
+
+
+def format_moment(
+    value: datetime, locale: str, tz: ZoneInfo, *, shown_in: ZoneInfo | None = None
+) -> str:
+    """An aware moment: "10 March 2027, 14:05" in the organisation's zone `tz`.
+
+    With `shown_in` another zone, the moment is given in that zone and the zone is named.
+    """
+    zone = shown_in or tz
+    local = value.astimezone(zone)
+    text = f"{format_day(local.date(), locale)}, {format_time(local, locale, zone)}"
+    if zone.key != tz.key:
+        text += f" ({zone_name(zone, locale)})"
+    return text
+
+
+def zone_name(zone: ZoneInfo, locale: str) -> str:
+    """A zone's name in words (Babel's): "Moscow Time", "Мәскеу уақыты"."""
+    return str(get_timezone_name(zone, width="long", locale=locale))
+
+
+def format_stamp(value: datetime | None, tz: ZoneInfo) -> str:
+    """A sortable moment for a spreadsheet cell: 2027-03-10 14:05 ("" for none)."""
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def format_typed(value: datetime, tz: ZoneInfo) -> str:
+    """A moment as a person types it to the bot: 10.03.2027 14:05."""
+    return value.astimezone(tz).strftime("%d.%m.%Y %H:%M")
 
 
 def format_number(value: int | float, locale: str) -> str:

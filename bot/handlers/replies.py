@@ -12,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import LocalizedText
-from bot.formatting import format_moment
+from bot.formatting import format_moment, zone_name
 
 
 def N_(message: str) -> str:  # noqa: N802  (gettext's conventional name)
@@ -136,6 +136,21 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
         "This announcement draft is no longer here. Send /broadcast to start a new one."
     ),
 }
+
+
+# Kazakhstan keeps one time since March 2024; its zones are named after the capital.
+_KAZAKHSTAN_ZONES = frozenset(
+    {"Asia/Almaty", "Asia/Qostanay", "Asia/Aqtobe", "Asia/Aqtau", "Asia/Atyrau", "Asia/Oral"}
+    | {"Asia/Qyzylorda"}
+)
+
+
+def zone_label(tz: ZoneInfo) -> str:
+    """The organisation's zone as the reader says it: "Astana time", never "Asia/Almaty"."""
+    if tz.key in _KAZAKHSTAN_ZONES:
+        return _("Astana time")
+    i18n = I18n.get_current(no_error=True)
+    return zone_name(tz, i18n.current_locale if i18n else "en")
 
 
 def apology() -> str:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.db.audit import AuditRepository
 from bot.db.engine import Database
+from bot.db.members import MemberRepository
 from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
+from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.regions import find_region
 from bot.domain.roles import Grant, Principal, Role
@@ -64,11 +69,37 @@ class AccessService:
             raise DomainError(ErrorCode.NOT_ALLOWED)
         async with self._database.write() as connection:
             await UserRepository(connection).add_if_missing(telegram_id, language=None)
-            return await RoleRepository(connection).grant(telegram_id, grant, granted_by=actor_id)
+            added = await RoleRepository(connection).grant(telegram_id, grant, granted_by=actor_id)
+            if added:
+                await _audit_role(
+                    connection, AuditAction.ROLE_GRANTED, actor_id, telegram_id, grant
+                )
+            return added
 
     async def revoke(self, actor_id: int | None, telegram_id: int, grant: Grant) -> bool:
         """Take a role away (an admin only); False if they did not have it."""
         if actor_id is not None and actor_id not in self._admins:
             raise DomainError(ErrorCode.NOT_ALLOWED)
         async with self._database.write() as connection:
-            return await RoleRepository(connection).revoke(telegram_id, grant)
+            removed = await RoleRepository(connection).revoke(telegram_id, grant)
+            if removed:
+                await _audit_role(
+                    connection, AuditAction.ROLE_REVOKED, actor_id, telegram_id, grant
+                )
+            return removed
+
+
+async def _audit_role(
+    connection: AsyncConnection,
+    action: AuditAction,
+    actor_id: int | None,
+    telegram_id: int,
+    grant: Grant,
+) -> None:
+    member = await MemberRepository(connection).by_telegram_id(telegram_id)
+    await AuditRepository(connection).record(
+        actor_id=actor_id,
+        action=action,
+        member_id=member.id if member is not None else None,
+        reason=f"{grant.role.value} {grant.region_code or 'all'} for {telegram_id}",
+    )

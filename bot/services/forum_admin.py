@@ -16,10 +16,12 @@ from bot.db.engine import Database
 from bot.db.events import EventRepository
 from bot.db.members import MemberRepository
 from bot.db.registrations import AttendeeRow, RegistrationRepository, RegistrationRow
+from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import Event, EventKind, RegistrationStatus, check_schedule
 from bot.domain.program import Program
 from bot.domain.roles import Role
+from bot.formatting import format_stamp
 from bot.services.access import AccessService
 from bot.services.tabular import Cell, to_csv, to_xlsx
 
@@ -171,7 +173,7 @@ class ForumAdminService:
             holder = member.full_name if member else ""
             await AuditRepository(connection).record(
                 actor_id=organizer_id,
-                action="read",
+                action=AuditAction.READ,
                 member_id=row.member_id,
                 reason=f"ticket check-in, event {event.id}",
             )
@@ -206,7 +208,7 @@ class ForumAdminService:
                 rows = [r for r in rows if r.registration.checked_in_at is not None]
             await AuditRepository(connection).record(
                 actor_id=organizer_id,
-                action="list",
+                action=AuditAction.LIST if which is None else AuditAction.EXPORT,
                 member_id=None,
                 reason=f"forum {forum_id} {which or 'counts'}: {len(rows)} people",
             )
@@ -230,9 +232,6 @@ class ForumAdminService:
         """One list of the forum as CSV and XLSX (organizer_id None: the command line)."""
         _, rows = await self._attendees(organizer_id, forum_id, which)
 
-        def local(moment: datetime | None) -> str:
-            return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
-
         headers = [
             "#",
             "seat / position",
@@ -252,8 +251,8 @@ class ForumAdminService:
                 r.region_code,
                 r.ppo_name,
                 r.registration.status.value,
-                local(r.registration.created_at),
-                local(r.registration.checked_in_at),
+                format_stamp(r.registration.created_at, tz),
+                format_stamp(r.registration.checked_in_at, tz),
                 r.registration.telegram_id,
             ]
             for index, r in enumerate(rows, start=1)

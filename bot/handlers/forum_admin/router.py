@@ -100,7 +100,7 @@ def _ticket_text(view: TicketView, i18n: I18n, settings: Settings) -> str:
         moment = format_moment(
             view.registration.checked_in_at, i18n.current_locale, settings.org.tz
         )
-        lines.append(_("Already checked in at {moment}.").format(moment=moment))
+        lines.append(_("Checked in already: {moment}.").format(moment=moment))
     return "\n".join(lines)
 
 

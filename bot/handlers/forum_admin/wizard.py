@@ -32,7 +32,7 @@ from bot.handlers.forums.callbacks import (
 from bot.handlers.forums.keyboards import organizer_keyboard
 from bot.handlers.forums.render import Formatter
 from bot.handlers.forums.router import formatter
-from bot.handlers.replies import N_, acknowledge
+from bot.handlers.replies import N_, acknowledge, zone_label
 from bot.services.forum_admin import ForumAdminService
 from bot.services.forums import ForumDetails
 
@@ -41,7 +41,7 @@ PROMPTS: dict[DraftField, str] = {
     DraftField.REGION: N_("Region where it is held (a code such as TRK, or its name):"),
     DraftField.CITY: N_("City:"),
     DraftField.VENUE: N_("Venue (building, address), or - to skip:"),
-    DraftField.STARTS: N_("Start: DD.MM.YYYY HH:MM, local time ({zone}):"),
+    DraftField.STARTS: N_("Start: DD.MM.YYYY HH:MM, {zone}:"),
     DraftField.ENDS: N_("End: DD.MM.YYYY HH:MM:"),
     DraftField.CAPACITY: N_("Number of seats:"),
     DraftField.CLOSES: N_(
@@ -72,7 +72,7 @@ def _choices(*choices: tuple[str, WizardChoice]) -> InlineKeyboardMarkup:
 
 
 def _prompt(field: DraftField, settings: Settings) -> str:
-    return _(PROMPTS[field]).format(zone=settings.org.timezone)
+    return _(PROMPTS[field]).format(zone=zone_label(settings.org.tz))
 
 
 async def start_wizard(

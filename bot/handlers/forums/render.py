@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.events import Event, LocalizedText, Scope, Topic
 from bot.domain.regions import region_by_code
-from bot.formatting import format_day
+from bot.formatting import format_day, format_time
 from bot.handlers.replies import N_
 from bot.services.forums import ForumDetails, Place
 
@@ -43,14 +43,14 @@ class Formatter:
 
     def time(self, moment: datetime) -> str:
         """Local hours and minutes."""
-        return moment.astimezone(self.tz).strftime("%H:%M")
+        return format_time(moment, self.locale, self.tz)
 
     def span(self, event: Event) -> str:
-        """«15 May 2027, 10:00–18:00», or over several days «15 May 2027 10:00 – 16 May …»."""
+        """One day: 15 May 2027, 10:00–18:00; several: 15 May 2027, 10:00 – 16 May 2027, 18:00."""
         start, end = event.starts_at.astimezone(self.tz), event.ends_at.astimezone(self.tz)
         if start.date() == end.date():
             return f"{self.day(start)}, {self.time(start)}–{self.time(end)}"
-        return f"{self.day(start)} {self.time(start)} – {self.day(end)} {self.time(end)}"
+        return f"{self.day(start)}, {self.time(start)} – {self.day(end)}, {self.time(end)}"
 
     def kind(self, forum: Event) -> str:
         """Regional / republican forum."""

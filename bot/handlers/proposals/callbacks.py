@@ -27,6 +27,8 @@ class DraftAction(StrEnum):
     CLEAR = "x"  # remove the attachments
     SEND = "s"
     CANCEL = "c"
+    RESUME = "r"  # go on with the draft set aside earlier
+    RESTART = "n"  # drop it and start a new proposal
 
 
 class DraftCallback(CallbackData, prefix="pd"):
