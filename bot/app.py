@@ -6,18 +6,27 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
+from aiogram.exceptions import (
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
-from bot.db.engine import Database, create_engine
+from bot.db.engine import Database, connection_problem, create_engine, database_location
 from bot.db.fsm_storage import SqlStorage
 from bot.db.migrate import upgrade_to_head
 from bot.delivery.runtime import Delivery
@@ -57,6 +66,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bot.app")
 SHUTDOWN_GRACE_SECONDS = 10.0
+FIRST_RETRY_SECONDS = 1.0
+MAX_RETRY_SECONDS = 60.0
+
+
+class TokenRefusedError(Exception):
+    """Telegram answered 401 to getMe: the token is wrong or revoked."""
+
+
+def _retry_delays() -> Iterator[float]:
+    delay = FIRST_RETRY_SECONDS
+    while True:
+        yield delay
+        delay = min(delay * 2, MAX_RETRY_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -98,7 +120,11 @@ class Services:
                 database, access, topics=settings.proposals.topics, tz=settings.org.tz
             ),
             forums=ForumService(database),
-            forum_admin=ForumAdminService(database, access),
+            forum_admin=ForumAdminService(
+                database,
+                access,
+                check_in_margin=timedelta(hours=settings.forums.check_in_margin_hours),
+            ),
             outbox=outbox,
             broadcasts=BroadcastService(database, access, default_language=default_language),
             broadcast_runs=BroadcastRuns(database, outbox_bell=outbox.bell),
@@ -216,9 +242,58 @@ class Application:
             await self.redis.aclose()
         log.info("stopped cleanly")
 
+    async def _close_unstarted(self) -> None:
+        """Release what the constructor opened, when the bot never got to start."""
+        await self.bot.session.close()
+        await self.delivery.bot.session.close()
+        await self.database.close()
+        if self.redis is not None:
+            await self.redis.aclose()
+
+    async def wait_for_database(self) -> None:
+        """Until the database answers: one line per failed try, with a growing pause."""
+        where = database_location(self.settings.database.url)
+        for delay in _retry_delays():
+            try:
+                await self.services.operations.ping()
+                return
+            except Exception as error:
+                reason = connection_problem(error)
+                if reason is None:
+                    raise
+                log.warning(
+                    "database unreachable at %s (%s); retrying in %.0f s", where, reason, delay
+                )
+            await asyncio.sleep(delay)
+
+    async def wait_for_telegram(self) -> None:
+        """Until the Bot API answers getMe; TokenRefusedError if it refuses the token."""
+        where = self.settings.telegram.api_base
+        for delay in _retry_delays():
+            try:
+                await self.bot.get_me()
+                return
+            except TelegramUnauthorizedError:
+                raise TokenRefusedError from None
+            except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as error:
+                reason = str(error).splitlines()[0]
+                log.warning(
+                    "Telegram Bot API unreachable at %s (%s); retrying in %.0f s",
+                    where,
+                    reason,
+                    delay,
+                )
+            await asyncio.sleep(delay)
+
     async def run(self, *, handle_signals: bool = True) -> None:
         """Migrate, then take updates until stopped (SIGINT/SIGTERM, or `stop`)."""
-        await upgrade_to_head(self.database.engine)
+        try:
+            await self.wait_for_database()
+            await upgrade_to_head(self.database.engine)
+            await self.wait_for_telegram()
+        except BaseException:
+            await self._close_unstarted()
+            raise
         if self.webhook:
             await self._serve_webhook(handle_signals=handle_signals)
             return
@@ -318,3 +393,21 @@ class Application:
                     loop.remove_signal_handler(signum)
             with contextlib.suppress(Exception):
                 await self.bot.session.close()
+
+
+@asynccontextmanager
+async def migrated_database(settings: Settings) -> AsyncIterator[Database]:
+    """The configured database, migrated to the newest schema; closed on exit."""
+    database = Database(create_engine(settings.database.url))
+    try:
+        await upgrade_to_head(database.engine)
+        yield database
+    finally:
+        await database.close()
+
+
+@asynccontextmanager
+async def services_without_bot(settings: Settings) -> AsyncIterator[Services]:
+    """Every service over the migrated database, for command-line work (no bot, no polling)."""
+    async with migrated_database(settings) as database:
+        yield Services.build(database, settings)

@@ -157,6 +157,12 @@ class ProposalSettings(_Section):
         return value
 
 
+class ForumSettings(_Section):
+    # Check-in is open during the event's days, from this many hours before its start
+    # until this many hours after its end.
+    check_in_margin_hours: float = Field(default=3, ge=0, le=48)
+
+
 class RedisSettings(_Section):
     url: str | None = None
 
@@ -227,6 +233,7 @@ class Settings(_Section):
     delivery: DeliverySettings = DeliverySettings()
     reminders: ReminderSettings = ReminderSettings()
     proposals: ProposalSettings = ProposalSettings()
+    forums: ForumSettings = ForumSettings()
     redis: RedisSettings = RedisSettings()
     webhook: WebhookSettings = WebhookSettings()
     http: HttpSettings = HttpSettings()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from botapi_emulator.models import ApiError, bad_request
-from botapi_emulator.webhook import WebhookDelivery, webhook_params
+from botapi_emulator.webhook import WebhookDelivery, WebhookStats, webhook_params
 
 # Update types Telegram delivers when allowed_updates is empty or was never set.
 DEFAULT_ALLOWED = frozenset(
@@ -70,6 +70,7 @@ class UpdateQueue:
         self._event = asyncio.Event()
         self._generation = 0
         self.webhook: WebhookDelivery | None = None
+        self.webhook_stats = WebhookStats()
 
     def push(self, kind: str, payload: dict[str, Any], chat_id: int) -> int:
         """Queue an update and wake long polls (or the webhook); returns its update_id."""
@@ -113,6 +114,7 @@ class UpdateQueue:
             secret_token=secret,
             max_connections=max_connections,
             on_delivered=self._webhook_delivered,
+            stats=self.webhook_stats,
         )
         for update in left:
             self._to_webhook(update)

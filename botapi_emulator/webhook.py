@@ -53,11 +53,12 @@ class WebhookDelivery:
         secret_token: str | None,
         max_connections: int,
         on_delivered: Callable[[Update], None],
+        stats: WebhookStats,
     ) -> None:
         self.url = url
         self.secret_token = secret_token
         self.max_connections = max_connections
-        self.stats = WebhookStats()
+        self.stats = stats  # kept across setWebhook calls
         self.last_error: tuple[int, str] | None = None
         self._on_delivered = on_delivered
         self._pending: dict[int, collections.deque[Update]] = {}  # chat_id → its updates

@@ -39,6 +39,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     except ConfigError as error:
         fail(f"configuration error: {error}")
     configure_logging(args.log_level or settings.logging.level)
+    args.settings = settings  # for main's one line when the database cannot be reached
     return settings
 
 

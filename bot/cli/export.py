@@ -17,22 +17,16 @@ from typing import TypeAlias
 from bot.cli.base import EXIT_OK, settings_from
 from bot.cli.export_registrations import add_registrations
 from bot.config import LANGUAGES, Settings
-from bot.db.engine import Database, create_engine
-from bot.db.migrate import upgrade_to_head
-from bot.services.access import AccessService
-from bot.services.proposals import ProposalDetails, ProposalService
+from bot.services.proposals import ProposalDetails
 
 Parsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 async def _shortlisted(settings: Settings) -> list[ProposalDetails]:
-    database = Database(create_engine(settings.database.url))
-    try:
-        await upgrade_to_head(database.engine)
-        service = ProposalService(database, AccessService(database, settings.admins))
-        return await service.export_shortlisted(None)
-    finally:
-        await database.close()
+    from bot.app import services_without_bot  # aiogram and every service: only when run
+
+    async with services_without_bot(settings) as services:
+        return await services.proposals.export_shortlisted(None)
 
 
 def export_proposals(args: argparse.Namespace) -> int:

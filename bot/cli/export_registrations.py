@@ -10,24 +10,18 @@ from typing import TYPE_CHECKING
 
 from bot.cli.base import EXIT_OK, fail, settings_from
 from bot.config import Settings
-from bot.db.engine import Database, create_engine
-from bot.db.migrate import upgrade_to_head
 from bot.domain.errors import DomainError
-from bot.services.access import AccessService
-from bot.services.forum_admin import ExportFiles, ExportList, ForumAdminService
+from bot.services.forum_admin import ExportFiles, ExportList
 
 if TYPE_CHECKING:
     from bot.cli.export import Parsers
 
 
 async def _export(settings: Settings, forum_id: int, which: ExportList) -> ExportFiles:
-    database = Database(create_engine(settings.database.url))
-    try:
-        await upgrade_to_head(database.engine)
-        service = ForumAdminService(database, AccessService(database, settings.admins))
-        return await service.export(None, forum_id, which, settings.org.tz)
-    finally:
-        await database.close()
+    from bot.app import services_without_bot  # aiogram and every service: only when run
+
+    async with services_without_bot(settings) as services:
+        return await services.forum_admin.export(None, forum_id, which, settings.org.tz)
 
 
 def export_registrations(args: argparse.Namespace) -> int:

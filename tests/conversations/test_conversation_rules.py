@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
+import logging
+import pkgutil
+
 import pytest
+from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.storage.redis import RedisEventIsolation
 from redis.asyncio import Redis
 
+import bot.handlers
 from bot.config import RedisSettings, Settings
-from tests.conftest import RunningBot
+from bot.handlers.callback_data import BoundedCallbackData
+from tests.conftest import ADMIN_ID, RunningBot
 from tests.conversations.test_proposals import TOPIC, member
 from tests.conversations.test_records import _ask_correction
 from tests.forum_seed import load, small_forum
@@ -56,7 +63,8 @@ class TestWithRedis:
         return settings.model_copy(update={"redis": redis})
 
     async def test_two_quick_messages_are_two_steps(self, make_chat, database_url, app) -> None:
-        assert isinstance(app.dispatcher.fsm.events_isolation, RedisEventIsolation)
+        isolation = app.dispatcher.fsm.events_isolation
+        assert isinstance(getattr(isolation, "_inner", isolation), RedisEventIsolation)
         await _two_quick_steps(make_chat, database_url, app)
 
 
@@ -144,3 +152,49 @@ async def test_a_command_sets_a_proposal_aside_and_propose_offers_it_again(
     await chat.send("/propose")
     await chat.press("Продолжить")
     assert "Теперь напишите само предложение" in chat.last_text
+
+
+STALE = "Эта кнопка больше не работает. Отправьте /start, чтобы начать заново."
+FORGED = (
+    "fk:99999999999999999999999",
+    "ps:999999999999999999999",
+    "po:m:9223372036854775808",
+    "fo:-1",
+    "fp:99999999999999999999",
+    "cd:99999999999999999999:d",
+    "mc:99999999999999999999",
+    "bc:99999999999999999999",
+    "lr:99999999999999999999:a",
+)
+
+
+async def test_forged_numbers_beyond_64_bits_are_stale_buttons(make_chat, caplog) -> None:
+    chat = make_chat(8520, language_code="ru")
+    await chat.send("/start")
+    for data in FORGED:
+        await chat.press_data(data)
+        assert chat.last_alert == STALE, data
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+async def test_a_grant_with_a_number_beyond_64_bits_gets_the_usage_line(make_chat, caplog) -> None:
+    admin = make_chat(ADMIN_ID, language_code="ru")
+    for bad in ("9223372036854775808", "99999999999999999999999", "²³", "-5", "0"):
+        await admin.send(f"/grant {bad} organizer all")
+        assert admin.last_text.startswith("Использование: /grant"), bad
+        await admin.send(f"/revoke {bad} organizer all")
+        assert admin.last_text.startswith("Использование: /grant"), bad
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+def test_every_button_data_class_is_bounded() -> None:
+    for module in pkgutil.walk_packages(bot.handlers.__path__, "bot.handlers."):
+        importlib.import_module(module.name)
+    pending, seen = list(CallbackData.__subclasses__()), []
+    while pending:
+        cls = pending.pop()
+        seen.append(cls)
+        pending += cls.__subclasses__()
+    ours = [cls for cls in seen if cls.__module__.startswith("bot.")]
+    assert len(ours) > 20
+    assert [cls for cls in ours if not issubclass(cls, BoundedCallbackData)] == []

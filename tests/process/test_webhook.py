@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -171,3 +173,49 @@ async def test_healthz_and_metrics(emulator: BotApiEmulator, hook_bot: RunningBo
     assert "ppo_bot_handler_seconds_bucket" in metrics
     assert "ppo_bot_outbox_depth 0.0" in metrics
     assert "ppo_bot_event_isolation_wait_seconds_count" in metrics
+
+
+async def test_polling_with_a_listener_serves_health_only_and_names_the_failing_part(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    port = free_port()
+    settings = parse_settings(
+        {
+            "telegram": {"token": emulator.token, "api_base": emulator.api_base},
+            "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"},
+            "redis": {"url": "redis://127.0.0.1:9/0"},  # nothing listens there
+            "http": {"listen": f"127.0.0.1:{port}"},
+        }
+    )
+    bot = RunningBot(settings)
+    await bot.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                assert response.status == 503
+                health = await response.json()
+            async with http.post(f"http://127.0.0.1:{port}/tg/hook", json={}) as response:
+                assert response.status in (404, 405)
+    finally:
+        await bot.stop()
+    assert health["database"] == "ok"
+    assert health["telegram"] == "ok"
+    assert health["redis"].startswith("unreachable")
+
+
+async def test_updates_sent_while_no_process_listens_are_retried_and_handled_once(
+    emulator: BotApiEmulator, hook_bot: RunningBot
+) -> None:
+    await hook_bot.stop()
+    user = emulator.user(7005, first_name="Web", language_code="en")
+    await user.send("/help")
+    await asyncio.sleep(0.5)  # a few refused deliveries
+    webhook = emulator.webhook
+    assert webhook is not None
+    assert webhook.stats.failures >= 1
+    assert webhook.stats.delivered == 0
+    await hook_bot.start()
+    await user.wait_for_messages(1, within=15)
+    await emulator.wait_until_idle(quiet=0.3, timeout=15)
+    assert webhook.stats.delivered == 1
+    assert len(user.transcript) == 1

@@ -10,6 +10,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.numbers import parse_id
 from bot.domain.regions import region_by_code
 from bot.domain.roles import Grant, Role
 from bot.handlers.notify import Notifier
@@ -27,9 +28,9 @@ def describe_grant(grant: Grant, locale: str) -> str:
 
 def _parse(command: CommandObject) -> tuple[int, Grant] | None:
     parts = (command.args or "").split()
-    if len(parts) != 3 or not parts[0].isdigit():
+    if len(parts) != 3 or (telegram_id := parse_id(parts[0])) is None:
         return None
-    return int(parts[0]), parse_grant(parts[1], parts[2])
+    return telegram_id, parse_grant(parts[1], parts[2])
 
 
 async def grant(

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.events import Event, LocalizedText, Scope, Topic
+from bot.domain.events import Event, EventKind, LocalizedText, Scope, Topic
 from bot.domain.regions import region_by_code
 from bot.formatting import format_day, format_time
 from bot.handlers.replies import N_
-from bot.services.forums import ForumDetails, Place
+from bot.services.forums import ForumDetails, Place, Promotion
 
 TOPICS: dict[Topic, str] = {
     Topic.ORATORY: N_("Oratory"),
@@ -44,6 +44,10 @@ class Formatter:
     def time(self, moment: datetime) -> str:
         """Local hours and minutes."""
         return format_time(moment, self.locale, self.tz)
+
+    def short_moment(self, moment: datetime) -> str:
+        """«10.03 10:00»: the local day and time, short enough for a button."""
+        return moment.astimezone(self.tz).strftime("%d.%m %H:%M")
 
     def span(self, event: Event) -> str:
         """One day: 15 May 2027, 10:00–18:00; several: 15 May 2027, 10:00 – 16 May 2027, 18:00."""
@@ -116,3 +120,12 @@ class Formatter:
         if place.registration.seat is not None:
             return _("✅ You are registered, seat {seat}.").format(seat=place.registration.seat)
         return _("✅ You are registered.")
+
+
+def promotion_notice(promotion: Promotion, fmt: Formatter) -> str:
+    """For the one who moved from the waiting list to a seat."""
+    text = _("Good news: a seat has freed up. You are now registered for «{event}», seat {seat}.")
+    text = text.format(event=fmt.text(promotion.event.title), seat=promotion.seat)
+    if promotion.event.kind is EventKind.FORUM:
+        text += "\n" + _("Your ticket: /tickets")
+    return text
