@@ -7,7 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -24,6 +24,7 @@ Language = Literal["kk", "ru", "en"]
 LANGUAGES: tuple[Language, ...] = ("kk", "ru", "en")
 TELEGRAM_API_BASE = "https://api.telegram.org"
 DEFAULT_CONFIG_PATH = Path("config.toml")
+MIN_SECRET_LENGTH = 4
 
 
 class ConfigError(Exception):
@@ -238,6 +239,25 @@ class Settings(_Section):
     webhook: WebhookSettings = WebhookSettings()
     http: HttpSettings = HttpSettings()
     logging: LoggingSettings = LoggingSettings()
+
+    def secrets(self) -> list[str]:
+        """What must never reach a log: the token and its secret half, the webhook secret,
+        the database and Redis passwords (as written, and decoded)."""
+        found: list[str] = []
+        if self.telegram.token is not None:
+            token = self.telegram.token.get_secret_value()
+            found += [token, token.partition(":")[2]]
+        if self.webhook.secret_token is not None:
+            found.append(self.webhook.secret_token.get_secret_value())
+        for url in (self.database.url, self.redis.url):
+            password = urlsplit(url or "").password
+            if password:
+                found += [password, unquote(password)]
+        # Longest first, so that a secret inside another is not masked piecemeal; very short
+        # values would mask ordinary words, and no real secret is that short.
+        return sorted(
+            {value for value in found if len(value) >= MIN_SECRET_LENGTH}, key=len, reverse=True
+        )
 
     @field_validator("admins")
     @classmethod

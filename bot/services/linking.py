@@ -95,7 +95,7 @@ def verify_own_contact(
 class LinkingService:
     """The three ways to link, and unlinking."""
 
-    def __init__(self, database: Database, access: AccessService) -> None:
+    def __init__(self, database: Database, *, access: AccessService) -> None:
         self._database = database
         self._access = access
 

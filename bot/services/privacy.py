@@ -32,7 +32,7 @@ def _plain(value: Any) -> Any:
 class PrivacyService:
     """/mydata and /forgetme."""
 
-    def __init__(self, database: Database, users: UserService) -> None:
+    def __init__(self, database: Database, *, users: UserService) -> None:
         self._database = database
         self._users = users
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from html import escape
 
 from aiogram import Router
 from aiogram.filters import Command, StateFilter
@@ -14,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.members import CorrectableField
+from bot.formatting import escape
 from bot.handlers.filters import TYPED_TEXT
 from bot.handlers.notify import Notifier
 from bot.handlers.profile.callbacks import (
