@@ -567,8 +567,8 @@ async def _setup(  # type: ignore[no-untyped-def]
     )
     member = make_chat(7001, language_code="ru", phone=PHONE)
     await member.send("/start")
-    await member.press("Привязать членство")
-    await member.tap("Поделиться номером телефона")
+    await member.wait(await member.user.press_data("lk:s"))  # "Link my membership"
+    await member.wait(await member.user.share_contact())  # the "share my number" button
     await member.send(aigul.iin)
     assert "Готово!" in member.last_text, member.last_text
 
