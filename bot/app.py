@@ -108,10 +108,12 @@ class Services:
         users = UserService(database)
         outbox = OutboxService(database)
         default_language = settings.org.default_language
+        key = settings.identity.account_hash_key
+        hash_key = key.get_secret_value() if key is not None else None
         return cls(
             users=users,
             access=access,
-            linking=LinkingService(database, access=access),
+            linking=LinkingService(database, access=access, account_hash_key=hash_key),
             profile=ProfileService(database, access=access),
             members=MembersAdminService(database, access=access),
             privacy=PrivacyService(database, users=users),
