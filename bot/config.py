@@ -7,7 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -24,6 +24,7 @@ Language = Literal["kk", "ru", "en"]
 LANGUAGES: tuple[Language, ...] = ("kk", "ru", "en")
 TELEGRAM_API_BASE = "https://api.telegram.org"
 DEFAULT_CONFIG_PATH = Path("config.toml")
+MIN_SECRET_LENGTH = 4
 
 
 class ConfigError(Exception):
@@ -163,6 +164,19 @@ class ForumSettings(_Section):
     check_in_margin_hours: float = Field(default=3, ge=0, le=48)
 
 
+class IdentitySettings(_Section):
+    # HMAC key for failed link attempts; None: generated once and kept in the database.
+    account_hash_key: SecretStr | None = None
+
+    @field_validator("account_hash_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            msg = "at least 32 characters (or leave it unset: the bot makes one)"
+            raise ValueError(msg)
+        return value
+
+
 class RedisSettings(_Section):
     url: str | None = None
 
@@ -235,9 +249,30 @@ class Settings(_Section):
     proposals: ProposalSettings = ProposalSettings()
     forums: ForumSettings = ForumSettings()
     redis: RedisSettings = RedisSettings()
+    identity: IdentitySettings = IdentitySettings()
     webhook: WebhookSettings = WebhookSettings()
     http: HttpSettings = HttpSettings()
     logging: LoggingSettings = LoggingSettings()
+
+    def secrets(self) -> list[str]:
+        """What must never reach a log: the token and its secret half, the webhook secret,
+        the database and Redis passwords (as written, and decoded)."""
+        found: list[str] = []
+        if self.telegram.token is not None:
+            token = self.telegram.token.get_secret_value()
+            found += [token, token.partition(":")[2]]
+        for secret in (self.webhook.secret_token, self.identity.account_hash_key):
+            if secret is not None:
+                found.append(secret.get_secret_value())
+        for url in (self.database.url, self.redis.url):
+            password = urlsplit(url or "").password
+            if password:
+                found += [password, unquote(password)]
+        # Longest first, so that a secret inside another is not masked piecemeal; very short
+        # values would mask ordinary words, and no real secret is that short.
+        return sorted(
+            {value for value in found if len(value) >= MIN_SECRET_LENGTH}, key=len, reverse=True
+        )
 
     @field_validator("admins")
     @classmethod
@@ -291,6 +326,7 @@ ENVIRONMENT = {
     "PPO_BOT_WEBHOOK_URL": ("webhook", "url"),
     "PPO_BOT_WEBHOOK_SECRET": ("webhook", "secret_token"),
     "PPO_BOT_HTTP_LISTEN": ("http", "listen"),
+    "PPO_BOT_ACCOUNT_HASH_KEY": ("identity", "account_hash_key"),
 }
 
 

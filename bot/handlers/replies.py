@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from datetime import datetime
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram.exceptions import TelegramBadRequest
@@ -14,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import LocalizedText
-from bot.formatting import format_moment, zone_name
+from bot.formatting import escape, format_moment, html_format, zone_name
 
 
 def N_(message: str) -> str:  # noqa: N802  (gettext's conventional name)
@@ -75,7 +74,7 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
         "This is too long: {length} characters, at most {limit}. Please shorten it."
     ),
     ErrorCode.UNKNOWN_ROLE: N_("Unknown role. Use organizer or reviewer."),
-    ErrorCode.UNKNOWN_REGION: N_("Unknown region. Use a region code such as TRK, or all."),
+    ErrorCode.UNKNOWN_REGION: N_("Unknown region. Write its name, or all for every region."),
     ErrorCode.ATTACHMENT_UNSUPPORTED: N_(
         "Only documents and photos can be attached, not stickers, voice messages, videos "
         "and the like. Nothing was added."
@@ -206,8 +205,9 @@ async def edit_in_place(
 
 def describe_error(error: DomainError, i18n: I18n, tz: ZoneInfo) -> str:
     """The refusal in the current locale, parameters filled in (moments in `tz`)."""
-    return _(_ERROR_MESSAGES[error.code]).format(
-        **{key: _render_param(value, i18n, tz) for key, value in error.params.items()}
+    return html_format(
+        _(_ERROR_MESSAGES[error.code]),
+        **{key: _render_param(value, i18n, tz) for key, value in error.params.items()},
     )
 
 

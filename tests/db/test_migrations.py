@@ -44,10 +44,10 @@ async def test_a_current_database_is_left_alone_and_an_old_one_upgraded(database
         assert await applied_revision(engine) == HEAD_REVISION
         assert await pending_revisions(engine) == []
         async with engine.begin() as connection:
-            await connection.execute(text("UPDATE alembic_version SET version_num = '0005'"))
-            for table in ("leases", "handled_updates"):  # what 0006 creates
-                await connection.execute(text(f"DROP TABLE {table}"))
-        assert await pending_revisions(engine) == ["0006"]
+            await connection.execute(text("UPDATE alembic_version SET version_num = '0006'"))
+            # What 0007 creates (link_attempts it drops and creates again itself).
+            await connection.execute(text("DROP TABLE app_secrets"))
+        assert await pending_revisions(engine) == ["0007"]
         await upgrade_to_head(engine)
         assert await applied_revision(engine) == HEAD_REVISION
         async with engine.connect() as connection:

@@ -39,7 +39,7 @@ from bot.services.forums import ForumDetails
 
 STEPS = tuple(DraftField)
 PROMPTS: dict[DraftField, str] = {
-    DraftField.REGION: N_("Region where it is held (a code such as TRK, or its name):"),
+    DraftField.REGION: N_("Region where it is held (its name, for example Turkistan Region):"),
     DraftField.CITY: N_("City:"),
     DraftField.VENUE: N_("Venue (building, address), or - to skip:"),
     DraftField.STARTS: N_("Start: DD.MM.YYYY HH:MM, {zone}:"),

@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.events import EventKind
+from bot.formatting import html_format
 from bot.handlers.forums.callbacks import (
     ForumAction,
     ForumCallback,
@@ -24,7 +25,7 @@ from bot.handlers.forums.keyboards import (
     confirm_cancel_keyboard,
     trainings_keyboard,
 )
-from bot.handlers.forums.render import Formatter, promotion_notice
+from bot.handlers.forums.render import Formatter, promotion_notice, ticket_caption
 from bot.handlers.forums.tickets import check_in_link, qr_png
 from bot.handlers.notify import Notifier
 from bot.handlers.replies import acknowledge, edit_in_place
@@ -99,12 +100,18 @@ async def back_to_list(
 def _placed_text(place: Place, fmt: Formatter) -> str:
     title = fmt.text(place.event.title)
     if place.position is not None:
-        return _(
-            "«{event}» is full. You are on the waiting list, position {position}. "
-            "I will tell you when a seat frees up."
-        ).format(event=title, position=place.position)
-    return _("You are registered for «{event}», seat {seat}.").format(
-        event=title, seat=place.registration.seat
+        return html_format(
+            _(
+                "«{event}» is full. You are on the waiting list, position {position}. "
+                "I will tell you when a seat frees up."
+            ),
+            event=title,
+            position=place.position,
+        )
+    return html_format(
+        _("You are registered for «{event}», seat {seat}."),
+        event=title,
+        seat=place.registration.seat,
     )
 
 
@@ -115,19 +122,12 @@ async def send_ticket(
     assert place.registration.ticket_code is not None
     me = await bot.me()
     link = check_in_link(me.username or "", place.registration.ticket_code)
-    caption = "\n".join(
-        line
-        for line in (
-            _("<b>Ticket</b> · {event}").format(event=fmt.text(place.event.title)),
-            "🗓 " + fmt.span(place.event),
-            "📍 " + ", ".join(p for p in (place.event.city, place.event.venue) if p)
-            if place.event.city or place.event.venue
-            else "",
-            "👤 " + (holder or _("guest")),
-            _("Seat {seat}").format(seat=place.registration.seat),
-            _("Show this QR code at the entrance."),
-        )
-        if line
+    caption = ticket_caption(
+        fmt,
+        place.event,
+        holder,
+        place.registration.seat,
+        _("Show this QR code at the entrance."),
     )
     await chat.answer_photo(
         BufferedInputFile(qr_png(link), filename=f"ticket-{place.registration.id}.png"),
@@ -171,8 +171,9 @@ async def show_trainings(
 
 
 def _trainings_text(details: ForumDetails, fmt: Formatter) -> str:
-    return _("Trainings of «{forum}»: choose one to sign up or to cancel.").format(
-        forum=fmt.text(details.forum.title)
+    return html_format(
+        _("Trainings of «{forum}»: choose one to sign up or to cancel."),
+        forum=fmt.text(details.forum.title),
     )
 
 
@@ -207,8 +208,8 @@ async def ask_to_cancel(
         return
     place = await forums.my_place(callback.from_user.id, callback_data.registration_id)
     fmt = formatter(i18n, settings)
-    question = _("Cancel your registration for «{event}»?").format(
-        event=fmt.text(place.event.title)
+    question: str = html_format(
+        _("Cancel your registration for «{event}»?"), event=fmt.text(place.event.title)
     )
     if place.event.kind is EventKind.FORUM:
         question += "\n" + _("Your trainings at this forum will be cancelled too.")
@@ -272,8 +273,9 @@ async def cancel(
         training = done.event.parent_id is not None
         await _show_forum_again(message, done.details, fmt, trainings=training)
         await message.answer(
-            _("Your registration for «{event}» is cancelled.").format(
-                event=fmt.text(done.event.title)
+            html_format(
+                _("Your registration for «{event}» is cancelled."),
+                event=fmt.text(done.event.title),
             )
         )
     await notify_promotions(notifier, done.promotions, i18n, settings)

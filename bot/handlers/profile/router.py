@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from datetime import datetime
-from html import escape
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -16,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.members import CorrectableField
+from bot.formatting import escape
 from bot.handlers.filters import TYPED_TEXT
 from bot.handlers.notify import Notifier
 from bot.handlers.profile.callbacks import (

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
@@ -14,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.proposals import Actor, ProposalAction
+from bot.formatting import escape
 from bot.handlers.notify import Notifier
 from bot.handlers.proposals.callbacks import (
     MoveCallback,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -17,6 +15,7 @@ from bot.domain.proposals import (
     AttachmentKind,
     Draft,
 )
+from bot.formatting import escape
 from bot.handlers.notify import Notifier
 from bot.handlers.proposals.callbacks import ProposalView, TopicCallback
 from bot.handlers.proposals.keyboards import (
