@@ -18,6 +18,7 @@ from bot.formatting import (
     escape,
     fit_lines,
     format_day,
+    format_short,
     format_time,
     html_format,
     html_join,
@@ -63,7 +64,7 @@ class Formatter:
 
     def short_moment(self, moment: datetime) -> str:
         """«10.03 10:00»: the local day and time, short enough for a button."""
-        return moment.astimezone(self.tz).strftime("%d.%m %H:%M")
+        return format_short(moment, self.tz)
 
     def span(self, event: Event) -> str:
         """One day: 15 May 2027, 10:00–18:00; several: 15 May 2027, 10:00 – 16 May 2027, 18:00."""
