@@ -104,29 +104,33 @@ class Services:
     @classmethod
     def build(cls, database: Database, settings: Settings) -> Services:
         """Every service over one database."""
-        access = AccessService(database, settings.admins)
+        access = AccessService(database, admins=settings.admins)
         users = UserService(database)
         outbox = OutboxService(database)
         default_language = settings.org.default_language
+        key = settings.identity.account_hash_key
+        hash_key = key.get_secret_value() if key is not None else None
         return cls(
             users=users,
             access=access,
-            linking=LinkingService(database, access),
-            profile=ProfileService(database, access),
-            members=MembersAdminService(database, access),
-            privacy=PrivacyService(database, users),
-            proposals=ProposalService(database, access),
+            linking=LinkingService(database, access=access, account_hash_key=hash_key),
+            profile=ProfileService(database, access=access),
+            members=MembersAdminService(database, access=access),
+            privacy=PrivacyService(database, users=users),
+            proposals=ProposalService(database, access=access),
             proposal_drafts=ProposalDraftService(
-                database, access, topics=settings.proposals.topics, tz=settings.org.tz
+                database, access=access, topics=settings.proposals.topics, tz=settings.org.tz
             ),
             forums=ForumService(database),
             forum_admin=ForumAdminService(
                 database,
-                access,
+                access=access,
                 check_in_margin=timedelta(hours=settings.forums.check_in_margin_hours),
             ),
             outbox=outbox,
-            broadcasts=BroadcastService(database, access, default_language=default_language),
+            broadcasts=BroadcastService(
+                database, access=access, default_language=default_language
+            ),
             broadcast_runs=BroadcastRuns(database, outbox_bell=outbox.bell),
             reminders=ReminderService(
                 database,

@@ -35,7 +35,7 @@ def parse_grant(role_text: str, region_text: str) -> Grant:
 class AccessService:
     """Roles and the rights that follow from them."""
 
-    def __init__(self, database: Database, admins: Iterable[int]) -> None:
+    def __init__(self, database: Database, *, admins: Iterable[int]) -> None:
         self._database = database
         self._admins = frozenset(admins)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -20,11 +21,12 @@ from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import Event, EventKind, RegistrationStatus, check_schedule
 from bot.domain.program import Program
+from bot.domain.regions import region_by_code
 from bot.domain.roles import Role
 from bot.formatting import format_stamp
 from bot.services.access import AccessService
 from bot.services.forums import Promotion, serve_waiting_list
-from bot.services.tabular import Cell, to_csv, to_xlsx
+from bot.services.tabular import Cell, ExportFiles, Table, export_files
 
 
 class ExportList(StrEnum):
@@ -64,11 +66,13 @@ class ForumStats:
 
 
 @dataclass(frozen=True, slots=True)
-class ExportFiles:
-    name: str
-    csv: bytes
-    xlsx: bytes
-    rows: int
+class RegistrationLabels:
+    """Column titles and words of a forum's lists, already in the reader's language."""
+
+    locale: str
+    headers: Sequence[str]
+    statuses: Mapping[RegistrationStatus, str]
+    guest: str
 
 
 class ForumAdminService:
@@ -77,8 +81,8 @@ class ForumAdminService:
     def __init__(
         self,
         database: Database,
-        access: AccessService,
         *,
+        access: AccessService,
         check_in_margin: timedelta = timedelta(hours=3),
     ) -> None:
         self._database = database
@@ -287,30 +291,25 @@ class ForumAdminService:
         )
 
     async def export(
-        self, organizer_id: int | None, forum_id: int, which: ExportList, tz: ZoneInfo
+        self,
+        organizer_id: int | None,
+        forum_id: int,
+        which: ExportList,
+        tz: ZoneInfo,
+        labels: RegistrationLabels,
     ) -> ExportFiles:
-        """One list of the forum as CSV and XLSX (organizer_id None: the command line)."""
+        """One list of the forum as XLSX and CSV, titled in the labels' language (organizer_id
+        None: the command line)."""
         _, rows = await self._attendees(organizer_id, forum_id, which)
 
-        headers = [
-            "#",
-            "seat / position",
-            "full name",
-            "region",
-            "PPO",
-            "status",
-            f"registered ({tz.key})",
-            f"checked in ({tz.key})",
-            "telegram id",
-        ]
         table: list[list[Cell]] = [
             [
                 index,
                 r.registration.seat or index,
-                r.full_name or "(guest)",
-                r.region_code,
+                r.full_name or labels.guest,
+                region_by_code(r.region_code).name(labels.locale) if r.region_code else "",
                 r.ppo_name,
-                r.registration.status.value,
+                labels.statuses[r.registration.status],
                 format_stamp(r.registration.created_at, tz),
                 format_stamp(r.registration.checked_in_at, tz),
                 r.registration.telegram_id,
@@ -318,6 +317,4 @@ class ForumAdminService:
             for index, r in enumerate(rows, start=1)
         ]
         name = f"forum-{forum_id}-{which.value}"
-        return ExportFiles(
-            name, to_csv(headers, table), to_xlsx(which.value, headers, table), len(table)
-        )
+        return export_files(name, Table(which.value, labels.headers, table))

@@ -32,7 +32,7 @@ def _plain(value: Any) -> Any:
 class PrivacyService:
     """/mydata and /forgetme."""
 
-    def __init__(self, database: Database, users: UserService) -> None:
+    def __init__(self, database: Database, *, users: UserService) -> None:
         self._database = database
         self._users = users
 
@@ -78,6 +78,7 @@ class PrivacyService:
                 await AuditRepository(connection).record(
                     actor_id=None, action=AuditAction.FORGET, member_id=member_id
                 )
-            # Cascades to roles, link attempts and link requests.
+            # Cascades to roles and link requests (failed link attempts are kept by a keyed
+            # hash of the account until their window ends: a lockout survives forgetting).
             await UserRepository(connection).delete(telegram_id)
         self._users.forget(telegram_id)

@@ -125,7 +125,7 @@ def _page(found: Sequence[Proposal], total: int, page: int) -> ProposalPage:
 class ProposalService:
     """Review moves, the member's and the reviewers' lists, the shortlist and its supports."""
 
-    def __init__(self, database: Database, access: AccessService) -> None:
+    def __init__(self, database: Database, *, access: AccessService) -> None:
         self._database = database
         self._access = access
 

@@ -18,6 +18,7 @@ from tests.conftest import ADMIN_ID, RunningBot
 from tests.conversations.test_proposals import TOPIC, member
 from tests.conversations.test_records import _ask_correction
 from tests.forum_seed import load, small_forum
+from tests.registry_seed import add_member
 from tests.services import REDIS_URL, unavailable
 
 
@@ -78,7 +79,8 @@ async def test_a_double_tap_on_register_is_one_registration(make_chat, app) -> N
         await chat.wait(update_id)
     places = await app.services.forums.my_places(8502)
     assert len(places) == 1
-    assert sum("место 1." in text for text in chat.texts) == 1
+    assert sum(text.startswith("Вы зарегистрированы на «") for text in chat.texts) == 1
+    assert len(chat.user.alerts) == 3  # the forum, and each press answered
 
 
 NOT_UNDERSTOOD = "Извините, я не понял сообщение."
@@ -198,3 +200,30 @@ def test_every_button_data_class_is_bounded() -> None:
     ours = [cls for cls in seen if cls.__module__.startswith("bot.")]
     assert len(ours) > 20
     assert [cls for cls in ours if not issubclass(cls, BoundedCallbackData)] == []
+
+
+async def test_a_link_lockout_survives_forgetme_and_a_restart(
+    make_chat, database_url: str, running_bot: RunningBot
+) -> None:
+    person = await add_member(
+        database_url, last_name="Сейітова", first_name="Ару", phone="+77015550001", serial=801
+    )
+    chat = make_chat(8530, language_code="ru", phone="+77470000009")  # not the record's phone
+    await chat.send("/link")
+    await chat.tap("Поделиться номером телефона")
+    for _ in range(5):
+        await chat.send(person.iin)
+        assert "заблокирована до" not in chat.last_text
+    await chat.send("/forgetme")
+    await chat.press("Да, забыть меня")
+    assert "стёрты" in chat.last_text
+    await running_bot.restart()  # the generated key is kept in the database
+    await chat.send("/link")
+    await chat.tap("Поделиться номером телефона")
+    await chat.send(person.iin)
+    assert "заблокирована до" in chat.last_text
+    other = make_chat(8531, language_code="ru", phone="+77470000010")  # another account: free
+    await other.send("/link")
+    await other.tap("Поделиться номером телефона")
+    await other.send(person.iin)
+    assert "заблокирована до" not in other.last_text

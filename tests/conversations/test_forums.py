@@ -250,9 +250,9 @@ async def test_organizers_see_counts_and_get_the_lists_as_files(make_chat, app) 
     assert document.document_name.endswith("-waiting.csv")
     assert document.document is not None
     rows = list(csv.reader(io.StringIO(document.document.decode("utf-8-sig"))))
-    assert rows[0][0] == "#"
+    assert rows[0][:3] == ["#", "Место или номер в очереди", "ФИО"]
     assert len(rows) == 2
-    assert rows[1][5] == "waiting"
+    assert rows[1][5] == "в листе ожидания"
     xlsx = organizer.user.transcript[-2]
     assert xlsx.document_name is not None
     assert xlsx.document_name.endswith("-waiting.xlsx")

@@ -13,7 +13,8 @@ from aiogram.utils.i18n import gettext as _
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.domain.regions import region_by_code
-from bot.formatting import escape, format_moment
+from bot.formatting import escape, fit_lines, format_moment
+from bot.handlers.forum_admin.exports import registration_labels
 from bot.handlers.forums.callbacks import CheckInCallback, ForumAction, ForumCallback
 from bot.handlers.forums.keyboards import check_in_keyboard, organizer_keyboard
 from bot.handlers.forums.router import formatter
@@ -66,7 +67,7 @@ async def show_stats(
     lines += ["", _("<b>By primary organisation</b> (top 10)")]
     lines += [f"{escape(name)}: {count}" for name, count in stats.by_ppo]
     if message is not None:
-        await message.answer("\n".join(lines))
+        await message.answer(fit_lines(lines))
 
 
 async def send_export(
@@ -74,6 +75,7 @@ async def send_export(
     callback_data: ForumCallback,
     forum_admin: ForumAdminService,
     settings: Settings,
+    i18n: I18n,
 ) -> None:
     """The list as CSV and XLSX documents."""
     message = await acknowledge(callback)
@@ -82,6 +84,7 @@ async def send_export(
         callback_data.forum_id,
         EXPORTS[callback_data.action],
         settings.org.tz,
+        registration_labels(i18n.current_locale),
     )
     if message is not None:
         caption = ngettext("{count} person", "{count} people", files.rows).format(count=files.rows)

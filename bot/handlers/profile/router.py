@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.members import CorrectableField
-from bot.formatting import escape
+from bot.formatting import html_format
 from bot.handlers.filters import TYPED_TEXT
 from bot.handlers.notify import Notifier
 from bot.handlers.profile.callbacks import (
@@ -66,11 +66,16 @@ def _correction_notice(created: CorrectionCreated) -> str:
     return "\n".join(
         (
             _("<b>Correction request #{number}</b>").format(number=created.request_id),
-            _("Member: {name}, IIN {iin}").format(
-                name=escape(created.member.full_name), iin=created.member.parsed_iin.masked
+            html_format(
+                _("Member: {name}, IIN {iin}"),
+                name=created.member.full_name,
+                iin=created.member.parsed_iin.masked,
             ),
-            _("{field}: was «{old}», proposed «{new}»").format(
-                field=field_label(created.field), old=escape(old), new=escape(created.new_value)
+            html_format(
+                _("{field}: was «{old}», proposed «{new}»"),
+                field=field_label(created.field),
+                old=old,
+                new=created.new_value,
             ),
         )
     )
@@ -105,12 +110,16 @@ async def cancel_correction(message: Message, state: FSMContext) -> None:
 def _decision_notice(decision: CorrectionDecision) -> tuple[str, None]:
     field = field_label(decision.field)
     if decision.accepted:
-        text = _("Your correction was accepted: «{field}» is now «{value}».").format(
-            field=field, value=escape(decision.new_value)
+        text = html_format(
+            _("Your correction was accepted: «{field}» is now «{value}»."),
+            field=field,
+            value=decision.new_value,
         )
     else:
-        text = _("Your correction of «{field}» was declined. Reason: {reason}").format(
-            field=field, reason=escape(decision.reason)
+        text = html_format(
+            _("Your correction of «{field}» was declined. Reason: {reason}"),
+            field=field,
+            reason=decision.reason,
         )
     return text, None
 

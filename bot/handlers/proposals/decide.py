@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.proposals import ProposalAction
-from bot.formatting import escape
+from bot.formatting import escape, html_format
 from bot.handlers.notify import Notifier
 from bot.handlers.proposals.callbacks import (
     MoveCallback,
@@ -81,7 +81,7 @@ def _author_notice(moved: Moved) -> tuple[str, InlineKeyboardMarkup | None]:
         return text.format(number=number, title=title), None
     if moved.action is ProposalAction.REJECT:
         text = _("Your proposal {number} «{title}» was rejected by the editorial group.")
-        reason = _("Reason: {reason}").format(reason=escape(moved.comment))
+        reason = html_format(_("Reason: {reason}"), reason=moved.comment)
         return text.format(number=number, title=title) + "\n\n" + reason, None
     text = _("The editorial group asks for changes to your proposal {number} «{title}»:").format(
         number=number, title=title
