@@ -64,11 +64,6 @@ def format_stamp(value: datetime | None, tz: ZoneInfo) -> str:
     return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def format_short(value: datetime, tz: ZoneInfo) -> str:
-    """Day, month and time, short enough for a button: 10.03 14:05."""
-    return value.astimezone(tz).strftime("%d.%m %H:%M")
-
-
 def format_typed(value: datetime, tz: ZoneInfo) -> str:
     """A moment as a person types it to the bot: 10.03.2027 14:05."""
     return value.astimezone(tz).strftime("%d.%m.%Y %H:%M")
