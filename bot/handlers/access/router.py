@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.numbers import parse_id
 from bot.domain.regions import region_by_code
 from bot.domain.roles import Grant, Role
-from bot.formatting import escape
+from bot.formatting import html_format
 from bot.handlers.menu import Menus
 from bot.handlers.notify import Notifier
 from bot.services.access import AccessService, parse_grant
@@ -23,7 +23,7 @@ def describe_grant(grant: Grant, locale: str) -> str:
     if grant.region_code is None:
         return _("{role} for all regions").format(role=role)
     region = region_by_code(grant.region_code).name(locale)
-    return _("{role} for {region}").format(role=role, region=escape(region))
+    return html_format(_("{role} for {region}"), role=role, region=region)
 
 
 def _parse(command: CommandObject) -> tuple[int, Grant] | None:

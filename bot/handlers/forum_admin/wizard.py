@@ -298,5 +298,6 @@ def create_router() -> Router:
         choose_edit_field, ForumCallback.filter(F.action == ForumAction.EDIT)
     )
     router.callback_query.register(cancel_edit, EditField.filter(F.field == NO_FIELD))
-    router.callback_query.register(ask_edit_value, EditField.filter())
+    # a forged field name is left to the stale-button reply
+    router.callback_query.register(ask_edit_value, EditField.filter(F.field.in_(set(DraftField))))
     return router

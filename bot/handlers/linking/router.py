@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
-from bot.formatting import escape
+from bot.formatting import html_format
 from bot.handlers.filters import TYPED_TEXT
 from bot.handlers.linking.callbacks import LinkAction, LinkCallback, LinkRequestCallback
 from bot.handlers.linking.keyboards import (
@@ -112,9 +112,13 @@ async def receive_iin(
     if isinstance(outcome, Linked):
         await state.clear()
         await message.answer(
-            _(
-                "Done! Your Telegram account is linked to the record of {name}. See it with /me."
-            ).format(name=escape(outcome.member.full_name))
+            html_format(
+                _(
+                    "Done! Your Telegram account is linked to the record of {name}. "
+                    "See it with /me."
+                ),
+                name=outcome.member.full_name,
+            )
         )
         await menus.refresh(bot, message.from_user.id)
     elif isinstance(outcome, LinkedElsewhere):
@@ -151,16 +155,17 @@ async def receive_iin(
 def _request_text(created: LinkRequestCreated, telegram_name: str) -> str:
     lines = [
         _("<b>Link request #{number}</b>").format(number=created.request_id),
-        _("Telegram user: {name}, phone {phone}").format(
-            name=escape(telegram_name), phone=created.phone
+        html_format(
+            _("Telegram user: {name}, phone {phone}"), name=telegram_name, phone=created.phone
         ),
     ]
     if created.member is not None:
         lines.append(
-            _("Asks to be linked to: {member}, IIN {iin}, {ppo}").format(
-                member=escape(created.member.full_name),
+            html_format(
+                _("Asks to be linked to: {member}, IIN {iin}, {ppo}"),
+                member=created.member.full_name,
                 iin=created.iin_masked,
-                ppo=escape(created.member.ppo_name or "—"),
+                ppo=created.member.ppo_name or "—",
             )
         )
         lines.append(_("The phone in the registry is different."))
@@ -238,9 +243,10 @@ async def receive_invite(
     linked = await linking.link_by_invite(message.from_user.id, message.text)
     await state.clear()
     await message.answer(
-        _(
-            "Done! Your Telegram account is linked to the record of {name}. See it with /me."
-        ).format(name=escape(linked.member.full_name))
+        html_format(
+            _("Done! Your Telegram account is linked to the record of {name}. See it with /me."),
+            name=linked.member.full_name,
+        )
     )
     await menus.refresh(bot, message.from_user.id)
 

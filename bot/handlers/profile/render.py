@@ -8,7 +8,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain.members import CorrectableField, MemberRecord, MemberStatus, age_on
-from bot.formatting import escape, format_day
+from bot.formatting import escape, fit_lines, format_day
 from bot.handlers.replies import N_
 from bot.services.profile import Activity
 
@@ -68,4 +68,4 @@ def render_record(
             _("Trainings completed: {count}").format(count=activity.trainings_completed),
             _("Proposals submitted: {count}").format(count=activity.proposals_submitted),
         ]
-    return "\n".join(lines)
+    return fit_lines(lines)
