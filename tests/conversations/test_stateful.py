@@ -106,7 +106,6 @@ CALLBACK_PREFIXES = [
 # entry with the fix; PPO_BOT_STATEFUL_PENDING=none walks into all of them.
 PENDING = {
     "4": "ticket captions put names and venues into HTML unescaped",
-    "F1": "/forgetme frees a seat without serving the waiting list (found/stateful.md)",
 }
 if os.environ.get("PPO_BOT_STATEFUL_PENDING") == "none":
     PENDING = {}
