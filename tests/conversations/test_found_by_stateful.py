@@ -62,25 +62,21 @@ async def _statuses(database_url: str, event_id: int) -> dict[int, str]:
         await database.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by the stateful walk (F1, seed 20261202): /forgetme deletes the user row and "
-    "its registrations by cascade, so the seat is freed without serving the waiting list "
-    "(issue 12's seat rule); bot/services/privacy.py forget",
-)
 async def test_forgetme_gives_the_seat_to_the_first_waiting(
     make_chat, running_bot: RunningBot, database_url: str
 ) -> None:
     assert running_bot.app is not None
     forum_id = await load(running_bot.app, small_forum(1))
-    seated, waiting = make_chat(7103, language_code="en"), make_chat(7104, language_code="en")
+    seated, waiting = make_chat(7103, language_code="ru"), make_chat(7104, language_code="ru")
     for chat in (seated, waiting):
         await chat.send("/start")
         await chat.press_data(f"fo:{forum_id}:r")
     assert await _statuses(database_url, forum_id) == {7103: "registered", 7104: "waiting"}
     await seated.send("/forgetme")
-    await seated.press("Yes, forget me")
+    await seated.press(seated.last_message.buttons()[0])  # yes
+    # Found by the stateful walk (F1, seed 20261202): the seat went with the user row.
     assert await _statuses(database_url, forum_id) == {7104: "registered"}
+    assert "место 1" in await waiting.wait_for_text("освободилось место")
 
 
 async def test_a_forum_press_on_the_ticket_photo_answers_anew(

@@ -100,14 +100,6 @@ CALLBACK_PREFIXES = [
     "bg",
     "bc",
 ]
-# Issue-12 findings whose fixes are being made elsewhere: until one lands, the walk avoids its
-# trigger (its own xfail test in test_found_by_stateful.py flips when it does). Remove the
-# entry with the fix; PPO_BOT_STATEFUL_PENDING=none walks into all of them.
-PENDING = {
-    "F1": "/forgetme frees a seat without serving the waiting list (found/stateful.md)",
-}
-if os.environ.get("PPO_BOT_STATEFUL_PENDING") == "none":
-    PENDING = {}
 HUGE = (
     "99999999999999999999999",
     "9223372036854775808",
@@ -263,7 +255,7 @@ class Walk:
             person.after_neutral_command = False
             return f"{person.role} taps {label!r}"
         if roll < 0.58:
-            data = await self._allowed(person, self.forged_data(person))
+            data = self.forged_data(person)
             message_id = self._some_message_id(person)
             await person.chat.wait(await user.press_data(data, message_id))
             person.after_neutral_command = False
@@ -294,23 +286,10 @@ class Walk:
         if not buttons:
             return None
         button = self.rng.choice(buttons)
-        data = await self._allowed(person, str(button["callback_data"]))
+        data = str(button["callback_data"])
         await person.chat.wait(await person.user.press_data(data, message.message_id))
         age = "newest" if message is messages[-1] else "old"
         return f"{person.role} presses {button['text']!r} ({data}) on {age} message"
-
-    async def _allowed(self, person: Person, data: str) -> str:
-        """`data`, or "No, keep it" instead of /forgetme's "Yes" while finding F1 is open."""
-        if "F1" not in PENDING or data != "fg:1":
-            return data
-        async with self.database.read() as connection:
-            live = await connection.execute(
-                select(registrations.c.id).where(
-                    registrations.c.telegram_id == person.user.id,
-                    registrations.c.status != "cancelled",
-                )
-            )
-            return "fg:0" if live.first() is not None else data
 
     def _some_message_id(self, person: Person) -> int | None:
         transcript = person.user.transcript
@@ -377,7 +356,7 @@ class Walk:
         buttons = [b for row in message.inline_rows() for b in row if "callback_data" in b]
         if not buttons:
             return None
-        data = await self._allowed(person, str(self.rng.choice(buttons)["callback_data"]))
+        data = str(self.rng.choice(buttons)["callback_data"])
         ids = [await person.user.press_data(data, message.message_id) for _ in range(2)]
         await asyncio.gather(*(self.handled.wait(update_id) for update_id in ids))
         person.after_neutral_command = False
