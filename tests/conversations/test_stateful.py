@@ -34,6 +34,7 @@ from sqlalchemy import select
 
 from bot.db.engine import Database, create_engine
 from bot.db.tables.forums import events, registrations
+from bot.domain.events import LocalizedText
 from bot.domain.roles import Grant, Role
 from botapi_emulator.server import BotApiEmulator, EmulatedUser, Refusal
 from tests.chat import Chat, HandledUpdates
@@ -548,7 +549,11 @@ async def _setup(  # type: ignore[no-untyped-def]
         await chat.send("/start")
 
     upcoming = small_forum(2, days_ahead=10)
-    venue = replace(upcoming.forum, venue="Hall <A&B>", city="<Алматы>")
+    venue = replace(
+        upcoming.forum,
+        venue=LocalizedText(kk="Hall <A&B>", ru="Зал <A&B>", en="Hall <A&B>"),
+        city=LocalizedText(kk="<Алматы>", ru="<Алматы>", en="<Almaty> & Co"),
+    )
     upcoming = replace(upcoming, forum=venue)
     forum_ids = [await load(app, upcoming)]
     ongoing = _ongoing_forum()
