@@ -68,6 +68,7 @@ class WizardChoice(StrEnum):
     MEMBERS_ONLY = "mem"
     SAVE = "save"
     CANCEL = "no"
+    BACK = "back"  # the step before
 
 
 class WizardCallback(BoundedCallbackData, prefix="fw"):
