@@ -12,6 +12,7 @@ from bot.formatting import html_format
 from bot.handlers.filters import TYPED_TEXT
 from bot.handlers.linking.callbacks import LinkAction, LinkCallback, LinkRequestCallback
 from bot.handlers.linking.keyboards import (
+    ask_organizers_keyboard,
     cancel_label,
     decide_request_keyboard,
     no_match_keyboard,
@@ -122,7 +123,9 @@ async def receive_iin(
         )
         await menus.refresh(bot, message.from_user.id)
     elif isinstance(outcome, LinkedElsewhere):
-        await state.clear()
+        # No step listens any more, but the phone and IIN stay for a request to the organizers.
+        await state.set_state(None)
+        await state.update_data(iin=message.text)
         await notifier.notify(
             [outcome.other_telegram_id],
             lambda: (
@@ -138,7 +141,8 @@ async def receive_iin(
             _(
                 "This membership record is already linked to another Telegram account. If that "
                 "is not you, please contact the organizers of your region."
-            )
+            ),
+            reply_markup=ask_organizers_keyboard(),
         )
     else:
         await state.update_data(iin=message.text)
@@ -168,7 +172,10 @@ def _request_text(created: LinkRequestCreated, telegram_name: str) -> str:
                 ppo=created.member.ppo_name or "—",
             )
         )
-        lines.append(_("The phone in the registry is different."))
+        if created.member.telegram_id is not None:
+            lines.append(_("The record is already linked to another Telegram account."))
+        else:
+            lines.append(_("The phone in the registry is different."))
     else:
         lines.append(
             _("Asks to be linked to IIN {iin}, which is not in the registry.").format(
