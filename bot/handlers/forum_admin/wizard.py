@@ -201,12 +201,14 @@ async def save(
     state: FSMContext,
     forum_admin: ForumAdminService,
 ) -> None:
-    """Create the forum."""
+    """Create the forum; the summary loses its buttons."""
+    message = await acknowledge(callback)
     forum_id = await forum_admin.create_forum(
         callback.from_user.id, _draft(await state.get_data()).to_event()
     )
     await state.clear()
-    if (message := await acknowledge(callback)) is not None:
+    if message is not None:
+        await message.edit_reply_markup(reply_markup=None)
         await message.answer(
             _("The forum is created. Attendees find it in /forums."),
             reply_markup=organizer_keyboard(forum_id),
