@@ -19,15 +19,21 @@ from bot.formatting import html_format
 from bot.handlers.filters import TYPED_TEXT
 from bot.handlers.notify import Notifier
 from bot.handlers.profile.callbacks import (
+    CorrectionCancel,
     CorrectionFieldChoice,
     CorrectionStart,
     CorrectionVerdict,
     Verdict,
 )
-from bot.handlers.profile.keyboards import fields_keyboard, record_keyboard, verdict_keyboard
+from bot.handlers.profile.keyboards import (
+    cancel_keyboard,
+    fields_keyboard,
+    record_keyboard,
+    verdict_keyboard,
+)
 from bot.handlers.profile.render import field_label, render_record
 from bot.handlers.profile.states import CorrectionStates
-from bot.handlers.replies import acknowledge
+from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.profile import CorrectionCreated, CorrectionDecision, ProfileService
 
 
@@ -59,7 +65,8 @@ async def ask_for_value(
         await message.edit_text(
             _("Write the correct value for «{field}». Send /cancel to stop.").format(
                 field=field_label(callback_data.field)
-            )
+            ),
+            reply_markup=cancel_keyboard(),
         )
 
 
@@ -107,6 +114,14 @@ async def cancel_correction(message: Message, state: FSMContext) -> None:
     """/cancel during a correction."""
     await state.clear()
     await message.answer(_("Cancelled. Nothing was changed."))
+
+
+async def cancel_by_button(callback: CallbackQuery, state: FSMContext) -> None:
+    """Cancel on the field picker or under the question: nothing is sent."""
+    if await state.get_state() == CorrectionStates.value.state:
+        await state.clear()
+    if (message := await acknowledge(callback)) is not None:
+        await edit_in_place(message, _("Cancelled. Nothing was changed."))
 
 
 def _decision_notice(decision: CorrectionDecision) -> tuple[str, None]:
@@ -184,5 +199,6 @@ def create_router() -> Router:
     router.message.register(receive_decline_reason, CorrectionStates.decline_reason, TYPED_TEXT)
     router.callback_query.register(choose_field, CorrectionStart.filter())
     router.callback_query.register(ask_for_value, CorrectionFieldChoice.filter())
+    router.callback_query.register(cancel_by_button, CorrectionCancel.filter())
     router.callback_query.register(judge_correction, CorrectionVerdict.filter())
     return router
