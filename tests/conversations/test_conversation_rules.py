@@ -368,3 +368,13 @@ async def test_a_guest_whose_record_is_linked_elsewhere_can_ask_the_organizers(
     assert "Ваш запрос отправлен организаторам вашего региона" in guest.last_text
     request = await organizer.wait_for_text("Запрос на привязку")
     assert "Анкета уже привязана к другому Telegram-аккаунту." in request
+
+
+async def test_cancel_ends_any_step_or_says_there_is_none(organizer) -> None:
+    await organizer.send("/cancel")
+    assert organizer.last_text == "Отменять нечего."
+    await organizer.send("/find")  # a step with no /cancel of its own
+    await organizer.send("/cancel")
+    assert organizer.last_text == CANCELLED
+    await organizer.send("Жұмабаев")
+    assert NOT_UNDERSTOOD in organizer.last_text
