@@ -32,7 +32,7 @@ from bot.db.migrate import upgrade_to_head
 from bot.delivery.runtime import Delivery
 from bot.handlers import build_routers
 from bot.handlers.interrupt import CommandWins
-from bot.handlers.menu import publish_menus
+from bot.handlers.menu import Menus, publish_menus
 from bot.handlers.middlewares import (
     HandlerBoundary,
     InFlight,
@@ -165,6 +165,12 @@ class Application:
             default=DefaultBotProperties(parse_mode=ParseMode.HTML),
         )
         self.notifier = Notifier(self.i18n, self.services.users, self.services.outbox)
+        self.menus = Menus(
+            self.i18n,
+            users=self.services.users,
+            access=self.services.access,
+            linking=self.services.linking,
+        )
         self.delivery = Delivery(
             settings,
             outbox=self.services.outbox,
@@ -207,6 +213,7 @@ class Application:
             disable_fsm=True,
             settings=self.settings,
             notifier=self.notifier,
+            menus=self.menus,
             **{name: getattr(self.services, name) for name in Services.__dataclass_fields__},
         )
         dispatcher.update.outer_middleware(UpdateLogMiddleware(self.i18n, self.in_flight))

@@ -22,10 +22,10 @@ from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import Event, EventKind, RegistrationStatus, check_schedule
 from bot.domain.program import Program
 from bot.domain.regions import region_by_code
-from bot.domain.roles import Role
+from bot.domain.roles import Principal, Role
 from bot.formatting import format_stamp
 from bot.services.access import AccessService
-from bot.services.forums import Promotion, serve_waiting_list
+from bot.services.forums import Promotion, cancel_place, serve_waiting_list
 from bot.services.tabular import Cell, ExportFiles, Table, export_files
 
 
@@ -54,6 +54,14 @@ class CheckIn:
 
     view: TicketView
     newly: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A registration an organizer removed: the ticket as it was, who to tell."""
+
+    view: TicketView
+    promotions: list[Promotion]
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,25 +202,26 @@ class ForumAdminService:
 
     async def ticket(self, organizer_id: int, code: str) -> TicketView:
         """Whose ticket this is — for the forum's organizers; anyone else learns nothing."""
-        principal = await self._access.principal(organizer_id)
-        if principal.regions(Role.ORGANIZER) == frozenset():
-            raise DomainError(ErrorCode.NOT_AN_ORGANIZER)
         async with self._database.write() as connection:
+            principal = await self._access.principal_on(connection, organizer_id)
+            if principal.regions(Role.ORGANIZER) == frozenset():
+                raise DomainError(ErrorCode.NOT_AN_ORGANIZER)
             row = await RegistrationRepository(connection).by_ticket(code)
             if row is None or row.status is not RegistrationStatus.REGISTERED:
                 raise DomainError(ErrorCode.NOT_FOUND)
-            return await self._view(connection, organizer_id, row, AuditAction.READ)
+            return await self._view(connection, principal, row, AuditAction.READ)
 
     async def _view(
         self,
         connection: AsyncConnection,
-        organizer_id: int,
+        principal: Principal,
         row: RegistrationRow,
         action: AuditAction,
     ) -> TicketView:
+        """The ticket for one of its forum's organizers (NOT_AN_ORGANIZER for others), audited."""
+        organizer_id = principal.telegram_id
         event = await EventRepository(connection).get(row.event_id)
         assert event is not None
-        principal = await self._access.principal(organizer_id)
         if not principal.reaches(Role.ORGANIZER, event.owner_region):
             raise DomainError(ErrorCode.NOT_AN_ORGANIZER)
         holder = ""
@@ -239,10 +248,11 @@ class ForumAdminService:
             row = await registrations.get(registration_id)
             if row is None or row.status is not RegistrationStatus.REGISTERED:
                 raise DomainError(ErrorCode.NOT_FOUND)
+            principal = await self._access.principal_on(connection, organizer_id)
             if row.checked_in_at is not None:
-                before = await self._view(connection, organizer_id, row, AuditAction.READ)
+                before = await self._view(connection, principal, row, AuditAction.READ)
                 return CheckIn(before, False)
-            view = await self._view(connection, organizer_id, row, AuditAction.CHECK_IN)
+            view = await self._view(connection, principal, row, AuditAction.CHECK_IN)
             if not view.check_in_open(now):
                 raise DomainError(
                     ErrorCode.CHECK_IN_CLOSED,
@@ -255,6 +265,38 @@ class ForumAdminService:
                 assert again is not None
                 return CheckIn(replace(view, registration=again), False)
             return CheckIn(replace(view, registration=replace(row, checked_in_at=now)), True)
+
+    async def ticket_of(self, organizer_id: int, registration_id: int) -> TicketView:
+        """A registration's ticket by its id (from a button), for the forum's organizers."""
+        async with self._database.write() as connection:
+            principal = await self._access.principal_on(connection, organizer_id)
+            row = await RegistrationRepository(connection).get(registration_id)
+            if row is None or row.status is not RegistrationStatus.REGISTERED:
+                raise DomainError(ErrorCode.NOT_FOUND)
+            return await self._view(connection, principal, row, AuditAction.READ)
+
+    async def remove(self, organizer_id: int, registration_id: int) -> Removal:
+        """Take a registration back (not once checked in); the seat goes to the waiting list
+        first, like every seat that appears; audited."""
+        async with self._database.write() as connection:
+            principal = await self._access.principal_on(connection, organizer_id)
+            row = await RegistrationRepository(connection).get(registration_id)
+            if row is None or row.status is not RegistrationStatus.REGISTERED:
+                raise DomainError(ErrorCode.NOT_FOUND)
+            if row.checked_in_at is not None:
+                raise DomainError(ErrorCode.ALREADY_CHECKED_IN)
+            view = await self._view(connection, principal, row, AuditAction.REGISTRATION_CHANGED)
+            _, _, _, promotions = await cancel_place(connection, row)
+            audit = AuditRepository(connection)
+            for promotion in promotions:
+                await audit.record(
+                    actor_id=organizer_id,
+                    action=AuditAction.REGISTRATION_CHANGED,
+                    member_id=promotion.member_id,
+                    reason=f"event {promotion.event.id}: seat {promotion.seat} from the "
+                    f"waiting list after registration {row.id} was removed",
+                )
+        return Removal(view, promotions)
 
     async def _attendees(
         self, organizer_id: int | None, forum_id: int, which: ExportList | None

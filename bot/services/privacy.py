@@ -16,6 +16,7 @@ from bot.db.registrations import RegistrationRepository
 from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
 from bot.domain.audit import AuditAction
+from bot.services.forums import Promotion, release_places
 from bot.services.users import UserService
 
 
@@ -70,9 +71,13 @@ class PrivacyService:
         )
         return export
 
-    async def forget(self, telegram_id: int) -> None:
-        """Unlink the record and erase the Telegram-side data (the registry record stays)."""
+    async def forget(self, telegram_id: int) -> list[Promotion]:
+        """Unlink the record and erase the Telegram-side data (the registry record stays).
+
+        The person's seats go to the waiting lists first: those promoted are returned.
+        """
         async with self._database.write() as connection:
+            promotions = await release_places(connection, telegram_id)
             member_id = await MemberRepository(connection).unlink(telegram_id)
             if member_id is not None:
                 await AuditRepository(connection).record(
@@ -82,3 +87,4 @@ class PrivacyService:
             # hash of the account until their window ends: a lockout survives forgetting).
             await UserRepository(connection).delete(telegram_id)
         self._users.forget(telegram_id)
+        return promotions

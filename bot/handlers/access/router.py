@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
@@ -12,6 +12,7 @@ from bot.domain.numbers import parse_id
 from bot.domain.regions import region_by_code
 from bot.domain.roles import Grant, Role
 from bot.formatting import html_format
+from bot.handlers.menu import Menus
 from bot.handlers.notify import Notifier
 from bot.services.access import AccessService, parse_grant
 
@@ -37,9 +38,11 @@ async def grant(
     command: CommandObject,
     access: AccessService,
     notifier: Notifier,
+    menus: Menus,
     i18n: I18n,
+    bot: Bot,
 ) -> None:
-    """Appoint; the appointee is told."""
+    """Appoint; the appointee is told, and their menu gains the new commands."""
     assert message.from_user is not None
     parsed = _parse(command)
     if parsed is None:
@@ -52,6 +55,7 @@ async def grant(
         await message.answer(_("{user} already is {what}.").format(user=telegram_id, what=what))
         return
     await message.answer(_("{user} is now {what}.").format(user=telegram_id, what=what))
+    await menus.refresh(bot, telegram_id)
     await notifier.notify(
         [telegram_id],
         lambda: (
@@ -64,9 +68,14 @@ async def grant(
 
 
 async def revoke(
-    message: Message, command: CommandObject, access: AccessService, i18n: I18n
+    message: Message,
+    command: CommandObject,
+    access: AccessService,
+    menus: Menus,
+    i18n: I18n,
+    bot: Bot,
 ) -> None:
-    """Dismiss."""
+    """Dismiss; their menu loses the commands of the role."""
     assert message.from_user is not None
     parsed = _parse(command)
     if parsed is None:
@@ -77,6 +86,7 @@ async def revoke(
     what = describe_grant(role, i18n.current_locale)
     if removed:
         await message.answer(_("{user} is no longer {what}.").format(user=telegram_id, what=what))
+        await menus.refresh(bot, telegram_id)
     else:
         await message.answer(_("{user} was not {what}.").format(user=telegram_id, what=what))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
@@ -12,6 +12,7 @@ from bot.formatting import html_format
 from bot.handlers.filters import TYPED_TEXT
 from bot.handlers.linking.callbacks import LinkAction, LinkCallback, LinkRequestCallback
 from bot.handlers.linking.keyboards import (
+    ask_organizers_keyboard,
     cancel_label,
     decide_request_keyboard,
     no_match_keyboard,
@@ -19,6 +20,7 @@ from bot.handlers.linking.keyboards import (
     unlink_keyboard,
 )
 from bot.handlers.linking.states import LinkStates
+from bot.handlers.menu import Menus
 from bot.handlers.notify import Notifier
 from bot.handlers.replies import acknowledge
 from bot.services.linking import (
@@ -96,7 +98,12 @@ async def remind_to_share(message: Message, state: FSMContext) -> None:
 
 
 async def receive_iin(
-    message: Message, state: FSMContext, linking: LinkingService, notifier: Notifier
+    message: Message,
+    state: FSMContext,
+    linking: LinkingService,
+    notifier: Notifier,
+    menus: Menus,
+    bot: Bot,
 ) -> None:
     """Link when the registry's phone for this IIN is the shared one."""
     assert message.from_user is not None
@@ -114,8 +121,11 @@ async def receive_iin(
                 name=outcome.member.full_name,
             )
         )
+        await menus.refresh(bot, message.from_user.id)
     elif isinstance(outcome, LinkedElsewhere):
-        await state.clear()
+        # No step listens any more, but the phone and IIN stay for a request to the organizers.
+        await state.set_state(None)
+        await state.update_data(iin=message.text)
         await notifier.notify(
             [outcome.other_telegram_id],
             lambda: (
@@ -131,7 +141,8 @@ async def receive_iin(
             _(
                 "This membership record is already linked to another Telegram account. If that "
                 "is not you, please contact the organizers of your region."
-            )
+            ),
+            reply_markup=ask_organizers_keyboard(),
         )
     else:
         await state.update_data(iin=message.text)
@@ -161,7 +172,10 @@ def _request_text(created: LinkRequestCreated, telegram_name: str) -> str:
                 ppo=created.member.ppo_name or "—",
             )
         )
-        lines.append(_("The phone in the registry is different."))
+        if created.member.telegram_id is not None:
+            lines.append(_("The record is already linked to another Telegram account."))
+        else:
+            lines.append(_("The phone in the registry is different."))
     else:
         lines.append(
             _("Asks to be linked to IIN {iin}, which is not in the registry.").format(
@@ -227,7 +241,9 @@ async def offer_invite_by_button(
         await _ask_for_invite(message, callback.from_user.id, state, linking)
 
 
-async def receive_invite(message: Message, state: FSMContext, linking: LinkingService) -> None:
+async def receive_invite(
+    message: Message, state: FSMContext, linking: LinkingService, menus: Menus, bot: Bot
+) -> None:
     """Link by a one-time code."""
     assert message.from_user is not None
     assert message.text is not None
@@ -239,6 +255,7 @@ async def receive_invite(message: Message, state: FSMContext, linking: LinkingSe
             name=linked.member.full_name,
         )
     )
+    await menus.refresh(bot, message.from_user.id)
 
 
 async def decide_request(
@@ -246,6 +263,8 @@ async def decide_request(
     callback_data: LinkRequestCallback,
     linking: LinkingService,
     notifier: Notifier,
+    menus: Menus,
+    bot: Bot,
 ) -> None:
     """An organizer approves or denies; the requester is told either way."""
     decision = await linking.decide_link_request(
@@ -257,6 +276,8 @@ async def decide_request(
     await notifier.notify(
         [decision.requester_id], _fmt_approved if decision.approved else _fmt_denied
     )
+    if decision.approved:
+        await menus.refresh(bot, decision.requester_id)
 
 
 def _fmt_approved() -> tuple[str, None]:
@@ -281,9 +302,10 @@ async def offer_unlink(message: Message) -> None:
     )
 
 
-async def unlink(callback: CallbackQuery, linking: LinkingService) -> None:
+async def unlink(callback: CallbackQuery, linking: LinkingService, menus: Menus, bot: Bot) -> None:
     """Unlink, as confirmed."""
     await linking.unlink(callback.from_user.id)
+    await menus.refresh(bot, callback.from_user.id)
     if (message := await acknowledge(callback)) is not None:
         await message.edit_text(
             _("Your Telegram account is no longer linked to the membership record.")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
-from aiogram import Router
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -17,15 +19,21 @@ from bot.formatting import html_format
 from bot.handlers.filters import TYPED_TEXT
 from bot.handlers.notify import Notifier
 from bot.handlers.profile.callbacks import (
+    CorrectionCancel,
     CorrectionFieldChoice,
     CorrectionStart,
     CorrectionVerdict,
     Verdict,
 )
-from bot.handlers.profile.keyboards import fields_keyboard, record_keyboard, verdict_keyboard
+from bot.handlers.profile.keyboards import (
+    cancel_keyboard,
+    fields_keyboard,
+    record_keyboard,
+    verdict_keyboard,
+)
 from bot.handlers.profile.render import field_label, render_record
 from bot.handlers.profile.states import CorrectionStates
-from bot.handlers.replies import acknowledge
+from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.profile import CorrectionCreated, CorrectionDecision, ProfileService
 
 
@@ -57,7 +65,8 @@ async def ask_for_value(
         await message.edit_text(
             _("Write the correct value for «{field}». Send /cancel to stop.").format(
                 field=field_label(callback_data.field)
-            )
+            ),
+            reply_markup=cancel_keyboard(),
         )
 
 
@@ -107,6 +116,14 @@ async def cancel_correction(message: Message, state: FSMContext) -> None:
     await message.answer(_("Cancelled. Nothing was changed."))
 
 
+async def cancel_by_button(callback: CallbackQuery, state: FSMContext) -> None:
+    """Cancel on the field picker or under the question: nothing is sent."""
+    if await state.get_state() == CorrectionStates.value.state:
+        await state.clear()
+    if (message := await acknowledge(callback)) is not None:
+        await edit_in_place(message, _("Cancelled. Nothing was changed."))
+
+
 def _decision_notice(decision: CorrectionDecision) -> tuple[str, None]:
     field = field_label(decision.field)
     if decision.accepted:
@@ -135,9 +152,12 @@ async def judge_correction(
     organizer = callback.from_user.id
     if callback_data.verdict is Verdict.DECLINE:
         await profile.check_decidable(organizer, callback_data.request_id)
+        message = await acknowledge(callback)
         await state.set_state(CorrectionStates.decline_reason)
-        await state.update_data(request_id=callback_data.request_id)
-        if (message := await acknowledge(callback)) is not None:
+        # The request's card, to show the decision on it once the reason is written.
+        card = (message.message_id, message.html_text) if message and message.text else None
+        await state.update_data(request_id=callback_data.request_id, card=card)
+        if message is not None:
             await message.answer(_("Write the reason for declining; the member will read it."))
         return
     decision = await profile.decide_correction(organizer, callback_data.request_id, accept=True)
@@ -147,15 +167,24 @@ async def judge_correction(
 
 
 async def receive_decline_reason(
-    message: Message, state: FSMContext, profile: ProfileService, notifier: Notifier
+    message: Message, state: FSMContext, profile: ProfileService, notifier: Notifier, bot: Bot
 ) -> None:
-    """Decline with the reason written."""
+    """Decline with the reason written; the request's card loses Accept/Decline."""
     assert message.from_user is not None
-    request_id = int((await state.get_data())["request_id"])
+    data = await state.get_data()
+    request_id = int(data["request_id"])
     decision = await profile.decide_correction(
         message.from_user.id, request_id, accept=False, reason=message.text or ""
     )
     await state.clear()
+    if card := data.get("card"):
+        card_id, card_text = card
+        with contextlib.suppress(TelegramBadRequest):  # the card was deleted meanwhile
+            await bot.edit_message_text(
+                card_text + "\n\n" + _("❌ Declined by you."),
+                chat_id=message.chat.id,
+                message_id=int(card_id),
+            )
     await notifier.notify([decision.member_telegram_id], lambda: _decision_notice(decision))
     await message.answer(_("Declined. The member has been told the reason."))
 
@@ -170,5 +199,6 @@ def create_router() -> Router:
     router.message.register(receive_decline_reason, CorrectionStates.decline_reason, TYPED_TEXT)
     router.callback_query.register(choose_field, CorrectionStart.filter())
     router.callback_query.register(ask_for_value, CorrectionFieldChoice.filter())
+    router.callback_query.register(cancel_by_button, CorrectionCancel.filter())
     router.callback_query.register(judge_correction, CorrectionVerdict.filter())
     return router
