@@ -9,6 +9,7 @@ import signal
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
@@ -31,7 +32,7 @@ from bot.db.migrate import upgrade_to_head
 from bot.delivery.runtime import Delivery
 from bot.handlers import build_routers
 from bot.handlers.interrupt import CommandWins
-from bot.handlers.menu import publish_menus
+from bot.handlers.menu import Menus, publish_menus
 from bot.handlers.middlewares import (
     HandlerBoundary,
     InFlight,
@@ -105,27 +106,35 @@ class Services:
     @classmethod
     def build(cls, database: Database, settings: Settings) -> Services:
         """Every service over one database."""
-        access = AccessService(database, settings.admins)
+        access = AccessService(database, admins=settings.admins)
         # Several processes without Redis cannot tell each other of a change: no user cache.
         alone = settings.telegram.mode == "polling" or settings.redis.url is not None
         users = UserService(database, cache_seconds=60 if alone else 0)
         outbox = OutboxService(database)
         default_language = settings.org.default_language
+        key = settings.identity.account_hash_key
+        hash_key = key.get_secret_value() if key is not None else None
         return cls(
             users=users,
             access=access,
-            linking=LinkingService(database, access),
-            profile=ProfileService(database, access),
-            members=MembersAdminService(database, access),
-            privacy=PrivacyService(database, users),
-            proposals=ProposalService(database, access),
+            linking=LinkingService(database, access=access, account_hash_key=hash_key),
+            profile=ProfileService(database, access=access),
+            members=MembersAdminService(database, access=access),
+            privacy=PrivacyService(database, users=users),
+            proposals=ProposalService(database, access=access),
             proposal_drafts=ProposalDraftService(
-                database, access, topics=settings.proposals.topics, tz=settings.org.tz
+                database, access=access, topics=settings.proposals.topics, tz=settings.org.tz
             ),
             forums=ForumService(database),
-            forum_admin=ForumAdminService(database, access),
+            forum_admin=ForumAdminService(
+                database,
+                access=access,
+                check_in_margin=timedelta(hours=settings.forums.check_in_margin_hours),
+            ),
             outbox=outbox,
-            broadcasts=BroadcastService(database, access, default_language=default_language),
+            broadcasts=BroadcastService(
+                database, access=access, default_language=default_language
+            ),
             broadcast_runs=BroadcastRuns(database, outbox_bell=outbox.bell),
             reminders=ReminderService(
                 database,
@@ -160,6 +169,12 @@ class Application:
             default=DefaultBotProperties(parse_mode=ParseMode.HTML),
         )
         self.notifier = Notifier(self.i18n, self.services.users, self.services.outbox)
+        self.menus = Menus(
+            self.i18n,
+            users=self.services.users,
+            access=self.services.access,
+            linking=self.services.linking,
+        )
         self.delivery = Delivery(
             settings,
             outbox=self.services.outbox,
@@ -208,6 +223,7 @@ class Application:
             disable_fsm=True,
             settings=self.settings,
             notifier=self.notifier,
+            menus=self.menus,
             **{name: getattr(self.services, name) for name in Services.__dataclass_fields__},
         )
         dispatcher.update.outer_middleware(UpdateLogMiddleware(self.i18n, self.in_flight))

@@ -7,7 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -24,6 +24,7 @@ Language = Literal["kk", "ru", "en"]
 LANGUAGES: tuple[Language, ...] = ("kk", "ru", "en")
 TELEGRAM_API_BASE = "https://api.telegram.org"
 DEFAULT_CONFIG_PATH = Path("config.toml")
+MIN_SECRET_LENGTH = 4
 
 
 class ConfigError(Exception):
@@ -157,6 +158,25 @@ class ProposalSettings(_Section):
         return value
 
 
+class ForumSettings(_Section):
+    # Check-in is open during the event's days, from this many hours before its start
+    # until this many hours after its end.
+    check_in_margin_hours: float = Field(default=3, ge=0, le=48)
+
+
+class IdentitySettings(_Section):
+    # HMAC key for failed link attempts; None: generated once and kept in the database.
+    account_hash_key: SecretStr | None = None
+
+    @field_validator("account_hash_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            msg = "at least 32 characters (or leave it unset: the bot makes one)"
+            raise ValueError(msg)
+        return value
+
+
 class RedisSettings(_Section):
     url: str | None = None
 
@@ -227,10 +247,32 @@ class Settings(_Section):
     delivery: DeliverySettings = DeliverySettings()
     reminders: ReminderSettings = ReminderSettings()
     proposals: ProposalSettings = ProposalSettings()
+    forums: ForumSettings = ForumSettings()
     redis: RedisSettings = RedisSettings()
+    identity: IdentitySettings = IdentitySettings()
     webhook: WebhookSettings = WebhookSettings()
     http: HttpSettings = HttpSettings()
     logging: LoggingSettings = LoggingSettings()
+
+    def secrets(self) -> list[str]:
+        """What must never reach a log: the token and its secret half, the webhook secret,
+        the database and Redis passwords (as written, and decoded)."""
+        found: list[str] = []
+        if self.telegram.token is not None:
+            token = self.telegram.token.get_secret_value()
+            found += [token, token.partition(":")[2]]
+        for secret in (self.webhook.secret_token, self.identity.account_hash_key):
+            if secret is not None:
+                found.append(secret.get_secret_value())
+        for url in (self.database.url, self.redis.url):
+            password = urlsplit(url or "").password
+            if password:
+                found += [password, unquote(password)]
+        # Longest first, so that a secret inside another is not masked piecemeal; very short
+        # values would mask ordinary words, and no real secret is that short.
+        return sorted(
+            {value for value in found if len(value) >= MIN_SECRET_LENGTH}, key=len, reverse=True
+        )
 
     @field_validator("admins")
     @classmethod
@@ -284,7 +326,25 @@ ENVIRONMENT = {
     "PPO_BOT_WEBHOOK_URL": ("webhook", "url"),
     "PPO_BOT_WEBHOOK_SECRET": ("webhook", "secret_token"),
     "PPO_BOT_HTTP_LISTEN": ("http", "listen"),
+    "PPO_BOT_ACCOUNT_HASH_KEY": ("identity", "account_hash_key"),
 }
+
+
+SQLITE_PREFIX = "sqlite+aiosqlite:///"
+
+
+def _resolve_sqlite_path(raw: dict[str, Any], folder: Path) -> None:
+    """A relative SQLite path in the file is relative to the file's folder, not the current one."""
+    database = raw.get("database")
+    if not isinstance(database, dict):
+        return
+    url = database.get("url")
+    if not isinstance(url, str) or not url.startswith(SQLITE_PREFIX):
+        return
+    path, sep, query = url.removeprefix(SQLITE_PREFIX).partition("?")
+    if not path or path.startswith("/") or path == ":memory:":
+        return
+    database["url"] = f"{SQLITE_PREFIX}{(folder / path).as_posix()}{sep}{query}"
 
 
 def load_settings(path: Path | None = None, *, environ: dict[str, str] | None = None) -> Settings:
@@ -303,6 +363,7 @@ def load_settings(path: Path | None = None, *, environ: dict[str, str] | None = 
         except tomllib.TOMLDecodeError as error:
             msg = f"{config_path}: not valid TOML ({error})"
             raise ConfigError(msg) from None
+        _resolve_sqlite_path(raw, config_path.resolve().parent)
     elif explicit:
         msg = f"{config_path}: no such file (copy config.example.toml to start one)"
         raise ConfigError(msg)

@@ -1,13 +1,17 @@
-"""The one way a date, a time or a number is written for a reader (Babel, per language).
+"""The one way a date, a time or a number is written for a reader; HTML from escaped values.
 
 A date is day, month in words, year: "10 наурыз 2027", "10 марта 2027", "10 March 2027".
 A time is HH:MM on the 24-hour clock in every language (English too, as Kazakhstan writes
 it), without seconds. A moment is "{date}, {time}", in the organisation's zone; the zone is
-named only when a moment is shown in another one.
+named only when a moment is shown in another one. Values reach HTML only through
+`escape`/`html_format` below.
 """
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -50,6 +54,11 @@ def zone_name(zone: ZoneInfo, locale: str) -> str:
     return str(get_timezone_name(zone, width="long", locale=locale))
 
 
+def format_short(value: datetime, tz: ZoneInfo) -> str:
+    """Day, month and time short enough for a button: 10.03 14:05."""
+    return value.astimezone(tz).strftime("%d.%m %H:%M")
+
+
 def format_stamp(value: datetime | None, tz: ZoneInfo) -> str:
     """A sortable moment for a spreadsheet cell: 2027-03-10 14:05 ("" for none)."""
     return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
@@ -63,3 +72,68 @@ def format_typed(value: datetime, tz: ZoneInfo) -> str:
 def format_number(value: int | float, locale: str) -> str:
     """A number with the locale's grouping (1 000 000 / 1,000,000)."""
     return format_decimal(value, locale=locale)
+
+
+# --- HTML: the one path by which values reach a message, caption or card -------------------
+
+TEXT_LIMIT = 4096  # Telegram's limits, in UTF-16 code units of the rendered text
+CAPTION_LIMIT = 1024
+_TAG_RE = re.compile(r"<[^<>]*>")
+
+
+class Html(str):
+    """A piece of Telegram HTML: inserted into templates as it is, never escaped again."""
+
+    __slots__ = ()
+
+
+def escape(value: object) -> Html:
+    """`value` as HTML text: <, > and & escaped (an Html value is kept as it is)."""
+    if isinstance(value, Html):
+        return value
+    return Html(html.escape(str(value), quote=False))
+
+
+def html_format(template: str, /, **values: object) -> Html:
+    """A translated HTML template filled with escaped values: html_format(_("Hi {name}"), …)."""
+    return Html(template.format(**{key: escape(value) for key, value in values.items()}))
+
+
+def html_join(separator: str, parts: Iterable[object]) -> Html:
+    """The non-empty parts, escaped unless they are Html, joined by an HTML `separator`."""
+    return Html(separator.join(escape(part) for part in parts if part))
+
+
+def bold(value: object) -> Html:
+    """<b>value</b>."""
+    return Html(f"<b>{escape(value)}</b>")
+
+
+def italic(value: object) -> Html:
+    """<i>value</i>."""
+    return Html(f"<i>{escape(value)}</i>")
+
+
+def visible_length(markup: str) -> int:
+    """How long Telegram counts `markup` once parsed: UTF-16 units, tags and entities gone."""
+    text = html.unescape(_TAG_RE.sub("", markup)).strip()
+    return len(text.encode("utf-16-le")) // 2
+
+
+def clip(value: str, limit: int) -> str:
+    """Plain `value` cut to `limit` characters (an ellipsis ends a cut one)."""
+    return value if len(value) <= limit else value[: max(limit - 1, 0)].rstrip() + "…"
+
+
+def fit_lines(lines: Iterable[str], limit: int = TEXT_LIMIT) -> Html:
+    """Balanced HTML lines joined by newlines, as many as fit in `limit`; "…" marks a cut."""
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        size = visible_length(line) + (1 if kept else 0)
+        if used + size > limit - 2:
+            kept.append("…")
+            break
+        kept.append(line)
+        used += size
+    return Html("\n".join(kept))

@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
 
+if TYPE_CHECKING:
+    from bot.services.tabular import ExportFiles
+
+T = TypeVar("T")
+
 EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
+EXIT_FAILURE = 1  # the work could not be done: the database cannot be reached
+EXIT_USAGE = 2  # bad input: arguments, settings, a file to read or a place to write
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """A parser whose complaints are one line (and exit code 2), not the usage and an error."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print `ppo-bot COMMAND: what is wrong (see --help)` and exit with 2."""
+        print(f"{self.prog}: {message} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -38,12 +54,38 @@ def settings_from(args: argparse.Namespace) -> Settings:
         settings = load_settings(args.config)
     except ConfigError as error:
         fail(f"configuration error: {error}")
-    configure_logging(args.log_level or settings.logging.level)
+    configure_logging(args.log_level or settings.logging.level, settings.secrets())
     args.settings = settings  # for main's one line when the database cannot be reached
     return settings
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> None:
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print one line to stderr and exit (no traceback)."""
     print(f"ppo-bot: {message}", file=sys.stderr)
     raise SystemExit(code)
+
+
+def in_language(settings: Settings, language: str, build: Callable[[], T]) -> T:
+    """`build()` with the bot's catalogs set to `language` (for titles of exported files)."""
+    from bot.i18n import create_i18n  # aiogram: only for the commands that need it
+
+    i18n = create_i18n(settings.org.default_language)
+    with i18n.context(), i18n.use_locale(language):
+        return build()
+
+
+def write_files(out_dir: Path, files: ExportFiles) -> None:
+    """Write an export's XLSX and CSV into `out_dir`, printing each path."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for suffix, content in (("xlsx", files.xlsx), ("csv", files.csv)):
+            path = out_dir / f"{files.name}.{suffix}"
+            path.write_bytes(content)
+            print(path)
+    except OSError as error:
+        fail(f"cannot write into {out_dir}: {os_reason(error)}")
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file operation failed, in words ("No such file or directory", ...)."""
+    return error.strerror or type(error).__name__

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
@@ -15,7 +14,7 @@ from bot.db.reminders import ReminderCandidate
 from bot.domain.audiences import BroadcastStatus
 from bot.domain.events import LocalizedText
 from bot.domain.outbox import RowStatus
-from bot.formatting import format_moment
+from bot.formatting import escape, format_moment, html_format, html_join
 from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
 from bot.services.broadcast_runs import Progress
 
@@ -38,12 +37,18 @@ class DeliveryTexts:
                 text = _("⏰ Reminder: the training «{title}» starts {moment}.")
             else:
                 text = _("⏰ Reminder: the forum «{title}» starts {moment}.")
-            lines = [text.format(title=title, moment=moment)]
-            place = ", ".join(
-                part for part in (candidate.city, candidate.venue, candidate.room) if part
+            lines = [html_format(text, title=title, moment=moment)]
+            default = self._i18n.default_locale
+            place = html_join(
+                ", ",
+                (
+                    candidate.city.get(language, default),
+                    candidate.venue.get(language, default),
+                    candidate.room.get(language, default),
+                ),
             )
             if place:
-                lines.append(_("Place: {place}").format(place=escape(place)))
+                lines.append(html_format(_("Place: {place}"), place=place))
             return "\n".join(lines)
 
     def progress(

@@ -13,12 +13,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.db.engine import Database
-from bot.db.registry import MemberRow, RegistryRepository
+from bot.db.registry import RegistryRepository
 from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
 from bot.demo.events import add_demo_forums, add_demo_proposals
 from bot.demo.registry import generate_members, write_csv
 from bot.domain.iin import Sex, make_iin
+from bot.domain.members import RegistryEntry
 from bot.domain.roles import Grant, Role
 from bot.services.registry_import import import_registry
 
@@ -72,7 +73,7 @@ class DemoWorld:
 
 
 # The member's registry row: a Kazakh name in Turkistan region, the phone of their account.
-MEMBER_RECORD = MemberRow(
+MEMBER_RECORD = RegistryEntry(
     iin=make_iin(dt.date(1991, 4, 12), Sex.FEMALE, 4207).value,
     last_name="Сейітова",
     first_name="Айгүл",
@@ -105,7 +106,8 @@ def demo_world(*, members: int) -> DemoWorld:
             "number of her Telegram account; her account is not linked to it yet."
         ),
         tips=(
-            "Press START, then «Мүшелігімді байланыстыру» (Link my membership), or send /link.",
+            "Press START, then “Мүшелік деректерімді байланыстыру” (Link my membership),"
+            " or send /link.",
             "Share your phone number with the button, then type the demo IIN below.",
             "Send /me: your record, and a button to ask for a correction.",
             "/language switches between Қазақша, Русский and English; /mydata sends a file.",
@@ -141,7 +143,8 @@ def demo_world(*, members: int) -> DemoWorld:
         about="In the editorial group of Turkistan region: reviews the proposals members send.",
         tips=(
             "Send /start and /help: the bot knows her role.",
-            "Proposals to review will arrive here once members can send them.",
+            "Send /review: proposals of Turkistan members wait for her; open one to shortlist "
+            "it, reject it or ask for changes. /shortlist shows what was chosen.",
         ),
     )
     guest = DemoPerson(
@@ -154,7 +157,9 @@ def demo_world(*, members: int) -> DemoWorld:
         title="Guest, not in the registry",
         about="Someone curious about the bot, with no membership record.",
         tips=(
-            "Send /start: English, from his Telegram language.",
+            "Send /start: his Telegram is in English, but the bot answers in the "
+            "organisation's language (Kazakh here): only Kazakh and Russian are taken from "
+            "Telegram. /language switches to English.",
             "Try /link with any IIN: not in the registry, so he can ask the organizers.",
             "Write anything: the bot never stays silent.",
         ),

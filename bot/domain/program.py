@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.events import (
     DESCRIPTION_MAX_LENGTH,
+    NAME_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Event,
     EventKind,
@@ -44,6 +45,13 @@ def _text(table: dict[str, Any], key: str, where: str, limit: int) -> LocalizedT
             msg = f"{where}.{key}.{language}: longer than {limit} characters"
             raise ProgramError(msg)
     return LocalizedText(value.get("kk", ""), value.get("ru", ""), value.get("en", ""))
+
+
+def _names(table: dict[str, Any], key: str, where: str, limit: int) -> LocalizedText:
+    """A venue, room, city or speaker: one name, or a table of names per language."""
+    if key not in table:
+        return LocalizedText()
+    return _text(table, key, where, limit)
 
 
 def _moment(table: dict[str, Any], key: str, where: str, tz: ZoneInfo) -> datetime:
@@ -91,11 +99,11 @@ def parse_program(document: dict[str, Any], tz: ZoneInfo) -> Program:
         kind=EventKind.FORUM,
         scope=Scope(scope_text),
         region_code=region.code,
-        city=str(table.get("city", "")),
-        venue=str(table.get("venue", "")),
-        room="",
+        city=_names(table, "city", "forum", NAME_MAX_LENGTH),
+        venue=_names(table, "venue", "forum", NAME_MAX_LENGTH),
+        room=LocalizedText(),
         topic=None,
-        speaker="",
+        speaker=LocalizedText(),
         title=_text(table, "title", "forum", TITLE_MAX_LENGTH),
         description=_text(table, "description", "forum", DESCRIPTION_MAX_LENGTH)
         if "description" in table
@@ -107,6 +115,9 @@ def parse_program(document: dict[str, Any], tz: ZoneInfo) -> Program:
         registration_closes_at=_optional_moment(table, "registration_closes", "forum", tz),
         members_only=bool(table.get("members_only", False)),
     )
+    if forum.ends_at <= forum.starts_at:
+        msg = "forum.end: must be after forum.start"
+        raise ProgramError(msg)
     trainings = []
     for index, item in enumerate(document.get("training", [])):
         where = f"training[{index + 1}]"
@@ -122,9 +133,9 @@ def parse_program(document: dict[str, Any], tz: ZoneInfo) -> Program:
             region_code=forum.region_code,
             city=forum.city,
             venue=forum.venue,
-            room=str(item.get("room", "")),
+            room=_names(item, "room", where, NAME_MAX_LENGTH),
             topic=Topic(topic),
-            speaker=str(item.get("speaker", "")),
+            speaker=_names(item, "speaker", where, NAME_MAX_LENGTH),
             title=_text(item, "title", where, TITLE_MAX_LENGTH),
             description=LocalizedText(),
             starts_at=_moment(item, "start", where, tz),
@@ -139,6 +150,22 @@ def parse_program(document: dict[str, Any], tz: ZoneInfo) -> Program:
             raise ProgramError(msg)
         trainings.append(training)
     return Program(forum, tuple(trainings))
+
+
+def check_program(program: Program, now: datetime) -> None:
+    """Refuse a forum that cannot happen as written: over before it starts, already begun, or
+    closing registration after it starts (the message names the key to fix)."""
+    forum = program.forum
+    if forum.starts_at <= now:
+        msg = "forum.start: lies in the past; a forum is loaded before it starts"
+        raise ProgramError(msg)
+    opens, closes = forum.registration_opens_at, forum.registration_closes_at
+    if opens is not None and closes is not None and closes <= opens:
+        msg = "forum.registration_closes: must be after forum.registration_opens"
+        raise ProgramError(msg)
+    if closes is not None and closes > forum.starts_at:
+        msg = "forum.registration_closes: must not be after forum.start"
+        raise ProgramError(msg)
 
 
 def moved_to_future(program: Program, now: datetime) -> Program:

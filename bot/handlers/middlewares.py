@@ -20,7 +20,7 @@ from aiogram.utils.i18n import I18n, I18nMiddleware
 from bot.config import Settings
 from bot.domain.errors import DomainError
 from bot.domain.users import User as KnownUser
-from bot.handlers.replies import apology, describe_error
+from bot.handlers.replies import apology, describe_error, new_press, press_answered
 from bot.i18n import guess_language
 from bot.metrics import ERRORS, HANDLER_SECONDS, ISOLATION_WAIT_SECONDS, UPDATES
 from bot.services.users import UserService
@@ -161,6 +161,7 @@ class HandlerBoundary(BaseMiddleware):
         trace: UpdateTrace | None = data.get("trace")
         if trace is not None and handler_object is not None:
             trace.handler = getattr(handler_object.callback, "__qualname__", "?")
+        new_press()
         try:
             return await handler(event, data)
         except DomainError as error:
@@ -172,7 +173,12 @@ class HandlerBoundary(BaseMiddleware):
     @staticmethod
     async def _refuse(event: TelegramObject, text: str) -> None:
         if isinstance(event, CallbackQuery):
-            await event.answer(text, show_alert=True)
+            if not press_answered():
+                await event.answer(text, show_alert=True)
+            elif isinstance(event.message, Message):  # answered already: say it in the chat
+                await event.message.answer(text)
+            else:
+                await event.bot.send_message(event.from_user.id, text)  # type: ignore[union-attr]
         elif isinstance(event, Message):
             await event.answer(text)
 

@@ -16,6 +16,7 @@ from bot.db.registrations import RegistrationRepository
 from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
 from bot.domain.audit import AuditAction
+from bot.services.forums import Promotion, release_places
 from bot.services.users import UserService
 
 
@@ -32,7 +33,7 @@ def _plain(value: Any) -> Any:
 class PrivacyService:
     """/mydata and /forgetme."""
 
-    def __init__(self, database: Database, users: UserService) -> None:
+    def __init__(self, database: Database, *, users: UserService) -> None:
         self._database = database
         self._users = users
 
@@ -70,14 +71,20 @@ class PrivacyService:
         )
         return export
 
-    async def forget(self, telegram_id: int) -> None:
-        """Unlink the record and erase the Telegram-side data (the registry record stays)."""
+    async def forget(self, telegram_id: int) -> list[Promotion]:
+        """Unlink the record and erase the Telegram-side data (the registry record stays).
+
+        The person's seats go to the waiting lists first: those promoted are returned.
+        """
         async with self._database.write() as connection:
+            promotions = await release_places(connection, telegram_id)
             member_id = await MemberRepository(connection).unlink(telegram_id)
             if member_id is not None:
                 await AuditRepository(connection).record(
                     actor_id=None, action=AuditAction.FORGET, member_id=member_id
                 )
-            # Cascades to roles, link attempts and link requests.
+            # Cascades to roles and link requests (failed link attempts are kept by a keyed
+            # hash of the account until their window ends: a lockout survives forgetting).
             await UserRepository(connection).delete(telegram_id)
         self._users.forget(telegram_id)
+        return promotions

@@ -69,7 +69,7 @@ def clean_correction(field: CorrectableField, text: str) -> str:
 class ProfileService:
     """The member's view of their own record."""
 
-    def __init__(self, database: Database, access: AccessService) -> None:
+    def __init__(self, database: Database, *, access: AccessService) -> None:
         self._database = database
         self._access = access
 

@@ -47,7 +47,7 @@ class ProposalDraftService:
     """The member's draft: topic, title, text, attachments; then one send."""
 
     def __init__(
-        self, database: Database, access: AccessService, *, topics: Sequence[str], tz: ZoneInfo
+        self, database: Database, *, access: AccessService, topics: Sequence[str], tz: ZoneInfo
     ) -> None:
         self._database = database
         self._access = access

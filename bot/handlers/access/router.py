@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape
-
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
@@ -13,6 +11,8 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.numbers import parse_id
 from bot.domain.regions import region_by_code
 from bot.domain.roles import Grant, Role
+from bot.formatting import html_format
+from bot.handlers.menu import Menus
 from bot.handlers.notify import Notifier
 from bot.services.access import AccessService, parse_grant
 
@@ -23,11 +23,11 @@ def describe_grant(grant: Grant, locale: str) -> str:
     if grant.region_code is None:
         return _("{role} for all regions").format(role=role)
     region = region_by_code(grant.region_code).name(locale)
-    return _("{role} for {region}").format(role=role, region=escape(region))
+    return html_format(_("{role} for {region}"), role=role, region=region)
 
 
 def _parse(command: CommandObject) -> tuple[int, Grant] | None:
-    parts = (command.args or "").split()
+    parts = (command.args or "").split(maxsplit=2)  # the region's name may have spaces
     if len(parts) != 3 or (telegram_id := parse_id(parts[0])) is None:
         return None
     return telegram_id, parse_grant(parts[1], parts[2])
@@ -38,9 +38,11 @@ async def grant(
     command: CommandObject,
     access: AccessService,
     notifier: Notifier,
+    menus: Menus,
     i18n: I18n,
+    bot: Bot,
 ) -> None:
-    """Appoint; the appointee is told."""
+    """Appoint; the appointee is told, and their menu gains the new commands."""
     assert message.from_user is not None
     parsed = _parse(command)
     if parsed is None:
@@ -53,6 +55,7 @@ async def grant(
         await message.answer(_("{user} already is {what}.").format(user=telegram_id, what=what))
         return
     await message.answer(_("{user} is now {what}.").format(user=telegram_id, what=what))
+    await menus.refresh(bot, telegram_id)
     await notifier.notify(
         [telegram_id],
         lambda: (
@@ -65,9 +68,14 @@ async def grant(
 
 
 async def revoke(
-    message: Message, command: CommandObject, access: AccessService, i18n: I18n
+    message: Message,
+    command: CommandObject,
+    access: AccessService,
+    menus: Menus,
+    i18n: I18n,
+    bot: Bot,
 ) -> None:
-    """Dismiss."""
+    """Dismiss; their menu loses the commands of the role."""
     assert message.from_user is not None
     parsed = _parse(command)
     if parsed is None:
@@ -78,6 +86,7 @@ async def revoke(
     what = describe_grant(role, i18n.current_locale)
     if removed:
         await message.answer(_("{user} is no longer {what}.").format(user=telegram_id, what=what))
+        await menus.refresh(bot, telegram_id)
     else:
         await message.answer(_("{user} was not {what}.").format(user=telegram_id, what=what))
 
@@ -85,8 +94,8 @@ async def revoke(
 def _usage() -> str:
     return _(
         "Usage: /grant TELEGRAM_ID ROLE REGION, /revoke TELEGRAM_ID ROLE REGION\n"
-        "ROLE: organizer or reviewer; REGION: a code such as TRK, or all.\n"
-        "Example: /grant 123456789 organizer TRK"
+        "ROLE: organizer or reviewer; REGION: the region's name, or all.\n"
+        "Example: /grant 123456789 organizer Turkistan Region"
     )
 
 

@@ -18,7 +18,7 @@ from bot.handlers.broadcasts.callbacks import BroadcastCancel
 from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard, send_keyboard
 from bot.handlers.broadcasts.states import BroadcastStates
 from bot.handlers.replies import acknowledge, zone_label
-from bot.handlers.users.keyboards import LANGUAGE_LABELS
+from bot.handlers.users.keyboards import in_language
 from bot.services.broadcasts import BroadcastService
 
 
@@ -35,10 +35,10 @@ async def show_preview(
     for language, count in preview.groups.items():
         await chat.answer(
             ngettext(
-                "This is what {count} recipient reading {language} will see:",
-                "This is what {count} recipients reading {language} will see:",
+                "This is what {count} recipient reading {in_language} will see:",
+                "This is what {count} recipients reading {in_language} will see:",
                 count,
-            ).format(count=count, language=LANGUAGE_LABELS[language])
+            ).format(count=count, in_language=in_language(language))
         )
         text = preview.content.texts[language]
         if media is None:

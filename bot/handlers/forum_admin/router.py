@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-from html import escape
+from datetime import datetime
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
+from bot.clock import utcnow
 from bot.config import Settings
 from bot.domain.regions import region_by_code
-from bot.formatting import format_moment
-from bot.handlers.forums.callbacks import CheckInCallback, ForumAction, ForumCallback
-from bot.handlers.forums.keyboards import check_in_keyboard, organizer_keyboard
-from bot.handlers.forums.router import formatter
-from bot.handlers.replies import acknowledge
+from bot.formatting import escape, fit_lines, format_moment
+from bot.handlers.forum_admin.exports import registration_labels
+from bot.handlers.forums.callbacks import (
+    CheckInCallback,
+    ForumAction,
+    ForumCallback,
+    RemoveCallback,
+    RemoveStep,
+)
+from bot.handlers.forums.keyboards import organizer_keyboard, remove_keyboard, ticket_keyboard
+from bot.handlers.forums.router import formatter, notify_promotions
+from bot.handlers.notify import Notifier
+from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.forum_admin import ExportList, ForumAdminService, TicketView
 
 EXPORTS = {
@@ -50,8 +59,8 @@ async def show_stats(
     i18n: I18n,
 ) -> None:
     """Registered, waiting, attended; by region and by primary organisation."""
-    stats = await forum_admin.stats(callback.from_user.id, callback_data.forum_id)
     message = await acknowledge(callback)
+    stats = await forum_admin.stats(callback.from_user.id, callback_data.forum_id)
     lines = [
         _("Registered: {registered}, waiting: {waiting}, attended: {attended}.").format(
             registered=stats.registered, waiting=stats.waiting, attended=stats.attended
@@ -65,7 +74,7 @@ async def show_stats(
     lines += ["", _("<b>By primary organisation</b> (top 10)")]
     lines += [f"{escape(name)}: {count}" for name, count in stats.by_ppo]
     if message is not None:
-        await message.answer("\n".join(lines))
+        await message.answer(fit_lines(lines))
 
 
 async def send_export(
@@ -73,15 +82,18 @@ async def send_export(
     callback_data: ForumCallback,
     forum_admin: ForumAdminService,
     settings: Settings,
+    i18n: I18n,
 ) -> None:
     """The list as CSV and XLSX documents."""
+    message = await acknowledge(callback)
     files = await forum_admin.export(
         callback.from_user.id,
         callback_data.forum_id,
         EXPORTS[callback_data.action],
         settings.org.tz,
+        registration_labels(i18n.current_locale),
     )
-    if (message := await acknowledge(callback)) is not None:
+    if message is not None:
         caption = ngettext("{count} person", "{count} people", files.rows).format(count=files.rows)
         await message.answer_document(
             BufferedInputFile(files.xlsx, filename=f"{files.name}.xlsx"), caption=caption
@@ -91,17 +103,17 @@ async def send_export(
 
 def _ticket_text(view: TicketView, i18n: I18n, settings: Settings) -> str:
     fmt = formatter(i18n, settings)
-    lines = [
-        _("<b>Ticket</b> · {event}").format(event=fmt.text(view.event.title)),
-        "👤 " + escape(view.holder or _("guest")),
-        _("Seat {seat}").format(seat=view.registration.seat),
-    ]
-    if view.registration.checked_in_at:
-        moment = format_moment(
-            view.registration.checked_in_at, i18n.current_locale, settings.org.tz
+    return "\n".join(
+        (
+            _("<b>Ticket</b> · {event}").format(event=fmt.text(view.event.title)),
+            "👤 " + escape(view.holder or _("guest")),
+            _("Seat {seat}").format(seat=view.registration.seat),
         )
-        lines.append(_("Checked in already: {moment}.").format(moment=moment))
-    return "\n".join(lines)
+    )
+
+
+def _moment(moment: datetime, i18n: I18n, settings: Settings) -> str:
+    return format_moment(moment, i18n.current_locale, settings.org.tz)
 
 
 async def open_ticket(
@@ -111,12 +123,93 @@ async def open_ticket(
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    """A scanned ticket: whose it is, and a button to confirm the check-in."""
+    """A scanned ticket: whose it is, and one clear answer — confirm, done before, or not now."""
     assert message.from_user is not None
     code = (command.args or "").removeprefix("checkin-")
     view = await forum_admin.ticket(message.from_user.id, code)
-    markup = None if view.registration.checked_in_at else check_in_keyboard(view.registration.id)
-    await message.answer(_ticket_text(view, i18n, settings), reply_markup=markup)
+    text, markup = _scan(view, i18n, settings)
+    await message.answer(text, reply_markup=markup)
+
+
+def _scan(
+    view: TicketView, i18n: I18n, settings: Settings
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The ticket and what can be done with it now."""
+    text = _ticket_text(view, i18n, settings)
+    if view.registration.checked_in_at is not None:
+        moment = _moment(view.registration.checked_in_at, i18n, settings)
+        text += "\n" + _("Checked in already: {moment}.").format(moment=moment)
+        return text, None
+    check_in = view.check_in_open(utcnow())
+    if not check_in:
+        text += "\n" + _("Check-in for this event is open from {opens} to {closes}.").format(
+            opens=_moment(view.check_in_opens, i18n, settings),
+            closes=_moment(view.check_in_closes, i18n, settings),
+        )
+    return text, ticket_keyboard(view.registration.id, check_in=check_in)
+
+
+async def ask_to_remove(
+    callback: CallbackQuery,
+    callback_data: RemoveCallback,
+    forum_admin: ForumAdminService,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    """Remove this registration? (asked on the ticket itself)"""
+    message = await acknowledge(callback)
+    view = await forum_admin.ticket_of(callback.from_user.id, callback_data.registration_id)
+    if message is not None:
+        question = _(
+            "Remove this registration? The seat goes to the first on the waiting list, and "
+            "the person is told."
+        )
+        await edit_in_place(
+            message,
+            _ticket_text(view, i18n, settings) + "\n\n" + question,
+            remove_keyboard(view.registration.id),
+        )
+
+
+async def keep_registration(
+    callback: CallbackQuery,
+    callback_data: RemoveCallback,
+    forum_admin: ForumAdminService,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    """No: back to the ticket."""
+    message = await acknowledge(callback)
+    view = await forum_admin.ticket_of(callback.from_user.id, callback_data.registration_id)
+    if message is not None:
+        await edit_in_place(message, *_scan(view, i18n, settings))
+
+
+async def remove_registration(
+    callback: CallbackQuery,
+    callback_data: RemoveCallback,
+    forum_admin: ForumAdminService,
+    notifier: Notifier,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    """Remove; the person and whoever gets the seat are told."""
+    message = await acknowledge(callback)
+    done = await forum_admin.remove(callback.from_user.id, callback_data.registration_id)
+    if message is not None:
+        text = _ticket_text(done.view, i18n, settings)
+        await edit_in_place(message, text + "\n" + _("Removed. The person has been told."))
+    event = done.view.event
+    await notifier.notify(
+        [done.view.registration.telegram_id],
+        lambda: (
+            _("The organizers cancelled your registration for «{event}».").format(
+                event=formatter(i18n, settings).text(event.title)
+            ),
+            None,
+        ),
+    )
+    await notify_promotions(notifier, done.promotions, i18n, settings)
 
 
 async def confirm_check_in(
@@ -127,13 +220,18 @@ async def confirm_check_in(
     settings: Settings,
 ) -> None:
     """Mark attended (the rights are checked again: the button may be forged)."""
-    view, newly = await forum_admin.check_in(callback.from_user.id, callback_data.registration_id)
-    await callback.answer(_("Checked in.") if newly else None)
-    if isinstance(callback.message, Message):
-        text = _ticket_text(view, i18n, settings)
-        if newly:
-            text += "\n" + _("✅ Checked in.")
-        await callback.message.edit_text(text)
+    message = await acknowledge(callback)
+    done = await forum_admin.check_in(callback.from_user.id, callback_data.registration_id)
+    if message is None:
+        return
+    checked_in_at = done.view.registration.checked_in_at
+    assert checked_in_at is not None
+    moment = _moment(checked_in_at, i18n, settings)
+    if done.newly:
+        line = _("✅ Checked in at {moment}.").format(moment=moment)
+    else:
+        line = _("Checked in already: {moment}.").format(moment=moment)
+    await edit_in_place(message, _ticket_text(done.view, i18n, settings) + "\n" + line)
 
 
 def create_check_in_router() -> Router:
@@ -153,4 +251,11 @@ def create_router() -> Router:
     router.callback_query.register(show_stats, ForumCallback.filter(F.action == ForumAction.STATS))
     router.callback_query.register(send_export, ForumCallback.filter(F.action.in_(EXPORTS)))
     router.callback_query.register(confirm_check_in, CheckInCallback.filter())
+    router.callback_query.register(ask_to_remove, RemoveCallback.filter(F.step == RemoveStep.ASK))
+    router.callback_query.register(
+        remove_registration, RemoveCallback.filter(F.step == RemoveStep.YES)
+    )
+    router.callback_query.register(
+        keep_registration, RemoveCallback.filter(F.step == RemoveStep.NO)
+    )
     return router

@@ -31,16 +31,23 @@ from bot.handlers.forums.callbacks import (
 )
 from bot.handlers.forums.keyboards import organizer_keyboard
 from bot.handlers.forums.render import Formatter
-from bot.handlers.forums.router import formatter
-from bot.handlers.replies import N_, acknowledge, zone_label
+from bot.handlers.forums.router import formatter, notify_promotions
+from bot.handlers.notify import Notifier
+from bot.handlers.replies import N_, acknowledge, edit_in_place, zone_label
 from bot.services.forum_admin import ForumAdminService
 from bot.services.forums import ForumDetails
 
 STEPS = tuple(DraftField)
 PROMPTS: dict[DraftField, str] = {
-    DraftField.REGION: N_("Region where it is held (a code such as TRK, or its name):"),
-    DraftField.CITY: N_("City:"),
-    DraftField.VENUE: N_("Venue (building, address), or - to skip:"),
+    DraftField.REGION: N_("Region where it is held (its name, for example Turkistan Region):"),
+    DraftField.CITY: N_(
+        "City: one name, or a name per language, each on its own line, for example\n"
+        "kk: Шымкент\nen: Shymkent"
+    ),
+    DraftField.VENUE: N_(
+        "Venue (building, address): one name, or a name per language, each on its own line "
+        "(kk: …, ru: …, en: …); or - to skip:"
+    ),
     DraftField.STARTS: N_("Start: DD.MM.YYYY HH:MM, {zone}:"),
     DraftField.ENDS: N_("End: DD.MM.YYYY HH:MM:"),
     DraftField.CAPACITY: N_("Number of seats:"),
@@ -55,6 +62,24 @@ PROMPTS: dict[DraftField, str] = {
     DraftField.DESCRIPTION_EN: N_("Description in English, or - to skip:"),
 }
 
+# The field picker's buttons: short labels of their own (not cut out of the prompts).
+FIELD_LABELS: dict[DraftField, str] = {
+    DraftField.REGION: N_("Region"),
+    DraftField.CITY: N_("City"),
+    DraftField.VENUE: N_("Venue"),
+    DraftField.STARTS: N_("Start"),
+    DraftField.ENDS: N_("End"),
+    DraftField.CAPACITY: N_("Number of seats"),
+    DraftField.CLOSES: N_("Registration closes"),
+    DraftField.TITLE_KK: N_("Title in Kazakh"),
+    DraftField.TITLE_RU: N_("Title in Russian"),
+    DraftField.TITLE_EN: N_("Title in English"),
+    DraftField.DESCRIPTION_KK: N_("Description in Kazakh"),
+    DraftField.DESCRIPTION_RU: N_("Description in Russian"),
+    DraftField.DESCRIPTION_EN: N_("Description in English"),
+}
+NO_FIELD = ""  # the picker's Cancel
+
 
 class ForumWizard(StatesGroup):
     scope = State()
@@ -64,11 +89,31 @@ class ForumWizard(StatesGroup):
     edit_value = State()
 
 
-def _choices(*choices: tuple[str, WizardChoice]) -> InlineKeyboardMarkup:
+def _choices(*choices: tuple[str, WizardChoice], back: bool = True) -> InlineKeyboardMarkup:
+    """The step's choices, then ◀ Back (but on the first step) and Cancel."""
     builder = InlineKeyboardBuilder()
     for label, choice in choices:
         builder.button(text=label, callback_data=WizardCallback(choice=choice))
+    if back:
+        builder.button(text=_("◀ Back"), callback_data=WizardCallback(choice=WizardChoice.BACK))
+    builder.button(text=_("Cancel"), callback_data=WizardCallback(choice=WizardChoice.CANCEL))
+    builder.adjust(*([len(choices)] if choices else []), 2)
     return builder.as_markup()
+
+
+def _scope_question() -> tuple[str, InlineKeyboardMarkup]:
+    return _("What kind of forum?"), _choices(
+        (_("Regional forum"), WizardChoice.REGIONAL),
+        (_("Republican forum"), WizardChoice.REPUBLICAN),
+        back=False,
+    )
+
+
+def _audience_question() -> tuple[str, InlineKeyboardMarkup]:
+    return _("Who may register?"), _choices(
+        (_("Everyone"), WizardChoice.OPEN_TO_ALL),
+        (_("Party members only"), WizardChoice.MEMBERS_ONLY),
+    )
 
 
 def _prompt(field: DraftField, settings: Settings) -> str:
@@ -83,12 +128,10 @@ async def start_wizard(
     await forum_admin.ensure_organizer(message.from_user.id)
     await state.set_state(ForumWizard.scope)
     await state.set_data({"values": {}})
+    question, markup = _scope_question()
     await message.answer(
-        _("A new forum. Send /cancel at any step to stop.\n\nWhat kind of forum?"),
-        reply_markup=_choices(
-            (_("Regional forum"), WizardChoice.REGIONAL),
-            (_("Republican forum"), WizardChoice.REPUBLICAN),
-        ),
+        _("A new forum. Send /cancel at any step to stop.") + "\n\n" + question,
+        reply_markup=markup,
     )
 
 
@@ -100,13 +143,8 @@ async def choose_scope(
     await state.update_data(scope=scope.value)
     await state.set_state(ForumWizard.audience)
     if (message := await acknowledge(callback)) is not None:
-        await message.edit_text(
-            _("Who may register?"),
-            reply_markup=_choices(
-                (_("Everyone"), WizardChoice.OPEN_TO_ALL),
-                (_("Party members only"), WizardChoice.MEMBERS_ONLY),
-            ),
-        )
+        question, markup = _audience_question()
+        await message.edit_text(question, reply_markup=markup)
 
 
 async def choose_audience(
@@ -117,7 +155,7 @@ async def choose_audience(
     await state.update_data(step=0)
     await state.set_state(ForumWizard.field)
     if (message := await acknowledge(callback)) is not None:
-        await message.edit_text(_prompt(STEPS[0], settings))
+        await message.edit_text(_prompt(STEPS[0], settings), reply_markup=_choices())
 
 
 def _draft(data: dict[str, object]) -> ForumDraft:
@@ -145,7 +183,7 @@ async def receive_field(
     data["values"][field.value] = value
     if step + 1 < len(STEPS):
         await state.update_data(values=data["values"], step=step + 1)
-        await message.answer(_prompt(STEPS[step + 1], settings))
+        await message.answer(_prompt(STEPS[step + 1], settings), reply_markup=_choices())
         return
     draft = _draft(data)
     preview = _preview(draft, formatter(i18n, settings))  # also checks that a title exists
@@ -153,7 +191,7 @@ async def receive_field(
     await state.set_state(ForumWizard.confirm)
     await message.answer(
         _("Please check:") + "\n\n" + preview,
-        reply_markup=_choices((_("Save"), WizardChoice.SAVE), (_("Cancel"), WizardChoice.CANCEL)),
+        reply_markup=_choices((_("Save"), WizardChoice.SAVE)),
     )
 
 
@@ -163,17 +201,14 @@ async def save(
     state: FSMContext,
     forum_admin: ForumAdminService,
 ) -> None:
-    """Create the forum (or drop the draft)."""
-    if callback_data.choice is WizardChoice.CANCEL:
-        await state.clear()
-        if (message := await acknowledge(callback)) is not None:
-            await message.edit_text(_("Cancelled. Nothing was changed."))
-        return
+    """Create the forum; the summary loses its buttons."""
+    message = await acknowledge(callback)
     forum_id = await forum_admin.create_forum(
         callback.from_user.id, _draft(await state.get_data()).to_event()
     )
     await state.clear()
-    if (message := await acknowledge(callback)) is not None:
+    if message is not None:
+        await message.edit_reply_markup(reply_markup=None)
         await message.answer(
             _("The forum is created. Attendees find it in /forums."),
             reply_markup=organizer_keyboard(forum_id),
@@ -186,21 +221,56 @@ async def cancel_wizard(message: Message, state: FSMContext) -> None:
     await message.answer(_("Cancelled. Nothing was changed."))
 
 
+async def cancel_by_button(callback: CallbackQuery, state: FSMContext) -> None:
+    """Cancel on any step: nothing is saved."""
+    await state.clear()
+    if (message := await acknowledge(callback)) is not None:
+        await edit_in_place(message, _("Cancelled. Nothing was changed."))
+
+
+async def go_back(callback: CallbackQuery, state: FSMContext, settings: Settings) -> None:
+    """◀ Back: the step before, its answer kept until typed again."""
+    current = await state.get_state()
+    data = await state.get_data()
+    if current == ForumWizard.audience.state:
+        await state.set_state(ForumWizard.scope)
+        text, markup = _scope_question()
+    elif current == ForumWizard.field.state and int(data["step"]) == 0:
+        await state.set_state(ForumWizard.audience)
+        text, markup = _audience_question()
+    else:  # a typed step, or the summary: the typed step before
+        step = int(data["step"]) - 1 if current == ForumWizard.field.state else len(STEPS) - 1
+        await state.set_state(ForumWizard.field)
+        await state.update_data(step=step)
+        text, markup = _prompt(STEPS[step], settings), _choices()
+    if (message := await acknowledge(callback)) is not None:
+        await edit_in_place(message, text, reply_markup=markup)
+
+
 async def choose_edit_field(
     callback: CallbackQuery, callback_data: ForumCallback, forum_admin: ForumAdminService
 ) -> None:
     """Which field to change?"""
-    await forum_admin.forum_for_edit(callback.from_user.id, callback_data.forum_id)
     message = await acknowledge(callback)
+    await forum_admin.forum_for_edit(callback.from_user.id, callback_data.forum_id)
     builder = InlineKeyboardBuilder()
     for field in STEPS:
-        label = _(PROMPTS[field]).split(":")[0].split(",")[0].split("(")[0].strip()
         builder.button(
-            text=label, callback_data=EditField(forum_id=callback_data.forum_id, field=field.value)
+            text=_(FIELD_LABELS[field]),
+            callback_data=EditField(forum_id=callback_data.forum_id, field=field.value),
         )
+    builder.button(
+        text=_("Cancel"), callback_data=EditField(forum_id=callback_data.forum_id, field=NO_FIELD)
+    )
     builder.adjust(2)
     if message is not None:
         await message.answer(_("What should be changed?"), reply_markup=builder.as_markup())
+
+
+async def cancel_edit(callback: CallbackQuery) -> None:
+    """Cancel in the field picker."""
+    if (message := await acknowledge(callback)) is not None:
+        await edit_in_place(message, _("Cancelled. Nothing was changed."))
 
 
 async def ask_edit_value(
@@ -211,18 +281,26 @@ async def ask_edit_value(
     settings: Settings,
 ) -> None:
     """Ask for the new value of the field."""
+    message = await acknowledge(callback)
     await forum_admin.forum_for_edit(callback.from_user.id, callback_data.forum_id)
     field = DraftField(callback_data.field)
     await state.set_state(ForumWizard.edit_value)
     await state.update_data(edit_forum=callback_data.forum_id, edit_field=field.value)
-    if (message := await acknowledge(callback)) is not None:
-        await message.answer(_prompt(field, settings))
+    if message is not None:
+        cancel = InlineKeyboardBuilder()
+        cancel.button(text=_("Cancel"), callback_data=WizardCallback(choice=WizardChoice.CANCEL))
+        await edit_in_place(message, _prompt(field, settings), reply_markup=cancel.as_markup())
 
 
 async def receive_edit_value(
-    message: Message, state: FSMContext, forum_admin: ForumAdminService, settings: Settings
+    message: Message,
+    state: FSMContext,
+    forum_admin: ForumAdminService,
+    notifier: Notifier,
+    settings: Settings,
+    i18n: I18n,
 ) -> None:
-    """Save the changed field."""
+    """Save the changed field; more seats go to the waiting list first, who are told."""
     assert message.from_user is not None
     data = await state.get_data()
     forum = await forum_admin.forum_for_edit(message.from_user.id, int(data["edit_forum"]))
@@ -231,9 +309,10 @@ async def receive_edit_value(
     value = read_field(field, message.text or "", settings.org.tz)
     check_step(field, value, draft.values, utcnow())
     draft.values[field.value] = value
-    await forum_admin.update_forum(message.from_user.id, draft.to_event(forum.id))
+    promotions = await forum_admin.update_forum(message.from_user.id, draft.to_event(forum.id))
     await state.clear()
     await message.answer(_("Saved."), reply_markup=organizer_keyboard(forum.id))
+    await notify_promotions(notifier, promotions, i18n, settings)
 
 
 def create_router() -> Router:
@@ -255,12 +334,20 @@ def create_router() -> Router:
         WizardCallback.filter(F.choice.in_({WizardChoice.OPEN_TO_ALL, WizardChoice.MEMBERS_ONLY})),
     )
     router.callback_query.register(
-        save,
-        ForumWizard.confirm,
-        WizardCallback.filter(F.choice.in_({WizardChoice.SAVE, WizardChoice.CANCEL})),
+        save, ForumWizard.confirm, WizardCallback.filter(F.choice == WizardChoice.SAVE)
+    )
+    # Cancel works on any step (also an old one: nothing is kept); Back only within the wizard.
+    router.callback_query.register(
+        cancel_by_button, WizardCallback.filter(F.choice == WizardChoice.CANCEL)
+    )
+    back_from = StateFilter(ForumWizard.audience, ForumWizard.field, ForumWizard.confirm)
+    router.callback_query.register(
+        go_back, back_from, WizardCallback.filter(F.choice == WizardChoice.BACK)
     )
     router.callback_query.register(
         choose_edit_field, ForumCallback.filter(F.action == ForumAction.EDIT)
     )
-    router.callback_query.register(ask_edit_value, EditField.filter())
+    router.callback_query.register(cancel_edit, EditField.filter(F.field == NO_FIELD))
+    # a forged field name is left to the stale-button reply
+    router.callback_query.register(ask_edit_value, EditField.filter(F.field.in_(set(DraftField))))
     return router

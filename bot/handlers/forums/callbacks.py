@@ -20,6 +20,7 @@ class ForumAction(StrEnum):
     EXPORT_WAITING = "xw"
     EXPORT_ATTENDED = "xa"
     EDIT = "e"
+    LIST = "l"  # back to the list of forums
 
 
 class ForumCallback(BoundedCallbackData, prefix="fo"):
@@ -34,6 +35,7 @@ class TrainingSignUp(BoundedCallbackData, prefix="ft"):
 class PlaceAction(StrEnum):
     CANCEL = "c"
     CONFIRM_CANCEL = "y"
+    KEEP = "k"  # no, keep my seat
     TICKET = "t"
 
 
@@ -46,6 +48,19 @@ class CheckInCallback(BoundedCallbackData, prefix="fk"):
     registration_id: int
 
 
+class RemoveStep(StrEnum):
+    ASK = "a"
+    YES = "y"
+    NO = "n"
+
+
+class RemoveCallback(BoundedCallbackData, prefix="fd"):
+    """An organizer takes a registration back (from the scanned ticket)."""
+
+    registration_id: int
+    step: RemoveStep
+
+
 class WizardChoice(StrEnum):
     REGIONAL = "rg"
     REPUBLICAN = "rp"
@@ -53,6 +68,7 @@ class WizardChoice(StrEnum):
     MEMBERS_ONLY = "mem"
     SAVE = "save"
     CANCEL = "no"
+    BACK = "back"  # the step before
 
 
 class WizardCallback(BoundedCallbackData, prefix="fw"):

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from html import escape
-
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
+from bot.formatting import html_format
 from bot.handlers.filters import TYPED_TEXT
 from bot.handlers.linking.callbacks import LinkAction, LinkCallback, LinkRequestCallback
 from bot.handlers.linking.keyboards import (
+    ask_organizers_keyboard,
     cancel_label,
     decide_request_keyboard,
     no_match_keyboard,
@@ -20,6 +20,7 @@ from bot.handlers.linking.keyboards import (
     unlink_keyboard,
 )
 from bot.handlers.linking.states import LinkStates
+from bot.handlers.menu import Menus
 from bot.handlers.notify import Notifier
 from bot.handlers.replies import acknowledge
 from bot.services.linking import (
@@ -97,7 +98,12 @@ async def remind_to_share(message: Message, state: FSMContext) -> None:
 
 
 async def receive_iin(
-    message: Message, state: FSMContext, linking: LinkingService, notifier: Notifier
+    message: Message,
+    state: FSMContext,
+    linking: LinkingService,
+    notifier: Notifier,
+    menus: Menus,
+    bot: Bot,
 ) -> None:
     """Link when the registry's phone for this IIN is the shared one."""
     assert message.from_user is not None
@@ -107,12 +113,19 @@ async def receive_iin(
     if isinstance(outcome, Linked):
         await state.clear()
         await message.answer(
-            _(
-                "Done! Your Telegram account is linked to the record of {name}. See it with /me."
-            ).format(name=escape(outcome.member.full_name))
+            html_format(
+                _(
+                    "Done! Your Telegram account is linked to the record of {name}. "
+                    "See it with /me."
+                ),
+                name=outcome.member.full_name,
+            )
         )
+        await menus.refresh(bot, message.from_user.id)
     elif isinstance(outcome, LinkedElsewhere):
-        await state.clear()
+        # No step listens any more, but the phone and IIN stay for a request to the organizers.
+        await state.set_state(None)
+        await state.update_data(iin=message.text)
         await notifier.notify(
             [outcome.other_telegram_id],
             lambda: (
@@ -128,7 +141,8 @@ async def receive_iin(
             _(
                 "This membership record is already linked to another Telegram account. If that "
                 "is not you, please contact the organizers of your region."
-            )
+            ),
+            reply_markup=ask_organizers_keyboard(),
         )
     else:
         await state.update_data(iin=message.text)
@@ -145,19 +159,23 @@ async def receive_iin(
 def _request_text(created: LinkRequestCreated, telegram_name: str) -> str:
     lines = [
         _("<b>Link request #{number}</b>").format(number=created.request_id),
-        _("Telegram user: {name}, phone {phone}").format(
-            name=escape(telegram_name), phone=created.phone
+        html_format(
+            _("Telegram user: {name}, phone {phone}"), name=telegram_name, phone=created.phone
         ),
     ]
     if created.member is not None:
         lines.append(
-            _("Asks to be linked to: {member}, IIN {iin}, {ppo}").format(
-                member=escape(created.member.full_name),
+            html_format(
+                _("Asks to be linked to: {member}, IIN {iin}, {ppo}"),
+                member=created.member.full_name,
                 iin=created.iin_masked,
-                ppo=escape(created.member.ppo_name or "—"),
+                ppo=created.member.ppo_name or "—",
             )
         )
-        lines.append(_("The phone in the registry is different."))
+        if created.member.telegram_id is not None:
+            lines.append(_("The record is already linked to another Telegram account."))
+        else:
+            lines.append(_("The phone in the registry is different."))
     else:
         lines.append(
             _("Asks to be linked to IIN {iin}, which is not in the registry.").format(
@@ -223,17 +241,21 @@ async def offer_invite_by_button(
         await _ask_for_invite(message, callback.from_user.id, state, linking)
 
 
-async def receive_invite(message: Message, state: FSMContext, linking: LinkingService) -> None:
+async def receive_invite(
+    message: Message, state: FSMContext, linking: LinkingService, menus: Menus, bot: Bot
+) -> None:
     """Link by a one-time code."""
     assert message.from_user is not None
     assert message.text is not None
     linked = await linking.link_by_invite(message.from_user.id, message.text)
     await state.clear()
     await message.answer(
-        _(
-            "Done! Your Telegram account is linked to the record of {name}. See it with /me."
-        ).format(name=escape(linked.member.full_name))
+        html_format(
+            _("Done! Your Telegram account is linked to the record of {name}. See it with /me."),
+            name=linked.member.full_name,
+        )
     )
+    await menus.refresh(bot, message.from_user.id)
 
 
 async def decide_request(
@@ -241,6 +263,8 @@ async def decide_request(
     callback_data: LinkRequestCallback,
     linking: LinkingService,
     notifier: Notifier,
+    menus: Menus,
+    bot: Bot,
 ) -> None:
     """An organizer approves or denies; the requester is told either way."""
     decision = await linking.decide_link_request(
@@ -252,6 +276,8 @@ async def decide_request(
     await notifier.notify(
         [decision.requester_id], _fmt_approved if decision.approved else _fmt_denied
     )
+    if decision.approved:
+        await menus.refresh(bot, decision.requester_id)
 
 
 def _fmt_approved() -> tuple[str, None]:
@@ -276,9 +302,10 @@ async def offer_unlink(message: Message) -> None:
     )
 
 
-async def unlink(callback: CallbackQuery, linking: LinkingService) -> None:
+async def unlink(callback: CallbackQuery, linking: LinkingService, menus: Menus, bot: Bot) -> None:
     """Unlink, as confirmed."""
     await linking.unlink(callback.from_user.id)
+    await menus.refresh(bot, callback.from_user.id)
     if (message := await acknowledge(callback)) is not None:
         await message.edit_text(
             _("Your Telegram account is no longer linked to the membership record.")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
-from html import escape
 
-from aiogram import Router
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -14,18 +15,25 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.members import CorrectableField
+from bot.formatting import html_format
 from bot.handlers.filters import TYPED_TEXT
 from bot.handlers.notify import Notifier
 from bot.handlers.profile.callbacks import (
+    CorrectionCancel,
     CorrectionFieldChoice,
     CorrectionStart,
     CorrectionVerdict,
     Verdict,
 )
-from bot.handlers.profile.keyboards import fields_keyboard, record_keyboard, verdict_keyboard
+from bot.handlers.profile.keyboards import (
+    cancel_keyboard,
+    fields_keyboard,
+    record_keyboard,
+    verdict_keyboard,
+)
 from bot.handlers.profile.render import field_label, render_record
 from bot.handlers.profile.states import CorrectionStates
-from bot.handlers.replies import acknowledge
+from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.profile import CorrectionCreated, CorrectionDecision, ProfileService
 
 
@@ -57,7 +65,8 @@ async def ask_for_value(
         await message.edit_text(
             _("Write the correct value for «{field}». Send /cancel to stop.").format(
                 field=field_label(callback_data.field)
-            )
+            ),
+            reply_markup=cancel_keyboard(),
         )
 
 
@@ -66,11 +75,16 @@ def _correction_notice(created: CorrectionCreated) -> str:
     return "\n".join(
         (
             _("<b>Correction request #{number}</b>").format(number=created.request_id),
-            _("Member: {name}, IIN {iin}").format(
-                name=escape(created.member.full_name), iin=created.member.parsed_iin.masked
+            html_format(
+                _("Member: {name}, IIN {iin}"),
+                name=created.member.full_name,
+                iin=created.member.parsed_iin.masked,
             ),
-            _("{field}: was «{old}», proposed «{new}»").format(
-                field=field_label(created.field), old=escape(old), new=escape(created.new_value)
+            html_format(
+                _("{field}: was «{old}», proposed «{new}»"),
+                field=field_label(created.field),
+                old=old,
+                new=created.new_value,
             ),
         )
     )
@@ -102,15 +116,27 @@ async def cancel_correction(message: Message, state: FSMContext) -> None:
     await message.answer(_("Cancelled. Nothing was changed."))
 
 
+async def cancel_by_button(callback: CallbackQuery, state: FSMContext) -> None:
+    """Cancel on the field picker or under the question: nothing is sent."""
+    if await state.get_state() == CorrectionStates.value.state:
+        await state.clear()
+    if (message := await acknowledge(callback)) is not None:
+        await edit_in_place(message, _("Cancelled. Nothing was changed."))
+
+
 def _decision_notice(decision: CorrectionDecision) -> tuple[str, None]:
     field = field_label(decision.field)
     if decision.accepted:
-        text = _("Your correction was accepted: «{field}» is now «{value}».").format(
-            field=field, value=escape(decision.new_value)
+        text = html_format(
+            _("Your correction was accepted: «{field}» is now «{value}»."),
+            field=field,
+            value=decision.new_value,
         )
     else:
-        text = _("Your correction of «{field}» was declined. Reason: {reason}").format(
-            field=field, reason=escape(decision.reason)
+        text = html_format(
+            _("Your correction of «{field}» was declined. Reason: {reason}"),
+            field=field,
+            reason=decision.reason,
         )
     return text, None
 
@@ -126,9 +152,12 @@ async def judge_correction(
     organizer = callback.from_user.id
     if callback_data.verdict is Verdict.DECLINE:
         await profile.check_decidable(organizer, callback_data.request_id)
+        message = await acknowledge(callback)
         await state.set_state(CorrectionStates.decline_reason)
-        await state.update_data(request_id=callback_data.request_id)
-        if (message := await acknowledge(callback)) is not None:
+        # The request's card, to show the decision on it once the reason is written.
+        card = (message.message_id, message.html_text) if message and message.text else None
+        await state.update_data(request_id=callback_data.request_id, card=card)
+        if message is not None:
             await message.answer(_("Write the reason for declining; the member will read it."))
         return
     decision = await profile.decide_correction(organizer, callback_data.request_id, accept=True)
@@ -138,15 +167,24 @@ async def judge_correction(
 
 
 async def receive_decline_reason(
-    message: Message, state: FSMContext, profile: ProfileService, notifier: Notifier
+    message: Message, state: FSMContext, profile: ProfileService, notifier: Notifier, bot: Bot
 ) -> None:
-    """Decline with the reason written."""
+    """Decline with the reason written; the request's card loses Accept/Decline."""
     assert message.from_user is not None
-    request_id = int((await state.get_data())["request_id"])
+    data = await state.get_data()
+    request_id = int(data["request_id"])
     decision = await profile.decide_correction(
         message.from_user.id, request_id, accept=False, reason=message.text or ""
     )
     await state.clear()
+    if card := data.get("card"):
+        card_id, card_text = card
+        with contextlib.suppress(TelegramBadRequest):  # the card was deleted meanwhile
+            await bot.edit_message_text(
+                card_text + "\n\n" + _("❌ Declined by you."),
+                chat_id=message.chat.id,
+                message_id=int(card_id),
+            )
     await notifier.notify([decision.member_telegram_id], lambda: _decision_notice(decision))
     await message.answer(_("Declined. The member has been told the reason."))
 
@@ -161,5 +199,6 @@ def create_router() -> Router:
     router.message.register(receive_decline_reason, CorrectionStates.decline_reason, TYPED_TEXT)
     router.callback_query.register(choose_field, CorrectionStart.filter())
     router.callback_query.register(ask_for_value, CorrectionFieldChoice.filter())
+    router.callback_query.register(cancel_by_button, CorrectionCancel.filter())
     router.callback_query.register(judge_correction, CorrectionVerdict.filter())
     return router

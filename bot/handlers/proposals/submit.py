@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -17,6 +15,7 @@ from bot.domain.proposals import (
     AttachmentKind,
     Draft,
 )
+from bot.formatting import escape, html_format
 from bot.handlers.notify import Notifier
 from bot.handlers.proposals.callbacks import ProposalView, TopicCallback
 from bot.handlers.proposals.keyboards import (
@@ -118,7 +117,7 @@ async def ask_title(chat: Message, draft: Draft | None) -> None:
     if draft is None:
         await chat.answer(text)
         return
-    current = _("The current title: «{title}».").format(title=escape(draft.title))
+    current = html_format(_("The current title: «{title}»."), title=draft.title)
     await chat.answer(text + "\n\n" + current, reply_markup=keep_keyboard(_("Keep the title")))
 
 
@@ -247,7 +246,7 @@ def _reviewer_notice(sent: Sent) -> str:
         )
     else:
         text = _("A new proposal {number} «{title}» waits for your review.")
-    return text.format(number=sent.proposal.number, title=escape(sent.proposal.title))
+    return html_format(text, number=sent.proposal.number, title=sent.proposal.title)
 
 
 async def send(
