@@ -15,8 +15,13 @@ from bot.config import Settings
 from bot.db.engine import Database, create_engine
 from bot.db.fsm_storage import SqlStorage
 from bot.db.migrate import upgrade_to_head
-from bot.delivery.runtime import Delivery
+from bot.delivery.runtime import SEND_TIMEOUT_SECONDS, SESSION_CONNECTIONS, Delivery
 from bot.handlers import build_routers
+from bot.handlers.access import notices as access_notices
+from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
+from bot.handlers.forum_admin import notices as forum_admin_notices
+from bot.handlers.forums import notices as forums_notices
+from bot.handlers.linking import notices as linking_notices
 from bot.handlers.menu import publish_menus
 from bot.handlers.middlewares import (
     HandlerBoundary,
@@ -25,7 +30,8 @@ from bot.handlers.middlewares import (
     UserLocaleMiddleware,
     UserMiddleware,
 )
-from bot.handlers.notify import Notifier
+from bot.handlers.profile import notices as profile_notices
+from bot.handlers.proposals import notices as proposals_notices
 from bot.i18n import create_i18n
 from bot.services.access import AccessService
 from bot.services.broadcast_runs import BroadcastRuns
@@ -41,7 +47,7 @@ from bot.services.proposal_drafts import ProposalDraftService
 from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
 from bot.services.users import UserService
-from bot.telegram_session import create_session
+from bot.telegram_session import create_sender_session, create_session
 
 log = logging.getLogger("bot.app")
 SHUTDOWN_GRACE_SECONDS = 10.0
@@ -69,31 +75,36 @@ class Services:
     @classmethod
     def build(cls, database: Database, settings: Settings) -> Services:
         """Every service over one database."""
-        access = AccessService(database, settings.admins)
-        users = UserService(database)
         outbox = OutboxService(database)
+        bell = outbox.bell
+        access = AccessService(database, settings.admins, outbox_bell=bell)
+        users = UserService(database)
         default_language = settings.org.default_language
         return cls(
             users=users,
             access=access,
-            linking=LinkingService(database, access),
-            profile=ProfileService(database, access),
+            linking=LinkingService(database, access, outbox_bell=bell),
+            profile=ProfileService(database, access, outbox_bell=bell),
             members=MembersAdminService(database, access),
             privacy=PrivacyService(database, users),
-            proposals=ProposalService(database, access),
+            proposals=ProposalService(database, access, outbox_bell=bell),
             proposal_drafts=ProposalDraftService(
-                database, access, topics=settings.proposals.topics, tz=settings.org.tz
+                database,
+                access,
+                topics=settings.proposals.topics,
+                tz=settings.org.tz,
+                outbox_bell=bell,
             ),
-            forums=ForumService(database),
-            forum_admin=ForumAdminService(database, access),
+            forums=ForumService(database, outbox_bell=bell),
+            forum_admin=ForumAdminService(database, access, outbox_bell=bell),
             outbox=outbox,
             broadcasts=BroadcastService(database, access, default_language=default_language),
-            broadcast_runs=BroadcastRuns(database, outbox_bell=outbox.bell),
+            broadcast_runs=BroadcastRuns(database, outbox_bell=bell),
             reminders=ReminderService(
                 database,
                 offsets_hours=settings.reminders.offsets_hours,
                 default_language=default_language,
-                outbox_bell=outbox.bell,
+                outbox_bell=bell,
             ),
         )
 
@@ -109,21 +120,34 @@ class Application:
         self.database = Database(create_engine(settings.database.url))
         self.i18n: I18n = create_i18n(settings.org.default_language)
         self.services = Services.build(self.database, settings)
-        self.bot = Bot(
-            token=settings.telegram.token.get_secret_value(),
-            session=create_session(settings.telegram.api_base),
-            default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+        token = settings.telegram.token.get_secret_value()
+        html = DefaultBotProperties(parse_mode=ParseMode.HTML)
+        self.bot = Bot(token, create_session(settings.telegram.api_base), html)
+        # The sender's own Bot: no retrying middleware, the sender decides about every retry.
+        sender_session = create_sender_session(
+            settings.telegram.api_base, limit=SESSION_CONNECTIONS, timeout=SEND_TIMEOUT_SECONDS
         )
-        self.notifier = Notifier(self.i18n, self.services.users, self.services.outbox)
+        self.sender_bot = Bot(token, sender_session, html)
         self.delivery = Delivery(
             settings,
+            bot=self.sender_bot,
             outbox=self.services.outbox,
             broadcasts=self.services.broadcasts,
             runs=self.services.broadcast_runs,
             reminders=self.services.reminders,
             users=self.services.users,
             i18n=self.i18n,
+            cancel_keyboard=cancel_broadcast_keyboard,
         )
+        for feature in (
+            access_notices,
+            forums_notices,
+            forum_admin_notices,
+            linking_notices,
+            profile_notices,
+            proposals_notices,
+        ):
+            self.delivery.notices.register(feature.RENDERERS)
         self.in_flight = InFlight()
         self.dispatcher = self._build_dispatcher()
         self._polling_timeout = polling_timeout
@@ -147,7 +171,6 @@ class Application:
             storage=self._storage(),
             disable_fsm=True,
             settings=self.settings,
-            notifier=self.notifier,
             **{name: getattr(self.services, name) for name in Services.__dataclass_fields__},
         )
         dispatcher.update.outer_middleware(UpdateLogMiddleware(self.i18n, self.in_flight))
@@ -178,6 +201,7 @@ class Application:
             # last batch would be delivered, and handled, again after a restart.
             await self.bot.get_updates(offset=self.in_flight.last_update_id + 1, limit=1)
         await self.delivery.stop(SHUTDOWN_GRACE_SECONDS)
+        await self.sender_bot.session.close()
         await self.database.close()
         log.info("stopped cleanly")
 

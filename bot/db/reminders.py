@@ -14,22 +14,7 @@ from bot.db.tables.accounts import users
 from bot.db.tables.forums import events, registrations
 from bot.db.tables.outbox import reminder_log
 from bot.db.types import UtcDateTime
-
-
-@dataclass(frozen=True, slots=True)
-class ReminderCandidate:
-    """A registration whose event starts within an offset and has no decision for it yet."""
-
-    registration_id: int
-    telegram_id: int
-    language: str | None
-    registered_at: datetime  # when the seat became theirs (a promotion counts from then)
-    event_kind: str
-    titles: dict[str, str]
-    starts_at: datetime
-    city: str
-    venue: str
-    room: str
+from bot.domain.reminders import ReminderCandidate
 
 
 @dataclass(frozen=True, slots=True)

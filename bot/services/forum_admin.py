@@ -15,12 +15,16 @@ from bot.db.audit import AuditRepository
 from bot.db.engine import Database
 from bot.db.events import EventRepository
 from bot.db.members import MemberRepository
+from bot.db.notices import NoticeRepository
 from bot.db.registrations import AttendeeRow, RegistrationRepository, RegistrationRow
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import Event, EventKind, RegistrationStatus, check_schedule
+from bot.domain.notices import Notice, NoticeKind
 from bot.domain.program import Program
 from bot.domain.roles import Role
 from bot.services.access import AccessService
+from bot.services.forums import event_params
+from bot.services.outbox import Doorbell
 from bot.services.tabular import Cell, to_csv, to_xlsx
 
 
@@ -57,9 +61,12 @@ class ExportFiles:
 class ForumAdminService:
     """Everything organizers do with forums, each action within their reach."""
 
-    def __init__(self, database: Database, access: AccessService) -> None:
+    def __init__(
+        self, database: Database, access: AccessService, *, outbox_bell: Doorbell | None = None
+    ) -> None:
         self._database = database
         self._access = access
+        self._outbox_bell = outbox_bell or Doorbell()
 
     async def _require(self, organizer_id: int | None, event: Event) -> None:
         if organizer_id is not None:
@@ -178,17 +185,24 @@ class ForumAdminService:
         return TicketView(row, event, holder)
 
     async def check_in(self, organizer_id: int, registration_id: int) -> tuple[TicketView, bool]:
-        """Mark attended; False when they had been checked in before (the view says when)."""
+        """Mark attended, and tell the attendee; False when they had been checked in before
+        (the view says when)."""
         async with self._database.write() as connection:
             registrations = RegistrationRepository(connection)
             row = await registrations.get(registration_id)
             if row is None or row.status is not RegistrationStatus.REGISTERED:
                 raise DomainError(ErrorCode.NOT_FOUND)
-            await self._view(connection, organizer_id, row)
+            view = await self._view(connection, organizer_id, row)
             newly = await registrations.check_in(row.id, by=organizer_id)
+            if newly:
+                notice = Notice(row.telegram_id, NoticeKind.CHECKED_IN, event_params(view.event))
+                await NoticeRepository(connection).add([notice], utcnow())
             row = await registrations.get(registration_id)
             assert row is not None
-            return await self._view(connection, organizer_id, row), newly
+            view = await self._view(connection, organizer_id, row)
+        if newly:
+            self._outbox_bell.ring()
+        return view, newly
 
     async def _attendees(
         self, organizer_id: int | None, forum_id: int, which: ExportList | None

@@ -14,9 +14,12 @@ from bot.clock import utcnow
 from bot.db.engine import Database
 from bot.db.events import EventRepository
 from bot.db.members import MemberRepository
+from bot.db.notices import NoticeRepository
 from bot.db.registrations import RegistrationRepository, RegistrationRow
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import Event, EventKind, RegistrationStatus
+from bot.domain.notices import Notice, NoticeKind
+from bot.services.outbox import Doorbell
 
 PAGE_SIZE = 5
 
@@ -61,6 +64,21 @@ class Cancellation:
     promotions: list[Promotion]
 
 
+def event_params(event: Event) -> dict[str, str | dict[str, str]]:
+    """What a notice about an event needs to name it in any language."""
+    title = event.title
+    return {"kind": event.kind.value, "title": {"kk": title.kk, "ru": title.ru, "en": title.en}}
+
+
+async def tell_promoted(connection: AsyncConnection, promotions: Sequence[Promotion]) -> None:
+    """Tell each promoted person, in the transaction that promoted them."""
+    notices = [
+        Notice(p.telegram_id, NoticeKind.SEAT_PROMOTED, {**event_params(p.event), "seat": p.seat})
+        for p in promotions
+    ]
+    await NoticeRepository(connection).add(notices, utcnow())
+
+
 def new_ticket_code() -> str:
     """An unguessable code (96 bits), usable in a t.me deep link."""
     return secrets.token_urlsafe(12)
@@ -78,8 +96,9 @@ def _free_seat(taken: list[int]) -> int:
 class ForumService:
     """What attendees do: browse, register, cancel, see their tickets."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, outbox_bell: Doorbell | None = None) -> None:
         self._database = database
+        self._outbox_bell = outbox_bell or Doorbell()
 
     async def upcoming(self, page: int, now: datetime | None = None) -> ForumPage:
         """One page of forums not yet over, with seats left."""
@@ -211,6 +230,9 @@ class ForumService:
                         locked = await events_.get(training.id, lock=True)
                         assert locked is not None
                         promotions += await self._cancel_one(connection, locked, own)
+            await tell_promoted(connection, promotions)
+        if promotions:
+            self._outbox_bell.ring()
         return Cancellation(event, promotions)
 
     async def _cancel_one(

@@ -12,7 +12,6 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.regions import region_by_code
 from bot.domain.roles import Grant, Role
-from bot.handlers.notify import Notifier
 from bot.services.access import AccessService, parse_grant
 
 
@@ -33,13 +32,9 @@ def _parse(command: CommandObject) -> tuple[int, Grant] | None:
 
 
 async def grant(
-    message: Message,
-    command: CommandObject,
-    access: AccessService,
-    notifier: Notifier,
-    i18n: I18n,
+    message: Message, command: CommandObject, access: AccessService, i18n: I18n
 ) -> None:
-    """Appoint; the appointee is told."""
+    """Appoint; the appointee is told (by the service)."""
     assert message.from_user is not None
     parsed = _parse(command)
     if parsed is None:
@@ -52,21 +47,12 @@ async def grant(
         await message.answer(_("{user} already is {what}.").format(user=telegram_id, what=what))
         return
     await message.answer(_("{user} is now {what}.").format(user=telegram_id, what=what))
-    await notifier.notify(
-        [telegram_id],
-        lambda: (
-            _("You have been appointed {what}. Send /help to see what you can do.").format(
-                what=describe_grant(role, i18n.current_locale)
-            ),
-            None,
-        ),
-    )
 
 
 async def revoke(
     message: Message, command: CommandObject, access: AccessService, i18n: I18n
 ) -> None:
-    """Dismiss."""
+    """Dismiss; they are told (by the service)."""
     assert message.from_user is not None
     parsed = _parse(command)
     if parsed is None:

@@ -26,9 +26,8 @@ from bot.handlers.forums.keyboards import (
 )
 from bot.handlers.forums.render import Formatter
 from bot.handlers.forums.tickets import check_in_link, qr_png
-from bot.handlers.notify import Notifier
 from bot.handlers.replies import acknowledge
-from bot.services.forums import ForumService, Place, Promotion
+from bot.services.forums import ForumService, Place
 
 
 def formatter(i18n: I18n, settings: Settings) -> Formatter:
@@ -195,23 +194,14 @@ async def ask_to_cancel(
         await message.answer(question, reply_markup=confirm_cancel_keyboard(place.registration.id))
 
 
-def _promotion_notice(promotion: Promotion, fmt_for: Formatter) -> str:
-    text = _("Good news: a seat has freed up. You are now registered for «{event}», seat {seat}.")
-    text = text.format(event=fmt_for.text(promotion.event.title), seat=promotion.seat)
-    if promotion.event.kind is EventKind.FORUM:
-        text += "\n" + _("Your ticket: /tickets")
-    return text
-
-
 async def cancel(
     callback: CallbackQuery,
     callback_data: PlaceCallback,
     forums: ForumService,
-    notifier: Notifier,
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    """Cancel; whoever was first in line gets the seat and is told."""
+    """Cancel; whoever was first in line gets the seat and is told (by the service)."""
     cancellation = await forums.cancel(callback.from_user.id, callback_data.registration_id)
     message = await acknowledge(callback)
     fmt = formatter(i18n, settings)
@@ -220,14 +210,6 @@ async def cancel(
             _("Your registration for «{event}» is cancelled.").format(
                 event=fmt.text(cancellation.event.title)
             )
-        )
-    for promotion in cancellation.promotions:
-        await notifier.notify(
-            [promotion.telegram_id],
-            lambda promotion=promotion: (  # type: ignore[misc]
-                _promotion_notice(promotion, formatter(i18n, settings)),
-                None,
-            ),
         )
 
 

@@ -14,19 +14,16 @@ from bot.handlers.filters import TYPED_TEXT
 from bot.handlers.linking.callbacks import LinkAction, LinkCallback, LinkRequestCallback
 from bot.handlers.linking.keyboards import (
     cancel_label,
-    decide_request_keyboard,
     no_match_keyboard,
     share_contact_keyboard,
     unlink_keyboard,
 )
 from bot.handlers.linking.states import LinkStates
-from bot.handlers.notify import Notifier
 from bot.handlers.replies import acknowledge
 from bot.services.linking import (
     Linked,
     LinkedElsewhere,
     LinkingService,
-    LinkRequestCreated,
     verify_own_contact,
 )
 
@@ -96,9 +93,7 @@ async def remind_to_share(message: Message, state: FSMContext) -> None:
     )
 
 
-async def receive_iin(
-    message: Message, state: FSMContext, linking: LinkingService, notifier: Notifier
-) -> None:
+async def receive_iin(message: Message, state: FSMContext, linking: LinkingService) -> None:
     """Link when the registry's phone for this IIN is the shared one."""
     assert message.from_user is not None
     assert message.text is not None
@@ -112,18 +107,7 @@ async def receive_iin(
             ).format(name=escape(outcome.member.full_name))
         )
     elif isinstance(outcome, LinkedElsewhere):
-        await state.clear()
-        await notifier.notify(
-            [outcome.other_telegram_id],
-            lambda: (
-                _(
-                    "Someone has just tried to link your membership record to another Telegram "
-                    "account. It stays linked to this account. If it was not you, please tell "
-                    "the organizers of your region."
-                ),
-                None,
-            ),
-        )
+        await state.clear()  # the record's holder is told by the service
         await message.answer(
             _(
                 "This membership record is already linked to another Telegram account. If that "
@@ -142,53 +126,24 @@ async def receive_iin(
         )
 
 
-def _request_text(created: LinkRequestCreated, telegram_name: str) -> str:
-    lines = [
-        _("<b>Link request #{number}</b>").format(number=created.request_id),
-        _("Telegram user: {name}, phone {phone}").format(
-            name=escape(telegram_name), phone=created.phone
-        ),
-    ]
-    if created.member is not None:
-        lines.append(
-            _("Asks to be linked to: {member}, IIN {iin}, {ppo}").format(
-                member=escape(created.member.full_name),
-                iin=created.iin_masked,
-                ppo=escape(created.member.ppo_name or "—"),
-            )
-        )
-        lines.append(_("The phone in the registry is different."))
-    else:
-        lines.append(
-            _("Asks to be linked to IIN {iin}, which is not in the registry.").format(
-                iin=created.iin_masked
-            )
-        )
-    return "\n".join(lines)
-
-
 async def ask_organizers(
-    callback: CallbackQuery, state: FSMContext, linking: LinkingService, notifier: Notifier
+    callback: CallbackQuery, state: FSMContext, linking: LinkingService
 ) -> None:
-    """File a link request for the region's organizers."""
+    """File a link request (the service sends it to the region's organizers)."""
     data = await state.get_data()
     if "phone" not in data or "iin" not in data:
         await callback.answer(
             _("This step has expired. Send /link to start again."), show_alert=True
         )
         return
-    created = await linking.request_link(callback.from_user.id, data["phone"], data["iin"])
-    await state.clear()
-    message = await acknowledge(callback)
-    name = callback.from_user.full_name
-    await notifier.notify(
-        created.organizers,
-        lambda: (
-            _request_text(created, name),
-            decide_request_keyboard(created.request_id, can_approve=created.member is not None),
-        ),
+    await linking.request_link(
+        callback.from_user.id,
+        data["phone"],
+        data["iin"],
+        telegram_name=callback.from_user.full_name,
     )
-    if message is not None:
+    await state.clear()
+    if (message := await acknowledge(callback)) is not None:
         await message.edit_text(
             _(
                 "Your request has been sent to the organizers of your region. You will get the "
@@ -237,35 +192,15 @@ async def receive_invite(message: Message, state: FSMContext, linking: LinkingSe
 
 
 async def decide_request(
-    callback: CallbackQuery,
-    callback_data: LinkRequestCallback,
-    linking: LinkingService,
-    notifier: Notifier,
+    callback: CallbackQuery, callback_data: LinkRequestCallback, linking: LinkingService
 ) -> None:
-    """An organizer approves or denies; the requester is told either way."""
+    """An organizer approves or denies; the requester is told either way (by the service)."""
     decision = await linking.decide_link_request(
         callback.from_user.id, callback_data.request_id, approve=callback_data.approve
     )
     if (message := await acknowledge(callback)) is not None and message.html_text:
         verdict = _("✅ Approved by you.") if decision.approved else _("❌ Denied by you.")
         await message.edit_text(message.html_text + "\n\n" + verdict)
-    await notifier.notify(
-        [decision.requester_id], _fmt_approved if decision.approved else _fmt_denied
-    )
-
-
-def _fmt_approved() -> tuple[str, None]:
-    return _("The organizers confirmed your link request. See your record with /me."), None
-
-
-def _fmt_denied() -> tuple[str, None]:
-    return (
-        _(
-            "The organizers could not confirm your link request. Please contact the organizers "
-            "of your region."
-        ),
-        None,
-    )
 
 
 async def offer_unlink(message: Message) -> None:

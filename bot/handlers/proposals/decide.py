@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.proposals import ProposalAction
-from bot.handlers.notify import Notifier
 from bot.handlers.proposals.callbacks import (
     MoveCallback,
-    ProposalView,
     SupportCallback,
     WithdrawCallback,
 )
-from bot.handlers.proposals.keyboards import open_keyboard, support_keyboard, withdraw_keyboard
+from bot.handlers.proposals.keyboards import support_keyboard, withdraw_keyboard
 from bot.handlers.proposals.render import render_card
 from bot.handlers.proposals.states import DraftStates, ReviewStates
 from bot.handlers.proposals.submit import ask_title
 from bot.handlers.replies import acknowledge
 from bot.services.proposal_drafts import ProposalDraftService
-from bot.services.proposals import Moved, ProposalService
+from bot.services.proposals import ProposalService
 
 # Refusals after which the reviewer may simply write the comment again.
 _RETYPE = frozenset({ErrorCode.TEXT_EMPTY, ErrorCode.TEXT_TOO_LONG})
@@ -72,33 +68,10 @@ async def revise(
         await ask_title(message, draft)
 
 
-def _author_notice(moved: Moved) -> tuple[str, InlineKeyboardMarkup | None]:
-    number, title = moved.proposal.number, escape(moved.proposal.title)
-    if moved.action is ProposalAction.SHORTLIST:
-        text = _(
-            "Good news! Your proposal {number} «{title}» has been shortlisted for the "
-            "republican forum."
-        )
-        return text.format(number=number, title=title), None
-    if moved.action is ProposalAction.REJECT:
-        text = _("Your proposal {number} «{title}» was rejected by the editorial group.")
-        reason = _("Reason: {reason}").format(reason=escape(moved.comment))
-        return text.format(number=number, title=title) + "\n\n" + reason, None
-    text = _("The editorial group asks for changes to your proposal {number} «{title}»:").format(
-        number=number, title=title
-    )
-    hint = _("Open it to revise and resubmit it.")
-    markup = open_keyboard(ProposalView.MINE, moved.proposal.id)
-    return f"{text}\n\n<i>{escape(moved.comment)}</i>\n\n{hint}", markup
-
-
 async def shortlist(
-    callback: CallbackQuery,
-    callback_data: MoveCallback,
-    proposals: ProposalService,
-    notifier: Notifier,
+    callback: CallbackQuery, callback_data: MoveCallback, proposals: ProposalService
 ) -> None:
-    """Shortlist at once; the author is told."""
+    """Shortlist at once; the author is told (by the service)."""
     moved = await proposals.shortlist(callback.from_user.id, callback_data.proposal_id)
     if (message := await acknowledge(callback)) is not None:
         await message.edit_reply_markup(reply_markup=None)
@@ -107,8 +80,6 @@ async def shortlist(
                 number=moved.proposal.number
             )
         )
-    if moved.author_chat is not None:
-        await notifier.notify([moved.author_chat], lambda: _author_notice(moved))
 
 
 async def ask_comment(
@@ -134,10 +105,8 @@ async def ask_comment(
         await message.answer(text)
 
 
-async def receive_comment(
-    message: Message, state: FSMContext, proposals: ProposalService, notifier: Notifier
-) -> None:
-    """The comment written: the move made, the author told."""
+async def receive_comment(message: Message, state: FSMContext, proposals: ProposalService) -> None:
+    """The comment written: the move made, the author told (by the service)."""
     assert message.from_user is not None
     data = await state.get_data()
     proposal_id, action = int(data["proposal_id"]), ProposalAction(data["action"])
@@ -158,8 +127,6 @@ async def receive_comment(
     else:
         done = _("Sent back to the author with your comment.")
     await message.answer(done)
-    if moved.author_chat is not None:
-        await notifier.notify([moved.author_chat], lambda: _author_notice(moved))
 
 
 async def cancel_comment(message: Message, state: FSMContext) -> None:

@@ -17,19 +17,17 @@ from bot.domain.proposals import (
     AttachmentKind,
     Draft,
 )
-from bot.handlers.notify import Notifier
-from bot.handlers.proposals.callbacks import ProposalView, TopicCallback
+from bot.handlers.proposals.callbacks import TopicCallback
 from bot.handlers.proposals.keyboards import (
     attachments_keyboard,
     keep_keyboard,
-    open_keyboard,
     preview_keyboard,
     topics_keyboard,
 )
 from bot.handlers.proposals.render import render_preview, topic_label
 from bot.handlers.proposals.states import DraftStates
 from bot.handlers.replies import acknowledge
-from bot.services.proposal_drafts import ProposalDraftService, Sent
+from bot.services.proposal_drafts import ProposalDraftService
 
 
 async def begin(
@@ -194,23 +192,10 @@ async def show_preview(
         await message.answer(last, reply_markup=preview_keyboard())
 
 
-def _reviewer_notice(sent: Sent) -> str:
-    if sent.revised:
-        text = _(
-            "The proposal {number} «{title}» has been revised and waits for your review again."
-        )
-    else:
-        text = _("A new proposal {number} «{title}» waits for your review.")
-    return text.format(number=sent.proposal.number, title=escape(sent.proposal.title))
-
-
 async def send(
-    callback: CallbackQuery,
-    state: FSMContext,
-    proposal_drafts: ProposalDraftService,
-    notifier: Notifier,
+    callback: CallbackQuery, state: FSMContext, proposal_drafts: ProposalDraftService
 ) -> None:
-    """Submit (or resubmit) the draft; the region's reviewers are told."""
+    """Submit (or resubmit) the draft; the region's reviewers are told (by the service)."""
     sent = await proposal_drafts.send(callback.from_user.id)
     await state.clear()
     if (message := await acknowledge(callback)) is not None:
@@ -227,10 +212,6 @@ async def send(
                 "/myproposals."
             )
         await message.answer(text.format(number=sent.proposal.number))
-    await notifier.notify(
-        sent.reviewers,
-        lambda: (_reviewer_notice(sent), open_keyboard(ProposalView.QUEUE, sent.proposal.id)),
-    )
 
 
 async def cancel(
