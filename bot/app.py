@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
@@ -152,23 +153,31 @@ class Application:
         self.dispatcher = self._build_dispatcher()
         self._polling_timeout = polling_timeout
 
-    def _storage(self) -> BaseStorage:
+    def _storage(self) -> tuple[BaseStorage, BaseEventIsolation]:
+        """The FSM storage, and the lock that handles one person's updates one at a time."""
         if self.settings.redis.url:
             # redis-py costs ~6 MB resident: loaded only when configured.
             from aiogram.fsm.storage.redis import RedisStorage
 
-            return RedisStorage.from_url(
+            redis = RedisStorage.from_url(
                 self.settings.redis.url,
                 key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True),
             )
+            # A lock in Redis holds across processes (webhook workers, several bots).
+            return redis, redis.create_isolation()
         # One bot on SQLite is the table's only writer; several (PostgreSQL) share it.
-        return SqlStorage(self.database, sole_writer=self.database.dialect == "sqlite")
+        storage = SqlStorage(self.database, sole_writer=self.database.dialect == "sqlite")
+        return storage, SimpleEventIsolation()
 
     def _build_dispatcher(self) -> Dispatcher:
         # disable_fsm only defers the FSM middleware: it is registered below, inside the update
         # log, so that a failing storage still ends in an apology and a logged reference.
+        storage, isolation = self._storage()
+        # The isolation lock is taken by the FSM middleware: one person's updates (per chat) run
+        # one at a time, in the order they came, so two quick messages are two steps.
         dispatcher = Dispatcher(
-            storage=self._storage(),
+            storage=storage,
+            events_isolation=isolation,
             disable_fsm=True,
             settings=self.settings,
             **{name: getattr(self.services, name) for name in Services.__dataclass_fields__},

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.clock import utcnow
 from bot.db.tables.accounts import audit_log
 from bot.db.tables.registry import members
+from bot.domain.audit import AuditAction
 
 
 class AuditRepository:
@@ -21,12 +22,21 @@ class AuditRepository:
         self._connection = connection
 
     async def record(
-        self, *, actor_id: int | None, action: str, member_id: int | None, reason: str = ""
+        self,
+        *,
+        actor_id: int | None,
+        action: AuditAction,
+        member_id: int | None,
+        reason: str = "",
     ) -> None:
         """Append one entry."""
         await self._connection.execute(
             insert(audit_log).values(
-                at=utcnow(), actor_id=actor_id, action=action, member_id=member_id, reason=reason
+                at=utcnow(),
+                actor_id=actor_id,
+                action=action.value,
+                member_id=member_id,
+                reason=reason,
             )
         )
 

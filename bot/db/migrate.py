@@ -6,7 +6,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-# The newest migration. tests/test_migrations.py fails until a new migration updates it.
+# The newest migration. tests/db/test_migrations.py fails until a new migration updates it.
 HEAD_REVISION = "0006"
 
 

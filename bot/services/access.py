@@ -7,10 +7,13 @@ from collections.abc import Iterable
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import utcnow
+from bot.db.audit import AuditRepository
 from bot.db.engine import Database
+from bot.db.members import MemberRepository
 from bot.db.notices import NoticeRepository
 from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
+from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.notices import Notice, NoticeKind, Params
 from bot.domain.regions import find_region
@@ -79,7 +82,10 @@ class AccessService:
             await UserRepository(connection).add_if_missing(telegram_id, language=None)
             added = await RoleRepository(connection).grant(telegram_id, grant, granted_by=actor_id)
             if added:
-                await self._tell(connection, telegram_id, NoticeKind.ROLE_GRANTED, grant)
+                await _audit_role(
+                    connection, AuditAction.ROLE_GRANTED, actor_id, telegram_id, grant
+                )
+                await _tell(connection, telegram_id, NoticeKind.ROLE_GRANTED, grant)
         if added:
             self._outbox_bell.ring()
         return added
@@ -91,14 +97,33 @@ class AccessService:
         async with self._database.write() as connection:
             removed = await RoleRepository(connection).revoke(telegram_id, grant)
             if removed:
-                await self._tell(connection, telegram_id, NoticeKind.ROLE_REVOKED, grant)
+                await _audit_role(
+                    connection, AuditAction.ROLE_REVOKED, actor_id, telegram_id, grant
+                )
+                await _tell(connection, telegram_id, NoticeKind.ROLE_REVOKED, grant)
         if removed:
             self._outbox_bell.ring()
         return removed
 
-    @staticmethod
-    async def _tell(
-        connection: AsyncConnection, telegram_id: int, kind: NoticeKind, grant: Grant
-    ) -> None:
-        params: Params = {"role": grant.role.value, "region": grant.region_code}
-        await NoticeRepository(connection).add([Notice(telegram_id, kind, params)], utcnow())
+
+async def _tell(
+    connection: AsyncConnection, telegram_id: int, kind: NoticeKind, grant: Grant
+) -> None:
+    params: Params = {"role": grant.role.value, "region": grant.region_code}
+    await NoticeRepository(connection).add([Notice(telegram_id, kind, params)], utcnow())
+
+
+async def _audit_role(
+    connection: AsyncConnection,
+    action: AuditAction,
+    actor_id: int | None,
+    telegram_id: int,
+    grant: Grant,
+) -> None:
+    member = await MemberRepository(connection).by_telegram_id(telegram_id)
+    await AuditRepository(connection).record(
+        actor_id=actor_id,
+        action=action,
+        member_id=member.id if member is not None else None,
+        reason=f"{grant.role.value} {grant.region_code or 'all'} for {telegram_id}",
+    )

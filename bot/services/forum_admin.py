@@ -17,6 +17,7 @@ from bot.db.events import EventRepository
 from bot.db.members import MemberRepository
 from bot.db.notices import NoticeRepository
 from bot.db.registrations import AttendeeRow, RegistrationRepository, RegistrationRow
+from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import Event, EventKind, RegistrationStatus, check_schedule
 from bot.domain.notices import Notice, NoticeKind
@@ -178,7 +179,7 @@ class ForumAdminService:
             holder = member.full_name if member else ""
             await AuditRepository(connection).record(
                 actor_id=organizer_id,
-                action="read",
+                action=AuditAction.READ,
                 member_id=row.member_id,
                 reason=f"ticket check-in, event {event.id}",
             )
@@ -220,7 +221,7 @@ class ForumAdminService:
                 rows = [r for r in rows if r.registration.checked_in_at is not None]
             await AuditRepository(connection).record(
                 actor_id=organizer_id,
-                action="list",
+                action=AuditAction.LIST if which is None else AuditAction.EXPORT,
                 member_id=None,
                 reason=f"forum {forum_id} {which or 'counts'}: {len(rows)} people",
             )

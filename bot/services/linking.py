@@ -16,6 +16,7 @@ from bot.db.linking import InviteRepository, LinkAttemptRepository, LinkRequestR
 from bot.db.members import MemberRepository
 from bot.db.notices import NoticeRepository
 from bot.db.users import UserRepository
+from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.iin import IinErrorReason, InvalidIinError, parse_iin
 from bot.domain.members import MemberRecord
@@ -165,7 +166,7 @@ class LinkingService:
             raise DomainError(ErrorCode.MEMBER_LINKED_ELSEWHERE)
         await LinkAttemptRepository(connection).forget(telegram_id)
         await AuditRepository(connection).record(
-            actor_id=telegram_id, action="link", member_id=member.id, reason=how
+            actor_id=telegram_id, action=AuditAction.LINK, member_id=member.id, reason=how
         )
         return Linked(member)
 
@@ -195,7 +196,7 @@ class LinkingService:
                 for organizer in organizers:
                     await audit.record(
                         actor_id=organizer,
-                        action="read",
+                        action=AuditAction.READ,
                         member_id=member.id,
                         reason=f"link request #{request_id} shown",
                     )
@@ -229,6 +230,16 @@ class LinkingService:
                 raise DomainError(ErrorCode.NOT_FOUND)
             await requests.decide(
                 request_id, status="approved" if approve else "denied", decided_by=organizer_id
+            )
+            await AuditRepository(connection).record(
+                actor_id=organizer_id,
+                action=(
+                    AuditAction.LINK_REQUEST_APPROVED
+                    if approve
+                    else AuditAction.LINK_REQUEST_DENIED
+                ),
+                member_id=request.member_id,
+                reason=f"#{request_id}",
             )
             if approve:
                 members = MemberRepository(connection)
@@ -278,7 +289,7 @@ class LinkingService:
             expires_at=expires_at,
         )
         await AuditRepository(connection).record(
-            actor_id=issuer_id, action="invite", member_id=member.id
+            actor_id=issuer_id, action=AuditAction.INVITE, member_id=member.id
         )
         return f"{code[:5]}-{code[5:]}", expires_at
 
@@ -307,5 +318,5 @@ class LinkingService:
             if member_id is None:
                 raise DomainError(ErrorCode.NOT_LINKED)
             await AuditRepository(connection).record(
-                actor_id=telegram_id, action="unlink", member_id=member_id
+                actor_id=telegram_id, action=AuditAction.UNLINK, member_id=member_id
             )

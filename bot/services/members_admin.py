@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.db.audit import AuditRepository
 from bot.db.engine import Database
 from bot.db.members import MemberRepository
+from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.masking import mask_personal_data
 from bot.domain.members import MemberRecord
@@ -51,7 +52,7 @@ class MembersAdminService:
             )
             await AuditRepository(connection).record(
                 actor_id=organizer_id,
-                action="search",
+                action=AuditAction.SEARCH,
                 member_id=None,
                 reason=f"{mask_personal_data(query)!r}: {total} found",
             )
@@ -70,6 +71,9 @@ class MembersAdminService:
                 raise DomainError(ErrorCode.NOT_FOUND)
             if member.telegram_id != organizer_id:
                 await AuditRepository(connection).record(
-                    actor_id=organizer_id, action="read", member_id=member.id, reason="search"
+                    actor_id=organizer_id,
+                    action=AuditAction.READ,
+                    member_id=member.id,
+                    reason="search",
                 )
         return member

@@ -15,6 +15,7 @@ from bot.db.proposals import ProposalRepository
 from bot.db.registrations import RegistrationRepository
 from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
+from bot.domain.audit import AuditAction
 from bot.services.users import UserService
 
 
@@ -75,7 +76,7 @@ class PrivacyService:
             member_id = await MemberRepository(connection).unlink(telegram_id)
             if member_id is not None:
                 await AuditRepository(connection).record(
-                    actor_id=None, action="forget", member_id=member_id
+                    actor_id=None, action=AuditAction.FORGET, member_id=member_id
                 )
             # Cascades to roles, link attempts and link requests.
             await UserRepository(connection).delete(telegram_id)

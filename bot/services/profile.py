@@ -10,6 +10,7 @@ from bot.db.corrections import CorrectionRepository
 from bot.db.engine import Database
 from bot.db.members import MemberRepository
 from bot.db.notices import NoticeRepository
+from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.members import CORRECTION_MAX_LENGTH, CorrectableField, MemberRecord
 from bot.domain.notices import Notice, NoticeKind, Params, notices_to
@@ -99,7 +100,7 @@ class ProfileService:
             for organizer in organizers:
                 await audit.record(
                     actor_id=organizer,
-                    action="read",
+                    action=AuditAction.READ,
                     member_id=member.id,
                     reason=f"correction request #{request_id} shown",
                 )
@@ -160,7 +161,9 @@ class ProfileService:
                 await members.set_field(member.id, request.field, request.new_value)
             await AuditRepository(connection).record(
                 actor_id=organizer_id,
-                action=f"correction {status}",
+                action=(
+                    AuditAction.CORRECTION_ACCEPTED if accept else AuditAction.CORRECTION_DECLINED
+                ),
                 member_id=member.id,
                 reason=f"#{request_id} {request.field.value}",
             )

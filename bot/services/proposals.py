@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import utcnow
+from bot.db.audit import AuditRepository
 from bot.db.engine import Database
 from bot.db.members import MemberRepository
 from bot.db.notices import NoticeRepository
 from bot.db.proposals import ProposalRepository, SupportRepository
+from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.members import MemberRecord
 from bot.domain.notices import Notice, NoticeKind, Params
@@ -302,12 +304,18 @@ class ProposalService:
             principal = await self._access.principal(telegram_id)
             if principal.regions(Role.ORGANIZER) is not None:
                 raise DomainError(ErrorCode.NOT_ALLOWED)
-        async with self._database.read() as connection:
+        async with self._database.write() as connection:
             repository = ProposalRepository(connection)
             found, _ = await repository.page(
                 status=ProposalStatus.SHORTLISTED, offset=0, limit=None
             )
             history = await repository.history(proposal.id for proposal in found)
+            await AuditRepository(connection).record(
+                actor_id=telegram_id,
+                action=AuditAction.EXPORT,
+                member_id=None,
+                reason=f"shortlisted proposals: {len(found)}",
+            )
         found = sorted(found, key=lambda p: (p.region_code, p.year, p.sequence))
         return [ProposalDetails(p, (), history[p.id], False, False) for p in found]
 

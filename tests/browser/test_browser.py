@@ -32,7 +32,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-output" / "browser"
 README_SHOT = ROOT / "docs" / "sandbox.png"
 WAIT_MS = 10_000

@@ -1,4 +1,8 @@
-"""Which real services (PostgreSQL, Redis) the tests may use, and what to do when absent."""
+"""Tests of the services (use cases) called directly, without Telegram.
+
+This module also says which real services (PostgreSQL, Redis) tests may use, and what to do
+when one is absent: `from tests.services import PG_URL, unavailable`.
+"""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from bot.domain.audit import AuditAction
 from bot.domain.roles import Grant, Role
 from tests.conftest import ADMIN_ID, RunningBot
 from tests.registry_seed import Person, add_member, audit_entries, linked_account
@@ -49,7 +50,9 @@ async def _ask_correction(member_chat, value: str) -> None:  # type: ignore[no-u
     await member_chat.send(value)
 
 
-async def test_a_correction_accepted_changes_the_record(member_chat, organizer) -> None:
+async def test_a_correction_accepted_changes_the_record(
+    member_chat, organizer, aigul: Person, database_url: str
+) -> None:
     await _ask_correction(member_chat, "Түркістан облыстық ауруханасы")
     assert "Ваше исправление отправлено организаторам" in member_chat.last_text
     await organizer.wait_for_text("Запрос на исправление №1")
@@ -59,12 +62,17 @@ async def test_a_correction_accepted_changes_the_record(member_chat, organizer) 
     ) in organizer.last_text
     await organizer.press("Принять")
     assert "✅ Принято вами." in organizer.last_text
+    assert (6100, AuditAction.CORRECTION_ACCEPTED, aigul.member_id) in {
+        entry[:3] for entry in await audit_entries(database_url)
+    }
     await member_chat.wait_for_text("Ваше исправление принято")
     await member_chat.send("/me")
     assert "<b>Место работы:</b> Түркістан облыстық ауруханасы" in member_chat.last_text
 
 
-async def test_a_correction_declined_needs_a_reason_and_tells_it(member_chat, organizer) -> None:
+async def test_a_correction_declined_needs_a_reason_and_tells_it(
+    member_chat, organizer, aigul: Person, database_url: str
+) -> None:
     await _ask_correction(member_chat, "Астана")
     await organizer.wait_for_text("Запрос на исправление №1")
     await organizer.press("Отклонить")
@@ -73,6 +81,9 @@ async def test_a_correction_declined_needs_a_reason_and_tells_it(member_chat, or
     assert "Пожалуйста, напишите текст." in organizer.last_text
     await organizer.send("Нужна справка с места работы <b>")
     assert "Отклонено." in organizer.last_text
+    assert (6100, AuditAction.CORRECTION_DECLINED, aigul.member_id) in {
+        entry[:3] for entry in await audit_entries(database_url)
+    }
     await member_chat.wait_for_text(
         "Ваше исправление поля «Место работы» отклонено. Причина: Нужна справка с места работы "
         "&lt;b&gt;"
@@ -159,7 +170,7 @@ async def test_someone_without_a_role_cannot_search(make_chat, aigul: Person) ->
     assert chat.last_text == "Извините, это вам недоступно."
 
 
-async def test_admins_appoint_and_the_appointee_is_told(make_chat) -> None:
+async def test_admins_appoint_and_the_appointee_is_told(make_chat, database_url: str) -> None:
     appointee = make_chat(6500, language_code="kk")
     await appointee.send("/start")
     admin = make_chat(ADMIN_ID, language_code="ru")
@@ -176,6 +187,12 @@ async def test_admins_appoint_and_the_appointee_is_told(make_chat) -> None:
     assert appointee.last_text == "Кешіріңіз, бұл сізге қолжетімсіз."
     await admin.send("/revoke 6500 reviewer TRK")
     assert "6500 больше не рецензент (Туркестанская область)." in admin.last_text
+    assert [
+        entry for entry in await audit_entries(database_url) if entry[1].startswith("role")
+    ] == [
+        (ADMIN_ID, AuditAction.ROLE_GRANTED, None, "reviewer TRK for 6500"),
+        (ADMIN_ID, AuditAction.ROLE_REVOKED, None, "reviewer TRK for 6500"),
+    ]
 
 
 async def test_mydata_sends_everything_stored(member_chat, aigul: Person) -> None:

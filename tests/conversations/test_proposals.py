@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from bot.db.members import MemberRepository
 from bot.db.users import UserRepository
+from bot.domain.audit import AuditAction
 from bot.domain.proposals import ProposalAction
 from bot.domain.roles import Grant, Role
 from bot.handlers.proposals.callbacks import (
@@ -33,7 +34,7 @@ from bot.handlers.proposals.callbacks import (
     WithdrawCallback,
 )
 from tests.conftest import ADMIN_ID, RunningBot
-from tests.registry_seed import add_member
+from tests.registry_seed import add_member, audit_entries
 
 YEAR = datetime.now(ZoneInfo("Asia/Almaty")).year
 SHARE = {"ru": "Поделиться номером телефона", "kk": "Телефон нөмірімен бөлісу"}
@@ -577,6 +578,11 @@ async def test_the_shortlist_is_exported_for_the_republican_forum(
     _check_export(header, row)
     header, row = _rows_of_csv(written[0].read_bytes())
     _check_export(header, row)
+    exports = [entry for entry in await audit_entries(database_url) if entry[1] == "export"]
+    assert exports == [
+        (ADMIN_ID, AuditAction.EXPORT, None, "shortlisted proposals: 1"),
+        (None, AuditAction.EXPORT, None, "shortlisted proposals: 1"),
+    ]
 
 
 async def test_numbers_are_unique_per_region_and_year_under_concurrency(

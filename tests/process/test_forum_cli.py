@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "shymkent-forum.toml"
+EXAMPLE = Path(__file__).parents[2] / "examples" / "shymkent-forum.toml"
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -8,6 +8,7 @@ import logging
 
 import pytest
 
+from bot.domain.audit import AuditAction
 from bot.domain.iin import Sex, make_iin
 from bot.domain.roles import Grant, Role
 from bot.logging_setup import PersonalDataFilter
@@ -207,8 +208,9 @@ async def test_organizers_of_the_region_approve_a_link_request(
     assert await linked_account(database_url, aigul.member_id) == 3012
     await admin.press("Approve")
     assert admin.last_alert == "This request has already been decided."
-    reads = [entry for entry in await audit_entries(database_url) if entry[1] == "read"]
-    assert {entry[0] for entry in reads} == {5001, ADMIN_ID}
+    entries = await audit_entries(database_url)
+    assert {entry[0] for entry in entries if entry[1] == AuditAction.READ} == {5001, ADMIN_ID}
+    assert (5001, AuditAction.LINK_REQUEST_APPROVED, aigul.member_id, "#1") in entries
 
 
 async def test_an_invite_code_links_once(

@@ -1,0 +1,1 @@
+"""Repositories, migrations and FSM storage against real databases."""

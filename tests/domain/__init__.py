@@ -1,0 +1,1 @@
+"""Pure domain rules (and the demo data built on them), no database."""

@@ -1,0 +1,1 @@
+"""The command line and the bot as real processes (subprocesses, signals, kills)."""
