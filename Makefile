@@ -32,5 +32,5 @@ catalogs: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k __ -k lazy_gettext --no-location \
 		--sort-output --project ppo-bot -o locales/messages.pot bot
 	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages \
-		--no-location --ignore-obsolete --no-fuzzy-matching
+		--ignore-obsolete --no-fuzzy-matching --width 99
 	$(VENV)/bin/pybabel compile -d locales -D messages --statistics

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
+from aiogram.exceptions import (
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
-from bot.db.engine import Database, create_engine
+from bot.db.engine import Database, connection_problem, create_engine, database_location
 from bot.db.fsm_storage import SqlStorage
 from bot.db.migrate import upgrade_to_head
 from bot.delivery.runtime import SEND_TIMEOUT_SECONDS, SESSION_CONNECTIONS, Delivery
@@ -22,11 +35,13 @@ from bot.handlers.access import notices as access_notices
 from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
 from bot.handlers.forum_admin import notices as forum_admin_notices
 from bot.handlers.forums import notices as forums_notices
+from bot.handlers.interrupt import CommandWins
 from bot.handlers.linking import notices as linking_notices
 from bot.handlers.menu import publish_menus
 from bot.handlers.middlewares import (
     HandlerBoundary,
     InFlight,
+    TimedIsolation,
     UpdateLogMiddleware,
     UserLocaleMiddleware,
     UserMiddleware,
@@ -41,6 +56,7 @@ from bot.services.forum_admin import ForumAdminService
 from bot.services.forums import ForumService
 from bot.services.linking import LinkingService
 from bot.services.members_admin import MembersAdminService
+from bot.services.operations import OperationsService, SqlUpdateLedger, UpdateLedger
 from bot.services.outbox import OutboxService
 from bot.services.privacy import PrivacyService
 from bot.services.profile import ProfileService
@@ -50,8 +66,25 @@ from bot.services.reminders import ReminderService
 from bot.services.users import UserService
 from bot.telegram_session import create_sender_session, create_session
 
+if TYPE_CHECKING:
+    from aiohttp import web
+    from redis.asyncio import Redis
+
 log = logging.getLogger("bot.app")
 SHUTDOWN_GRACE_SECONDS = 10.0
+FIRST_RETRY_SECONDS = 1.0
+MAX_RETRY_SECONDS = 60.0
+
+
+class TokenRefusedError(Exception):
+    """Telegram answered 401 to getMe: the token is wrong or revoked."""
+
+
+def _retry_delays() -> Iterator[float]:
+    delay = FIRST_RETRY_SECONDS
+    while True:
+        yield delay
+        delay = min(delay * 2, MAX_RETRY_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -72,6 +105,7 @@ class Services:
     broadcasts: BroadcastService
     broadcast_runs: BroadcastRuns
     reminders: ReminderService
+    operations: OperationsService
 
     @classmethod
     def build(cls, database: Database, settings: Settings) -> Services:
@@ -97,7 +131,12 @@ class Services:
                 outbox_bell=bell,
             ),
             forums=ForumService(database, outbox_bell=bell),
-            forum_admin=ForumAdminService(database, access, outbox_bell=bell),
+            forum_admin=ForumAdminService(
+                database,
+                access,
+                check_in_margin=timedelta(hours=settings.forums.check_in_margin_hours),
+                outbox_bell=bell,
+            ),
             outbox=outbox,
             broadcasts=BroadcastService(database, access, default_language=default_language),
             broadcast_runs=BroadcastRuns(database, outbox_bell=bell),
@@ -107,11 +146,12 @@ class Services:
                 default_language=default_language,
                 outbox_bell=bell,
             ),
+            operations=OperationsService(database),
         )
 
 
 class Application:
-    """Everything `ppo-bot run` runs: database, bot, dispatcher, polling."""
+    """Everything `ppo-bot run` runs: database, bot, dispatcher, polling or the webhook."""
 
     def __init__(self, settings: Settings, *, polling_timeout: int = 10) -> None:
         if settings.telegram.token is None:
@@ -119,6 +159,12 @@ class Application:
             raise ValueError(msg)
         self.settings = settings
         self.database = Database(create_engine(settings.database.url))
+        self.redis: Redis | None = None
+        if settings.redis.url:
+            # redis-py costs ~6 MB resident: loaded only when configured.
+            from redis.asyncio import Redis
+
+            self.redis = Redis.from_url(settings.redis.url)
         self.i18n: I18n = create_i18n(settings.org.default_language)
         self.services = Services.build(self.database, settings)
         token = settings.telegram.token.get_secret_value()
@@ -152,16 +198,17 @@ class Application:
         self.in_flight = InFlight()
         self.dispatcher = self._build_dispatcher()
         self._polling_timeout = polling_timeout
+        self.webhook = settings.telegram.mode == "webhook"
+        self.ready = asyncio.Event()  # set once updates are being taken (polled or served)
+        self._stop_serving = asyncio.Event()
 
     def _storage(self) -> tuple[BaseStorage, BaseEventIsolation]:
         """The FSM storage, and the lock that handles one person's updates one at a time."""
-        if self.settings.redis.url:
-            # redis-py costs ~6 MB resident: loaded only when configured.
+        if self.redis is not None:
             from aiogram.fsm.storage.redis import RedisStorage
 
-            redis = RedisStorage.from_url(
-                self.settings.redis.url,
-                key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True),
+            redis = RedisStorage(
+                self.redis, key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
             )
             # A lock in Redis holds across processes (webhook workers, several bots).
             return redis, redis.create_isolation()
@@ -177,7 +224,7 @@ class Application:
         # one at a time, in the order they came, so two quick messages are two steps.
         dispatcher = Dispatcher(
             storage=storage,
-            events_isolation=isolation,
+            events_isolation=TimedIsolation(isolation),
             disable_fsm=True,
             settings=self.settings,
             **{name: getattr(self.services, name) for name in Services.__dataclass_fields__},
@@ -188,6 +235,7 @@ class Application:
             UserMiddleware(self.services.users, self.settings.org.default_language)
         )
         UserLocaleMiddleware(self.i18n).setup(dispatcher)
+        dispatcher.message.outer_middleware(CommandWins())  # inside the locale: it speaks
         boundary = HandlerBoundary()
         for observer in (dispatcher.message, dispatcher.callback_query):
             observer.middleware(boundary)
@@ -197,32 +245,194 @@ class Application:
         return dispatcher
 
     async def _on_startup(self) -> None:
-        await self.bot.delete_webhook(drop_pending_updates=False)
-        await publish_menus(self.bot, self.i18n)
         me = await self.bot.get_me()
+        if not self.webhook:
+            await self.bot.delete_webhook(drop_pending_updates=False)
+        await publish_menus(self.bot, self.i18n)
         await self.delivery.start()
-        log.info("bot @%s is up, polling %s", me.username, self.settings.telegram.api_base)
+        if not self.webhook:
+            self.ready.set()
+            log.info("bot @%s is up, polling %s", me.username, self.settings.telegram.api_base)
 
     async def _on_shutdown(self) -> None:
         await self.in_flight.drain(SHUTDOWN_GRACE_SECONDS)
-        if self.in_flight.last_update_id is not None:
+        if not self.webhook and self.in_flight.last_update_id is not None:
             # aiogram confirms an update only with the next getUpdates; without this the
             # last batch would be delivered, and handled, again after a restart.
             await self.bot.get_updates(offset=self.in_flight.last_update_id + 1, limit=1)
         await self.delivery.stop(SHUTDOWN_GRACE_SECONDS)
         await self.sender_bot.session.close()
         await self.database.close()
+        if self.redis is not None:
+            await self.redis.aclose()
         log.info("stopped cleanly")
 
+    async def _close_unstarted(self) -> None:
+        """Release what the constructor opened, when the bot never got to start."""
+        await self.bot.session.close()
+        await self.sender_bot.session.close()
+        await self.database.close()
+        if self.redis is not None:
+            await self.redis.aclose()
+
+    async def wait_for_database(self) -> None:
+        """Until the database answers: one line per failed try, with a growing pause."""
+        where = database_location(self.settings.database.url)
+        for delay in _retry_delays():
+            try:
+                await self.services.operations.ping()
+                return
+            except Exception as error:
+                reason = connection_problem(error)
+                if reason is None:
+                    raise
+                log.warning(
+                    "database unreachable at %s (%s); retrying in %.0f s", where, reason, delay
+                )
+            await asyncio.sleep(delay)
+
+    async def wait_for_telegram(self) -> None:
+        """Until the Bot API answers getMe; TokenRefusedError if it refuses the token."""
+        where = self.settings.telegram.api_base
+        for delay in _retry_delays():
+            try:
+                await self.bot.get_me()
+                return
+            except TelegramUnauthorizedError:
+                raise TokenRefusedError from None
+            except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as error:
+                reason = str(error).splitlines()[0]
+                log.warning(
+                    "Telegram Bot API unreachable at %s (%s); retrying in %.0f s",
+                    where,
+                    reason,
+                    delay,
+                )
+            await asyncio.sleep(delay)
+
     async def run(self, *, handle_signals: bool = True) -> None:
-        """Migrate, then poll until stopped (SIGINT/SIGTERM, or `stop`)."""
-        await upgrade_to_head(self.database.engine)
-        await self.dispatcher.start_polling(
-            self.bot,
-            handle_signals=handle_signals,
-            polling_timeout=self._polling_timeout,
-        )
+        """Migrate, then take updates until stopped (SIGINT/SIGTERM, or `stop`)."""
+        try:
+            await self.wait_for_database()
+            await upgrade_to_head(self.database.engine)
+            await self.wait_for_telegram()
+        except BaseException:
+            await self._close_unstarted()
+            raise
+        if self.webhook:
+            await self._serve_webhook(handle_signals=handle_signals)
+            return
+        runner = await self._listen(self._web_app()) if self.settings.http.listen else None
+        try:
+            await self.dispatcher.start_polling(
+                self.bot,
+                handle_signals=handle_signals,
+                polling_timeout=self._polling_timeout,
+            )
+        finally:
+            if runner is not None:
+                await runner.cleanup()
 
     async def stop(self) -> None:
-        """Stop polling; the updates in hand are finished first."""
-        await self.dispatcher.stop_polling()
+        """Stop taking updates; the updates in hand are finished first."""
+        if self.webhook:
+            self._stop_serving.set()
+        else:
+            await self.dispatcher.stop_polling()
+
+    # --- HTTP: the webhook, /healthz, /metrics ----------------------------------------------
+
+    def ledger(self) -> UpdateLedger:
+        """Where webhook updates in hand and handled are kept: Redis, else the database."""
+        if self.redis is not None:
+            from bot.server.ledger import RedisUpdateLedger
+
+            return RedisUpdateLedger(self.redis, self.bot.id)
+        return SqlUpdateLedger(self.database)
+
+    def _web_app(self) -> web.Application:
+        from bot.server.health import Health
+        from bot.server.http import build_web_app
+
+        return build_web_app(
+            health=Health(self.services.operations, self.redis, self.bot),
+            operations=self.services.operations,
+            max_body_bytes=self.settings.webhook.max_body_bytes,
+        )
+
+    async def _listen(self, app: web.Application) -> web.AppRunner:
+        from aiohttp import web
+
+        runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE_SECONDS
+        )
+        await runner.setup()  # with the webhook: the dispatcher's startup
+        host, port = self.settings.http.address
+        try:
+            await web.TCPSite(runner, host, port, backlog=1024).start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        log.info("listening on %s:%d", host, port)
+        return runner
+
+    async def _serve_webhook(self, *, handle_signals: bool) -> None:
+        from bot.server.http import serve_webhook
+
+        webhook = self.settings.webhook
+        assert webhook.url is not None
+        assert webhook.secret_token is not None
+        app = self._web_app()
+        serve_webhook(
+            app,
+            self.dispatcher,
+            self.bot,
+            self.ledger(),
+            path=webhook.path,
+            secret_token=webhook.secret_token.get_secret_value(),
+        )
+        loop = asyncio.get_running_loop()
+        if handle_signals:
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, self._stop_serving.set)
+        try:
+            runner = await self._listen(app)
+            try:
+                # Every process sets the same webhook; a stopping one never deletes it, so
+                # the others keep serving.
+                await self.bot.set_webhook(
+                    webhook.url,
+                    secret_token=webhook.secret_token.get_secret_value(),
+                    allowed_updates=self.dispatcher.resolve_used_update_types(),
+                    max_connections=webhook.max_connections,
+                    drop_pending_updates=False,
+                )
+                self.ready.set()
+                log.info("serving the webhook %s", webhook.url)
+                await self._stop_serving.wait()
+            finally:
+                await runner.cleanup()  # stops listening, then the dispatcher's shutdown
+        finally:
+            if handle_signals:
+                for signum in (signal.SIGINT, signal.SIGTERM):
+                    loop.remove_signal_handler(signum)
+            with contextlib.suppress(Exception):
+                await self.bot.session.close()
+
+
+@asynccontextmanager
+async def migrated_database(settings: Settings) -> AsyncIterator[Database]:
+    """The configured database, migrated to the newest schema; closed on exit."""
+    database = Database(create_engine(settings.database.url))
+    try:
+        await upgrade_to_head(database.engine)
+        yield database
+    finally:
+        await database.close()
+
+
+@asynccontextmanager
+async def services_without_bot(settings: Settings) -> AsyncIterator[Services]:
+    """Every service over the migrated database, for command-line work (no bot, no polling)."""
+    async with migrated_database(settings) as database:
+        yield Services.build(database, settings)

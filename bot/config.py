@@ -7,6 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -23,6 +24,7 @@ Language = Literal["kk", "ru", "en"]
 LANGUAGES: tuple[Language, ...] = ("kk", "ru", "en")
 TELEGRAM_API_BASE = "https://api.telegram.org"
 DEFAULT_CONFIG_PATH = Path("config.toml")
+MIN_SECRET_LENGTH = 4
 
 
 class ConfigError(Exception):
@@ -36,6 +38,8 @@ class _Section(BaseModel):
 class TelegramSettings(_Section):
     token: SecretStr | None = None
     api_base: str = TELEGRAM_API_BASE
+    # polling: getUpdates in one process; webhook: Telegram POSTs updates to [webhook] url.
+    mode: Literal["polling", "webhook"] = "polling"
 
     @field_validator("api_base")
     @classmethod
@@ -131,6 +135,7 @@ DEFAULT_PROPOSAL_TOPICS = (
     "other",
 )
 _TOPIC_CODE = re.compile(r"[a-z][a-z0-9_]{0,23}")
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class ProposalSettings(_Section):
@@ -153,8 +158,68 @@ class ProposalSettings(_Section):
         return value
 
 
+class ForumSettings(_Section):
+    # Check-in is open during the event's days, from this many hours before its start
+    # until this many hours after its end.
+    check_in_margin_hours: float = Field(default=3, ge=0, le=48)
+
+
 class RedisSettings(_Section):
     url: str | None = None
+
+
+class WebhookSettings(_Section):
+    # The public HTTPS URL given to setWebhook; its path is the path this process serves.
+    url: str | None = None
+    secret_token: SecretStr | None = None
+    max_connections: int = Field(default=40, ge=1, le=100)
+    # Telegram's updates are small; anything larger is refused before it is read.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+
+    @field_validator("url")
+    @classmethod
+    def _web_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            msg = "must be an https:// URL (http:// only for local tests)"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("secret_token")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram: 1-256 characters A-Z, a-z, 0-9, _ and -.
+        if value is not None and not _SECRET.fullmatch(value.get_secret_value()):
+            msg = "1-256 characters, only A-Z, a-z, 0-9, _ and -"
+            raise ValueError(msg)
+        return value
+
+    @property
+    def path(self) -> str:
+        """The path of `url`: the route this process serves the webhook on."""
+        return urlsplit(self.url or "").path or "/"
+
+
+class HttpSettings(_Section):
+    # host:port of this process's HTTP listener (webhook, /healthz, /metrics); none if unset.
+    listen: str | None = None
+
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            msg = "must be host:port, e.g. 127.0.0.1:8081"
+            raise ValueError(msg)
+        return value
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """(host, port) of `listen`."""
+        assert self.listen is not None
+        host, _, port = self.listen.rpartition(":")
+        return host.strip("[]"), int(port)
 
 
 class LoggingSettings(_Section):
@@ -169,8 +234,30 @@ class Settings(_Section):
     delivery: DeliverySettings = DeliverySettings()
     reminders: ReminderSettings = ReminderSettings()
     proposals: ProposalSettings = ProposalSettings()
+    forums: ForumSettings = ForumSettings()
     redis: RedisSettings = RedisSettings()
+    webhook: WebhookSettings = WebhookSettings()
+    http: HttpSettings = HttpSettings()
     logging: LoggingSettings = LoggingSettings()
+
+    def secrets(self) -> list[str]:
+        """What must never reach a log: the token and its secret half, the webhook secret,
+        the database and Redis passwords (as written, and decoded)."""
+        found: list[str] = []
+        if self.telegram.token is not None:
+            token = self.telegram.token.get_secret_value()
+            found += [token, token.partition(":")[2]]
+        if self.webhook.secret_token is not None:
+            found.append(self.webhook.secret_token.get_secret_value())
+        for url in (self.database.url, self.redis.url):
+            password = urlsplit(url or "").password
+            if password:
+                found += [password, unquote(password)]
+        # Longest first, so that a secret inside another is not masked piecemeal; very short
+        # values would mask ordinary words, and no real secret is that short.
+        return sorted(
+            {value for value in found if len(value) >= MIN_SECRET_LENGTH}, key=len, reverse=True
+        )
 
     @field_validator("admins")
     @classmethod
@@ -179,6 +266,24 @@ class Settings(_Section):
             msg = "Telegram user ids are positive integers"
             raise ValueError(msg)
         return value
+
+    @model_validator(mode="after")
+    def _webhook_complete(self) -> Settings:
+        if self.telegram.mode != "webhook":
+            return self
+        missing = [
+            key
+            for key, value in (
+                ("webhook.url", self.webhook.url),
+                ("webhook.secret_token", self.webhook.secret_token),
+                ("http.listen", self.http.listen),
+            )
+            if value is None
+        ]
+        if missing:
+            msg = f'telegram.mode = "webhook" needs {", ".join(missing)}'
+            raise ValueError(msg)
+        return self
 
 
 def _describe(error: ValidationError) -> str:
@@ -198,11 +303,22 @@ def parse_settings(raw: dict[str, Any]) -> Settings:
         raise ConfigError(_describe(error)) from None
 
 
+# Secrets and per-process values from the environment, so one file serves every process.
+ENVIRONMENT = {
+    "BOT_TOKEN": ("telegram", "token"),
+    "PPO_BOT_DATABASE_URL": ("database", "url"),
+    "PPO_BOT_REDIS_URL": ("redis", "url"),
+    "PPO_BOT_WEBHOOK_URL": ("webhook", "url"),
+    "PPO_BOT_WEBHOOK_SECRET": ("webhook", "secret_token"),
+    "PPO_BOT_HTTP_LISTEN": ("http", "listen"),
+}
+
+
 def load_settings(path: Path | None = None, *, environ: dict[str, str] | None = None) -> Settings:
     """Read settings from `path` (or $PPO_BOT_CONFIG, or ./config.toml) and the environment.
 
     A missing default file is fine (all keys have defaults); a missing file that was asked
-    for by name is an error. BOT_TOKEN overrides `telegram.token`.
+    for by name is an error. The variables of ENVIRONMENT override their keys.
     """
     env = os.environ if environ is None else environ
     explicit = path is not None or "PPO_BOT_CONFIG" in env
@@ -217,6 +333,7 @@ def load_settings(path: Path | None = None, *, environ: dict[str, str] | None = 
     elif explicit:
         msg = f"{config_path}: no such file (copy config.example.toml to start one)"
         raise ConfigError(msg)
-    if token := env.get("BOT_TOKEN"):
-        raw.setdefault("telegram", {})["token"] = token
+    for variable, (section, key) in ENVIRONMENT.items():
+        if value := env.get(variable):
+            raw.setdefault(section, {})[key] = value
     return parse_settings(raw)

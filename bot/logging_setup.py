@@ -1,30 +1,48 @@
-"""Logging: one format, and no personal data in clear (IIN- and phone-like digit runs)."""
+"""Logging: one format; no secrets and no personal data (IIN- and phone-like digits) in clear."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
-from bot.domain.masking import mask_personal_data
+from bot.domain.masking import mask_personal_data, mask_secrets
 
 
 class PersonalDataFilter(logging.Filter):
-    """Masks the message, its arguments and any traceback text of every record."""
+    """Masks the message, its arguments, any traceback and stack of every record.
+
+    `secrets` (the bot token and its secret half, the webhook secret, passwords) are replaced
+    wherever they appear, before the digit runs of personal data.
+    """
+
+    def __init__(self, secrets: Sequence[str] = ()) -> None:
+        super().__init__()
+        self._secrets = sorted(set(secrets), key=len, reverse=True)
+
+    def _mask(self, text: str) -> str:
+        return mask_personal_data(mask_secrets(text, self._secrets))
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = mask_personal_data(record.getMessage())
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: log what there is rather than nothing
+            message = f"{record.msg!r} {record.args!r}"
+        record.msg = self._mask(message)
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = mask_personal_data(record.exc_text)
+            record.exc_text = self._mask(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._mask(record.stack_info)
         return True
 
 
-def configure_logging(level: str) -> None:
-    """Root logging to stderr at `level`, every record masked."""
+def configure_logging(level: str, secrets: Sequence[str] = ()) -> None:
+    """Root logging to stderr at `level`, every record masked (`secrets` included)."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(PersonalDataFilter())
+    handler.addFilter(PersonalDataFilter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -3,7 +3,7 @@
 It knows nothing of ppo-bot: any bot that talks to a Bot API base URL can be run against it.
 """
 
-from botapi_emulator.models import ApiError, CallbackAnswer, ChatMessage
+from botapi_emulator.models import ApiError, CallbackAnswer, ChatMessage, Refusal
 from botapi_emulator.server import BotApiEmulator
 from botapi_emulator.users import EmulatedGroup, EmulatedUser
 
@@ -14,4 +14,5 @@ __all__ = [
     "ChatMessage",
     "EmulatedGroup",
     "EmulatedUser",
+    "Refusal",
 ]

@@ -6,6 +6,7 @@ import mimetypes
 import time
 from typing import TYPE_CHECKING, Any
 
+from botapi_emulator.limits import render, validate_markup
 from botapi_emulator.models import (
     ApiError,
     ChatMessage,
@@ -15,8 +16,6 @@ from botapi_emulator.models import (
     p_json,
     p_req_int,
     p_str,
-    render,
-    validate_markup,
 )
 from botapi_emulator.users import ChatState, EmulatedUser
 

@@ -48,8 +48,6 @@ def method_table(emu: BotApiEmulator) -> dict[str, tuple[str, Handler]]:
         "getMe": get_me,
         "logOut": ok_true,
         "close": ok_true,
-        "deleteWebhook": ok_true,
-        "setWebhook": ok_true,
         "getWebhookInfo": get_webhook_info,
         "setMyDescription": ok_true,
         "setMyShortDescription": ok_true,
@@ -78,6 +76,8 @@ def method_table(emu: BotApiEmulator) -> dict[str, tuple[str, Handler]]:
         name.lower(): (name, partial(fn, emu)) for name, fn in table.items()
     }
     handlers["getupdates"] = ("getUpdates", emu._queue.get_updates)
+    handlers["setwebhook"] = ("setWebhook", emu._queue.set_webhook)
+    handlers["deletewebhook"] = ("deleteWebhook", emu._queue.delete_webhook)
     return handlers
 
 
@@ -102,8 +102,8 @@ async def get_me(emu: BotApiEmulator, params: Params) -> dict[str, Any]:
 
 
 async def get_webhook_info(emu: BotApiEmulator, params: Params) -> dict[str, Any]:
-    """getWebhookInfo: always "no webhook"."""
-    return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+    """getWebhookInfo: the webhook set (or none) and the updates waiting."""
+    return emu._queue.webhook_info()
 
 
 def _scope_key(params: Params) -> tuple[str, str]:

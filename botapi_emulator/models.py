@@ -7,12 +7,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from botapi_emulator.html import EntityParseError, ParsedText, parse_html, strip_text
-
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
-MAX_CALLBACK_DATA = 64
-
 # Form bodies carry everything as strings; these fields are JSON-serialised by aiogram.
 JSON_FIELDS = frozenset(
     {
@@ -181,6 +175,19 @@ class ChatMessage:
         return reply_keyboard_labels(self.reply_markup)
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A request the emulator refused as Telegram would: the method, the error, the payload."""
+
+    method: str  # canonical Bot API name, e.g. "sendPhoto"
+    status: int  # the error_code: 400, 403, 404
+    description: str  # Telegram's wording, e.g. "Bad Request: can't parse entities: ..."
+    params: dict[str, Any]  # the request's parameters as received (files as Upload)
+
+    def __str__(self) -> str:
+        return f"{self.method}: {self.description} (payload {self.params!r:.300})"
+
+
 @dataclass
 class CallbackAnswer:
     """One answerCallbackQuery call."""
@@ -265,90 +272,3 @@ def p_json(params: dict[str, Any], key: str, what: str) -> Any:
     if isinstance(value, str):
         raise bad_request(f"can't parse {what}")
     return value
-
-
-def render(
-    raw: str, parse_mode: str | None, entities: Any, *, caption: bool = False
-) -> ParsedText:
-    """Apply parse_mode and Telegram's length/emptiness rules to a text or caption."""
-    mode = (parse_mode or "").lower()
-    if mode == "html":
-        try:
-            parsed = parse_html(raw)
-        except EntityParseError as exc:
-            raise bad_request(f"can't parse entities: {exc}") from exc
-    elif mode in ("", "markdown", "markdownv2"):
-        # Markdown is passed through unparsed: the project uses HTML.
-        ents = entities if isinstance(entities, list) else []
-        parsed = ParsedText(raw, [e for e in ents if isinstance(e, dict)])
-    else:
-        raise bad_request("unsupported parse_mode")
-    parsed = strip_text(parsed)
-    if caption:
-        if len(parsed.text) > MAX_CAPTION:
-            raise bad_request("message caption is too long")
-    else:
-        if not parsed.text:
-            raise bad_request("message text is empty")
-        if len(parsed.text) > MAX_TEXT:
-            raise bad_request("message is too long")
-    return parsed
-
-
-def validate_markup(markup: Any, *, inline_only: bool = False) -> dict[str, Any] | None:
-    """Check a reply_markup object like Telegram does; return it as a dict (or None)."""
-    if markup is None:
-        return None
-    if not isinstance(markup, dict):
-        raise bad_request("can't parse reply keyboard markup JSON object")
-    if "inline_keyboard" in markup:
-        rows = markup["inline_keyboard"]
-        if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-            raise bad_request("can't parse inline keyboard markup JSON object")
-        for row in rows:
-            for button in row:
-                _validate_inline_button(button)
-        return markup
-    if inline_only:
-        raise bad_request("inline keyboard expected")
-    if "keyboard" in markup:
-        rows = markup["keyboard"]
-        if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-            raise bad_request("can't parse reply keyboard markup JSON object")
-        return markup
-    if markup.get("remove_keyboard") or markup.get("force_reply"):
-        return markup
-    raise bad_request("can't parse reply keyboard markup JSON object")
-
-
-_INLINE_ACTIONS = (
-    "url",
-    "callback_data",
-    "web_app",
-    "login_url",
-    "switch_inline_query",
-    "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat",
-    "copy_text",
-    "callback_game",
-    "pay",
-)
-
-
-def _validate_inline_button(button: Any) -> None:
-    if not isinstance(button, dict) or not isinstance(button.get("text"), str):
-        raise bad_request(
-            'can\'t parse inline keyboard button: Field "text" must be of type String'
-        )
-    if not any(k in button for k in _INLINE_ACTIONS):
-        raise bad_request(
-            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
-        )
-    if "callback_data" in button:
-        data = button["callback_data"]
-        if not isinstance(data, str) or not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA:
-            raise bad_request("BUTTON_DATA_INVALID")
-    if "url" in button:
-        url = button["url"]
-        if not isinstance(url, str) or not url.startswith(("http://", "https://", "tg://")):
-            raise bad_request("BUTTON_URL_INVALID")

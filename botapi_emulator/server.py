@@ -19,6 +19,7 @@ from botapi_emulator.models import (
     ApiError,
     CallbackAnswer,
     ChatMessage,
+    Refusal,
     StoredFile,
     Upload,
     bad_request,
@@ -26,6 +27,7 @@ from botapi_emulator.models import (
 )
 from botapi_emulator.updates import UpdateQueue
 from botapi_emulator.users import ChatState, EmulatedGroup, EmulatedUser
+from botapi_emulator.webhook import WebhookDelivery
 
 __all__ = [
     "ApiError",
@@ -34,6 +36,7 @@ __all__ = [
     "ChatMessage",
     "EmulatedGroup",
     "EmulatedUser",
+    "Refusal",
 ]
 
 FAULT_KINDS = ("5xx", "timeout", "429")
@@ -61,6 +64,7 @@ class BotApiEmulator:
         rate_limit_per_second: float | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        callback_timeout: float = 15.0,
     ) -> None:
         self.token = token
         self.bot_id = bot_id
@@ -69,10 +73,13 @@ class BotApiEmulator:
         self.rate_limit_per_second = rate_limit_per_second
         self.host = host
         self.port = port
-        self.callback_timeout = 15.0  # seconds before an unanswered query becomes "too old"
+        # seconds after a press when answerCallbackQuery starts failing with "query is too old"
+        self.callback_timeout = callback_timeout
 
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.requests: list[tuple[str, dict[str, Any]]] = []
+        # every request refused as Telegram would refuse it (not injected faults or 429s)
+        self.refusals: list[Refusal] = []
         self.rate_limited_count = 0
         self.users: dict[int, EmulatedUser] = {}
         self.groups: dict[int, EmulatedGroup] = {}
@@ -115,9 +122,15 @@ class BotApiEmulator:
         """Release long polls and shut the server down."""
         self._queue.closing = True
         self._queue.wake()
+        await self._queue.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    @property
+    def webhook(self) -> WebhookDelivery | None:
+        """The webhook the bot set (its URL and delivery counts), or None while it polls."""
+        return self._queue.webhook
 
     @property
     def api_base(self) -> str:
@@ -341,6 +354,7 @@ class BotApiEmulator:
         entry = self._handlers.get(name.lower())
         self.requests.append((entry[0] if entry else name, params))
         if entry is None:
+            self.refusals.append(Refusal(name, 404, "Not Found", params))
             return web.json_response(ApiError(404, "Not Found").payload(), status=404)
         method, handler = entry
         chat_id = self._chat_of(params)
@@ -364,6 +378,8 @@ class BotApiEmulator:
                 self._check_rate()
             result = await handler(params)
         except ApiError as err:
+            if err.status != 429:
+                self.refusals.append(Refusal(method, err.status, err.description, params))
             return web.json_response(err.payload(), status=err.status)
         except Exception as exc:
             # an emulator bug should read as a clear API error, not an undecodable 500 page

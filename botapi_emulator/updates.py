@@ -7,10 +7,11 @@ import collections
 import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from botapi_emulator.models import ApiError, bad_request
+from botapi_emulator.webhook import WebhookDelivery, WebhookStats, webhook_params
 
 # Update types Telegram delivers when allowed_updates is empty or was never set.
 DEFAULT_ALLOWED = frozenset(
@@ -34,6 +35,10 @@ CONFLICT = (
     "Conflict: terminated by other getUpdates request; "
     "make sure that only one bot instance is running"
 )
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
 
 
 @dataclass
@@ -45,6 +50,7 @@ class Update:
     payload: dict[str, Any]
     chat_id: int
     delivered: bool = False
+    queued_at: float = field(default_factory=time.monotonic)
 
     def json(self) -> dict[str, Any]:
         """The Bot API Update object."""
@@ -63,15 +69,97 @@ class UpdateQueue:
         self._allowed: frozenset[str] = DEFAULT_ALLOWED
         self._event = asyncio.Event()
         self._generation = 0
+        self.webhook: WebhookDelivery | None = None
+        self.webhook_stats = WebhookStats()
 
     def push(self, kind: str, payload: dict[str, Any], chat_id: int) -> int:
-        """Queue an update and wake long polls; returns its update_id."""
+        """Queue an update and wake long polls (or the webhook); returns its update_id."""
         update = Update(self._next_update_id, kind, payload, chat_id)
         self._next_update_id += 1
-        self.updates.append(update)
         self.undelivered[chat_id] += 1
-        self.wake()
+        if self.webhook is not None:
+            self._to_webhook(update)
+        else:
+            self.updates.append(update)
+            self.wake()
         return update.update_id
+
+    # --- webhook ----------------------------------------------------------------------------
+
+    def _to_webhook(self, update: Update) -> None:
+        assert self.webhook is not None
+        if update.kind in self._allowed:
+            self.webhook.add(update)
+        else:  # Telegram never stores updates of types the bot did not ask for
+            self._mark_delivered(update)
+
+    def _webhook_delivered(self, update: Update) -> None:
+        self._mark_delivered(update)
+        self._on_delivered(update.chat_id)
+
+    async def set_webhook(self, params: dict[str, Any]) -> bool:
+        """setWebhook: deliver every queued and later update to the URL (an empty URL deletes)."""
+        url, secret, max_connections, allowed = webhook_params(params)
+        if not url:
+            return await self.delete_webhook(params)
+        left = await self._stop_webhook()
+        if allowed is not None:
+            self._allowed = frozenset(allowed)
+        if params.get("drop_pending_updates") is True:
+            for update in left:
+                self._mark_delivered(update)
+            left = []
+        self.webhook = WebhookDelivery(
+            url,
+            secret_token=secret,
+            max_connections=max_connections,
+            on_delivered=self._webhook_delivered,
+            stats=self.webhook_stats,
+        )
+        for update in left:
+            self._to_webhook(update)
+        self.webhook.start()
+        self.wake()  # a waiting getUpdates ends with 409
+        return True
+
+    async def delete_webhook(self, params: dict[str, Any]) -> bool:
+        """deleteWebhook: back to getUpdates, with what was not delivered."""
+        left = await self._stop_webhook()
+        if params.get("drop_pending_updates") is True:
+            for update in left:
+                self._mark_delivered(update)
+            left = []
+        self.updates = sorted(self.updates + left, key=lambda update: update.update_id)
+        return True
+
+    async def _stop_webhook(self) -> list[Update]:
+        webhook, self.webhook = self.webhook, None
+        left = list(self.updates)
+        self.updates = []
+        if webhook is not None:
+            left += await webhook.stop()
+        return sorted(left, key=lambda update: update.update_id)
+
+    def webhook_info(self) -> dict[str, Any]:
+        """getWebhookInfo."""
+        if self.webhook is None:
+            return {
+                "url": "",
+                "has_custom_certificate": False,
+                "pending_update_count": len(self.updates),
+            }
+        return {
+            "url": self.webhook.url,
+            "has_custom_certificate": False,
+            "pending_update_count": self.webhook.pending(),
+            "allowed_updates": sorted(self._allowed),
+            **self.webhook.info(),
+        }
+
+    async def close(self) -> None:
+        """Stop delivering by webhook (the emulator is stopping)."""
+        if self.webhook is not None:
+            await self.webhook.stop()
 
     def wake(self) -> None:
         """Wake every waiting long poll."""
@@ -113,6 +201,8 @@ class UpdateQueue:
 
     async def get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         """getUpdates: confirm by offset, then return at once or wait up to `timeout` s."""
+        if self.webhook is not None:
+            raise ApiError(409, WEBHOOK_ACTIVE)
         offset = int(_number(params, "offset"))
         limit = min(max(int(_number(params, "limit")) or 100, 1), 100)
         timeout = max(_number(params, "timeout"), 0.0)
@@ -138,6 +228,8 @@ class UpdateQueue:
             event = self._event
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), remaining)
+            if self.webhook is not None:
+                raise ApiError(409, WEBHOOK_ACTIVE)
             if generation != self._generation:
                 raise ApiError(409, CONFLICT)
 

@@ -119,11 +119,9 @@ class RunningBot:
 
     async def start(self) -> None:
         app = Application(self.settings)
-        started = asyncio.Event()
-        app.dispatcher.startup.register(started.set)
         self.app = app
         self._task = asyncio.create_task(app.run(handle_signals=False))
-        waiter = asyncio.create_task(started.wait())
+        waiter = asyncio.create_task(app.ready.wait())  # polling, or the webhook set
         done, _ = await asyncio.wait({waiter, self._task}, return_when=asyncio.FIRST_COMPLETED)
         if self._task in done:
             waiter.cancel()

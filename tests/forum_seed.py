@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.app import Application
+from bot.db.events import EventRepository
 from bot.domain.program import Program, parse_program
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -44,3 +45,23 @@ def small_forum(capacity: int, *, members_only: bool = False, days_ahead: int = 
         for t in program.trainings
     )
     return Program(forum, trainings)
+
+
+async def move_forum(app: Application, forum_id: int, starts_at: datetime) -> None:
+    """Move a forum and its trainings to start at `starts_at` (as if the calendar had turned),
+    keeping their registrations."""
+    async with app.database.write() as connection:
+        events = EventRepository(connection)
+        forum = await events.get(forum_id)
+        assert forum is not None
+        by = starts_at - forum.starts_at
+        for event in (forum, *await events.trainings_of(forum_id)):
+            closes = event.registration_closes_at
+            await events.replace(
+                replace(
+                    event,
+                    starts_at=event.starts_at + by,
+                    ends_at=event.ends_at + by,
+                    registration_closes_at=closes + by if closes else None,
+                )
+            )

@@ -49,6 +49,28 @@ def test_bot_token_comes_from_the_environment(tmp_path: Path) -> None:
     assert "1:abc" not in repr(settings)
 
 
+def test_every_secret_and_url_comes_from_the_environment(tmp_path: Path) -> None:
+    body = '[telegram]\nmode = "webhook"\n[webhook]\nmax_connections = 80\n'
+    environ = {
+        "BOT_TOKEN": "1:abc",
+        "PPO_BOT_DATABASE_URL": "postgresql+asyncpg://bot@db/ppo",
+        "PPO_BOT_REDIS_URL": "redis://cache:6379/0",
+        "PPO_BOT_WEBHOOK_URL": "https://bot.example.org/tg/hook",
+        "PPO_BOT_WEBHOOK_SECRET": "Abc-123_x",
+        "PPO_BOT_HTTP_LISTEN": "127.0.0.1:8082",
+    }
+    settings = load_settings(_write(tmp_path, body), environ=environ)
+    assert settings.database.url == "postgresql+asyncpg://bot@db/ppo"
+    assert settings.redis.url == "redis://cache:6379/0"
+    assert settings.webhook.url == "https://bot.example.org/tg/hook"
+    assert settings.webhook.path == "/tg/hook"
+    assert settings.webhook.max_connections == 80
+    assert settings.webhook.secret_token is not None
+    assert settings.webhook.secret_token.get_secret_value() == "Abc-123_x"
+    assert "Abc-123_x" not in repr(settings)
+    assert settings.http.address == ("127.0.0.1", 8082)
+
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
@@ -58,6 +80,13 @@ def test_bot_token_comes_from_the_environment(tmp_path: Path) -> None:
         ('[database]\nurl = "mysql://x"', "database.url: must start with sqlite+aiosqlite://"),
         ('[telegram]\napi_base = "ftp://x"', "telegram.api_base: must be an http"),
         ("admins = [-5]", "admins: Telegram user ids are positive integers"),
+        (
+            '[telegram]\nmode = "webhook"',
+            'telegram.mode = "webhook" needs webhook.url, webhook.secret_token, http.listen',
+        ),
+        ('[webhook]\nsecret_token = "no spaces"', "webhook.secret_token: 1-256 characters"),
+        ('[http]\nlisten = "8081"', "http.listen: must be host:port"),
+        ('[webhook]\nurl = "bot.example.org/hook"', "webhook.url: must be an https:// URL"),
         ('admins = ["me"]', "admins.0:"),
         ("[telegram]\ntokn = 'x'", "telegram.tokn: unknown key"),
         ("[org\n", "not valid TOML"),

@@ -63,5 +63,5 @@ def execute(args: argparse.Namespace) -> int:
     written = write_csv(args.out, generate_members(args.members, seed=args.seed))
     print(f"wrote {written} members to {args.out}")
     if args.import_file:
-        print_summary(run_import(settings.database.url, args.out))
+        print_summary(run_import(settings, args.out))
     return EXIT_OK

@@ -14,25 +14,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeAlias
 
-from bot.cli.base import EXIT_OK, settings_from
+from bot.cli.base import EXIT_OK, in_language, settings_from, write_files
 from bot.cli.export_registrations import add_registrations
 from bot.config import LANGUAGES, Settings
-from bot.db.engine import Database, create_engine
-from bot.db.migrate import upgrade_to_head
-from bot.services.access import AccessService
-from bot.services.proposals import ProposalDetails, ProposalService
+from bot.services.proposals import ProposalDetails
 
 Parsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 async def _shortlisted(settings: Settings) -> list[ProposalDetails]:
-    database = Database(create_engine(settings.database.url))
-    try:
-        await upgrade_to_head(database.engine)
-        service = ProposalService(database, AccessService(database, settings.admins))
-        return await service.export_shortlisted(None)
-    finally:
-        await database.close()
+    from bot.app import services_without_bot  # aiogram and every service: only when run
+
+    async with services_without_bot(settings) as services:
+        return await services.proposals.export_shortlisted(None)
 
 
 def export_proposals(args: argparse.Namespace) -> int:
@@ -42,20 +36,16 @@ def export_proposals(args: argparse.Namespace) -> int:
     # Heavy imports (aiogram, openpyxl) only when exporting. Column titles and names come
     # from the bot's own catalogs, in the language asked for.
     from bot.handlers.proposals.render import export_labels
-    from bot.i18n import create_i18n
-    from bot.services.proposal_export import proposals_csv, proposals_xlsx
+    from bot.services.proposal_export import shortlist_files
 
     language = args.language or settings.org.default_language
-    i18n = create_i18n(settings.org.default_language)
-    with i18n.context(), i18n.use_locale(language):
-        labels = export_labels(language, settings.org.tz, settings.proposals.topics)
-    out_dir: Path = args.out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
+    labels = in_language(
+        settings,
+        language,
+        lambda: export_labels(language, settings.org.tz, settings.proposals.topics),
+    )
     stem = f"proposals-{datetime.now(settings.org.tz):%Y-%m-%d}"
-    for suffix, build in (("xlsx", proposals_xlsx), ("csv", proposals_csv)):
-        path = out_dir / f"{stem}.{suffix}"
-        path.write_bytes(build(items, labels))
-        print(path)
+    write_files(args.out_dir, shortlist_files(stem, items, labels))
     print(f"{len(items)} shortlisted proposals exported", file=sys.stderr)
     return EXIT_OK
 

@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.cli.base import EXIT_OK, fail, settings_from
-from bot.db.engine import Database, create_engine
-from bot.db.migrate import upgrade_to_head
+from bot.config import Settings
 from bot.services.registry_files import RegistryFormatError, open_registry
 from bot.services.registry_import import (
     ImportSummary,
@@ -50,18 +49,18 @@ def register(
 def execute(args: argparse.Namespace) -> int:
     """Import the file and print what happened (counts only: no personal data)."""
     settings = settings_from(args)
-    print_summary(run_import(settings.database.url, args.file, report=args.report))
+    print_summary(run_import(settings, args.file, report=args.report))
     return EXIT_OK
 
 
-def run_import(url: str, path: Path, *, report: Path | None = None) -> ImportSummary:
+def run_import(settings: Settings, path: Path, *, report: Path | None = None) -> ImportSummary:
     """Migrate the database, then import `path`; a file that cannot be read ends the program."""
     if not path.is_file():
         fail(f"{path}: no such file")
     progress = ProgressLine(sys.stderr) if sys.stderr.isatty() else None
     try:
         open_registry(path).close()  # a file that cannot be read fails before any migration
-        summary = asyncio.run(_import(url, path, report, progress))
+        summary = asyncio.run(_import(settings, path, report, progress))
     except RegistryFormatError as error:
         fail(f"cannot import {path.name}: {error}")
     finally:
@@ -71,16 +70,12 @@ def run_import(url: str, path: Path, *, report: Path | None = None) -> ImportSum
 
 
 async def _import(
-    url: str, path: Path, report: Path | None, progress: ProgressCallback | None
+    settings: Settings, path: Path, report: Path | None, progress: ProgressCallback | None
 ) -> ImportSummary:
-    engine = create_engine(url)
-    try:
-        await upgrade_to_head(engine)
-        return await import_registry(
-            Database(engine), path, report_path=report, on_progress=progress
-        )
-    finally:
-        await engine.dispose()
+    from bot.app import migrated_database  # aiogram and every service: only when run
+
+    async with migrated_database(settings) as database:
+        return await import_registry(database, path, report_path=report, on_progress=progress)
 
 
 def print_summary(summary: ImportSummary) -> None:

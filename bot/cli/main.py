@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 from bot import __version__
 from bot.cli import demo_data, export, import_members, members, migrate, program, run, sandbox
-from bot.cli.base import common_options
+from bot.cli.base import EXIT_FAILURE, common_options
 
 SUBCOMMANDS = (run, sandbox, migrate, members, program, export, import_members, demo_data)
 
@@ -37,4 +38,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        # One line, not a traceback, when the database is away (`run` waits for it instead).
+        from bot.db.engine import connection_problem, database_location
+
+        reason = connection_problem(error)
+        settings = getattr(args, "settings", None)
+        if reason is None or settings is None:
+            raise
+        where = database_location(settings.database.url)
+        print(f"ppo-bot: database unreachable at {where} ({reason})", file=sys.stderr)
+        return EXIT_FAILURE
     return code

@@ -6,8 +6,7 @@ import argparse
 import asyncio
 import csv
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -15,10 +14,10 @@ from typing import TYPE_CHECKING, TypeVar
 from bot.cli.base import EXIT_OK, fail, settings_from
 from bot.config import Settings
 from bot.db.audit import stream_audit
-from bot.db.engine import Database, create_engine
-from bot.db.migrate import upgrade_to_head
+from bot.db.engine import Database
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.iin import InvalidIinError
+from bot.domain.numbers import parse_id
 from bot.domain.roles import Grant
 from bot.services.access import parse_grant
 
@@ -34,21 +33,13 @@ _REFUSALS = {
 }
 
 
-@asynccontextmanager
-async def _database(settings: Settings) -> AsyncIterator[Database]:
-    database = Database(create_engine(settings.database.url))
-    try:
-        await upgrade_to_head(database.engine)
-        yield database
-    finally:
-        await database.close()
-
-
 def _run(args: argparse.Namespace, work: Callable[[Settings, Database], Awaitable[T]]) -> T:
     settings = settings_from(args)
 
     async def main() -> T:
-        async with _database(settings) as database:
+        from bot.app import migrated_database  # aiogram and every service: only when run
+
+        async with migrated_database(settings) as database:
             return await work(settings, database)
 
     try:
@@ -151,6 +142,14 @@ def audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _telegram_id(text: str) -> int:
+    telegram_id = parse_id(text)
+    if telegram_id is None:
+        msg = f"not a Telegram user id: {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return telegram_id
+
+
 def register(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     common: argparse.ArgumentParser,
@@ -161,7 +160,7 @@ def register(
         ("revoke", revoke, "dismiss an organizer or reviewer"),
     ):
         parser = subparsers.add_parser(name, parents=[common], help=summary, description=summary)
-        parser.add_argument("telegram_id", type=int, help="the person's Telegram user id")
+        parser.add_argument("telegram_id", type=_telegram_id, help="the person's Telegram user id")
         parser.add_argument("role", help="organizer or reviewer")
         parser.add_argument("region", help="a region code such as TRK, or all")
         parser.set_defaults(func=func)

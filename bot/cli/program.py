@@ -9,11 +9,7 @@ from pathlib import Path
 
 from bot.cli.base import EXIT_OK, fail, settings_from
 from bot.config import Settings
-from bot.db.engine import Database, create_engine
-from bot.db.migrate import upgrade_to_head
 from bot.domain.program import Program, ProgramError, parse_program
-from bot.services.access import AccessService
-from bot.services.forum_admin import ForumAdminService
 
 
 def register(
@@ -37,13 +33,10 @@ def register(
 
 
 async def _load(settings: Settings, program: Program) -> tuple[int, bool]:
-    database = Database(create_engine(settings.database.url))
-    try:
-        await upgrade_to_head(database.engine)
-        service = ForumAdminService(database, AccessService(database, settings.admins))
-        return await service.load_program(program)
-    finally:
-        await database.close()
+    from bot.app import services_without_bot  # aiogram and every service: only when run
+
+    async with services_without_bot(settings) as services:
+        return await services.forum_admin.load_program(program)
 
 
 def execute(args: argparse.Namespace) -> int:

@@ -15,6 +15,9 @@ NO_TOKEN = """no Telegram token is set.
   To try the bot without a token, offline, run:  ppo-bot sandbox"""
 
 
+TOKEN_REFUSED = "Telegram refused the token: check telegram.token or BOT_TOKEN"
+
+
 def register(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     common: argparse.ArgumentParser,
@@ -31,7 +34,11 @@ def execute(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if settings.telegram.token is None:
         fail(NO_TOKEN)
-    from bot.app import Application  # heavy imports only when the bot really runs
+    # heavy imports only when the bot really runs
+    from bot.app import Application, TokenRefusedError
 
-    asyncio.run(Application(settings).run())
+    try:
+        asyncio.run(Application(settings).run())
+    except TokenRefusedError:
+        fail(TOKEN_REFUSED)
     return EXIT_OK

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.domain.errors import DomainError, ErrorCode
@@ -114,3 +114,21 @@ class Database:
     async def close(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+def database_location(url: str) -> str:
+    """Where the database is, for messages: host:port/name or the file, never the password."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return str(parsed.database or ":memory:")
+    return f"{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
+
+
+def connection_problem(error: BaseException) -> str | None:
+    """A one-line reason if `error` means the database cannot be reached; None otherwise."""
+    if isinstance(error, DBAPIError) and error.orig is not None:
+        cause = error.orig.__cause__ or error.orig
+        return f"{type(cause).__name__}: {str(cause).splitlines()[0]}"
+    if isinstance(error, OSError | TimeoutError):
+        return f"{type(error).__name__}: {error}"
+    return None

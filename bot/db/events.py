@@ -94,6 +94,13 @@ class EventRepository:
         row = (await self._connection.execute(statement)).one_or_none()
         return None if row is None else _event(row)
 
+    async def get_many(self, event_ids: Sequence[int]) -> dict[int, Event]:
+        """Several events by id (missing ones are left out)."""
+        if not event_ids:
+            return {}
+        rows = await self._connection.execute(select(events).where(events.c.id.in_(event_ids)))
+        return {event.id: event for event in map(_event, rows)}
+
     async def upcoming_forums(
         self, now: datetime, *, offset: int, limit: int
     ) -> tuple[Sequence[Event], int]:

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, ScalarSelect, and_, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import utcnow
 from bot.db.tables.forums import events, registrations
 from bot.db.tables.registry import members, ppos
+from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import EventKind, RegistrationStatus
 
 LIVE = (RegistrationStatus.REGISTERED.value, RegistrationStatus.WAITING.value)
@@ -98,14 +100,17 @@ class RegistrationRepository:
         ).one_or_none()
         return None if row is None else _registration(row)
 
-    async def of_person(self, telegram_id: int) -> list[RegistrationRow]:
-        """Every live registration of the person."""
+    async def of_person(
+        self, telegram_id: int, event_ids: Sequence[int] | None = None
+    ) -> list[RegistrationRow]:
+        """Every live registration of the person (only for these events, when given)."""
+        condition = and_(
+            registrations.c.telegram_id == telegram_id, registrations.c.status.in_(LIVE)
+        )
+        if event_ids is not None:
+            condition = and_(condition, registrations.c.event_id.in_(list(event_ids)))
         rows = await self._connection.execute(
-            select(*_COLUMNS)
-            .where(
-                and_(registrations.c.telegram_id == telegram_id, registrations.c.status.in_(LIVE))
-            )
-            .order_by(registrations.c.id)
+            select(*_COLUMNS).where(condition).order_by(registrations.c.id)
         )
         return [_registration(row) for row in rows]
 
@@ -163,22 +168,20 @@ class RegistrationRepository:
         )
         return int(result.scalar_one())
 
-    async def first_waiting(self, event_id: int) -> RegistrationRow | None:
-        """The first in line."""
-        row = (
-            await self._connection.execute(
-                select(*_COLUMNS)
-                .where(
-                    and_(
-                        registrations.c.event_id == event_id,
-                        registrations.c.status == RegistrationStatus.WAITING.value,
-                    )
+    async def first_waiting(self, event_id: int, *, limit: int) -> list[RegistrationRow]:
+        """The first `limit` in line, in order."""
+        rows = await self._connection.execute(
+            select(*_COLUMNS)
+            .where(
+                and_(
+                    registrations.c.event_id == event_id,
+                    registrations.c.status == RegistrationStatus.WAITING.value,
                 )
-                .order_by(registrations.c.id)
-                .limit(1)
             )
-        ).one_or_none()
-        return None if row is None else _registration(row)
+            .order_by(registrations.c.id)
+            .limit(limit)
+        )
+        return [_registration(row) for row in rows]
 
     async def add(
         self,
@@ -190,8 +193,8 @@ class RegistrationRepository:
         seat: int | None,
         ticket_code: str | None,
     ) -> RegistrationRow:
-        """A new registration or waiting-list place."""
-        result = await self._connection.execute(
+        """A new registration or waiting-list place (ALREADY_REGISTERED if the person has one)."""
+        statement = (
             insert(registrations)
             .values(
                 event_id=event_id,
@@ -204,6 +207,10 @@ class RegistrationRepository:
             )
             .returning(*_COLUMNS)
         )
+        try:
+            result = await self._connection.execute(statement)
+        except IntegrityError:  # the same person twice at once: the unique index says no
+            raise DomainError(ErrorCode.ALREADY_REGISTERED) from None
         return _registration(result.one())
 
     async def cancel(self, registration_id: int) -> None:
@@ -227,7 +234,7 @@ class RegistrationRepository:
             )
         )
 
-    async def check_in(self, registration_id: int, *, by: int) -> bool:
+    async def check_in(self, registration_id: int, *, by: int, at: datetime) -> bool:
         """Mark attended unless already; True when marked now."""
         result = await self._connection.execute(
             update(registrations)
@@ -236,7 +243,7 @@ class RegistrationRepository:
                     registrations.c.id == registration_id, registrations.c.checked_in_at.is_(None)
                 )
             )
-            .values(checked_in_at=utcnow(), checked_in_by=by)
+            .values(checked_in_at=at, checked_in_by=by)
         )
         return bool(result.rowcount)
 

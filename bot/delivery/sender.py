@@ -26,6 +26,8 @@ from bot.clock import utcnow
 from bot.delivery.pacing import ChatSpacing, Pacer
 from bot.delivery.transport import SendResult, TelegramTransport, Verdict
 from bot.domain.outbox import BLOCKED, ClaimedMessage, Failure, Retry
+from bot.metrics import BLOCKED as BLOCKED_SENDS
+from bot.metrics import RATE_LIMITED, SENDS
 from bot.services.outbox import OutboxService, Outcomes
 
 log = logging.getLogger("bot.delivery")
@@ -189,6 +191,11 @@ class OutboxSender:
 
     def _record(self, row: ClaimedMessage, result: SendResult) -> None:
         outcomes = self._outcomes
+        SENDS.labels(result.verdict.value).inc()
+        if result.verdict is Verdict.RATE_LIMITED:
+            RATE_LIMITED.inc()
+        elif result.verdict is Verdict.BLOCKED:
+            BLOCKED_SENDS.inc()
         now = utcnow()
         if result.verdict is Verdict.SENT:
             outcomes.sent.append(row.id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
@@ -16,7 +15,7 @@ from bot.domain.audiences import BroadcastStatus
 from bot.domain.events import LocalizedText
 from bot.domain.outbox import RowStatus
 from bot.domain.reminders import ReminderCandidate
-from bot.formatting import format_moment
+from bot.formatting import escape, format_moment, html_format, html_join
 from bot.services.broadcast_runs import Progress
 
 # The Cancel button under a running broadcast's progress (it belongs to /broadcast).
@@ -42,12 +41,10 @@ class DeliveryTexts:
                 text = _("⏰ Reminder: the training «{title}» starts {moment}.")
             else:
                 text = _("⏰ Reminder: the forum «{title}» starts {moment}.")
-            lines = [text.format(title=title, moment=moment)]
-            place = ", ".join(
-                part for part in (candidate.city, candidate.venue, candidate.room) if part
-            )
+            lines = [html_format(text, title=title, moment=moment)]
+            place = html_join(", ", (candidate.city, candidate.venue, candidate.room))
             if place:
-                lines.append(_("Place: {place}").format(place=escape(place)))
+                lines.append(html_format(_("Place: {place}"), place=place))
             return "\n".join(lines)
 
     def progress(

@@ -105,7 +105,8 @@ def demo_world(*, members: int) -> DemoWorld:
             "number of her Telegram account; her account is not linked to it yet."
         ),
         tips=(
-            "Press START, then «Мүшелігімді байланыстыру» (Link my membership), or send /link.",
+            "Press START, then “Мүшелік деректерімді байланыстыру” (Link my membership),"
+            " or send /link.",
             "Share your phone number with the button, then type the demo IIN below.",
             "Send /me: your record, and a button to ask for a correction.",
             "/language switches between Қазақша, Русский and English; /mydata sends a file.",

@@ -54,6 +54,9 @@ class ErrorCode(StrEnum):
     TRAINING_CLASH = "training_clash"
     MEMBERS_ONLY = "members_only"
     NOT_AN_ORGANIZER = "not_an_organizer"
+    SEATS_BELOW_TAKEN = "seats_below_taken"
+    CHECK_IN_CLOSED = "check_in_closed"
+    ALREADY_CHECKED_IN = "already_checked_in"
     # announcements
     AUDIENCE_EMPTY = "audience_empty"
     BROADCAST_OVER = "broadcast_over"

@@ -31,6 +31,19 @@ class CorrectableField(StrEnum):
 
 CORRECTION_MAX_LENGTH = 200
 
+TEXT_LIMITS: dict[str, int] = {
+    "last_name": 100,
+    "first_name": 100,
+    "patronymic": 100,
+    "birthplace": 200,
+    "workplace": 300,
+    "position": 200,
+    "education": 200,
+    "family_status": 100,
+}
+"""The longest text each free-text field of a record holds (the table's column lengths)."""
+PPO_NAME_MAX_LENGTH = 300
+
 
 @dataclass(frozen=True, slots=True)
 class MemberRecord:

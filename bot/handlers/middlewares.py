@@ -6,20 +6,23 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.handler import HandlerObject
+from aiogram.fsm.storage.base import BaseEventIsolation, StorageKey
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
 from bot.config import Settings
 from bot.domain.errors import DomainError
 from bot.domain.users import User as KnownUser
-from bot.handlers.replies import apology, describe_error
+from bot.handlers.replies import apology, describe_error, new_press, press_answered
 from bot.i18n import guess_language
+from bot.metrics import ERRORS, HANDLER_SECONDS, ISOLATION_WAIT_SECONDS, UPDATES
 from bot.services.users import UserService
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -76,12 +79,16 @@ class UpdateLogMiddleware(BaseMiddleware):
             return await handler(event, data)
         except Exception:
             outcome = "error"
+            ERRORS.labels("internal").inc()
             code = reference_code()
             error_log.exception("update %d failed, reference %s", event.update_id, code)
             await self._apologize(data, trace, code)
             return None
         finally:
-            elapsed_ms = (time.perf_counter() - started) * 1000
+            elapsed = time.perf_counter() - started
+            elapsed_ms = elapsed * 1000
+            UPDATES.labels(event.event_type).inc()
+            HANDLER_SECONDS.observe(elapsed)
             if task is not None:
                 self._in_flight.tasks.discard(task)
             last = self._in_flight.last_update_id
@@ -154,9 +161,11 @@ class HandlerBoundary(BaseMiddleware):
         trace: UpdateTrace | None = data.get("trace")
         if trace is not None and handler_object is not None:
             trace.handler = getattr(handler_object.callback, "__qualname__", "?")
+        new_press()
         try:
             return await handler(event, data)
         except DomainError as error:
+            ERRORS.labels(error.code.value).inc()
             settings: Settings = data["settings"]
             await self._refuse(event, describe_error(error, data["i18n"], settings.org.tz))
             return None
@@ -164,6 +173,28 @@ class HandlerBoundary(BaseMiddleware):
     @staticmethod
     async def _refuse(event: TelegramObject, text: str) -> None:
         if isinstance(event, CallbackQuery):
-            await event.answer(text, show_alert=True)
+            if not press_answered():
+                await event.answer(text, show_alert=True)
+            elif isinstance(event.message, Message):  # answered already: say it in the chat
+                await event.message.answer(text)
+            else:
+                await event.bot.send_message(event.from_user.id, text)  # type: ignore[union-attr]
         elif isinstance(event, Message):
             await event.answer(text)
+
+
+class TimedIsolation(BaseEventIsolation):
+    """aiogram's event isolation, measuring how long each update waits for its chat's lock."""
+
+    def __init__(self, inner: BaseEventIsolation) -> None:
+        self._inner = inner
+
+    @asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
+        started = time.perf_counter()
+        async with self._inner.lock(key):
+            ISOLATION_WAIT_SECONDS.observe(time.perf_counter() - started)
+            yield
+
+    async def close(self) -> None:
+        await self._inner.close()

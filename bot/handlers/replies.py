@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import datetime
-from html import escape
 from zoneinfo import ZoneInfo
 
-from aiogram.types import CallbackQuery, Message
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import LocalizedText
-from bot.formatting import format_moment
+from bot.formatting import escape, format_moment, html_format, zone_name
 
 
 def N_(message: str) -> str:  # noqa: N802  (gettext's conventional name)
@@ -73,7 +74,7 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
         "This is too long: {length} characters, at most {limit}. Please shorten it."
     ),
     ErrorCode.UNKNOWN_ROLE: N_("Unknown role. Use organizer or reviewer."),
-    ErrorCode.UNKNOWN_REGION: N_("Unknown region. Use a region code such as TRK, or all."),
+    ErrorCode.UNKNOWN_REGION: N_("Unknown region. Write its name, or all for every region."),
     ErrorCode.ATTACHMENT_UNSUPPORTED: N_(
         "Only documents and photos can be attached, not stickers, voice messages, videos "
         "and the like. Nothing was added."
@@ -127,6 +128,14 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
         "This forum is for party members. Link your membership with /link first."
     ),
     ErrorCode.NOT_AN_ORGANIZER: N_("Ticket check-in is for the organizers of this forum."),
+    ErrorCode.SEATS_BELOW_TAKEN: N_(
+        "{taken} seats are already taken: the number of seats cannot be lower. "
+        "Nothing was changed."
+    ),
+    ErrorCode.CHECK_IN_CLOSED: N_("Check-in for this event is open from {opens} to {closes}."),
+    ErrorCode.ALREADY_CHECKED_IN: N_(
+        "You have already been checked in here, so the registration cannot be cancelled."
+    ),
     ErrorCode.AUDIENCE_EMPTY: N_(
         "Nobody would receive this announcement: the audience has no one the bot can reach. "
         "Please choose another audience."
@@ -138,21 +147,67 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
 }
 
 
+# Kazakhstan keeps one time since March 2024; its zones are named after the capital.
+_KAZAKHSTAN_ZONES = frozenset(
+    {"Asia/Almaty", "Asia/Qostanay", "Asia/Aqtobe", "Asia/Aqtau", "Asia/Atyrau", "Asia/Oral"}
+    | {"Asia/Qyzylorda"}
+)
+
+
+def zone_label(tz: ZoneInfo) -> str:
+    """The organisation's zone as the reader says it: "Astana time", never "Asia/Almaty"."""
+    if tz.key in _KAZAKHSTAN_ZONES:
+        return _("Astana time")
+    i18n = I18n.get_current(no_error=True)
+    return zone_name(tz, i18n.current_locale if i18n else "en")
+
+
 def apology() -> str:
     """The msgid of the generic apology (placeholder: {code})."""
     return _APOLOGY
 
 
+# Whether the press being handled (in this update's task) has been answered already.
+_press_answered: ContextVar[bool] = ContextVar("press_answered", default=False)
+
+
 async def acknowledge(callback: CallbackQuery) -> Message | None:
-    """Stop the button's spinner; the message the button sits on, if the bot can still edit it."""
+    """Stop the button's spinner; the message the button sits on, if the bot can still edit it.
+
+    Call it first, before any slow work: Telegram refuses answers to presses older than ~15 s.
+    A refusal raised afterwards then arrives as a message instead of an alert.
+    """
     await callback.answer()
+    _press_answered.set(True)
     return callback.message if isinstance(callback.message, Message) else None
+
+
+def press_answered() -> bool:
+    """Has `acknowledge` answered the press this update carries?"""
+    return _press_answered.get()
+
+
+def new_press() -> None:
+    """A new update is being handled: its press (if any) is not answered yet."""
+    _press_answered.set(False)
+
+
+async def edit_in_place(
+    message: Message, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Show the new state on the same message (unchanged is fine: a repeated press)."""
+    try:
+        await message.edit_text(text, reply_markup=reply_markup)
+    except TelegramBadRequest as error:
+        if "message is not modified" not in error.message:
+            raise
 
 
 def describe_error(error: DomainError, i18n: I18n, tz: ZoneInfo) -> str:
     """The refusal in the current locale, parameters filled in (moments in `tz`)."""
-    return _(_ERROR_MESSAGES[error.code]).format(
-        **{key: _render_param(value, i18n, tz) for key, value in error.params.items()}
+    return html_format(
+        _(_ERROR_MESSAGES[error.code]),
+        **{key: _render_param(value, i18n, tz) for key, value in error.params.items()},
     )
 
 

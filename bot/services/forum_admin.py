@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -22,11 +23,13 @@ from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import Event, EventKind, RegistrationStatus, check_schedule
 from bot.domain.notices import Notice, NoticeKind
 from bot.domain.program import Program
+from bot.domain.regions import region_by_code
 from bot.domain.roles import Role
+from bot.formatting import format_stamp
 from bot.services.access import AccessService
-from bot.services.forums import event_params
+from bot.services.forums import Promotion, event_params, serve_waiting_list
 from bot.services.outbox import Doorbell
-from bot.services.tabular import Cell, to_csv, to_xlsx
+from bot.services.tabular import Cell, ExportFiles, Table, export_files
 
 
 class ExportList(StrEnum):
@@ -40,6 +43,20 @@ class TicketView:
     registration: RegistrationRow
     event: Event
     holder: str  # the linked member's name, else "" (a guest)
+    check_in_opens: datetime
+    check_in_closes: datetime
+
+    def check_in_open(self, now: datetime) -> bool:
+        """Within the event's days, with the margin?"""
+        return self.check_in_opens <= now <= self.check_in_closes
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    """A check-in confirmed: the ticket after it; `newly` False when it had been done before."""
+
+    view: TicketView
+    newly: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,21 +69,29 @@ class ForumStats:
 
 
 @dataclass(frozen=True, slots=True)
-class ExportFiles:
-    name: str
-    csv: bytes
-    xlsx: bytes
-    rows: int
+class RegistrationLabels:
+    """Column titles and words of a forum's lists, already in the reader's language."""
+
+    locale: str
+    headers: Sequence[str]
+    statuses: Mapping[RegistrationStatus, str]
+    guest: str
 
 
 class ForumAdminService:
     """Everything organizers do with forums, each action within their reach."""
 
     def __init__(
-        self, database: Database, access: AccessService, *, outbox_bell: Doorbell | None = None
+        self,
+        database: Database,
+        access: AccessService,
+        *,
+        check_in_margin: timedelta = timedelta(hours=3),
+        outbox_bell: Doorbell | None = None,
     ) -> None:
         self._database = database
         self._access = access
+        self._check_in_margin = check_in_margin
         self._outbox_bell = outbox_bell or Doorbell()
 
     async def _require(self, organizer_id: int | None, event: Event) -> None:
@@ -101,8 +126,12 @@ class ForumAdminService:
         await self._require(organizer_id, forum)
         return forum
 
-    async def update_forum(self, organizer_id: int, forum: Event) -> None:
-        """Save an edited forum (the same checks as a new one; seats not below those taken)."""
+    async def update_forum(self, organizer_id: int, forum: Event) -> list[Promotion]:
+        """Save an edited forum (the same checks as a new one; seats not below those taken).
+
+        More seats go to the waiting list first, in order (each one told): the promotions are
+        returned.
+        """
         current = await self.forum_for_edit(organizer_id, forum.id)
         await self._require(organizer_id, forum)  # a changed region must be reachable too
         check_schedule(
@@ -113,8 +142,25 @@ class ForumAdminService:
             registration_closes_at=forum.registration_closes_at,
         )
         async with self._database.write() as connection:
-            await EventRepository(connection).get(current.id, lock=True)
-            await EventRepository(connection).replace(forum)
+            events_ = EventRepository(connection)
+            await events_.get(current.id, lock=True)
+            taken = len(await RegistrationRepository(connection).seats_taken(current.id))
+            if forum.capacity < taken:
+                raise DomainError(ErrorCode.SEATS_BELOW_TAKEN, taken=taken)
+            await events_.replace(forum)
+            promotions = await serve_waiting_list(connection, forum)
+            audit = AuditRepository(connection)
+            for promotion in promotions:
+                await audit.record(
+                    actor_id=organizer_id,
+                    action=AuditAction.REGISTRATION_CHANGED,
+                    member_id=promotion.member_id,
+                    reason=f"forum {forum.id} seats raised to {forum.capacity}: "
+                    f"seat {promotion.seat} from the waiting list",
+                )
+        if promotions:
+            self._outbox_bell.ring()
+        return promotions
 
     async def managed_forums(self, organizer_id: int, now: datetime | None = None) -> list[Event]:
         """Upcoming forums the organizer manages."""
@@ -163,10 +209,14 @@ class ForumAdminService:
             row = await RegistrationRepository(connection).by_ticket(code)
             if row is None or row.status is not RegistrationStatus.REGISTERED:
                 raise DomainError(ErrorCode.NOT_FOUND)
-            return await self._view(connection, organizer_id, row)
+            return await self._view(connection, organizer_id, row, AuditAction.READ)
 
     async def _view(
-        self, connection: AsyncConnection, organizer_id: int, row: RegistrationRow
+        self,
+        connection: AsyncConnection,
+        organizer_id: int,
+        row: RegistrationRow,
+        action: AuditAction,
     ) -> TicketView:
         event = await EventRepository(connection).get(row.event_id)
         assert event is not None
@@ -177,33 +227,46 @@ class ForumAdminService:
         if row.member_id is not None:
             member = await MemberRepository(connection).by_id(row.member_id)
             holder = member.full_name if member else ""
-            await AuditRepository(connection).record(
-                actor_id=organizer_id,
-                action=AuditAction.READ,
-                member_id=row.member_id,
-                reason=f"ticket check-in, event {event.id}",
-            )
-        return TicketView(row, event, holder)
+        await AuditRepository(connection).record(
+            actor_id=organizer_id,
+            action=action,
+            member_id=row.member_id,
+            reason=f"ticket, event {event.id}, registration {row.id}",
+        )
+        opens = event.starts_at - self._check_in_margin
+        closes = event.ends_at + self._check_in_margin
+        return TicketView(row, event, holder, opens, closes)
 
-    async def check_in(self, organizer_id: int, registration_id: int) -> tuple[TicketView, bool]:
-        """Mark attended, and tell the attendee; False when they had been checked in before
-        (the view says when)."""
+    async def check_in(
+        self, organizer_id: int, registration_id: int, now: datetime | None = None
+    ) -> CheckIn:
+        """Mark attended, during the event only, and tell the attendee; done before, it says
+        when (idempotent)."""
+        now = now or utcnow()
         async with self._database.write() as connection:
             registrations = RegistrationRepository(connection)
             row = await registrations.get(registration_id)
             if row is None or row.status is not RegistrationStatus.REGISTERED:
                 raise DomainError(ErrorCode.NOT_FOUND)
-            view = await self._view(connection, organizer_id, row)
-            newly = await registrations.check_in(row.id, by=organizer_id)
-            if newly:
-                notice = Notice(row.telegram_id, NoticeKind.CHECKED_IN, event_params(view.event))
-                await NoticeRepository(connection).add([notice], utcnow())
-            row = await registrations.get(registration_id)
-            assert row is not None
-            view = await self._view(connection, organizer_id, row)
-        if newly:
-            self._outbox_bell.ring()
-        return view, newly
+            if row.checked_in_at is not None:
+                before = await self._view(connection, organizer_id, row, AuditAction.READ)
+                return CheckIn(before, False)
+            view = await self._view(connection, organizer_id, row, AuditAction.CHECK_IN)
+            if not view.check_in_open(now):
+                raise DomainError(
+                    ErrorCode.CHECK_IN_CLOSED,
+                    opens=view.check_in_opens,
+                    closes=view.check_in_closes,
+                )
+            if not await registrations.check_in(row.id, by=organizer_id, at=now):
+                # Another organizer checked them in this instant: theirs is the time.
+                again = await registrations.get(row.id)
+                assert again is not None
+                return CheckIn(replace(view, registration=again), False)
+            notice = Notice(row.telegram_id, NoticeKind.CHECKED_IN, event_params(view.event))
+            await NoticeRepository(connection).add([notice], utcnow())  # `now` may be a test's
+        self._outbox_bell.ring()
+        return CheckIn(replace(view, registration=replace(row, checked_in_at=now)), True)
 
     async def _attendees(
         self, organizer_id: int | None, forum_id: int, which: ExportList | None
@@ -240,40 +303,30 @@ class ForumAdminService:
         )
 
     async def export(
-        self, organizer_id: int | None, forum_id: int, which: ExportList, tz: ZoneInfo
+        self,
+        organizer_id: int | None,
+        forum_id: int,
+        which: ExportList,
+        tz: ZoneInfo,
+        labels: RegistrationLabels,
     ) -> ExportFiles:
-        """One list of the forum as CSV and XLSX (organizer_id None: the command line)."""
+        """One list of the forum as XLSX and CSV, titled in the labels' language (organizer_id
+        None: the command line)."""
         _, rows = await self._attendees(organizer_id, forum_id, which)
 
-        def local(moment: datetime | None) -> str:
-            return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-        headers = [
-            "#",
-            "seat / position",
-            "full name",
-            "region",
-            "PPO",
-            "status",
-            f"registered ({tz.key})",
-            f"checked in ({tz.key})",
-            "telegram id",
-        ]
         table: list[list[Cell]] = [
             [
                 index,
                 r.registration.seat or index,
-                r.full_name or "(guest)",
-                r.region_code,
+                r.full_name or labels.guest,
+                region_by_code(r.region_code).name(labels.locale) if r.region_code else "",
                 r.ppo_name,
-                r.registration.status.value,
-                local(r.registration.created_at),
-                local(r.registration.checked_in_at),
+                labels.statuses[r.registration.status],
+                format_stamp(r.registration.created_at, tz),
+                format_stamp(r.registration.checked_in_at, tz),
                 r.registration.telegram_id,
             ]
             for index, r in enumerate(rows, start=1)
         ]
         name = f"forum-{forum_id}-{which.value}"
-        return ExportFiles(
-            name, to_csv(headers, table), to_xlsx(which.value, headers, table), len(table)
-        )
+        return export_files(name, Table(which.value, labels.headers, table))

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import utcnow
@@ -18,7 +17,7 @@ from bot.db.notices import NoticeRepository
 from bot.db.registrations import RegistrationRepository, RegistrationRow
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import Event, EventKind, RegistrationStatus
-from bot.domain.notices import Notice, NoticeKind
+from bot.domain.notices import Notice, NoticeKind, Params
 from bot.services.outbox import Doorbell
 
 PAGE_SIZE = 5
@@ -54,14 +53,33 @@ class Promotion:
     """Someone moved from the waiting list to a seat, to be told."""
 
     telegram_id: int
+    member_id: int | None
     event: Event
     seat: int
+
+
+@dataclass(frozen=True, slots=True)
+class Registered:
+    """Everything a registration's reply needs: the place, the forum's card, the holder."""
+
+    place: Place
+    details: ForumDetails  # the forum with its trainings, as it is after the registration
+    holder: str | None  # the linked member's full name, for the ticket (None: a guest)
 
 
 @dataclass(frozen=True, slots=True)
 class Cancellation:
     event: Event
     promotions: list[Promotion]
+    details: ForumDetails  # the forum as it is after the cancellation
+
+
+@dataclass(frozen=True, slots=True)
+class Tickets:
+    """The person's places (forums first) and the holder's name for their tickets."""
+
+    places: list[Place]
+    holder: str | None
 
 
 def event_params(event: Event) -> dict[str, str | dict[str, str]]:
@@ -70,27 +88,45 @@ def event_params(event: Event) -> dict[str, str | dict[str, str]]:
     return {"kind": event.kind.value, "title": {"kk": title.kk, "ru": title.ru, "en": title.en}}
 
 
-async def tell_promoted(connection: AsyncConnection, promotions: Sequence[Promotion]) -> None:
-    """Tell each promoted person, in the transaction that promoted them."""
-    notices = [
-        Notice(p.telegram_id, NoticeKind.SEAT_PROMOTED, {**event_params(p.event), "seat": p.seat})
-        for p in promotions
-    ]
-    await NoticeRepository(connection).add(notices, utcnow())
-
-
 def new_ticket_code() -> str:
     """An unguessable code (96 bits), usable in a t.me deep link."""
     return secrets.token_urlsafe(12)
 
 
-def _free_seat(taken: list[int]) -> int:
-    seat = 1
-    for number in taken:  # ascending
-        if number != seat:
-            break
+def _free_seats(taken: list[int], count: int) -> list[int]:
+    """The `count` lowest seat numbers not in `taken` (ascending)."""
+    taken_set, free, seat = set(taken), list[int](), 1
+    while len(free) < count:
+        if seat not in taken_set:
+            free.append(seat)
         seat += 1
-    return seat
+    return free
+
+
+async def serve_waiting_list(connection: AsyncConnection, event: Event) -> list[Promotion]:
+    """Give every free seat to the waiting list, first in line first — the one rule for seats;
+    each one promoted is told, by a notice written in the same transaction.
+
+    Called under the event's lock whenever seats may have appeared: a cancellation, more
+    seats, an organizer removing someone.
+    """
+    registrations = RegistrationRepository(connection)
+    taken = await registrations.seats_taken(event.id)
+    free = event.capacity - len(taken)
+    if free <= 0:
+        return []
+    waiting = await registrations.first_waiting(event.id, limit=free)
+    promotions = []
+    for row, seat in zip(waiting, _free_seats(taken, len(waiting)), strict=True):
+        ticket = new_ticket_code() if event.kind is EventKind.FORUM else None
+        await registrations.promote(row.id, seat=seat, ticket_code=ticket)
+        promotions.append(Promotion(row.telegram_id, row.member_id, event, seat))
+    notices = []
+    for promotion in promotions:
+        params: Params = {**event_params(event), "seat": promotion.seat}
+        notices.append(Notice(promotion.telegram_id, NoticeKind.SEAT_PROMOTED, params))
+    await NoticeRepository(connection).add(notices, utcnow())
+    return promotions
 
 
 class ForumService:
@@ -115,67 +151,57 @@ class ForumService:
     async def details(self, forum_id: int, telegram_id: int) -> ForumDetails:
         """A forum with its agenda, seats left and the person's own places."""
         async with self._database.read() as connection:
-            events_ = EventRepository(connection)
-            forum = await events_.get(forum_id)
+            forum = await EventRepository(connection).get(forum_id)
             if forum is None or forum.kind is not EventKind.FORUM:
                 raise DomainError(ErrorCode.NOT_FOUND)
-            trainings = await events_.trainings_of(forum_id)
-            registrations = RegistrationRepository(connection)
-            all_events = [forum, *trainings]
-            taken = await registrations.counts([event.id for event in all_events])
-            places = {}
-            for event in all_events:
-                own = await registrations.live(event.id, telegram_id)
-                if own is not None:
-                    places[event.id] = await self._place(registrations, own, event)
-        seats = {event.id: max(event.capacity - taken.get(event.id, 0), 0) for event in all_events}
-        return ForumDetails(forum, trainings, seats, places)
-
-    @staticmethod
-    async def _place(
-        registrations: RegistrationRepository, row: RegistrationRow, event: Event
-    ) -> Place:
-        waiting = row.status is RegistrationStatus.WAITING
-        position = await registrations.waiting_position(row) if waiting else None
-        return Place(row, event, position)
+            return await _details(connection, forum, telegram_id)
 
     async def register(
         self, telegram_id: int, event_id: int, now: datetime | None = None
-    ) -> Place:
-        """A seat if one is free, else a place on the waiting list.
+    ) -> Registered:
+        """A seat if one is free, else a place on the waiting list; with the card to show.
 
         The checks that concern only this person run first, outside the event's lock; under
-        the lock (row lock on PostgreSQL, the write lock on SQLite) only count → insert, so
-        that a thousand people pressing at once queue briefly instead of timing out.
+        the lock (row lock on PostgreSQL, the write lock on SQLite) only the event (its
+        capacity and window) → the seats taken → insert, so that a thousand people pressing
+        at once queue briefly instead of timing out.
         """
         now = now or utcnow()
         async with self._database.read() as connection:
-            event, member_id = await self._check_eligible(connection, telegram_id, event_id, now)
+            event, before = await self._eligible(connection, telegram_id, event_id, now)
+            member = await MemberRepository(connection).by_telegram_id(telegram_id)
+            if before.forum.members_only and member is None:
+                raise DomainError(ErrorCode.MEMBERS_ONLY)
         async with self._database.write() as connection:
             locked = await EventRepository(connection).get(event.id, lock=True)
             if locked is None or not locked.registration_open(now):
                 raise DomainError(ErrorCode.REGISTRATION_CLOSED)
             registrations = RegistrationRepository(connection)
-            taken = await registrations.seats_taken(event.id)
-            seated = len(taken) < event.capacity
-            try:
-                row = await registrations.add(
-                    event_id=event.id,
-                    telegram_id=telegram_id,
-                    member_id=member_id,
-                    status=RegistrationStatus.REGISTERED if seated else RegistrationStatus.WAITING,
-                    seat=_free_seat(taken) if seated else None,
-                    ticket_code=new_ticket_code()
-                    if seated and event.kind is EventKind.FORUM
-                    else None,
-                )
-            except IntegrityError:  # the same person, twice at once: the unique index says no
-                raise DomainError(ErrorCode.ALREADY_REGISTERED) from None
-            return await self._place(registrations, row, event)
+            taken = await registrations.seats_taken(locked.id)
+            seated = len(taken) < locked.capacity  # the capacity read under the lock
+            row = await registrations.add(
+                event_id=locked.id,
+                telegram_id=telegram_id,
+                member_id=member.id if member else None,
+                status=RegistrationStatus.REGISTERED if seated else RegistrationStatus.WAITING,
+                seat=_free_seats(taken, 1)[0] if seated else None,
+                ticket_code=new_ticket_code()
+                if seated and locked.kind is EventKind.FORUM
+                else None,
+            )
+            position = None if seated else await registrations.waiting_position(row)
+        place = Place(row, locked, position)
+        seats_left = dict(before.seats_left)
+        seats_left[locked.id] = max(locked.capacity - len(taken) - seated, 0)
+        forum = locked if locked.kind is EventKind.FORUM else before.forum
+        trainings = [locked if t.id == locked.id else t for t in before.trainings]
+        details = ForumDetails(forum, trainings, seats_left, {**before.places, locked.id: place})
+        return Registered(place, details, member.full_name if member else None)
 
-    async def _check_eligible(
+    async def _eligible(
         self, connection: AsyncConnection, telegram_id: int, event_id: int, now: datetime
-    ) -> tuple[Event, int | None]:
+    ) -> tuple[Event, ForumDetails]:
+        """The event if the person may register for it, and its forum as it is now."""
         events_ = EventRepository(connection)
         event = await events_.get(event_id)
         if event is None:
@@ -185,31 +211,36 @@ class ForumService:
             raise DomainError(ErrorCode.NOT_FOUND)
         if not event.registration_open(now):
             raise DomainError(ErrorCode.REGISTRATION_CLOSED)
-        member = await MemberRepository(connection).by_telegram_id(telegram_id)
-        if forum.members_only and member is None:
-            raise DomainError(ErrorCode.MEMBERS_ONLY)
-        if await RegistrationRepository(connection).live(event.id, telegram_id) is not None:
+        before = await _details(connection, forum, telegram_id)
+        if event.id in before.places:
             raise DomainError(ErrorCode.ALREADY_REGISTERED)
         if event.kind is EventKind.TRAINING:
-            await self._check_training(connection, telegram_id, event, forum)
-        return event, member.id if member else None
+            at_forum = before.places.get(forum.id)
+            seated = at_forum and at_forum.registration.status is RegistrationStatus.REGISTERED
+            if not seated:
+                raise DomainError(ErrorCode.NOT_REGISTERED_FOR_FORUM)
+            await self._check_clash(connection, telegram_id, event, before)
+        return event, before
 
-    async def _check_training(
-        self, connection: AsyncConnection, telegram_id: int, training: Event, forum: Event
+    @staticmethod
+    async def _check_clash(
+        connection: AsyncConnection, telegram_id: int, training: Event, forum: ForumDetails
     ) -> None:
-        registrations = RegistrationRepository(connection)
-        at_forum = await registrations.live(forum.id, telegram_id)
-        if at_forum is None or at_forum.status is not RegistrationStatus.REGISTERED:
-            raise DomainError(ErrorCode.NOT_REGISTERED_FOR_FORUM)
-        events_ = EventRepository(connection)
-        for own in await registrations.of_person(telegram_id):
-            other = await events_.get(own.event_id)
-            if other and other.kind is EventKind.TRAINING and other.overlaps(training):
+        """TRAINING_CLASH if the person has a training at the same time (at any forum)."""
+        own = [place.event for place in forum.places.values()]
+        elsewhere = [
+            row.event_id
+            for row in await RegistrationRepository(connection).of_person(telegram_id)
+            if row.event_id not in forum.places
+        ]
+        own += (await EventRepository(connection).get_many(elsewhere)).values()
+        for other in own:
+            if other.kind is EventKind.TRAINING and other.overlaps(training):
                 raise DomainError(ErrorCode.TRAINING_CLASH, other=other.title)
 
     async def cancel(self, telegram_id: int, registration_id: int) -> Cancellation:
-        """Cancel one's own registration; the first in line takes the seat (and a forum's
-        cancellation cancels the person's trainings there too)."""
+        """Cancel one's own registration (not once checked in); the waiting list takes the
+        seat (and a forum's cancellation cancels the person's trainings there too)."""
         async with self._database.write() as connection:
             registrations = RegistrationRepository(connection)
             row = await registrations.get(registration_id)
@@ -219,59 +250,119 @@ class ForumService:
                 or row.status is RegistrationStatus.CANCELLED
             ):
                 raise DomainError(ErrorCode.NOT_FOUND)  # someone else's looks like nothing
+            if row.checked_in_at is not None:
+                raise DomainError(ErrorCode.ALREADY_CHECKED_IN)
             events_ = EventRepository(connection)
             event = await events_.get(row.event_id, lock=True)
             assert event is not None  # registrations cascade with their event
-            promotions = await self._cancel_one(connection, event, row)
-            if event.kind is EventKind.FORUM:
-                for training in await events_.trainings_of(event.id):
-                    own = await registrations.live(training.id, telegram_id)
-                    if own is not None:
-                        locked = await events_.get(training.id, lock=True)
-                        assert locked is not None
-                        promotions += await self._cancel_one(connection, locked, own)
-            await tell_promoted(connection, promotions)
+            forum = event if event.parent_id is None else await events_.get(event.parent_id)
+            assert forum is not None
+            await registrations.cancel(row.id)
+            promotions = await serve_waiting_list(connection, event)
+            trainings = await events_.trainings_of(forum.id)
+            if event.kind is EventKind.FORUM:  # the trainings there go with the forum
+                for own in await registrations.of_person(telegram_id, [t.id for t in trainings]):
+                    locked = await events_.get(own.event_id, lock=True)
+                    assert locked is not None
+                    await registrations.cancel(own.id)
+                    promotions += await serve_waiting_list(connection, locked)
+            details = await _details(connection, forum, telegram_id, trainings)
         if promotions:
             self._outbox_bell.ring()
-        return Cancellation(event, promotions)
+        return Cancellation(event, promotions, details)
 
-    async def _cancel_one(
-        self, connection: AsyncConnection, event: Event, row: RegistrationRow
-    ) -> list[Promotion]:
-        registrations = RegistrationRepository(connection)
-        await registrations.cancel(row.id)
-        if row.status is not RegistrationStatus.REGISTERED or row.seat is None:
-            return []
-        first = await registrations.first_waiting(event.id)
-        if first is None:
-            return []
-        ticket = new_ticket_code() if event.kind is EventKind.FORUM else None
-        await registrations.promote(first.id, seat=row.seat, ticket_code=ticket)
-        return [Promotion(first.telegram_id, event, row.seat)]
+    async def tickets(self, telegram_id: int) -> Tickets:
+        """The person's live registrations and waiting-list places, and the ticket holder."""
+        async with self._database.read() as connection:
+            places = await _places(connection, telegram_id)
+            member = await MemberRepository(connection).by_telegram_id(telegram_id)
+        return Tickets(places, member.full_name if member else None)
 
     async def my_places(self, telegram_id: int) -> list[Place]:
         """The person's live registrations and waiting-list places, forums first."""
         async with self._database.read() as connection:
-            registrations = RegistrationRepository(connection)
-            events_ = EventRepository(connection)
-            places = []
-            for row in await registrations.of_person(telegram_id):
-                event = await events_.get(row.event_id)
-                if event is not None:
-                    places.append(await self._place(registrations, row, event))
-        return sorted(
-            places, key=lambda place: (place.event.kind != EventKind.FORUM, place.event.starts_at)
-        )
-
-    async def holder_name(self, telegram_id: int) -> str | None:
-        """The linked member's full name, for tickets (None for a guest)."""
-        async with self._database.read() as connection:
-            member = await MemberRepository(connection).by_telegram_id(telegram_id)
-        return member.full_name if member else None
+            return await _places(connection, telegram_id)
 
     async def my_place(self, telegram_id: int, registration_id: int) -> Place:
-        """One of the person's own places (NOT_FOUND for anyone else's)."""
-        for place in await self.my_places(telegram_id):
-            if place.registration.id == registration_id:
-                return place
-        raise DomainError(ErrorCode.NOT_FOUND)
+        """One of the person's own live places (NOT_FOUND for anyone else's)."""
+        async with self._database.read() as connection:
+            registrations = RegistrationRepository(connection)
+            row = await registrations.get(registration_id)
+            if (
+                row is None
+                or row.telegram_id != telegram_id
+                or row.status is RegistrationStatus.CANCELLED
+            ):
+                raise DomainError(ErrorCode.NOT_FOUND)
+            event = await EventRepository(connection).get(row.event_id)
+            assert event is not None
+            return await _place(registrations, row, event)
+
+    async def place_details(
+        self, telegram_id: int, registration_id: int
+    ) -> tuple[Place, ForumDetails]:
+        """One of the person's own places and its forum, to show them again."""
+        async with self._database.read() as connection:
+            registrations = RegistrationRepository(connection)
+            row = await registrations.get(registration_id)
+            if row is None or row.telegram_id != telegram_id:
+                raise DomainError(ErrorCode.NOT_FOUND)
+            events_ = EventRepository(connection)
+            event = await events_.get(row.event_id)
+            assert event is not None
+            forum = event if event.parent_id is None else await events_.get(event.parent_id)
+            assert forum is not None
+            details = await _details(connection, forum, telegram_id)
+        return details.places.get(event.id) or Place(row, event, None), details
+
+    async def ticket(self, telegram_id: int, registration_id: int) -> tuple[Place, str | None]:
+        """One of the person's own places and the holder's name, to show the ticket again."""
+        async with self._database.read() as connection:
+            registrations = RegistrationRepository(connection)
+            row = await registrations.get(registration_id)
+            if row is None or row.telegram_id != telegram_id or row.ticket_code is None:
+                raise DomainError(ErrorCode.NOT_FOUND)
+            event = await EventRepository(connection).get(row.event_id)
+            assert event is not None
+            member = await MemberRepository(connection).by_telegram_id(telegram_id)
+        return Place(row, event, None), member.full_name if member else None
+
+
+async def _place(
+    registrations: RegistrationRepository, row: RegistrationRow, event: Event
+) -> Place:
+    waiting = row.status is RegistrationStatus.WAITING
+    position = await registrations.waiting_position(row) if waiting else None
+    return Place(row, event, position)
+
+
+async def _details(
+    connection: AsyncConnection,
+    forum: Event,
+    telegram_id: int,
+    trainings: list[Event] | None = None,
+) -> ForumDetails:
+    """The forum's trainings (unless given), seats left and the person's places there: three
+    queries, and one per waiting-list place."""
+    if trainings is None:
+        trainings = await EventRepository(connection).trainings_of(forum.id)
+    registrations = RegistrationRepository(connection)
+    all_events = {event.id: event for event in (forum, *trainings)}
+    taken = await registrations.counts(list(all_events))
+    places = {}
+    for row in await registrations.of_person(telegram_id, list(all_events)):
+        places[row.event_id] = await _place(registrations, row, all_events[row.event_id])
+    seats = {
+        event.id: max(event.capacity - taken.get(event.id, 0), 0) for event in all_events.values()
+    }
+    return ForumDetails(forum, trainings, seats, places)
+
+
+async def _places(connection: AsyncConnection, telegram_id: int) -> list[Place]:
+    registrations = RegistrationRepository(connection)
+    rows = await registrations.of_person(telegram_id)
+    events_ = await EventRepository(connection).get_many([row.event_id for row in rows])
+    places = [await _place(registrations, row, events_[row.event_id]) for row in rows]
+    return sorted(
+        places, key=lambda place: (place.event.kind != EventKind.FORUM, place.event.starts_at)
+    )

@@ -12,7 +12,12 @@ from bot.db.members import MemberRepository
 from bot.db.notices import NoticeRepository
 from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.members import CORRECTION_MAX_LENGTH, CorrectableField, MemberRecord
+from bot.domain.members import (
+    CORRECTION_MAX_LENGTH,
+    TEXT_LIMITS,
+    CorrectableField,
+    MemberRecord,
+)
 from bot.domain.notices import Notice, NoticeKind, Params, notices_to
 from bot.domain.phone import normalize_phone
 from bot.domain.roles import Role
@@ -52,8 +57,10 @@ def clean_correction(field: CorrectableField, text: str) -> str:
     value = " ".join(text.split())
     if not value:
         raise DomainError(ErrorCode.TEXT_EMPTY)
-    if len(value) > CORRECTION_MAX_LENGTH:
-        raise DomainError(ErrorCode.TEXT_TOO_LONG, limit=CORRECTION_MAX_LENGTH, length=len(value))
+    # A name column holds fewer characters than the general cap: never accept what cannot be kept.
+    limit = min(CORRECTION_MAX_LENGTH, TEXT_LIMITS.get(field.value, CORRECTION_MAX_LENGTH))
+    if len(value) > limit:
+        raise DomainError(ErrorCode.TEXT_TOO_LONG, limit=limit, length=len(value))
     if field is CorrectableField.PHONE:
         phone = normalize_phone(value)
         if phone is None:
@@ -167,13 +174,13 @@ class ProfileService:
                 member_id=member.id,
                 reason=f"#{request_id} {request.field.value}",
             )
-            params: Params = {
+            decided: Params = {
                 "field": request.field.value,
                 "value": request.new_value,
                 "accepted": accept,
                 "reason": reason,
             }
-            notice = Notice(request.telegram_id, NoticeKind.CORRECTION_DECIDED, params)
+            notice = Notice(request.telegram_id, NoticeKind.CORRECTION_DECIDED, decided)
             await NoticeRepository(connection).add([notice], utcnow())
         self._outbox_bell.ring()
         return CorrectionDecision(

@@ -64,11 +64,18 @@ class ProposalDraftService:
         self._tz = tz
         self._outbox_bell = outbox_bell or Doorbell()
 
-    async def begin(self, telegram_id: int) -> None:
-        """Refuse at once whom `send` would refuse: the unlinked, and those over today's limit."""
+    async def begin(self, telegram_id: int) -> Draft | None:
+        """The draft set aside earlier, if any, to go on with.
+
+        Without one, refuse at once whom `send` would refuse: the unlinked, and those over
+        today's limit.
+        """
         async with self._database.read() as connection:
             member = await member_of(connection, telegram_id)
-            await self._check_daily_limit(connection, member)
+            draft = await DraftRepository(connection).get(telegram_id)
+            if draft is None:
+                await self._check_daily_limit(connection, member)
+        return draft
 
     async def choose_topic(self, telegram_id: int, topic: str) -> None:
         """Start a new draft on `topic` (one of the configured topics)."""

@@ -12,14 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Column, String
-
 from bot.clock import utcnow
 from bot.db.engine import Database
 from bot.db.registry import MemberRow, RegistryRepository, UpsertCounts
-from bot.db.tables.registry import members, ppos
 from bot.domain.iin import InvalidIinError, parse_iin
-from bot.domain.members import MemberStatus
+from bot.domain.members import PPO_NAME_MAX_LENGTH, TEXT_LIMITS, MemberStatus
 from bot.domain.phone import normalize_phone
 from bot.domain.regions import find_region
 from bot.services.registry_files import (
@@ -44,16 +41,10 @@ _STATUS_WORDS: dict[str, str] = dict.fromkeys(_MEMBER_WORDS, MemberStatus.MEMBER
 )
 
 
-def _max_length(column: Column[Any]) -> int:
-    if not isinstance(column.type, String) or column.type.length is None:
-        raise TypeError(f"{column} is not a String of bounded length")
-    return column.type.length
-
-
 _FREE_TEXT = (Field.LAST_NAME, Field.FIRST_NAME, Field.PATRONYMIC, Field.BIRTHPLACE,
               Field.WORKPLACE, Field.POSITION, Field.EDUCATION, Field.FAMILY_STATUS)  # fmt: skip
-_TEXT_LIMITS = {field: _max_length(members.c[field.value]) for field in _FREE_TEXT} | {
-    Field.PPO: _max_length(ppos.c.name)
+_TEXT_LIMITS = {field: TEXT_LIMITS[field.value] for field in _FREE_TEXT} | {
+    Field.PPO: PPO_NAME_MAX_LENGTH
 }
 _SHORTEST_LIMIT = min(_TEXT_LIMITS.values())
 _DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")

@@ -1,50 +1,101 @@
-"""Lists as files organizers open in a spreadsheet: CSV (UTF-8 with BOM) and XLSX."""
+"""The one spreadsheet writer of every export: XLSX for people, CSV (UTF-8, BOM) for programs.
+
+Column titles arrive already in the reader's language. Whatever people typed stays text: a
+cell that a spreadsheet would run as a formula is written as a string in XLSX and with a
+leading apostrophe in CSV, as spreadsheets themselves write it.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 Cell = str | int | float | None
 
-
-def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
-    """CSV with a BOM, so that Excel reads Cyrillic and Kazakh letters right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_MAX_WIDTH = 80
 
 
-def to_xlsx(sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
-    """One sheet, a bold-free header row, columns widened to their content."""
-    from openpyxl import Workbook  # ~5 MB resident: loaded by the first export, not at start
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One sheet: its name, the column titles, the rows; `widths` in characters (or measured)."""
 
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(title=sheet[:31])  # Excel's limit on sheet names
-    widths = [len(header) for header in headers]
-    materialized = [list(row) for row in rows]
-    for row in materialized:
-        widths = [
-            max(width, len(str(cell or ""))) for width, cell in zip(widths, row, strict=False)
-        ]
-    for index, width in enumerate(widths):
-        letter = _column_letter(index)
-        worksheet.column_dimensions[letter].width = min(width + 2, 60)
-    worksheet.append(list(headers))
-    for row in materialized:
-        worksheet.append(row)
+    sheet: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+    widths: Sequence[int] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFiles:
+    """A table written both ways, and the file name both share (without the suffix)."""
+
+    name: str
+    csv: bytes
+    xlsx: bytes
+    rows: int
+
+
+def export_files(name: str, table: Table) -> ExportFiles:
+    """The table as XLSX and CSV."""
+    return ExportFiles(name, to_csv(table), to_xlsx(table), len(table.rows))
+
+
+def _defused(value: Cell) -> Cell:
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
+def to_csv(table: Table) -> bytes:
+    """CSV with a byte order mark, so that spreadsheets read Cyrillic and Kazakh letters right."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow([_defused(value) for value in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(table: Table) -> bytes:
+    """One sheet: a bold frozen header, wrapped texts, every string stored as a string."""
+    # openpyxl costs ~5 MB resident: loaded by the first export, not at start.
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = table.sheet[:31]  # Excel's limit on sheet names
+    sheet.append(list(table.headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row_number, row in enumerate(table.rows, start=2):
+        for column, value in enumerate(row, start=1):
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)  # XLSX cannot store them at all
+            cell = sheet.cell(row=row_number, column=column, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever was typed
+            cell.alignment = wrap
+    for column, width in enumerate(table.widths or _measured(table), start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+def _measured(table: Table) -> list[int]:
+    widths = [len(header) for header in table.headers]
+    for row in table.rows:
+        widths = [
+            max(width, len(str(cell or ""))) for width, cell in zip(widths, row, strict=False)
+        ]
+    return [min(width + 2, _MAX_WIDTH) for width in widths]

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
+import logging
+import pkgutil
+
 import pytest
+from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.storage.redis import RedisEventIsolation
 from redis.asyncio import Redis
 
+import bot.handlers
 from bot.config import RedisSettings, Settings
-from tests.conftest import RunningBot
+from bot.handlers.callback_data import BoundedCallbackData
+from tests.conftest import ADMIN_ID, RunningBot
 from tests.conversations.test_proposals import TOPIC, member
+from tests.conversations.test_records import _ask_correction
 from tests.forum_seed import load, small_forum
 from tests.services import REDIS_URL, unavailable
 
@@ -55,7 +63,8 @@ class TestWithRedis:
         return settings.model_copy(update={"redis": redis})
 
     async def test_two_quick_messages_are_two_steps(self, make_chat, database_url, app) -> None:
-        assert isinstance(app.dispatcher.fsm.events_isolation, RedisEventIsolation)
+        isolation = app.dispatcher.fsm.events_isolation
+        assert isinstance(getattr(isolation, "_inner", isolation), RedisEventIsolation)
         await _two_quick_steps(make_chat, database_url, app)
 
 
@@ -70,3 +79,122 @@ async def test_a_double_tap_on_register_is_one_registration(make_chat, app) -> N
     places = await app.services.forums.my_places(8502)
     assert len(places) == 1
     assert sum("место 1." in text for text in chat.texts) == 1
+
+
+NOT_UNDERSTOOD = "Извините, я не понял сообщение."
+
+
+@pytest.fixture
+async def member_chat(make_chat, database_url: str):  # type: ignore[no-untyped-def]
+    """A linked member of Turkistan Region, writing in Russian."""
+    return await member(make_chat, database_url, 8510)
+
+
+@pytest.fixture
+async def organizer(make_organizer):  # type: ignore[no-untyped-def]
+    """An organizer of Turkistan Region."""
+    return await make_organizer(8511, "TRK")
+
+
+async def test_a_command_ends_a_correction_and_later_text_goes_nowhere(
+    member_chat, organizer
+) -> None:
+    await member_chat.send("/me")
+    await member_chat.press("Запросить исправление")
+    await member_chat.press("Образование")
+    await member_chat.send("/tickets")
+    assert "Отложено: исправление, которое вы писали (ничего не отправлено)." in member_chat.texts
+    await member_chat.send("ok")
+    assert NOT_UNDERSTOOD in member_chat.last_text
+    assert not any("Запрос на исправление" in text for text in organizer.texts)
+
+
+async def test_a_command_ends_a_decline_and_the_name_typed_next_is_no_reason(
+    member_chat, organizer
+) -> None:
+    await _ask_correction(member_chat, "Астана")
+    await organizer.wait_for_text("Запрос на исправление №1")
+    await organizer.press("Отклонить")
+    await organizer.send("/myforums")
+    assert (
+        "Отложено: отказ по исправлению (оно по-прежнему ждёт вашего решения)." in organizer.texts
+    )
+    await organizer.send("Абдрахманов")
+    assert NOT_UNDERSTOOD in organizer.last_text
+    await organizer.press("Отклонить")  # the request still waits: the button works again
+    await organizer.send("Нужна справка")
+    notice = await member_chat.wait_for_text("отклонено")
+    assert "Причина: Нужна справка" in notice
+    assert not any("Абдрахманов" in text for text in member_chat.texts)
+
+
+async def test_a_command_sets_a_proposal_aside_and_propose_offers_it_again(
+    make_chat, database_url, app
+) -> None:
+    chat = await member(make_chat, database_url, 8503)
+    await chat.send("/propose")
+    await chat.press(TOPIC["ru"])
+    await chat.send("/forums")
+    assert (
+        "Отложено: ваш черновик предложения. Он сохранён: отправьте /propose, чтобы продолжить."
+        in chat.texts
+    )
+    await chat.send("thanks")
+    assert NOT_UNDERSTOOD in chat.last_text
+    assert (await app.services.proposal_drafts.draft(8503)).title == ""
+    await chat.send("/propose")
+    assert "У вас есть незаконченное предложение" in chat.last_text
+    await chat.press("Продолжить")
+    assert "Напишите заголовок предложения" in chat.last_text
+    await chat.send("Молодёжный совет")
+    assert (await app.services.proposal_drafts.draft(8503)).title == "Молодёжный совет"
+    await chat.send("/help")
+    await chat.send("/propose")
+    await chat.press("Продолжить")
+    assert "Теперь напишите само предложение" in chat.last_text
+
+
+STALE = "Эта кнопка больше не работает. Отправьте /start, чтобы начать заново."
+FORGED = (
+    "fk:99999999999999999999999",
+    "ps:999999999999999999999",
+    "po:m:9223372036854775808",
+    "fo:-1",
+    "fp:99999999999999999999",
+    "cd:99999999999999999999:d",
+    "mc:99999999999999999999",
+    "bc:99999999999999999999",
+    "lr:99999999999999999999:a",
+)
+
+
+async def test_forged_numbers_beyond_64_bits_are_stale_buttons(make_chat, caplog) -> None:
+    chat = make_chat(8520, language_code="ru")
+    await chat.send("/start")
+    for data in FORGED:
+        await chat.press_data(data)
+        assert chat.last_alert == STALE, data
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+async def test_a_grant_with_a_number_beyond_64_bits_gets_the_usage_line(make_chat, caplog) -> None:
+    admin = make_chat(ADMIN_ID, language_code="ru")
+    for bad in ("9223372036854775808", "99999999999999999999999", "²³", "-5", "0"):
+        await admin.send(f"/grant {bad} organizer all")
+        assert admin.last_text.startswith("Использование: /grant"), bad
+        await admin.send(f"/revoke {bad} organizer all")
+        assert admin.last_text.startswith("Использование: /grant"), bad
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+def test_every_button_data_class_is_bounded() -> None:
+    for module in pkgutil.walk_packages(bot.handlers.__path__, "bot.handlers."):
+        importlib.import_module(module.name)
+    pending, seen = list(CallbackData.__subclasses__()), []
+    while pending:
+        cls = pending.pop()
+        seen.append(cls)
+        pending += cls.__subclasses__()
+    ours = [cls for cls in seen if cls.__module__.startswith("bot.")]
+    assert len(ours) > 20
+    assert [cls for cls in ours if not issubclass(cls, BoundedCallbackData)] == []

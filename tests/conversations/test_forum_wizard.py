@@ -31,7 +31,7 @@ async def _up_to_dates(chat) -> None:  # type: ignore[no-untyped-def]
 
 async def test_an_organizer_creates_a_forum_step_by_step(organizer, make_chat) -> None:
     await _up_to_dates(organizer)
-    assert "Начало: ДД.ММ.ГГГГ ЧЧ:ММ, местное время (Asia/Almaty)" in organizer.last_text
+    assert "Начало: ДД.ММ.ГГГГ ЧЧ:ММ, время Астаны:" in organizer.last_text
     for answer in (
         _local(20, 10),
         _local(21, 18),

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.domain.events import RegistrationStatus
 from bot.handlers.forums.tickets import check_in_link, qr_png
 from tests.conftest import RunningBot
-from tests.forum_seed import example_program, load, small_forum
+from tests.forum_seed import example_program, load, move_forum, small_forum
 from tests.registry_seed import add_member
 
 PHONE = "+77011234567"
@@ -43,12 +45,12 @@ async def test_the_catalog_shows_the_card_in_the_users_language_and_zone(make_ch
     card = chat.last_text
     assert "<b>Региональный форум ППО — Шымкент</b>" in card
     assert "Региональный форум · Шымкент" in card
-    assert "10 марта 2027\u202fг. 09:00 – 11 марта 2027\u202fг. 18:00" in card
+    assert "10 марта 2027, 09:00 – 11 марта 2027, 18:00" in card
     assert "Осталось мест: 260" in card
     assert (
         "10:00–11:30 Ораторское мастерство — Айжан Серікқызы, Зал 1 (осталось мест: 60)"
     ) in card
-    assert chat.last_message.buttons() == ["Зарегистрироваться", "Тренинги"]
+    assert chat.last_message.buttons() == ["Зарегистрироваться", "Тренинги", "◀ Все форумы"]
     kk = make_chat(7002, language_code="kk")
     await _open(kk, "Шымкент")
     assert "<b>БПҰ өңірлік форумы — Шымкент</b>" in kk.last_text
@@ -121,7 +123,7 @@ async def test_someone_elses_registration_cannot_be_cancelled(make_chat, app) ->
     intruder = make_chat(7202, language_code="ru")
     await intruder.send("/start")
     await intruder.press_data(f"fc:{registration}:y")
-    assert intruder.last_alert == "Ничего не найдено. Возможно, запись удалена."
+    assert intruder.last_text == "Ничего не найдено. Возможно, запись удалена."
     places = await app.services.forums.my_places(7201)
     assert places[0].registration.status is RegistrationStatus.REGISTERED
 
@@ -131,7 +133,7 @@ async def test_registration_refusals(make_chat, app, database_url) -> None:
     guest = make_chat(7301, language_code="ru")
     await _open(guest, "Шымкент")
     await guest.press("Зарегистрироваться")
-    assert guest.last_alert.startswith("Этот форум — для членов партии.")
+    assert guest.last_text.startswith("Этот форум — для членов партии.")
     member = await add_member(database_url, last_name="Ахметова", first_name="Дина", phone=PHONE)
     chat = make_chat(7302, language_code="ru", phone=PHONE)
     await chat.send("/link")
@@ -140,23 +142,25 @@ async def test_registration_refusals(make_chat, app, database_url) -> None:
     await _open(chat, "Шымкент")
     await chat.press("Тренинги")
     await chat.press(_button(chat, "Ораторское"))
-    assert chat.last_alert.startswith("Сначала зарегистрируйтесь на форум")
+    assert chat.last_text.startswith("Сначала зарегистрируйтесь на форум")
     await _open(chat, "Шымкент")
     await chat.press("Зарегистрироваться")
     await chat.press_data(f"fo:{forum_id}:r")  # twice
-    assert chat.last_alert.startswith("Вы уже зарегистрированы")
+    assert chat.last_text.startswith("Вы уже зарегистрированы")
     await _open(chat, "Шымкент")
     await chat.press("Тренинги")
     await chat.press(_button(chat, "Ораторское"))  # 10:00–11:30
     assert "Вы зарегистрированы на «Ораторское мастерство», место 1." in chat.last_text
-    assert any("Отменить: 10:00 Ораторское" in b for b in _all_buttons(chat))
+    # The day and the time on the button: trainings on two days may start at the same hour.
+    assert any(
+        re.fullmatch(r"Отменить: \d\d\.\d\d 10:00 Ораторское.*", b) for b in _all_buttons(chat)
+    )
     await chat.press(_button(chat, "Профессиональные"))  # also 10:00–11:30
-    assert "проходит в то же время, что и «Ораторское мастерство»" in chat.last_alert
+    assert "проходит в то же время, что и «Ораторское мастерство»" in chat.last_text
 
 
 async def test_registration_outside_the_window_is_refused(make_chat, app) -> None:
     from dataclasses import replace
-    from datetime import timedelta
 
     program = small_forum(5)
     closed = replace(
@@ -166,13 +170,13 @@ async def test_registration_outside_the_window_is_refused(make_chat, app) -> Non
     chat = make_chat(7401, language_code="ru")
     await chat.send("/start")
     await chat.press_data(f"fo:{forum_id[0]}:r")
-    assert chat.last_alert == "Регистрация на это мероприятие сейчас закрыта."
+    assert chat.last_text == "Регистрация на это мероприятие сейчас закрыта."
 
 
 async def test_organizers_check_people_in_and_others_learn_nothing(
     make_chat, make_organizer, app, database_url
 ) -> None:
-    await load(app, small_forum(5))
+    forum_id = await load(app, small_forum(5))
     member = await add_member(database_url, last_name="Ахметова", first_name="Дина", phone=PHONE)
     attendee = make_chat(7501, language_code="ru", phone=PHONE)
     await attendee.send("/link")
@@ -189,15 +193,20 @@ async def test_organizers_check_people_in_and_others_learn_nothing(
     assert "Ахметова" not in other_region.last_text
     registration = (await app.services.forums.my_places(7501))[0].registration.id
     await other_region.press_data(f"fk:{registration}")
-    assert other_region.last_alert.startswith("Отметка о приходе по билетам")
+    assert other_region.last_text.startswith("Отметка о приходе по билетам")
     organizer = await make_organizer(7504, "SHY")
+    await move_forum(app, forum_id, datetime.now(UTC) - timedelta(hours=1))  # its day has come
     await organizer.send(f"/start checkin-{code}")
     assert "Ахметова Дина" in organizer.last_text
     assert "Место 1" in organizer.last_text
     await organizer.press("Подтвердить приход")
-    assert "✅ Отмечен(а)." in organizer.last_text
+    assert "✅ Приход отмечен:" in organizer.last_text
+    assert "уже отмечен" not in organizer.last_text  # one clear answer
+    assert organizer.last_message.buttons() == []
     await organizer.send(f"/start checkin-{code}")
-    assert "Уже отмечен(а) в" in organizer.last_text
+    assert "Приход уже отмечен: " in organizer.last_text
+    # The one way to write a moment: "2 декабря 2026, 14:05", never seconds.
+    assert re.search(r"отмечен: \d{1,2} [а-я]+ \d{4}, \d\d:\d\d\.$", organizer.last_text)
     await attendee.wait_for_text("Ваш приход на форум «Региональный форум ППО — Шымкент» отмечен.")
     assert sum("Ваш приход" in text for text in attendee.texts) == 1  # told once
     await attendee.send("/me")
@@ -223,9 +232,9 @@ async def test_organizers_see_counts_and_get_the_lists_as_files(
     assert document.document_name.endswith("-waiting.csv")
     assert document.document is not None
     rows = list(csv.reader(io.StringIO(document.document.decode("utf-8-sig"))))
-    assert rows[0][0] == "#"
+    assert rows[0][:3] == ["#", "Место или номер в очереди", "ФИО"]
     assert len(rows) == 2
-    assert rows[1][5] == "waiting"
+    assert rows[1][5] == "в листе ожидания"
     xlsx = organizer.user.transcript[-2]
     assert xlsx.document_name is not None
     assert xlsx.document_name.endswith("-waiting.xlsx")

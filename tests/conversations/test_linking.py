@@ -15,7 +15,7 @@ from tests.conftest import ADMIN_ID, RunningBot
 from tests.registry_seed import Person, add_member, audit_entries, linked_account
 
 PHONE = "+77011234567"
-LINK_BUTTON = "Привязать членство"
+LINK_BUTTON = "Привязать анкету"
 SHARE = "Поделиться номером телефона"
 NO_MATCH = "Не удалось подтвердить этот ИИН вашим номером телефона."
 
@@ -58,8 +58,9 @@ async def test_a_member_links_with_own_contact_and_iin(
     assert "<b>ИИН:</b> ••••••••" + aigul.iin[-4:] in record
     assert aigul.iin not in record
     assert "<b>Регион:</b> Туркестанская область" in record
-    assert "<b>Дата рождения:</b> 12 марта 1985\u202fг. (41 год)" in record
-    assert "член партии с 20 мая 2010\u202fг." in record
+    assert "<b>Дата рождения:</b> 12 марта 1985 (41 год)" in record
+    assert "<b>Статус:</b> член партии" in record
+    assert "<b>Дата приёма:</b> 20 мая 2010" in record
     assert "<b>Место работы:</b> Түркістан қалалық ауруханасы" in record
     assert "Посещено форумов: 0" in record
     assert chat.last_message.buttons() == ["Запросить исправление"]
@@ -68,13 +69,16 @@ async def test_a_member_links_with_own_contact_and_iin(
 async def test_the_record_reads_in_kazakh_for_a_kazakh_speaker(make_chat, aigul: Person) -> None:
     chat = make_chat(3002, language_code="kk", phone=PHONE)
     await chat.send("/start")
-    await chat.press("Мүшелігімді байланыстыру")
+    await chat.press("Мүшелік деректерімді байланыстыру")
     await chat.tap("Телефон нөмірімен бөлісу")
     await chat.send(aigul.iin)
     await chat.send("/me")
     assert "<b>Өңір:</b> Түркістан облысы" in chat.last_text
     assert "<b>Туған жері:</b> Түркістан" in chat.last_text
-    assert "партия мүшесі" in chat.last_text
+    assert "<b>Мәртебесі:</b> партия мүшесі" in chat.last_text
+    # Dates after a label, in the one format: no case ending to get wrong.
+    assert "<b>Қабылданған күні:</b> 20 мамыр 2010" in chat.last_text
+    assert "<b>Туған күні:</b> 12 наурыз 1985 (41 жаста)" in chat.last_text
 
 
 async def test_someone_elses_contact_is_refused(make_chat, aigul: Person) -> None:

@@ -407,8 +407,8 @@ async def _shortlisted(make_chat, database_url: str, reviewer) -> tuple[Any, int
     )
     assert "<i>Добавьте цифры &lt;по району&gt;</i>" in notice
     await author.press("Ашу")
-    assert f"<b>{number(1)}</b> · өзгерту сұралды" in author.last_text
-    assert "Өзгерту сұралды" in author.last_text
+    assert f"<b>{number(1)}</b> · түзету сұралды" in author.last_text
+    assert "Түзету сұралды" in author.last_text
     assert author.last_message.buttons() == ["Кері қайтарып алу", "Түзетіп, қайта жіберу"]
     await author.press("Түзетіп, қайта жіберу")
     assert "Қазіргі атауы: «Цифрлық БПҰ»." in author.last_text
@@ -424,8 +424,8 @@ async def _shortlisted(make_chat, database_url: str, reviewer) -> tuple[Any, int
     assert "Доработано и отправлено снова" in reviewer.last_text
     await reviewer.press("Отобрать для республиканского форума")
     assert reviewer.last_text == f"Предложение {number(1)} отобрано для республиканского форума."
-    notice = await notified(author, "Қуанышты жаңалық!")
-    assert notice.startswith(f"Қуанышты жаңалық! Сіздің {number(1)} «Цифрлық БПҰ»")
+    notice = await notified(author, "Жақсы жаңалық!")
+    assert notice.startswith(f"Жақсы жаңалық! Сіздің {number(1)} «Цифрлық БПҰ»")
     return author, await _id_of_first(author)
 
 
@@ -438,7 +438,7 @@ async def test_changes_requested_revised_and_shortlisted(
     history = author.last_text.split("<b>Тарихы</b>")[1]
     assert [line.split(" — ")[1] for line in history.splitlines() if " — " in line] == [
         "Жіберілді",
-        "Өзгерту сұралды",
+        "Түзету сұралды",
         "Түзетіліп, қайта жіберілді",
         "Республикалық форумға іріктелді",
     ]

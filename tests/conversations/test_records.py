@@ -170,7 +170,7 @@ async def test_admins_appoint_and_dismiss_and_the_person_is_told(
     appointee = make_chat(6500, language_code="kk")
     await appointee.send("/start")
     admin = make_chat(ADMIN_ID, language_code="ru")
-    await admin.send("/grant 6500 reviewer TRK")
+    await admin.send("/grant 6500 reviewer Туркестанская область")  # a name, spaces and all
     assert "6500 теперь рецензент (Туркестанская область)." in admin.last_text
     await appointee.wait_for_text("Сіз тағайындалдыңыз: Түркістан облысы бойынша сарапшы.")
     await admin.send("/grant 6500 boss TRK")
@@ -179,6 +179,7 @@ async def test_admins_appoint_and_dismiss_and_the_person_is_told(
     assert "Неизвестный регион" in admin.last_text
     await admin.send("/grant me")
     assert admin.last_text.startswith("Использование: /grant")
+    assert "organizer Туркестанская область" in admin.last_text
     await appointee.send("/grant 6500 organizer all")
     assert appointee.last_text == "Кешіріңіз, бұл сізге қолжетімсіз."
     await admin.send("/revoke 6500 reviewer TRK")

@@ -45,9 +45,10 @@ async def test_a_current_database_is_left_alone_and_an_old_one_upgraded(database
         assert await pending_revisions(engine) == []
         async with engine.begin() as connection:
             await connection.execute(text("UPDATE alembic_version SET version_num = '0004'"))
-            for table in ("reminder_log", "outbox", "broadcasts"):  # what 0005 creates
+            # what 0005 and 0006 create (0007 adds columns to 0005's outbox)
+            for table in ("reminder_log", "outbox", "broadcasts", "leases", "handled_updates"):
                 await connection.execute(text(f"DROP TABLE {table}"))
-        assert await pending_revisions(engine) == ["0005", "0006"]
+        assert await pending_revisions(engine) == ["0005", "0006", "0007"]
         await upgrade_to_head(engine)
         assert await applied_revision(engine) == HEAD_REVISION
         async with engine.connect() as connection:

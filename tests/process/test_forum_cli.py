@@ -37,8 +37,15 @@ def test_a_program_loads_once_and_its_lists_export(tmp_path: Path) -> None:
     rows = list(
         csv.reader((tmp_path / "forum-1-registered.csv").read_text("utf-8-sig").splitlines())
     )
-    assert rows[0][:3] == ["#", "seat / position", "full name"]
+    assert rows[0][:3] == ["#", "Орны немесе кезектегі нөмірі", "Аты-жөні"]  # org's language
     assert (tmp_path / "forum-1-registered.xlsx").stat().st_size > 0
+    english = _cli(
+        "export", "registrations", "--forum", "1", "--list", "waiting", "--language", "en",
+        "--out-dir", str(tmp_path), cwd=tmp_path,
+    )  # fmt: skip
+    assert english.returncode == 0, english.stderr
+    header = (tmp_path / "forum-1-waiting.csv").read_text("utf-8-sig").splitlines()[0]
+    assert header.startswith("#,Seat or place in the queue,Full name,Region,")
     missing = _cli("export", "registrations", "--forum", "7", cwd=tmp_path)
     assert missing.returncode == 2
     assert missing.stderr.strip().startswith("ppo-bot: no forum with id 7")

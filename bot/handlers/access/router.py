@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.numbers import parse_id
 from bot.domain.regions import region_by_code
 from bot.domain.roles import Grant, Role
+from bot.formatting import escape
 from bot.services.access import AccessService, parse_grant
 
 
@@ -25,10 +25,10 @@ def describe_grant(grant: Grant, locale: str) -> str:
 
 
 def _parse(command: CommandObject) -> tuple[int, Grant] | None:
-    parts = (command.args or "").split()
-    if len(parts) != 3 or not parts[0].isdigit():
+    parts = (command.args or "").split(maxsplit=2)  # the region's name may have spaces
+    if len(parts) != 3 or (telegram_id := parse_id(parts[0])) is None:
         return None
-    return int(parts[0]), parse_grant(parts[1], parts[2])
+    return telegram_id, parse_grant(parts[1], parts[2])
 
 
 async def grant(
@@ -70,8 +70,8 @@ async def revoke(
 def _usage() -> str:
     return _(
         "Usage: /grant TELEGRAM_ID ROLE REGION, /revoke TELEGRAM_ID ROLE REGION\n"
-        "ROLE: organizer or reviewer; REGION: a code such as TRK, or all.\n"
-        "Example: /grant 123456789 organizer TRK"
+        "ROLE: organizer or reviewer; REGION: the region's name, or all.\n"
+        "Example: /grant 123456789 organizer Turkistan Region"
     )
 
 

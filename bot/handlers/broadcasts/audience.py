@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
@@ -13,7 +11,7 @@ from bot.config import Settings
 from bot.domain.audiences import Audience, AudienceKind
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import LocalizedText
-from bot.formatting import format_moment
+from bot.formatting import clip, format_moment, html_format
 from bot.handlers.broadcasts import draft as drafts
 from bot.handlers.broadcasts.callbacks import (
     AudienceChoice,
@@ -135,15 +133,19 @@ async def choose_region(
     await _choose(callback, state, broadcasts, settings, audience)
 
 
+QUERY_ECHO_LIMIT = 100  # characters of a search repeated back
+
+
 async def find_ppo(message: Message, state: FSMContext, broadcasts: BroadcastService) -> None:
     """PPOs matching the typed name."""
     assert message.from_user is not None
     found = await broadcasts.find_ppos(message.from_user.id, message.text or "")
     if not found:
         await message.answer(
-            _(
-                "No primary organisation in your reach has «{query}» in its name. Try again."
-            ).format(query=escape(message.text or ""))
+            html_format(
+                _("No primary organisation in your reach has «{query}» in its name. Try again."),
+                query=clip(message.text or "", QUERY_ECHO_LIMIT),
+            )
         )
         return
     await state.set_state(None)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
-
 from bot.domain.audiences import AudienceKind
+from bot.handlers.callback_data import BoundedCallbackData
 
 
 class ComposeAction(StrEnum):
@@ -16,33 +15,33 @@ class ComposeAction(StrEnum):
     DISCARD = "x"
 
 
-class ComposeStep(CallbackData, prefix="bs"):
+class ComposeStep(BoundedCallbackData, prefix="bs"):
     action: ComposeAction
 
 
-class TextLanguage(CallbackData, prefix="bl"):
+class TextLanguage(BoundedCallbackData, prefix="bl"):
     language: str  # the language of the text written next
 
 
-class AudienceChoice(CallbackData, prefix="ba"):
+class AudienceChoice(BoundedCallbackData, prefix="ba"):
     kind: AudienceKind
 
 
-class RegionChoice(CallbackData, prefix="br"):
+class RegionChoice(BoundedCallbackData, prefix="br"):
     code: str
 
 
-class PpoChoice(CallbackData, prefix="bp"):
+class PpoChoice(BoundedCallbackData, prefix="bp"):
     ppo_id: int
 
 
-class EventChoice(CallbackData, prefix="be"):
+class EventChoice(BoundedCallbackData, prefix="be"):
     event_id: int
 
 
-class ReaderLanguage(CallbackData, prefix="bg"):
+class ReaderLanguage(BoundedCallbackData, prefix="bg"):
     language: str
 
 
-class BroadcastCancel(CallbackData, prefix="bc"):
+class BroadcastCancel(BoundedCallbackData, prefix="bc"):
     broadcast_id: int

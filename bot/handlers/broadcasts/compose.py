@@ -14,7 +14,7 @@ from bot.handlers.broadcasts.callbacks import TextLanguage
 from bot.handlers.broadcasts.keyboards import first_language_keyboard, texts_keyboard
 from bot.handlers.broadcasts.states import BroadcastStates
 from bot.handlers.replies import acknowledge
-from bot.handlers.users.keyboards import LANGUAGE_LABELS
+from bot.handlers.users.keyboards import LANGUAGE_LABELS, in_language
 from bot.services.broadcasts import BroadcastService, Draft
 
 WRITING = "broadcast_writing"
@@ -28,12 +28,11 @@ async def begin(
     await broadcasts.reach_of(message.from_user.id)
     await state.clear()
     await drafts.save(state, Draft())
-    default = LANGUAGE_LABELS[settings.org.default_language]
     await message.answer(
         _(
             "<b>New announcement</b>\nWhich language will you write it in first? You can add "
-            "the other languages next; people whose language has no text get the {default} one."
-        ).format(default=default),
+            "the other languages next; people whose language has no text get it {in_default}."
+        ).format(in_default=in_language(settings.org.default_language)),
         reply_markup=first_language_keyboard(),
     )
 
@@ -53,9 +52,9 @@ async def choose_language(
     if (message := await acknowledge(callback)) is not None:
         await message.answer(
             _(
-                "Send the text in {language}. It may also be a photo or a document with the "
+                "Send the text {in_language}. It may also be a photo or a document with the "
                 "text as its caption. Send /cancel to stop."
-            ).format(language=LANGUAGE_LABELS[callback_data.language])
+            ).format(in_language=in_language(callback_data.language))
         )
 
 

@@ -12,13 +12,13 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.domain.audiences import MediaKind
 from bot.domain.forum_draft import parse_moment
-from bot.formatting import format_moment
+from bot.formatting import format_moment, format_typed
 from bot.handlers.broadcasts import draft as drafts
 from bot.handlers.broadcasts.callbacks import BroadcastCancel
 from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard, send_keyboard
 from bot.handlers.broadcasts.states import BroadcastStates
-from bot.handlers.replies import acknowledge
-from bot.handlers.users.keyboards import LANGUAGE_LABELS
+from bot.handlers.replies import acknowledge, zone_label
+from bot.handlers.users.keyboards import in_language
 from bot.services.broadcasts import BroadcastService
 
 
@@ -35,10 +35,10 @@ async def show_preview(
     for language, count in preview.groups.items():
         await chat.answer(
             ngettext(
-                "This is what {count} recipient reading {language} will see:",
-                "This is what {count} recipients reading {language} will see:",
+                "This is what {count} recipient reading {in_language} will see:",
+                "This is what {count} recipients reading {in_language} will see:",
                 count,
-            ).format(count=count, language=LANGUAGE_LABELS[language])
+            ).format(count=count, in_language=in_language(language))
         )
         text = preview.content.texts[language]
         if media is None:
@@ -75,13 +75,14 @@ async def ask_time(
     await broadcasts.preview(callback.from_user.id, await drafts.load(state))
     await state.set_state(BroadcastStates.send_at)
     message = await acknowledge(callback)
-    example = (datetime.now(settings.org.tz) + timedelta(days=1)).strftime("%d.%m.%Y 10:00")
+    tomorrow = datetime.now(settings.org.tz) + timedelta(days=1)
+    example = format_typed(tomorrow.replace(hour=10, minute=0), settings.org.tz)
     if message is not None:
         await message.answer(
             _(
-                "When should it be sent? Type the date and time ({zone} time) as DD.MM.YYYY "
+                "When should it be sent? Type the date and time ({zone}) as DD.MM.YYYY "
                 "HH:MM, for example {example}."
-            ).format(zone=settings.org.timezone, example=example)
+            ).format(zone=zone_label(settings.org.tz), example=example)
         )
 
 

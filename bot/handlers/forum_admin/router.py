@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape
+from datetime import datetime
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
@@ -10,13 +10,15 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
+from bot.clock import utcnow
 from bot.config import Settings
 from bot.domain.regions import region_by_code
-from bot.formatting import format_moment
+from bot.formatting import escape, format_moment
+from bot.handlers.forum_admin.exports import registration_labels
 from bot.handlers.forums.callbacks import CheckInCallback, ForumAction, ForumCallback
 from bot.handlers.forums.keyboards import check_in_keyboard, organizer_keyboard
 from bot.handlers.forums.router import formatter
-from bot.handlers.replies import acknowledge
+from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.forum_admin import ExportList, ForumAdminService, TicketView
 
 EXPORTS = {
@@ -50,8 +52,8 @@ async def show_stats(
     i18n: I18n,
 ) -> None:
     """Registered, waiting, attended; by region and by primary organisation."""
-    stats = await forum_admin.stats(callback.from_user.id, callback_data.forum_id)
     message = await acknowledge(callback)
+    stats = await forum_admin.stats(callback.from_user.id, callback_data.forum_id)
     lines = [
         _("Registered: {registered}, waiting: {waiting}, attended: {attended}.").format(
             registered=stats.registered, waiting=stats.waiting, attended=stats.attended
@@ -73,15 +75,18 @@ async def send_export(
     callback_data: ForumCallback,
     forum_admin: ForumAdminService,
     settings: Settings,
+    i18n: I18n,
 ) -> None:
     """The list as CSV and XLSX documents."""
+    message = await acknowledge(callback)
     files = await forum_admin.export(
         callback.from_user.id,
         callback_data.forum_id,
         EXPORTS[callback_data.action],
         settings.org.tz,
+        registration_labels(i18n.current_locale),
     )
-    if (message := await acknowledge(callback)) is not None:
+    if message is not None:
         caption = ngettext("{count} person", "{count} people", files.rows).format(count=files.rows)
         await message.answer_document(
             BufferedInputFile(files.xlsx, filename=f"{files.name}.xlsx"), caption=caption
@@ -91,17 +96,17 @@ async def send_export(
 
 def _ticket_text(view: TicketView, i18n: I18n, settings: Settings) -> str:
     fmt = formatter(i18n, settings)
-    lines = [
-        _("<b>Ticket</b> · {event}").format(event=fmt.text(view.event.title)),
-        "👤 " + escape(view.holder or _("guest")),
-        _("Seat {seat}").format(seat=view.registration.seat),
-    ]
-    if view.registration.checked_in_at:
-        moment = format_moment(
-            view.registration.checked_in_at, i18n.current_locale, settings.org.tz
+    return "\n".join(
+        (
+            _("<b>Ticket</b> · {event}").format(event=fmt.text(view.event.title)),
+            "👤 " + escape(view.holder or _("guest")),
+            _("Seat {seat}").format(seat=view.registration.seat),
         )
-        lines.append(_("Already checked in at {moment}.").format(moment=moment))
-    return "\n".join(lines)
+    )
+
+
+def _moment(moment: datetime, i18n: I18n, settings: Settings) -> str:
+    return format_moment(moment, i18n.current_locale, settings.org.tz)
 
 
 async def open_ticket(
@@ -111,12 +116,23 @@ async def open_ticket(
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    """A scanned ticket: whose it is, and a button to confirm the check-in."""
+    """A scanned ticket: whose it is, and one clear answer — confirm, done before, or not now."""
     assert message.from_user is not None
     code = (command.args or "").removeprefix("checkin-")
     view = await forum_admin.ticket(message.from_user.id, code)
-    markup = None if view.registration.checked_in_at else check_in_keyboard(view.registration.id)
-    await message.answer(_ticket_text(view, i18n, settings), reply_markup=markup)
+    text = _ticket_text(view, i18n, settings)
+    markup = None
+    if view.registration.checked_in_at is not None:
+        moment = _moment(view.registration.checked_in_at, i18n, settings)
+        text += "\n" + _("Checked in already: {moment}.").format(moment=moment)
+    elif not view.check_in_open(utcnow()):
+        text += "\n" + _("Check-in for this event is open from {opens} to {closes}.").format(
+            opens=_moment(view.check_in_opens, i18n, settings),
+            closes=_moment(view.check_in_closes, i18n, settings),
+        )
+    else:
+        markup = check_in_keyboard(view.registration.id)
+    await message.answer(text, reply_markup=markup)
 
 
 async def confirm_check_in(
@@ -127,13 +143,18 @@ async def confirm_check_in(
     settings: Settings,
 ) -> None:
     """Mark attended (the rights are checked again: the button may be forged)."""
-    view, newly = await forum_admin.check_in(callback.from_user.id, callback_data.registration_id)
-    await callback.answer(_("Checked in.") if newly else None)
-    if isinstance(callback.message, Message):
-        text = _ticket_text(view, i18n, settings)
-        if newly:
-            text += "\n" + _("✅ Checked in.")
-        await callback.message.edit_text(text)
+    message = await acknowledge(callback)
+    done = await forum_admin.check_in(callback.from_user.id, callback_data.registration_id)
+    if message is None:
+        return
+    checked_in_at = done.view.registration.checked_in_at
+    assert checked_in_at is not None
+    moment = _moment(checked_in_at, i18n, settings)
+    if done.newly:
+        line = _("✅ Checked in at {moment}.").format(moment=moment)
+    else:
+        line = _("Checked in already: {moment}.").format(moment=moment)
+    await edit_in_place(message, _ticket_text(done.view, i18n, settings) + "\n" + line)
 
 
 def create_check_in_router() -> Router:

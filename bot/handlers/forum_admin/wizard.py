@@ -32,16 +32,16 @@ from bot.handlers.forums.callbacks import (
 from bot.handlers.forums.keyboards import organizer_keyboard
 from bot.handlers.forums.render import Formatter
 from bot.handlers.forums.router import formatter
-from bot.handlers.replies import N_, acknowledge
+from bot.handlers.replies import N_, acknowledge, edit_in_place, zone_label
 from bot.services.forum_admin import ForumAdminService
 from bot.services.forums import ForumDetails
 
 STEPS = tuple(DraftField)
 PROMPTS: dict[DraftField, str] = {
-    DraftField.REGION: N_("Region where it is held (a code such as TRK, or its name):"),
+    DraftField.REGION: N_("Region where it is held (its name, for example Turkistan Region):"),
     DraftField.CITY: N_("City:"),
     DraftField.VENUE: N_("Venue (building, address), or - to skip:"),
-    DraftField.STARTS: N_("Start: DD.MM.YYYY HH:MM, local time ({zone}):"),
+    DraftField.STARTS: N_("Start: DD.MM.YYYY HH:MM, {zone}:"),
     DraftField.ENDS: N_("End: DD.MM.YYYY HH:MM:"),
     DraftField.CAPACITY: N_("Number of seats:"),
     DraftField.CLOSES: N_(
@@ -54,6 +54,24 @@ PROMPTS: dict[DraftField, str] = {
     DraftField.DESCRIPTION_RU: N_("Description in Russian, or - to skip:"),
     DraftField.DESCRIPTION_EN: N_("Description in English, or - to skip:"),
 }
+
+# The field picker's buttons: short labels of their own (not cut out of the prompts).
+FIELD_LABELS: dict[DraftField, str] = {
+    DraftField.REGION: N_("Region"),
+    DraftField.CITY: N_("City"),
+    DraftField.VENUE: N_("Venue"),
+    DraftField.STARTS: N_("Start"),
+    DraftField.ENDS: N_("End"),
+    DraftField.CAPACITY: N_("Number of seats"),
+    DraftField.CLOSES: N_("Registration closes"),
+    DraftField.TITLE_KK: N_("Title in Kazakh"),
+    DraftField.TITLE_RU: N_("Title in Russian"),
+    DraftField.TITLE_EN: N_("Title in English"),
+    DraftField.DESCRIPTION_KK: N_("Description in Kazakh"),
+    DraftField.DESCRIPTION_RU: N_("Description in Russian"),
+    DraftField.DESCRIPTION_EN: N_("Description in English"),
+}
+NO_FIELD = ""  # the picker's Cancel
 
 
 class ForumWizard(StatesGroup):
@@ -72,7 +90,7 @@ def _choices(*choices: tuple[str, WizardChoice]) -> InlineKeyboardMarkup:
 
 
 def _prompt(field: DraftField, settings: Settings) -> str:
-    return _(PROMPTS[field]).format(zone=settings.org.timezone)
+    return _(PROMPTS[field]).format(zone=zone_label(settings.org.tz))
 
 
 async def start_wizard(
@@ -190,17 +208,26 @@ async def choose_edit_field(
     callback: CallbackQuery, callback_data: ForumCallback, forum_admin: ForumAdminService
 ) -> None:
     """Which field to change?"""
-    await forum_admin.forum_for_edit(callback.from_user.id, callback_data.forum_id)
     message = await acknowledge(callback)
+    await forum_admin.forum_for_edit(callback.from_user.id, callback_data.forum_id)
     builder = InlineKeyboardBuilder()
     for field in STEPS:
-        label = _(PROMPTS[field]).split(":")[0].split(",")[0].split("(")[0].strip()
         builder.button(
-            text=label, callback_data=EditField(forum_id=callback_data.forum_id, field=field.value)
+            text=_(FIELD_LABELS[field]),
+            callback_data=EditField(forum_id=callback_data.forum_id, field=field.value),
         )
+    builder.button(
+        text=_("Cancel"), callback_data=EditField(forum_id=callback_data.forum_id, field=NO_FIELD)
+    )
     builder.adjust(2)
     if message is not None:
         await message.answer(_("What should be changed?"), reply_markup=builder.as_markup())
+
+
+async def cancel_edit(callback: CallbackQuery) -> None:
+    """Cancel in the field picker."""
+    if (message := await acknowledge(callback)) is not None:
+        await edit_in_place(message, _("Cancelled. Nothing was changed."))
 
 
 async def ask_edit_value(
@@ -211,18 +238,24 @@ async def ask_edit_value(
     settings: Settings,
 ) -> None:
     """Ask for the new value of the field."""
+    message = await acknowledge(callback)
     await forum_admin.forum_for_edit(callback.from_user.id, callback_data.forum_id)
     field = DraftField(callback_data.field)
     await state.set_state(ForumWizard.edit_value)
     await state.update_data(edit_forum=callback_data.forum_id, edit_field=field.value)
-    if (message := await acknowledge(callback)) is not None:
-        await message.answer(_prompt(field, settings))
+    if message is not None:
+        await edit_in_place(message, _prompt(field, settings))
 
 
 async def receive_edit_value(
-    message: Message, state: FSMContext, forum_admin: ForumAdminService, settings: Settings
+    message: Message,
+    state: FSMContext,
+    forum_admin: ForumAdminService,
+    settings: Settings,
+    i18n: I18n,
 ) -> None:
-    """Save the changed field."""
+    """Save the changed field; more seats go to the waiting list first (the service tells
+    them)."""
     assert message.from_user is not None
     data = await state.get_data()
     forum = await forum_admin.forum_for_edit(message.from_user.id, int(data["edit_forum"]))
@@ -262,5 +295,6 @@ def create_router() -> Router:
     router.callback_query.register(
         choose_edit_field, ForumCallback.filter(F.action == ForumAction.EDIT)
     )
+    router.callback_query.register(cancel_edit, EditField.filter(F.field == NO_FIELD))
     router.callback_query.register(ask_edit_value, EditField.filter())
     return router

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
+from bot.handlers.callback_data import BoundedCallbackData
 
 
-class ForumPage(CallbackData, prefix="fp"):
+class ForumPage(BoundedCallbackData, prefix="fp"):
     page: int
 
 
@@ -20,29 +20,31 @@ class ForumAction(StrEnum):
     EXPORT_WAITING = "xw"
     EXPORT_ATTENDED = "xa"
     EDIT = "e"
+    LIST = "l"  # back to the list of forums
 
 
-class ForumCallback(CallbackData, prefix="fo"):
+class ForumCallback(BoundedCallbackData, prefix="fo"):
     forum_id: int
     action: ForumAction
 
 
-class TrainingSignUp(CallbackData, prefix="ft"):
+class TrainingSignUp(BoundedCallbackData, prefix="ft"):
     training_id: int
 
 
 class PlaceAction(StrEnum):
     CANCEL = "c"
     CONFIRM_CANCEL = "y"
+    KEEP = "k"  # no, keep my seat
     TICKET = "t"
 
 
-class PlaceCallback(CallbackData, prefix="fc"):
+class PlaceCallback(BoundedCallbackData, prefix="fc"):
     registration_id: int
     action: PlaceAction
 
 
-class CheckInCallback(CallbackData, prefix="fk"):
+class CheckInCallback(BoundedCallbackData, prefix="fk"):
     registration_id: int
 
 
@@ -55,10 +57,10 @@ class WizardChoice(StrEnum):
     CANCEL = "no"
 
 
-class WizardCallback(CallbackData, prefix="fw"):
+class WizardCallback(BoundedCallbackData, prefix="fw"):
     choice: WizardChoice
 
 
-class EditField(CallbackData, prefix="fx"):
+class EditField(BoundedCallbackData, prefix="fx"):
     forum_id: int
     field: str  # a DraftField value

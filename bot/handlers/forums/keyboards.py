@@ -36,7 +36,7 @@ def catalog_keyboard(page: Page, fmt: Formatter) -> InlineKeyboardMarkup:
 
 
 def card_keyboard(details: ForumDetails) -> InlineKeyboardMarkup:
-    """Register or cancel; the trainings; the ticket when registered."""
+    """Register or cancel; the trainings; the ticket when registered; back to the list."""
     builder = InlineKeyboardBuilder()
     forum = details.forum
     own = details.places.get(forum.id)
@@ -53,27 +53,32 @@ def card_keyboard(details: ForumDetails) -> InlineKeyboardMarkup:
                     registration_id=own.registration.id, action=PlaceAction.TICKET
                 ),
             )
-        builder.button(
-            text=_("Cancel registration"),
-            callback_data=PlaceCallback(
-                registration_id=own.registration.id, action=PlaceAction.CANCEL
-            ),
-        )
+        if own.registration.checked_in_at is None:  # once checked in, the seat is used
+            builder.button(
+                text=_("Cancel registration"),
+                callback_data=PlaceCallback(
+                    registration_id=own.registration.id, action=PlaceAction.CANCEL
+                ),
+            )
     if details.trainings:
         builder.button(
             text=_("Trainings"),
             callback_data=ForumCallback(forum_id=forum.id, action=ForumAction.TRAININGS),
         )
+    builder.button(
+        text=_("◀ All forums"),
+        callback_data=ForumCallback(forum_id=forum.id, action=ForumAction.LIST),
+    )
     builder.adjust(1)
     return builder.as_markup()
 
 
 def trainings_keyboard(details: ForumDetails, fmt: Formatter) -> InlineKeyboardMarkup:
-    """Sign up for a training, or cancel one's place in it."""
+    """Sign up for a training, or cancel one's place in it (day and time on each); back."""
     builder = InlineKeyboardBuilder()
     for training in details.trainings:
-        name = (
-            f"{fmt.time(training.starts_at)} {training.title.get(fmt.locale, fmt.default_locale)}"
+        name = f"{fmt.short_moment(training.starts_at)} " + training.title.get(
+            fmt.locale, fmt.default_locale
         )
         own = details.places.get(training.id)
         if own is None:
@@ -88,12 +93,16 @@ def trainings_keyboard(details: ForumDetails, fmt: Formatter) -> InlineKeyboardM
                     registration_id=own.registration.id, action=PlaceAction.CANCEL
                 ),
             )
+    builder.button(
+        text=_("◀ Back to the forum"),
+        callback_data=ForumCallback(forum_id=details.forum.id, action=ForumAction.OPEN),
+    )
     builder.adjust(1)
     return builder.as_markup()
 
 
 def confirm_cancel_keyboard(registration_id: int) -> InlineKeyboardMarkup:
-    """Yes, cancel."""
+    """Yes, cancel — or no, keep the seat."""
     builder = InlineKeyboardBuilder()
     builder.button(
         text=_("Yes, cancel"),
@@ -101,6 +110,11 @@ def confirm_cancel_keyboard(registration_id: int) -> InlineKeyboardMarkup:
             registration_id=registration_id, action=PlaceAction.CONFIRM_CANCEL
         ),
     )
+    builder.button(
+        text=_("No, keep my seat"),
+        callback_data=PlaceCallback(registration_id=registration_id, action=PlaceAction.KEEP),
+    )
+    builder.adjust(1)
     return builder.as_markup()
 
 

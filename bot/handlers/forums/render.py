@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from html import escape
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
@@ -11,9 +10,22 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.events import Event, LocalizedText, Scope, Topic
 from bot.domain.regions import region_by_code
-from bot.formatting import format_day
+from bot.formatting import (
+    CAPTION_LIMIT,
+    Html,
+    bold,
+    clip,
+    escape,
+    fit_lines,
+    format_day,
+    format_time,
+    html_format,
+    html_join,
+)
 from bot.handlers.replies import N_
 from bot.services.forums import ForumDetails, Place
+
+DESCRIPTION_LIMIT = 1500  # characters of a forum's description shown on its card
 
 TOPICS: dict[Topic, str] = {
     Topic.ORATORY: N_("Oratory"),
@@ -33,9 +45,13 @@ class Formatter:
         self.default_locale = default_locale
         self.tz = tz
 
-    def text(self, value: LocalizedText) -> str:
+    def text(self, value: LocalizedText) -> Html:
         """An organizer-written text in the reader's language (escaped)."""
-        return escape(value.get(self.locale, self.default_locale))
+        return escape(self.plain(value))
+
+    def plain(self, value: LocalizedText) -> str:
+        """An organizer-written text in the reader's language, as written (for buttons)."""
+        return value.get(self.locale, self.default_locale)
 
     def day(self, moment: datetime) -> str:
         """The local calendar day, in words."""
@@ -43,14 +59,18 @@ class Formatter:
 
     def time(self, moment: datetime) -> str:
         """Local hours and minutes."""
-        return moment.astimezone(self.tz).strftime("%H:%M")
+        return format_time(moment, self.locale, self.tz)
+
+    def short_moment(self, moment: datetime) -> str:
+        """«10.03 10:00»: the local day and time, short enough for a button."""
+        return moment.astimezone(self.tz).strftime("%d.%m %H:%M")
 
     def span(self, event: Event) -> str:
-        """«15 May 2027, 10:00–18:00», or over several days «15 May 2027 10:00 – 16 May …»."""
+        """One day: 15 May 2027, 10:00–18:00; several: 15 May 2027, 10:00 – 16 May 2027, 18:00."""
         start, end = event.starts_at.astimezone(self.tz), event.ends_at.astimezone(self.tz)
         if start.date() == end.date():
             return f"{self.day(start)}, {self.time(start)}–{self.time(end)}"
-        return f"{self.day(start)} {self.time(start)} – {self.day(end)} {self.time(end)}"
+        return f"{self.day(start)}, {self.time(start)} – {self.day(end)}, {self.time(end)}"
 
     def kind(self, forum: Event) -> str:
         """Regional / republican forum."""
@@ -62,20 +82,22 @@ class Formatter:
             return _("Seats left: {count}").format(count=left)
         return _("No seats left: you can join the waiting list.")
 
-    def card(self, details: ForumDetails) -> str:
-        """The forum's card with its agenda by day."""
+    def card(self, details: ForumDetails) -> Html:
+        """The forum's card with its agenda by day (cut to fit a message)."""
         forum = details.forum
-        place = ", ".join(part for part in (escape(forum.city), escape(forum.venue)) if part)
+        place = html_join(", ", (forum.city, forum.venue))
         lines = [
-            f"<b>{self.text(forum.title)}</b>",
-            self.kind(forum) + " · " + escape(region_by_code(forum.region_code).name(self.locale)),
+            bold(self.plain(forum.title)),
+            html_join(
+                " · ", (self.kind(forum), region_by_code(forum.region_code).name(self.locale))
+            ),
             "🗓 " + self.span(forum),
         ]
         if place:
             lines.append("📍 " + place)
         lines.append("💺 " + self.seats(details.seats_left[forum.id]))
-        if description := self.text(forum.description):
-            lines += ["", description]
+        if description := self.plain(forum.description):
+            lines += ["", escape(clip(description, DESCRIPTION_LIMIT))]
         own = details.places.get(forum.id)
         if own is not None:
             lines += ["", self.place_status(own)]
@@ -89,14 +111,12 @@ class Formatter:
                 lines.append("<i>" + self.day(day_trainings[0].starts_at) + "</i>")
                 for training in day_trainings:
                     lines.append(self.agenda_line(training, details.seats_left[training.id]))
-        return "\n".join(lines)
+        return fit_lines(lines)
 
     def agenda_line(self, training: Event, left: int) -> str:
         """«10:00–11:30 Oratory: title — speaker, room (seats left: 12)»."""
         topic = _(TOPICS[training.topic]) if training.topic else ""
-        details = ", ".join(
-            part for part in (escape(training.speaker), escape(training.room)) if part
-        )
+        details = html_join(", ", (training.speaker, training.room))
         line = f"{self.time(training.starts_at)}–{self.time(training.ends_at)} "
         title = self.text(training.title)
         # The topic says what kind of training it is, unless the title already says it.
@@ -116,3 +136,19 @@ class Formatter:
         if place.registration.seat is not None:
             return _("✅ You are registered, seat {seat}.").format(seat=place.registration.seat)
         return _("✅ You are registered.")
+
+
+def ticket_caption(
+    fmt: Formatter, event: Event, holder: str | None, seat: int | None, *notes: str
+) -> Html:
+    """A ticket's caption: the event, when, where, who, the seat; fits a photo caption."""
+    place = html_join(", ", (clip(event.city, 200), clip(event.venue, 200)))
+    lines = [
+        html_format(_("<b>Ticket</b> · {event}"), event=clip(fmt.plain(event.title), 300)),
+        "🗓 " + fmt.span(event),
+        html_format("📍 {place}", place=place) if place else "",
+        html_format("👤 {holder}", holder=clip(holder or _("guest"), 200)),
+        html_format(_("Seat {seat}"), seat=seat) if seat is not None else "",
+        *notes,
+    ]
+    return fit_lines((line for line in lines if line), CAPTION_LIMIT)

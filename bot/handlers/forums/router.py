@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.events import EventKind
+from bot.formatting import html_format
 from bot.handlers.forums.callbacks import (
     ForumAction,
     ForumCallback,
@@ -24,10 +25,10 @@ from bot.handlers.forums.keyboards import (
     confirm_cancel_keyboard,
     trainings_keyboard,
 )
-from bot.handlers.forums.render import Formatter
+from bot.handlers.forums.render import Formatter, ticket_caption
 from bot.handlers.forums.tickets import check_in_link, qr_png
-from bot.handlers.replies import acknowledge
-from bot.services.forums import ForumService, Place
+from bot.handlers.replies import acknowledge, edit_in_place
+from bot.services.forums import ForumDetails, ForumService, Place
 
 
 def formatter(i18n: I18n, settings: Settings) -> Formatter:
@@ -56,11 +57,10 @@ async def turn_page(
     settings: Settings,
 ) -> None:
     """◀ / ▶."""
+    if (message := await acknowledge(callback)) is None:
+        return
     page = await forums.upcoming(callback_data.page)
-    if (message := await acknowledge(callback)) is not None:
-        await message.edit_reply_markup(
-            reply_markup=catalog_keyboard(page, formatter(i18n, settings))
-        )
+    await message.edit_reply_markup(reply_markup=catalog_keyboard(page, formatter(i18n, settings)))
 
 
 async def open_forum(
@@ -70,23 +70,47 @@ async def open_forum(
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    """The forum's card."""
+    """The forum's card, in place of the list (or of the trainings)."""
+    if (message := await acknowledge(callback)) is None:
+        return
     details = await forums.details(callback_data.forum_id, callback.from_user.id)
-    if (message := await acknowledge(callback)) is not None:
-        await message.answer(
-            formatter(i18n, settings).card(details), reply_markup=card_keyboard(details)
-        )
+    await edit_in_place(
+        message, formatter(i18n, settings).card(details), reply_markup=card_keyboard(details)
+    )
+
+
+async def back_to_list(
+    callback: CallbackQuery, forums: ForumService, i18n: I18n, settings: Settings
+) -> None:
+    """◀ All forums: the card becomes the list again."""
+    if (message := await acknowledge(callback)) is None:
+        return
+    page = await forums.upcoming(0)
+    if not page.forums:
+        await edit_in_place(message, _("No forums are planned yet. Come back later!"))
+        return
+    await edit_in_place(
+        message,
+        _("Upcoming forums:"),
+        reply_markup=catalog_keyboard(page, formatter(i18n, settings)),
+    )
 
 
 def _placed_text(place: Place, fmt: Formatter) -> str:
     title = fmt.text(place.event.title)
     if place.position is not None:
-        return _(
-            "«{event}» is full. You are on the waiting list, position {position}. "
-            "I will tell you when a seat frees up."
-        ).format(event=title, position=place.position)
-    return _("You are registered for «{event}», seat {seat}.").format(
-        event=title, seat=place.registration.seat
+        return html_format(
+            _(
+                "«{event}» is full. You are on the waiting list, position {position}. "
+                "I will tell you when a seat frees up."
+            ),
+            event=title,
+            position=place.position,
+        )
+    return html_format(
+        _("You are registered for «{event}», seat {seat}."),
+        event=title,
+        seat=place.registration.seat,
     )
 
 
@@ -97,19 +121,12 @@ async def send_ticket(
     assert place.registration.ticket_code is not None
     me = await bot.me()
     link = check_in_link(me.username or "", place.registration.ticket_code)
-    caption = "\n".join(
-        line
-        for line in (
-            _("<b>Ticket</b> · {event}").format(event=fmt.text(place.event.title)),
-            "🗓 " + fmt.span(place.event),
-            "📍 " + ", ".join(p for p in (place.event.city, place.event.venue) if p)
-            if place.event.city or place.event.venue
-            else "",
-            "👤 " + (holder or _("guest")),
-            _("Seat {seat}").format(seat=place.registration.seat),
-            _("Show this QR code at the entrance."),
-        )
-        if line
+    caption = ticket_caption(
+        fmt,
+        place.event,
+        holder,
+        place.registration.seat,
+        _("Show this QR code at the entrance."),
     )
     await chat.answer_photo(
         BufferedInputFile(qr_png(link), filename=f"ticket-{place.registration.id}.png"),
@@ -125,18 +142,16 @@ async def register(
     settings: Settings,
     bot: Bot,
 ) -> None:
-    """A seat (and the ticket) or a place on the waiting list."""
-    place = await forums.register(callback.from_user.id, callback_data.forum_id)
-    message = await acknowledge(callback)
+    """A seat (and the ticket) or a place on the waiting list; the card follows."""
+    message = await acknowledge(callback)  # at once: the seat may take a while under load
+    done = await forums.register(callback.from_user.id, callback_data.forum_id)
     if message is None:
         return
     fmt = formatter(i18n, settings)
-    details = await forums.details(callback_data.forum_id, callback.from_user.id)
-    await message.edit_reply_markup(reply_markup=card_keyboard(details))
-    await message.answer(_placed_text(place, fmt))
-    if place.registration.ticket_code:
-        holder = await forums.holder_name(callback.from_user.id)
-        await send_ticket(message, bot, place, holder, fmt)
+    await edit_in_place(message, fmt.card(done.details), reply_markup=card_keyboard(done.details))
+    await message.answer(_placed_text(done.place, fmt))
+    if done.place.registration.ticket_code:
+        await send_ticket(message, bot, done.place, done.holder, fmt)
 
 
 async def show_trainings(
@@ -146,16 +161,19 @@ async def show_trainings(
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    """The forum's trainings to sign up for."""
+    """The forum's trainings to sign up for, in place of the card."""
+    if (message := await acknowledge(callback)) is None:
+        return
     details = await forums.details(callback_data.forum_id, callback.from_user.id)
-    if (message := await acknowledge(callback)) is not None:
-        fmt = formatter(i18n, settings)
-        await message.answer(
-            _("Trainings of «{forum}»: choose one to sign up or to cancel.").format(
-                forum=fmt.text(details.forum.title)
-            ),
-            reply_markup=trainings_keyboard(details, fmt),
-        )
+    fmt = formatter(i18n, settings)
+    await edit_in_place(message, _trainings_text(details, fmt), trainings_keyboard(details, fmt))
+
+
+def _trainings_text(details: ForumDetails, fmt: Formatter) -> str:
+    return html_format(
+        _("Trainings of «{forum}»: choose one to sign up or to cancel."),
+        forum=fmt.text(details.forum.title),
+    )
 
 
 async def sign_up(
@@ -166,13 +184,15 @@ async def sign_up(
     settings: Settings,
 ) -> None:
     """A place in a training (only for the forum's registered participants)."""
-    place = await forums.register(callback.from_user.id, callback_data.training_id)
+    message = await acknowledge(callback)
+    done = await forums.register(callback.from_user.id, callback_data.training_id)
+    if message is None:
+        return
     fmt = formatter(i18n, settings)
-    if (message := await acknowledge(callback)) is not None:
-        await message.answer(_placed_text(place, fmt))
-        assert place.event.parent_id is not None
-        details = await forums.details(place.event.parent_id, callback.from_user.id)
-        await message.edit_reply_markup(reply_markup=trainings_keyboard(details, fmt))
+    await edit_in_place(
+        message, _trainings_text(done.details, fmt), trainings_keyboard(done.details, fmt)
+    )
+    await message.answer(_placed_text(done.place, fmt))
 
 
 async def ask_to_cancel(
@@ -182,16 +202,44 @@ async def ask_to_cancel(
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    """Are you sure?"""
+    """Are you sure? (asked in place of the card or the trainings)"""
+    if (message := await acknowledge(callback)) is None:
+        return
     place = await forums.my_place(callback.from_user.id, callback_data.registration_id)
-    if (message := await acknowledge(callback)) is not None:
-        fmt = formatter(i18n, settings)
-        question = _("Cancel your registration for «{event}»?").format(
-            event=fmt.text(place.event.title)
-        )
-        if place.event.kind is EventKind.FORUM:
-            question += "\n" + _("Your trainings at this forum will be cancelled too.")
-        await message.answer(question, reply_markup=confirm_cancel_keyboard(place.registration.id))
+    fmt = formatter(i18n, settings)
+    question: str = html_format(
+        _("Cancel your registration for «{event}»?"), event=fmt.text(place.event.title)
+    )
+    if place.event.kind is EventKind.FORUM:
+        question += "\n" + _("Your trainings at this forum will be cancelled too.")
+    await edit_in_place(message, question, confirm_cancel_keyboard(place.registration.id))
+
+
+async def _show_forum_again(
+    message: Message, details: ForumDetails, fmt: Formatter, *, trainings: bool
+) -> None:
+    if trainings:
+        text = _trainings_text(details, fmt)
+        await edit_in_place(message, text, trainings_keyboard(details, fmt))
+    else:
+        await edit_in_place(message, fmt.card(details), card_keyboard(details))
+
+
+async def keep(
+    callback: CallbackQuery,
+    callback_data: PlaceCallback,
+    forums: ForumService,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    """No, keep my seat: back to where the question was asked."""
+    if (message := await acknowledge(callback)) is None:
+        return
+    place, details = await forums.place_details(
+        callback.from_user.id, callback_data.registration_id
+    )
+    fmt = formatter(i18n, settings)
+    await _show_forum_again(message, details, fmt, trainings=place.event.parent_id is not None)
 
 
 async def cancel(
@@ -201,14 +249,18 @@ async def cancel(
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    """Cancel; whoever was first in line gets the seat and is told (by the service)."""
-    cancellation = await forums.cancel(callback.from_user.id, callback_data.registration_id)
+    """Cancel; the card (or the trainings) shows it; the waiting list gets the seat (and the
+    service tells them)."""
     message = await acknowledge(callback)
+    done = await forums.cancel(callback.from_user.id, callback_data.registration_id)
     fmt = formatter(i18n, settings)
     if message is not None:
-        await message.edit_text(
-            _("Your registration for «{event}» is cancelled.").format(
-                event=fmt.text(cancellation.event.title)
+        training = done.event.parent_id is not None
+        await _show_forum_again(message, done.details, fmt, trainings=training)
+        await message.answer(
+            html_format(
+                _("Your registration for «{event}» is cancelled."),
+                event=fmt.text(done.event.title),
             )
         )
 
@@ -222,10 +274,10 @@ async def show_ticket(
     bot: Bot,
 ) -> None:
     """One ticket again."""
-    place = await forums.my_place(callback.from_user.id, callback_data.registration_id)
-    if (message := await acknowledge(callback)) is not None and place.registration.ticket_code:
-        holder = await forums.holder_name(callback.from_user.id)
-        await send_ticket(message, bot, place, holder, formatter(i18n, settings))
+    if (message := await acknowledge(callback)) is None:
+        return
+    place, holder = await forums.ticket(callback.from_user.id, callback_data.registration_id)
+    await send_ticket(message, bot, place, holder, formatter(i18n, settings))
 
 
 async def show_tickets(
@@ -233,16 +285,15 @@ async def show_tickets(
 ) -> None:
     """/tickets: every ticket, and the waiting-list places."""
     assert message.from_user is not None
-    places = await forums.my_places(message.from_user.id)
+    mine = await forums.tickets(message.from_user.id)
     fmt = formatter(i18n, settings)
-    tickets = [place for place in places if place.registration.ticket_code]
-    if not places:
+    if not mine.places:
         await message.answer(_("You have no registrations yet. See the forums: /forums"))
         return
-    holder = await forums.holder_name(message.from_user.id)
-    for place in tickets:
-        await send_ticket(message, bot, place, holder, fmt)
-    others = [place for place in places if not place.registration.ticket_code]
+    for place in mine.places:
+        if place.registration.ticket_code:
+            await send_ticket(message, bot, place, mine.holder, fmt)
+    others = [place for place in mine.places if not place.registration.ticket_code]
     if others:
         await message.answer(
             "\n".join(f"{fmt.text(p.event.title)}: {fmt.place_status(p)}" for p in others)
@@ -271,5 +322,9 @@ def create_router() -> Router:
     )
     router.callback_query.register(
         show_ticket, PlaceCallback.filter(F.action == PlaceAction.TICKET)
+    )
+    router.callback_query.register(keep, PlaceCallback.filter(F.action == PlaceAction.KEEP))
+    router.callback_query.register(
+        back_to_list, ForumCallback.filter(F.action == ForumAction.LIST)
     )
     return router

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
+from bot.handlers.callback_data import BoundedCallbackData
 
 
 class LinkAction(StrEnum):
@@ -15,10 +15,10 @@ class LinkAction(StrEnum):
     CANCEL = "c"
 
 
-class LinkCallback(CallbackData, prefix="lk"):
+class LinkCallback(BoundedCallbackData, prefix="lk"):
     action: LinkAction
 
 
-class LinkRequestCallback(CallbackData, prefix="lr"):
+class LinkRequestCallback(BoundedCallbackData, prefix="lr"):
     request_id: int
     approve: bool

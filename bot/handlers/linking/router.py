@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
+from bot.formatting import escape
 from bot.handlers.filters import TYPED_TEXT
 from bot.handlers.linking.callbacks import LinkAction, LinkCallback, LinkRequestCallback
 from bot.handlers.linking.keyboards import (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
+from bot.handlers.callback_data import BoundedCallbackData
 
 
-class SearchPageCallback(CallbackData, prefix="sp"):
+class SearchPageCallback(BoundedCallbackData, prefix="sp"):
     page: int
 
 
@@ -16,6 +16,6 @@ class CardAction(StrEnum):
     INVITE = "i"
 
 
-class MemberCardCallback(CallbackData, prefix="mc"):
+class MemberCardCallback(BoundedCallbackData, prefix="mc"):
     member_id: int
     action: CardAction

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from html import escape
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
@@ -14,7 +13,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
-from bot.formatting import format_moment
+from bot.formatting import escape, format_moment
 from bot.handlers.filters import TYPED_TEXT
 from bot.handlers.members_admin.callbacks import CardAction, MemberCardCallback, SearchPageCallback
 from bot.handlers.members_admin.keyboards import card_keyboard, results_keyboard

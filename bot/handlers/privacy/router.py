@@ -6,12 +6,12 @@ import json
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.handlers.callback_data import BoundedCallbackData
 from bot.handlers.replies import acknowledge
 from bot.services.privacy import PrivacyService
 
@@ -38,7 +38,7 @@ PERSONAL_COMMANDS = (
 )
 
 
-class ForgetCallback(CallbackData, prefix="fg"):
+class ForgetCallback(BoundedCallbackData, prefix="fg"):
     confirm: bool
 
 

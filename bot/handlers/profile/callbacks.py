@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
-
 from bot.domain.members import CorrectableField
+from bot.handlers.callback_data import BoundedCallbackData
 
 
-class CorrectionStart(CallbackData, prefix="cs"):
+class CorrectionStart(BoundedCallbackData, prefix="cs"):
     pass
 
 
-class CorrectionFieldChoice(CallbackData, prefix="cf"):
+class CorrectionFieldChoice(BoundedCallbackData, prefix="cf"):
     field: CorrectableField
 
 
@@ -22,6 +21,6 @@ class Verdict(StrEnum):
     DECLINE = "d"
 
 
-class CorrectionVerdict(CallbackData, prefix="cd"):
+class CorrectionVerdict(BoundedCallbackData, prefix="cd"):
     request_id: int
     verdict: Verdict

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from html import escape
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain.members import CorrectableField, MemberRecord, MemberStatus, age_on
-from bot.formatting import format_day
+from bot.formatting import escape, format_day
 from bot.handlers.replies import N_
 from bot.services.profile import Activity
 
@@ -31,13 +30,8 @@ def field_label(field: CorrectableField) -> str:
     return _(FIELD_LABELS[field])
 
 
-def _status(member: MemberRecord, locale: str) -> str:
-    name = _("member") if member.status is MemberStatus.MEMBER else _("candidate")
-    if member.joined_on is None:
-        return name
-    return _("{status} since {date}").format(
-        status=name, date=format_day(member.joined_on, locale)
-    )
+def _status(member: MemberRecord) -> str:
+    return _("member") if member.status is MemberStatus.MEMBER else _("candidate")
 
 
 def render_record(
@@ -46,7 +40,7 @@ def render_record(
     """The record (and the activity, for the member's own view)."""
     iin = member.parsed_iin
     years = age_on(iin.birth_date, today)
-    born = ngettext("{date} ({years} year)", "{date} ({years} years)", years).format(
+    born = ngettext("{date}, aged {years}", "{date}, aged {years}", years).format(
         date=format_day(iin.birth_date, locale), years=years
     )
     rows = [
@@ -56,7 +50,9 @@ def render_record(
         (_("Place of birth"), escape(member.birthplace or "—")),
         (_("Region"), escape(member.region.name(locale))),
         (_("Primary organisation"), escape(member.ppo_name or "—")),
-        (_("Status"), _status(member, locale)),
+        (_("Status"), _status(member)),
+        # A date after a label, never inside a sentence: no case ending to get wrong.
+        (_("Date of joining"), format_day(member.joined_on, locale) if member.joined_on else "—"),
         (_("Workplace"), escape(member.workplace or "—")),
         (_("Position"), escape(member.position or "—")),
         (_("Education"), escape(member.education or "—")),

@@ -15,7 +15,7 @@ from bot.handlers.proposals.callbacks import OpenCallback, PageCallback, Proposa
 from bot.handlers.proposals.keyboards import moves_keyboard, page_keyboard, support_keyboard
 from bot.handlers.proposals.render import export_labels, render_card, render_page
 from bot.handlers.replies import acknowledge
-from bot.services.proposal_export import proposals_csv, proposals_xlsx
+from bot.services.proposal_export import shortlist_files
 from bot.services.proposals import ProposalDetails, ProposalPage, ProposalService
 
 PageLoader = Callable[[int, int], Awaitable[ProposalPage]]
@@ -140,9 +140,8 @@ async def export_shortlist(
         "{count} proposals shortlisted for the republican forum",
         len(items),
     ).format(count=len(items))
+    files = shortlist_files(stem, items, labels)
     await message.answer_document(
-        BufferedInputFile(proposals_xlsx(items, labels), filename=f"{stem}.xlsx"), caption=caption
+        BufferedInputFile(files.xlsx, filename=f"{stem}.xlsx"), caption=caption
     )
-    await message.answer_document(
-        BufferedInputFile(proposals_csv(items, labels), filename=f"{stem}.csv")
-    )
+    await message.answer_document(BufferedInputFile(files.csv, filename=f"{stem}.csv"))

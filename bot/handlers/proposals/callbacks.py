@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
-
 from bot.domain.proposals import ProposalAction
+from bot.handlers.callback_data import BoundedCallbackData
 
 
 class ProposalView(StrEnum):
@@ -17,7 +16,7 @@ class ProposalView(StrEnum):
     SHORTLIST = "s"
 
 
-class TopicCallback(CallbackData, prefix="pt"):
+class TopicCallback(BoundedCallbackData, prefix="pt"):
     topic: str  # a configured topic code (at most 24 characters, checked by the config)
 
 
@@ -27,31 +26,33 @@ class DraftAction(StrEnum):
     CLEAR = "x"  # remove the attachments
     SEND = "s"
     CANCEL = "c"
+    RESUME = "r"  # go on with the draft set aside earlier
+    RESTART = "n"  # drop it and start a new proposal
 
 
-class DraftCallback(CallbackData, prefix="pd"):
+class DraftCallback(BoundedCallbackData, prefix="pd"):
     action: DraftAction
 
 
-class PageCallback(CallbackData, prefix="pl"):
+class PageCallback(BoundedCallbackData, prefix="pl"):
     view: ProposalView
     page: int
 
 
-class OpenCallback(CallbackData, prefix="po"):
+class OpenCallback(BoundedCallbackData, prefix="po"):
     view: ProposalView
     proposal_id: int
 
 
-class MoveCallback(CallbackData, prefix="pv"):
+class MoveCallback(BoundedCallbackData, prefix="pv"):
     proposal_id: int
     action: ProposalAction
 
 
-class WithdrawCallback(CallbackData, prefix="pw"):
+class WithdrawCallback(BoundedCallbackData, prefix="pw"):
     proposal_id: int
     confirm: bool
 
 
-class SupportCallback(CallbackData, prefix="ps"):
+class SupportCallback(BoundedCallbackData, prefix="ps"):
     proposal_id: int

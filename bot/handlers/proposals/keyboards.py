@@ -48,6 +48,18 @@ def topics_keyboard(topics: Sequence[str]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def resume_keyboard() -> InlineKeyboardMarkup:
+    """Go on with the draft set aside, start a new one, or cancel."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Go on with it"), callback_data=DraftCallback(action=DraftAction.RESUME))
+    builder.button(
+        text=_("Start a new proposal"), callback_data=DraftCallback(action=DraftAction.RESTART)
+    )
+    _cancel(builder)
+    builder.adjust(1)
+    return builder.as_markup()
+
+
 def keep_keyboard(label: str) -> InlineKeyboardMarkup:
     """Keep what the revised proposal had (`label` says what), or cancel."""
     builder = InlineKeyboardBuilder()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
@@ -19,7 +18,7 @@ from bot.domain.proposals import (
     ProposalStatus,
 )
 from bot.domain.regions import region_by_code
-from bot.formatting import format_day, format_moment
+from bot.formatting import escape, format_day, format_moment, html_format, italic
 from bot.handlers.proposals.callbacks import ProposalView
 from bot.handlers.replies import N_
 from bot.services.proposal_export import ExportLabels
@@ -93,14 +92,15 @@ def _utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def pack(parts: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+def pack(parts: Sequence[str], limit: int = MESSAGE_LIMIT, separator: str = "\n\n") -> list[str]:
     """Parts joined into as few messages as fit."""
     # The raw HTML is measured: never shorter than the text Telegram counts, so what fits
     # here fits there. Each part alone fits, by the limits on what people write.
     messages: list[str] = []
     for part in parts:
-        if messages and _utf16_length(messages[-1]) + 2 + _utf16_length(part) <= limit:
-            messages[-1] += "\n\n" + part
+        size = _utf16_length(separator) + _utf16_length(part)
+        if messages and _utf16_length(messages[-1]) + size <= limit:
+            messages[-1] += separator + part
         else:
             messages.append(part)
     return messages
@@ -118,14 +118,17 @@ def _supports(count: int) -> str:
     )
 
 
-def _history(events: Sequence[ProposalEvent], locale: str, tz: ZoneInfo) -> str:
+def _history(events: Sequence[ProposalEvent], locale: str, tz: ZoneInfo) -> list[str]:
+    """The history in as many parts as it needs: a long one does not fit one message."""
     lines = [_("<b>History</b>")]
     for event in events:
         moment = format_moment(event.at, locale, tz)
-        lines.append(f"• {moment} — {action_label(event.action)}")
+        lines.append(
+            html_format("• {moment} — {action}", moment=moment, action=action_label(event.action))
+        )
         if event.comment:
-            lines.append(f"<i>{escape(event.comment)}</i>")
-    return "\n".join(lines)
+            lines.append(italic(event.comment))
+    return pack(lines, separator="\n")
 
 
 def render_card(
@@ -144,7 +147,7 @@ def render_card(
     content = _content(proposal.topic, proposal.title, proposal.text, details.attachments)
     parts = ["\n".join(meta), *content]
     if with_history and details.history:
-        parts.append(_history(details.history, locale, tz))
+        parts += _history(details.history, locale, tz)
     return pack(parts)
 
 

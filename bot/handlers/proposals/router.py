@@ -58,6 +58,12 @@ def _register_writing(router: Router) -> None:
     router.callback_query.register(
         submit.cancel_by_button, DraftCallback.filter(F.action == DraftAction.CANCEL)
     )
+    router.callback_query.register(
+        submit.resume, DraftCallback.filter(F.action == DraftAction.RESUME)
+    )
+    router.callback_query.register(
+        submit.restart, DraftCallback.filter(F.action == DraftAction.RESTART)
+    )
 
 
 def _register_moves(router: Router) -> None:

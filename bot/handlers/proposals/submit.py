@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -17,11 +15,13 @@ from bot.domain.proposals import (
     AttachmentKind,
     Draft,
 )
+from bot.formatting import escape
 from bot.handlers.proposals.callbacks import TopicCallback
 from bot.handlers.proposals.keyboards import (
     attachments_keyboard,
     keep_keyboard,
     preview_keyboard,
+    resume_keyboard,
     topics_keyboard,
 )
 from bot.handlers.proposals.render import render_preview, topic_label
@@ -33,17 +33,62 @@ from bot.services.proposal_drafts import ProposalDraftService
 async def begin(
     message: Message, state: FSMContext, proposal_drafts: ProposalDraftService
 ) -> None:
-    """/propose: linked members under today's limit choose a topic."""
+    """/propose: the draft set aside earlier is offered; else linked members choose a topic."""
     assert message.from_user is not None
-    await proposal_drafts.begin(message.from_user.id)
+    draft = await proposal_drafts.begin(message.from_user.id)
+    if draft is not None:
+        await state.clear()  # no step listens until the member chooses
+        title = escape(draft.title) if draft.title else _("(no title yet)")
+        await message.answer(
+            _("You have an unfinished proposal: «{title}». Go on with it?").format(title=title),
+            reply_markup=resume_keyboard(),
+        )
+        return
+    await _ask_topic(message, state, proposal_drafts)
+
+
+async def _ask_topic(
+    chat: Message, state: FSMContext, proposal_drafts: ProposalDraftService
+) -> None:
     await state.set_state(DraftStates.topic)
-    await message.answer(
+    await chat.answer(
         _(
             "<b>A new proposal</b> for the editorial group of your region: how primary party "
             "organisations should work. Choose its topic:"
         ),
         reply_markup=topics_keyboard(proposal_drafts.topics),
     )
+
+
+async def resume(
+    callback: CallbackQuery, state: FSMContext, proposal_drafts: ProposalDraftService
+) -> None:
+    """Go on with the draft at the step it stopped at."""
+    draft = await proposal_drafts.draft(callback.from_user.id)
+    message = await acknowledge(callback)
+    if message is None:
+        return
+    await message.edit_reply_markup(reply_markup=None)
+    if draft.revising_id is not None or not draft.title:
+        await state.set_state(DraftStates.title)
+        await ask_title(message, draft if draft.revising_id is not None else None)
+    elif not draft.text:
+        await state.set_state(DraftStates.text)
+        await _ask_text(message, draft)
+    else:
+        await state.set_state(DraftStates.attachments)
+        await _ask_attachments(message, draft)
+
+
+async def restart(
+    callback: CallbackQuery, state: FSMContext, proposal_drafts: ProposalDraftService
+) -> None:
+    """Drop the draft set aside; a new proposal from its topic."""
+    await proposal_drafts.discard(callback.from_user.id)
+    await proposal_drafts.begin(callback.from_user.id)  # today's limit, checked again
+    if (message := await acknowledge(callback)) is not None:
+        await message.edit_reply_markup(reply_markup=None)
+        await _ask_topic(message, state, proposal_drafts)
 
 
 async def choose_topic(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
@@ -11,6 +9,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
+from bot.formatting import escape
 from bot.handlers.help import help_text
 from bot.handlers.linking.keyboards import start_linking_keyboard
 from bot.services.access import AccessService

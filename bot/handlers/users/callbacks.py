@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
+from bot.handlers.callback_data import BoundedCallbackData
 
 
-class LanguageCallback(CallbackData, prefix="lang"):
+class LanguageCallback(BoundedCallbackData, prefix="lang"):
     code: str

@@ -1,0 +1,29 @@
+"""The one base of every button's data: numbers in it are bounded when the data is parsed."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from aiogram.filters.callback_data import CallbackData
+from pydantic import model_validator
+
+from bot.domain.numbers import is_row_number
+
+
+class BoundedCallbackData(CallbackData, prefix="bounded"):
+    """CallbackData whose int fields must be 0..BIGINT_MAX.
+
+    aiogram parses button data with pydantic, which turns any run of digits into an int. A
+    forged number out of range fails here, so the button's filter does not match and the press
+    gets "this button no longer works" instead of an OverflowError in the database driver.
+    (Each subclass sets its own prefix; this one is never packed.)
+    """
+
+    @model_validator(mode="after")
+    def _numbers_in_range(self) -> Self:
+        for name, value in self:
+            number = isinstance(value, int) and not isinstance(value, bool)
+            if number and not is_row_number(value):
+                msg = f"{name} is out of range"
+                raise ValueError(msg)
+        return self

@@ -1,0 +1,110 @@
+"""A command always wins: it ends the unfinished step, which says in one line what was set aside.
+
+Free text is taken only by the step the person can see they are in: once another command has
+answered, the earlier step no longer listens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import StatesGroup
+from aiogram.types import Message, ReplyKeyboardRemove, TelegramObject
+from aiogram.utils.i18n import gettext as _
+
+from bot.handlers.broadcasts.states import BroadcastStates
+from bot.handlers.forum_admin.wizard import ForumWizard
+from bot.handlers.linking.states import LinkStates
+from bot.handlers.members_admin.router import FindStates
+from bot.handlers.profile.states import CorrectionStates
+from bot.handlers.proposals.states import DraftStates, ReviewStates
+from bot.handlers.replies import N_
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+# /cancel is left to the steps themselves: each says what it cancelled.
+CANCEL = "cancel"
+
+
+class _Interrupted:
+    """What to say when a step of `group` is set aside, and the command that resumes it."""
+
+    def __init__(
+        self, group: type[StatesGroup], notice: str, resumed_by: str | None = None
+    ) -> None:
+        self.group = group
+        self.notice = notice
+        self.resumed_by = resumed_by
+
+
+_STEPS: tuple[_Interrupted, ...] = (
+    _Interrupted(
+        CorrectionStates,
+        N_("Set aside: the correction you were writing (nothing was sent)."),
+    ),
+    _Interrupted(
+        LinkStates, N_("Set aside: linking your membership (send /link to start again)."), "link"
+    ),
+    _Interrupted(FindStates, N_("Set aside: the search."), "find"),
+    _Interrupted(
+        DraftStates,
+        N_("Set aside: your proposal draft. It is kept: send /propose to go on with it."),
+        "propose",
+    ),
+    _Interrupted(
+        ReviewStates,
+        N_("Set aside: your comment on the proposal (the proposal was not changed)."),
+    ),
+    _Interrupted(
+        BroadcastStates,
+        N_("Set aside: the announcement you were writing (nothing was sent)."),
+        "broadcast",
+    ),
+    _Interrupted(
+        ForumWizard,
+        N_("Set aside: the forum you were setting up (nothing was saved)."),
+        "newforum",
+    ),
+)
+_DECLINING = N_("Set aside: declining the correction (it still waits for your decision).")
+_ANY_STEP = N_("Set aside: the unfinished step.")
+
+
+def _notice(raw_state: str) -> tuple[str, str | None]:
+    """The untranslated notice for `raw_state`, and the command that resumes that step."""
+    if raw_state == CorrectionStates.decline_reason.state:
+        return _DECLINING, None
+    for step in _STEPS:
+        if raw_state in step.group.__all_states_names__:
+            return step.notice, step.resumed_by
+    return _ANY_STEP, None
+
+
+def command_name(text: str | None) -> str | None:
+    """`forums` for "/forums@ppo_bot args"; None when the text is not a command."""
+    if not text or not text.startswith("/"):
+        return None
+    return text.split(maxsplit=1)[0][1:].split("@", 1)[0].lower() or None
+
+
+class CommandWins(BaseMiddleware):
+    """An outer message middleware: a command clears the step in progress before routing."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        raw_state: str | None = data.get("raw_state")
+        state: FSMContext | None = data.get("state")
+        if not isinstance(event, Message) or raw_state is None or state is None:
+            return await handler(event, data)
+        command = command_name(event.text)
+        if command is None or command == CANCEL:
+            return await handler(event, data)
+        await state.clear()
+        data["raw_state"] = None  # what StateFilter reads: no step listens any more
+        notice, resumed_by = _notice(raw_state)
+        if command != resumed_by:
+            markup = ReplyKeyboardRemove() if raw_state == LinkStates.contact.state else None
+            await event.answer(_(notice), reply_markup=markup)
+        return await handler(event, data)

@@ -1,0 +1,1 @@
+"""The process's one HTTP listener: the webhook, GET /healthz and GET /metrics."""

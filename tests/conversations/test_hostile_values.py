@@ -1,0 +1,90 @@
+"""Values that look like HTML reach people as text: names, venues, titles, long texts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.domain.events import LocalizedText
+from bot.domain.program import Program
+from botapi_emulator.server import BotApiEmulator
+from tests.conftest import RunningBot
+from tests.forum_seed import load, small_forum
+from tests.registry_seed import add_member
+
+PHONE = "+77011234568"
+VENUE = "Hall <A&B>"
+CITY = "Shymkent & Co"
+TITLE = "Forum <2027> & «friends»"
+
+
+@pytest.fixture
+def app(running_bot: RunningBot):  # type: ignore[no-untyped-def]
+    assert running_bot.app is not None
+    return running_bot.app
+
+
+def _hostile_forum(capacity: int = 5, description: str = "Bring <your> ideas & plans") -> Program:
+    program = small_forum(capacity)
+    forum = replace(
+        program.forum,
+        title=LocalizedText(kk=TITLE, ru=TITLE, en=TITLE),
+        description=LocalizedText(kk=description, ru=description, en=description),
+        city=CITY,
+        venue=VENUE,
+    )
+    trainings = tuple(
+        replace(training, room="Room <1>", speaker="A & B") for training in program.trainings
+    )
+    return Program(forum, trainings)
+
+
+async def _open(chat) -> None:  # type: ignore[no-untyped-def]
+    await chat.send("/forums")
+    await chat.press(next(b for b in chat.last_message.buttons() if "Forum <2027>" in b))
+
+
+async def test_a_member_named_like_markup_gets_the_ticket(
+    make_chat, app, database_url: str, emulator: BotApiEmulator
+) -> None:
+    await load(app, _hostile_forum())
+    member = await add_member(
+        database_url, last_name="<b>Evil</b>", first_name="& Co", phone=PHONE
+    )
+    chat = make_chat(7601, language_code="ru", phone=PHONE)
+    await chat.send("/link")
+    await chat.tap("Поделиться номером телефона")
+    await chat.send(member.iin)
+    await _open(chat)
+    card = chat.user.last_plain
+    assert TITLE in card
+    assert f"📍 {CITY}, {VENUE}" in card
+    assert "Bring <your> ideas & plans" in card
+    assert "Room <1>" in card
+    await chat.press("Зарегистрироваться")
+    ticket = chat.last_message
+    assert ticket.photo is not None
+    assert f"Билет · {TITLE}" in ticket.plain_text
+    assert f"📍 {CITY}, {VENUE}" in ticket.plain_text
+    assert "👤 <b>Evil</b> & Co" in ticket.plain_text
+    assert ticket.entities == [{"type": "bold", "offset": 0, "length": 5}]  # only "Билет"
+    await chat.send("/tickets")
+    assert chat.last_message.photo == ticket.photo
+    assert chat.last_message.plain_text == ticket.plain_text
+    assert emulator.refusals == []
+
+
+async def test_a_guest_sees_the_card_and_the_ticket_of_a_hostile_venue(
+    make_chat, app, emulator: BotApiEmulator
+) -> None:
+    await load(app, _hostile_forum(description="<" * 2000))
+    chat = make_chat(7602, language_code="ru", first_name="<i>Guest</i>")
+    await _open(chat)
+    assert "<" * 1400 in chat.user.last_plain
+    await chat.press("Зарегистрироваться")
+    assert "👤 гость" in chat.last_message.plain_text
+    assert f"📍 {CITY}, {VENUE}" in chat.last_message.plain_text
+    await chat.send("/tickets")
+    assert chat.last_message.photo is not None
+    assert emulator.refusals == []

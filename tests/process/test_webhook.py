@@ -1,0 +1,221 @@
+"""Webhook mode: aiogram's handler behind [http] listen, the secret, sizes, duplicates, health."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.config import Settings, parse_settings
+from botapi_emulator.server import BotApiEmulator
+from tests.conftest import ADMIN_ID, RunningBot
+from tests.services import REDIS_URL, unavailable
+
+SECRET = "s3cret-Token_1"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def webhook_settings(
+    emulator: BotApiEmulator, database_url: str, *, redis_url: str | None = None
+) -> Settings:
+    port = free_port()
+    raw: dict[str, object] = {
+        "telegram": {"token": emulator.token, "api_base": emulator.api_base, "mode": "webhook"},
+        "database": {"url": database_url},
+        "webhook": {"url": f"http://127.0.0.1:{port}/tg/hook", "secret_token": SECRET},
+        "http": {"listen": f"127.0.0.1:{port}"},
+        "admins": [ADMIN_ID],
+    }
+    if redis_url is not None:
+        raw["redis"] = {"url": redis_url}
+    return parse_settings(raw)
+
+
+async def flushed_redis() -> str:
+    """The test Redis database, emptied; skips (or fails in CI) without one."""
+    if not REDIS_URL:
+        unavailable("Redis", "PPO_BOT_TEST_REDIS_URL is not set")
+    assert REDIS_URL is not None
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.flushdb()
+    except Exception as error:  # redis raises ConnectionError and friends
+        unavailable("Redis", f"{type(error).__name__}: {error}")
+    finally:
+        await client.aclose()
+    return REDIS_URL
+
+
+@pytest.fixture(params=["database", "redis"])
+async def hook_bot(
+    request: pytest.FixtureRequest, emulator: BotApiEmulator, database_url: str
+) -> AsyncIterator[RunningBot]:
+    """The bot in webhook mode; handled updates kept in the database or in Redis."""
+    redis_url = await flushed_redis() if request.param == "redis" else None
+    bot = RunningBot(webhook_settings(emulator, database_url, redis_url=redis_url))
+    await bot.start()
+    yield bot
+    await bot.stop()
+
+
+def _base(bot: RunningBot) -> str:
+    listen = bot.settings.http.listen
+    return f"http://{listen}"
+
+
+def _update(update_id: int, user_id: int, text: str) -> dict[str, object]:
+    sender = {"id": user_id, "is_bot": False, "first_name": "Web", "language_code": "en"}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1_767_225_600,
+            "chat": {"id": user_id, "type": "private", "first_name": "Web"},
+            "from": sender,
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
+        },
+    }
+
+
+async def test_updates_arrive_by_webhook_and_get_updates_is_refused(
+    emulator: BotApiEmulator, hook_bot: RunningBot
+) -> None:
+    webhook = emulator.webhook
+    assert webhook is not None
+    assert webhook.url == hook_bot.settings.webhook.url
+    assert webhook.secret_token == SECRET
+    set_call = next(params for name, params in emulator.requests if name == "setWebhook")
+    assert set(set_call["allowed_updates"]) >= {"message", "callback_query"}
+    user = emulator.user(7001, first_name="Aru", language_code="ru")
+    await user.send("/start")
+    await user.wait_for_messages(1)
+    assert "Добро пожаловать" in user.last_text
+    await emulator.wait_until_idle(quiet=0.1)
+    assert webhook.stats.delivered == 1
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{emulator.api_base}/bot{emulator.token}/getUpdates") as response,
+    ):
+        assert response.status == 409
+        assert "webhook is active" in (await response.json())["description"]
+
+
+async def test_a_wrong_or_missing_secret_gets_401_and_is_not_handled(
+    emulator: BotApiEmulator, hook_bot: RunningBot
+) -> None:
+    emulator.user(7002, first_name="Web")
+    url = _base(hook_bot) + "/tg/hook"
+    async with aiohttp.ClientSession() as http:
+        for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+            async with http.post(url, json=_update(500, 7002, "/start"), headers=headers) as r:
+                assert r.status == 401
+    await emulator.wait_until_idle(quiet=0.3)
+    assert emulator.users[7002].transcript == []
+
+
+async def test_an_oversized_body_is_refused(hook_bot: RunningBot) -> None:
+    url = _base(hook_bot) + "/tg/hook"
+    body = json.dumps({"update_id": 1, "padding": "x" * (2 * 1024 * 1024)})
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+    async with aiohttp.ClientSession() as http, http.post(url, data=body, headers=headers) as r:
+        assert r.status == 413
+
+
+async def test_an_update_delivered_twice_is_handled_once(
+    emulator: BotApiEmulator, hook_bot: RunningBot
+) -> None:
+    user = emulator.user(7003, first_name="Web")
+    url = _base(hook_bot) + "/tg/hook"
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with aiohttp.ClientSession() as http:
+        for _ in range(3):
+            async with http.post(url, json=_update(900, 7003, "/help"), headers=headers) as r:
+                assert r.status == 200
+    await emulator.wait_until_idle(quiet=0.3)
+    assert len(user.transcript) == 1
+
+
+async def test_a_stopping_process_leaves_the_webhook_set(
+    emulator: BotApiEmulator, hook_bot: RunningBot
+) -> None:
+    await hook_bot.stop()
+    assert emulator.webhook is not None
+    assert "deleteWebhook" not in [name for name, _ in emulator.requests]
+
+
+async def test_healthz_and_metrics(emulator: BotApiEmulator, hook_bot: RunningBot) -> None:
+    user = emulator.user(7004, first_name="Web", language_code="en")
+    await user.send("/help")
+    await user.wait_for_messages(1)
+    async with aiohttp.ClientSession() as http:
+        async with http.get(_base(hook_bot) + "/healthz") as response:
+            assert response.status == 200
+            health = await response.json()
+        async with http.get(_base(hook_bot) + "/metrics") as response:
+            assert response.status == 200
+            metrics = await response.text()
+    redis = "ok" if hook_bot.settings.redis.url else "off"
+    assert health == {"database": "ok", "redis": redis, "telegram": "ok"}
+    assert 'ppo_bot_updates_total{kind="message"}' in metrics
+    assert "ppo_bot_handler_seconds_bucket" in metrics
+    assert "ppo_bot_outbox_depth 0.0" in metrics
+    assert "ppo_bot_event_isolation_wait_seconds_count" in metrics
+
+
+async def test_polling_with_a_listener_serves_health_only_and_names_the_failing_part(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    port = free_port()
+    settings = parse_settings(
+        {
+            "telegram": {"token": emulator.token, "api_base": emulator.api_base},
+            "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"},
+            "redis": {"url": "redis://127.0.0.1:9/0"},  # nothing listens there
+            "http": {"listen": f"127.0.0.1:{port}"},
+        }
+    )
+    bot = RunningBot(settings)
+    await bot.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                assert response.status == 503
+                health = await response.json()
+            async with http.post(f"http://127.0.0.1:{port}/tg/hook", json={}) as response:
+                assert response.status in (404, 405)
+    finally:
+        await bot.stop()
+    assert health["database"] == "ok"
+    assert health["telegram"] == "ok"
+    assert health["redis"].startswith("unreachable")
+
+
+async def test_updates_sent_while_no_process_listens_are_retried_and_handled_once(
+    emulator: BotApiEmulator, hook_bot: RunningBot
+) -> None:
+    await hook_bot.stop()
+    user = emulator.user(7005, first_name="Web", language_code="en")
+    await user.send("/help")
+    await asyncio.sleep(0.5)  # a few refused deliveries
+    webhook = emulator.webhook
+    assert webhook is not None
+    assert webhook.stats.failures >= 1
+    assert webhook.stats.delivered == 0
+    await hook_bot.start()
+    await user.wait_for_messages(1, within=15)
+    await emulator.wait_until_idle(quiet=0.3, timeout=15)
+    assert webhook.stats.delivered == 1
+    assert len(user.transcript) == 1
