@@ -185,7 +185,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 async def _measure(args: argparse.Namespace, meter: Meter, url: str, pid: int) -> dict[str, Any]:
     idle_kb = _memory_kb(pid, "VmRSS")
     database = Database(create_engine(url))
-    service = BroadcastService(database, AccessService(database, [AUTHOR]), default_language="kk")
+    service = BroadcastService(
+        database, access=AccessService(database, admins=[AUTHOR]), default_language="kk"
+    )
     texts = dict.fromkeys(LANGUAGES, TEXT)
     draft = Draft(texts, dict.fromkeys(texts, len(TEXT)), audience=Audience(AudienceKind.ALL))
     queued_at = time.monotonic()

@@ -63,7 +63,7 @@ def _fill_registry(path: Path, count: int) -> None:
             member.patronymic,
             member.phone,
             member.region_code,
-            ppo_ids.get((member.region_code, member.ppo_name)),
+            ppo_ids.get((member.region_code, member.ppo)),
             member.status,
             member.joined_on,
             member.birthplace,

@@ -37,7 +37,7 @@ from bot.handlers.forum_admin import notices as forum_admin_notices
 from bot.handlers.forums import notices as forums_notices
 from bot.handlers.interrupt import CommandWins
 from bot.handlers.linking import notices as linking_notices
-from bot.handlers.menu import publish_menus
+from bot.handlers.menu import Menus, publish_menus
 from bot.handlers.middlewares import (
     HandlerBoundary,
     InFlight,
@@ -112,20 +112,24 @@ class Services:
         """Every service over one database."""
         outbox = OutboxService(database)
         bell = outbox.bell
-        access = AccessService(database, settings.admins, outbox_bell=bell)
+        access = AccessService(database, admins=settings.admins, outbox_bell=bell)
         users = UserService(database)
         default_language = settings.org.default_language
+        key = settings.identity.account_hash_key
+        hash_key = key.get_secret_value() if key is not None else None
         return cls(
             users=users,
             access=access,
-            linking=LinkingService(database, access, outbox_bell=bell),
-            profile=ProfileService(database, access, outbox_bell=bell),
-            members=MembersAdminService(database, access),
-            privacy=PrivacyService(database, users),
-            proposals=ProposalService(database, access, outbox_bell=bell),
+            linking=LinkingService(
+                database, access=access, account_hash_key=hash_key, outbox_bell=bell
+            ),
+            profile=ProfileService(database, access=access, outbox_bell=bell),
+            members=MembersAdminService(database, access=access),
+            privacy=PrivacyService(database, users=users, outbox_bell=bell),
+            proposals=ProposalService(database, access=access, outbox_bell=bell),
             proposal_drafts=ProposalDraftService(
                 database,
-                access,
+                access=access,
                 topics=settings.proposals.topics,
                 tz=settings.org.tz,
                 outbox_bell=bell,
@@ -133,12 +137,14 @@ class Services:
             forums=ForumService(database, outbox_bell=bell),
             forum_admin=ForumAdminService(
                 database,
-                access,
+                access=access,
                 check_in_margin=timedelta(hours=settings.forums.check_in_margin_hours),
                 outbox_bell=bell,
             ),
             outbox=outbox,
-            broadcasts=BroadcastService(database, access, default_language=default_language),
+            broadcasts=BroadcastService(
+                database, access=access, default_language=default_language
+            ),
             broadcast_runs=BroadcastRuns(database, outbox_bell=bell),
             reminders=ReminderService(
                 database,
@@ -175,6 +181,12 @@ class Application:
             settings.telegram.api_base, limit=SESSION_CONNECTIONS, timeout=SEND_TIMEOUT_SECONDS
         )
         self.sender_bot = Bot(token, sender_session, html)
+        self.menus = Menus(
+            self.i18n,
+            users=self.services.users,
+            access=self.services.access,
+            linking=self.services.linking,
+        )
         self.delivery = Delivery(
             settings,
             bot=self.sender_bot,
@@ -227,6 +239,7 @@ class Application:
             events_isolation=TimedIsolation(isolation),
             disable_fsm=True,
             settings=self.settings,
+            menus=self.menus,
             **{name: getattr(self.services, name) for name in Services.__dataclass_fields__},
         )
         dispatcher.update.outer_middleware(UpdateLogMiddleware(self.i18n, self.in_flight))

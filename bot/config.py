@@ -164,6 +164,19 @@ class ForumSettings(_Section):
     check_in_margin_hours: float = Field(default=3, ge=0, le=48)
 
 
+class IdentitySettings(_Section):
+    # HMAC key for failed link attempts; None: generated once and kept in the database.
+    account_hash_key: SecretStr | None = None
+
+    @field_validator("account_hash_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            msg = "at least 32 characters (or leave it unset: the bot makes one)"
+            raise ValueError(msg)
+        return value
+
+
 class RedisSettings(_Section):
     url: str | None = None
 
@@ -236,6 +249,7 @@ class Settings(_Section):
     proposals: ProposalSettings = ProposalSettings()
     forums: ForumSettings = ForumSettings()
     redis: RedisSettings = RedisSettings()
+    identity: IdentitySettings = IdentitySettings()
     webhook: WebhookSettings = WebhookSettings()
     http: HttpSettings = HttpSettings()
     logging: LoggingSettings = LoggingSettings()
@@ -247,8 +261,9 @@ class Settings(_Section):
         if self.telegram.token is not None:
             token = self.telegram.token.get_secret_value()
             found += [token, token.partition(":")[2]]
-        if self.webhook.secret_token is not None:
-            found.append(self.webhook.secret_token.get_secret_value())
+        for secret in (self.webhook.secret_token, self.identity.account_hash_key):
+            if secret is not None:
+                found.append(secret.get_secret_value())
         for url in (self.database.url, self.redis.url):
             password = urlsplit(url or "").password
             if password:
@@ -311,6 +326,7 @@ ENVIRONMENT = {
     "PPO_BOT_WEBHOOK_URL": ("webhook", "url"),
     "PPO_BOT_WEBHOOK_SECRET": ("webhook", "secret_token"),
     "PPO_BOT_HTTP_LISTEN": ("http", "listen"),
+    "PPO_BOT_ACCOUNT_HASH_KEY": ("identity", "account_hash_key"),
 }
 
 

@@ -54,6 +54,11 @@ def zone_name(zone: ZoneInfo, locale: str) -> str:
     return str(get_timezone_name(zone, width="long", locale=locale))
 
 
+def format_short(value: datetime, tz: ZoneInfo) -> str:
+    """Day, month and time short enough for a button: 10.03 14:05."""
+    return value.astimezone(tz).strftime("%d.%m %H:%M")
+
+
 def format_stamp(value: datetime | None, tz: ZoneInfo) -> str:
     """A sortable moment for a spreadsheet cell: 2027-03-10 14:05 ("" for none)."""
     return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""

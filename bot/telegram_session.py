@@ -90,11 +90,35 @@ class LateCallbackAnswerMiddleware(BaseRequestMiddleware):
             return Response[TelegramType](ok=True, result=True)
 
 
+class UnchangedEditMiddleware(BaseRequestMiddleware):
+    """An edit that changes nothing ("message is not modified") counts as done.
+
+    A button pressed twice, or an old card pressed again, asks for the text and buttons the
+    message already shows; Telegram refuses that, yet the person sees exactly what they should.
+    """
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        try:
+            return await make_request(bot, method)
+        except TelegramBadRequest as error:
+            if not method.__api_method__.startswith("editMessage") or (
+                "message is not modified" not in str(error)
+            ):
+                raise
+            return Response[TelegramType](ok=True, result=True)
+
+
 def create_session(api_base: str, **session_options: Any) -> AiohttpSession:
     """An aiohttp session to `api_base` (Telegram's or any Bot API server) with retries."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base), **session_options)
     session.middleware(RetryMiddleware())
     session.middleware(LateCallbackAnswerMiddleware())
+    session.middleware(UnchangedEditMiddleware())
     return session
 
 

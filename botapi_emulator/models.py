@@ -184,8 +184,33 @@ class Refusal:
     description: str  # Telegram's wording, e.g. "Bad Request: can't parse entities: ..."
     params: dict[str, Any]  # the request's parameters as received (files as Upload)
 
+    @property
+    def malformed(self) -> bool:
+        """Refused for what was sent (markup, lengths, keyboards), whatever the chat's state.
+
+        No bot should ever get these; the others (chat not found, blocked, message not
+        modified, query too old, nothing to edit) depend on the moment and the chat.
+        """
+        return self.status == 400 and any(mark in self.description for mark in _MALFORMED)
+
     def __str__(self) -> str:
         return f"{self.method}: {self.description} (payload {self.params!r:.300})"
+
+
+_MALFORMED = (
+    "can't parse",
+    "message is too long",
+    "message text is empty",
+    "message caption is too long",
+    "BUTTON_DATA_INVALID",
+    "BUTTON_URL_INVALID",
+    "button text must be non-empty",
+    "REPLY_MARKUP_TOO_LONG",
+    "MESSAGE_TOO_LONG",
+    "unsupported parse_mode",
+    "Text buttons are unallowed",
+    "inline keyboard expected",
+)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.app import Application
+from bot.db.engine import Database
 from bot.db.events import EventRepository
 from bot.domain.program import Program, parse_program
 
@@ -50,7 +51,12 @@ def small_forum(capacity: int, *, members_only: bool = False, days_ahead: int = 
 async def move_forum(app: Application, forum_id: int, starts_at: datetime) -> None:
     """Move a forum and its trainings to start at `starts_at` (as if the calendar had turned),
     keeping their registrations."""
-    async with app.database.write() as connection:
+    await move_forum_on(app.database, forum_id, starts_at)
+
+
+async def move_forum_on(database: Database, forum_id: int, starts_at: datetime) -> None:
+    """`move_forum`, given the database."""
+    async with database.write() as connection:
         events = EventRepository(connection)
         forum = await events.get(forum_id)
         assert forum is not None

@@ -16,6 +16,10 @@ from bot.domain.events import Event, EventKind, LocalizedText, Scope, Topic
 LANGUAGES = ("kk", "ru", "en")
 
 
+def _localized(values: Any, name: str) -> LocalizedText:
+    return LocalizedText(*(values[f"{name}_{language}"] for language in LANGUAGES))
+
+
 def _event(row: Row[*tuple[Any, ...]]) -> Event:
     values = row._mapping
     return Event(
@@ -24,13 +28,13 @@ def _event(row: Row[*tuple[Any, ...]]) -> Event:
         kind=EventKind(values["kind"]),
         scope=Scope(values["scope"]),
         region_code=values["region_code"],
-        city=values["city"],
-        venue=values["venue"],
-        room=values["room"],
+        city=_localized(values, "city"),
+        venue=_localized(values, "venue"),
+        room=_localized(values, "room"),
         topic=Topic(values["topic"]) if values["topic"] else None,
-        speaker=values["speaker"],
-        title=LocalizedText(*(values[f"title_{language}"] for language in LANGUAGES)),
-        description=LocalizedText(*(values[f"description_{language}"] for language in LANGUAGES)),
+        speaker=_localized(values, "speaker"),
+        title=_localized(values, "title"),
+        description=_localized(values, "description"),
         starts_at=values["starts_at"],
         ends_at=values["ends_at"],
         capacity=values["capacity"],
@@ -47,11 +51,7 @@ def event_values(event: Event) -> dict[str, Any]:
         "kind": event.kind.value,
         "scope": event.scope.value,
         "region_code": event.region_code,
-        "city": event.city,
-        "venue": event.venue,
-        "room": event.room,
         "topic": event.topic.value if event.topic else "",
-        "speaker": event.speaker,
         "starts_at": event.starts_at,
         "ends_at": event.ends_at,
         "capacity": event.capacity,
@@ -59,9 +59,17 @@ def event_values(event: Event) -> dict[str, Any]:
         "registration_closes_at": event.registration_closes_at,
         "members_only": event.members_only,
     }
-    for language in LANGUAGES:
-        values[f"title_{language}"] = getattr(event.title, language)
-        values[f"description_{language}"] = getattr(event.description, language)
+    texts = {
+        "title": event.title,
+        "description": event.description,
+        "city": event.city,
+        "venue": event.venue,
+        "room": event.room,
+        "speaker": event.speaker,
+    }
+    for name, text in texts.items():
+        for language in LANGUAGES:
+            values[f"{name}_{language}"] = getattr(text, language)
     return values
 
 

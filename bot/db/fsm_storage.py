@@ -41,8 +41,8 @@ class SqlStorage(BaseStorage):
     def __init__(
         self,
         database: Database,
-        key_builder: KeyBuilder | None = None,
         *,
+        key_builder: KeyBuilder | None = None,
         sole_writer: bool = False,
     ) -> None:
         """`sole_writer`: this process is the only one writing the table (one bot on SQLite).

@@ -9,7 +9,8 @@ from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import utcnow
-from bot.db.tables.accounts import invite_codes, link_attempts, link_requests
+from bot.db.dialect import insert_for
+from bot.db.tables.accounts import app_secrets, invite_codes, link_attempts, link_requests
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,31 +24,51 @@ class LinkRequestRow:
 
 
 class LinkAttemptRepository:
-    """Failed attempts, counted in a sliding window to lock out guessing."""
+    """Failed attempts by a keyed hash of the account, counted in a sliding window."""
 
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
-    async def record_failure(self, telegram_id: int) -> None:
-        """One more failed attempt, now."""
+    async def record_failure(self, account_hash: str, *, expired_before: datetime) -> None:
+        """One more failed attempt, now; attempts of anyone older than `expired_before` go."""
         await self._connection.execute(
-            insert(link_attempts).values(telegram_id=telegram_id, at=utcnow())
+            delete(link_attempts).where(link_attempts.c.at < expired_before)
+        )
+        await self._connection.execute(
+            insert(link_attempts).values(account_hash=account_hash, at=utcnow())
         )
 
-    async def failures_since(self, telegram_id: int, since: datetime) -> list[datetime]:
+    async def failures_since(self, account_hash: str, since: datetime) -> list[datetime]:
         """The moments of failed attempts after `since`, oldest first."""
+        condition = and_(link_attempts.c.account_hash == account_hash, link_attempts.c.at > since)
         result = await self._connection.execute(
-            select(link_attempts.c.at)
-            .where(and_(link_attempts.c.telegram_id == telegram_id, link_attempts.c.at > since))
-            .order_by(link_attempts.c.at)
+            select(link_attempts.c.at).where(condition).order_by(link_attempts.c.at)
         )
         return list(result.scalars())
 
-    async def forget(self, telegram_id: int) -> None:
+    async def forget(self, account_hash: str) -> None:
         """Drop the account's failures (after a successful link)."""
         await self._connection.execute(
-            delete(link_attempts).where(link_attempts.c.telegram_id == telegram_id)
+            delete(link_attempts).where(link_attempts.c.account_hash == account_hash)
         )
+
+
+class AppSecretRepository:
+    """Secrets the bot made for itself: the first process to start creates, all read it."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def get_or_create(self, name: str, candidate: str) -> str:
+        """The stored value of `name`, storing `candidate` if there is none yet."""
+        statement = insert_for(self._connection, app_secrets).values(
+            name=name, value=candidate, created_at=utcnow()
+        )
+        await self._connection.execute(statement.on_conflict_do_nothing(index_elements=["name"]))
+        result = await self._connection.execute(
+            select(app_secrets.c.value).where(app_secrets.c.name == name)
+        )
+        return str(result.scalar_one())
 
 
 class LinkRequestRepository:

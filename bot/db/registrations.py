@@ -209,7 +209,10 @@ class RegistrationRepository:
         )
         try:
             result = await self._connection.execute(statement)
-        except IntegrityError:  # the same person twice at once: the unique index says no
+        except IntegrityError as error:
+            if "unique" not in str(error.orig).lower():
+                raise
+            # The same person twice at once: the unique index of live registrations says no.
             raise DomainError(ErrorCode.ALREADY_REGISTERED) from None
         return _registration(result.one())
 

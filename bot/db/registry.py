@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, NamedTuple
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Dialect, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -14,29 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.clock import utcnow
 from bot.db.dialect import insert_for
 from bot.db.tables.registry import members, ppos
-
-
-class MemberRow(NamedTuple):
-    """One member as an import writes it; `ppo` is the organisation's name ("" for none)."""
-
-    iin: str
-    last_name: str
-    first_name: str
-    patronymic: str
-    phone: str | None
-    region_code: str
-    ppo: str
-    status: str
-    joined_on: date | None
-    birthplace: str
-    workplace: str
-    position: str
-    education: str
-    family_status: str
-
+from bot.domain.members import RegistryEntry
 
 REGISTRY_COLUMNS: tuple[str, ...] = tuple(
-    "ppo_id" if name == "ppo" else name for name in MemberRow._fields[1:]
+    "ppo_id" if name == "ppo" else name for name in RegistryEntry._fields[1:]
 )
 """The columns of `members` an import may update (never `id` or `telegram_id`)."""
 
@@ -44,7 +25,7 @@ REGISTRY_COLUMNS: tuple[str, ...] = tuple(
 _MAX_PARAMS = 900
 _SQLITE_CACHE_KIB = 128 * 1024
 _REGION, _PPO, _JOINED_ON = (
-    MemberRow._fields.index(f) for f in ("region_code", "ppo", "joined_on")
+    RegistryEntry._fields.index(f) for f in ("region_code", "ppo", "joined_on")
 )
 _INSERT_COLUMNS = ("iin", *REGISTRY_COLUMNS, "updated_at")
 
@@ -92,7 +73,7 @@ class RegistryRepository:
 
     async def upsert_members(
         self,
-        rows: Sequence[MemberRow],
+        rows: Sequence[RegistryEntry],
         *,
         columns: Collection[str] = REGISTRY_COLUMNS,
         updated_at: datetime | None = None,
@@ -115,7 +96,7 @@ class RegistryRepository:
         return await self._upsert_sqlite(rows, kept, stamp)
 
     async def _upsert_sqlite(
-        self, rows: Sequence[MemberRow], columns: list[str], stamp: Any
+        self, rows: Sequence[RegistryEntry], columns: list[str], stamp: Any
     ) -> UpsertCounts:
         # Each batch touches index pages all over the file; a larger page cache (for this
         # connection only) keeps them in memory from one batch to the next.
@@ -147,19 +128,19 @@ class RegistryRepository:
         return UpsertCounts(inserted=inserted, updated=result.rowcount - inserted)
 
     async def _upsert_postgresql(
-        self, rows: Sequence[MemberRow], columns: list[str], stamp: Any
+        self, rows: Sequence[RegistryEntry], columns: list[str], stamp: Any
     ) -> UpsertCounts:
         # One statement per batch: the rows travel as one array per column (unnest), and
         # RETURNING tells inserted rows (no previous version: xmax = 0) from updated ones.
         arrays = [
             f"${number}::{self._sql_type(name)}[]"
-            for number, name in enumerate(MemberRow._fields, start=1)
+            for number, name in enumerate(RegistryEntry._fields, start=1)
         ]
-        picked = [f"u.{name}" for name in MemberRow._fields]
+        picked = [f"u.{name}" for name in RegistryEntry._fields]
         picked[_PPO] = "p.id"
         sql = (
             f"{_INSERT_HEAD} SELECT {', '.join(picked)}, ${len(arrays) + 1} "
-            f"FROM unnest({', '.join(arrays)}) AS u({', '.join(MemberRow._fields)}) "
+            f"FROM unnest({', '.join(arrays)}) AS u({', '.join(RegistryEntry._fields)}) "
             "LEFT JOIN ppos AS p ON p.region_code = u.region_code AND p.name = u.ppo "
             f"{_on_conflict(columns, 'IS DISTINCT FROM')} RETURNING (xmax = 0)"
         )

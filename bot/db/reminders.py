@@ -14,6 +14,7 @@ from bot.db.tables.accounts import users
 from bot.db.tables.forums import events, registrations
 from bot.db.tables.outbox import reminder_log
 from bot.db.types import UtcDateTime
+from bot.domain.events import LocalizedText
 from bot.domain.reminders import ReminderCandidate
 
 
@@ -53,9 +54,11 @@ class ReminderRepository:
                 events.c.title_ru,
                 events.c.title_en,
                 events.c.starts_at,
-                events.c.city,
-                events.c.venue,
-                events.c.room,
+                *(
+                    events.c[f"{name}_{language}"]
+                    for name in ("city", "venue", "room")
+                    for language in ("kk", "ru", "en")
+                ),
             )
             .select_from(
                 registrations.join(events, events.c.id == registrations.c.event_id).join(
@@ -82,9 +85,9 @@ class ReminderRepository:
                 event_kind=row[4],
                 titles={"kk": row[5], "ru": row[6], "en": row[7]},
                 starts_at=row[8],
-                city=row[9],
-                venue=row[10],
-                room=row[11],
+                city=LocalizedText(*row[9:12]),
+                venue=LocalizedText(*row[12:15]),
+                room=LocalizedText(*row[15:18]),
             )
             for row in result
         ]

@@ -52,5 +52,5 @@ class UserRepository:
         return {row.telegram_id: row.language for row in result}
 
     async def delete(self, telegram_id: int) -> None:
-        """Erase the user (their roles, attempts and requests go with them)."""
+        """Erase the user (their roles and requests go with them)."""
         await self._connection.execute(delete(users).where(users.c.telegram_id == telegram_id))

@@ -42,7 +42,15 @@ class DeliveryTexts:
             else:
                 text = _("⏰ Reminder: the forum «{title}» starts {moment}.")
             lines = [html_format(text, title=title, moment=moment)]
-            place = html_join(", ", (candidate.city, candidate.venue, candidate.room))
+            default = self._i18n.default_locale
+            place = html_join(
+                ", ",
+                (
+                    candidate.city.get(language, default),
+                    candidate.venue.get(language, default),
+                    candidate.room.get(language, default),
+                ),
+            )
             if place:
                 lines.append(html_format(_("Place: {place}"), place=place))
             return "\n".join(lines)

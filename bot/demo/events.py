@@ -48,7 +48,7 @@ DEMO_PROPOSALS: tuple[tuple[str, str, str, bool], ...] = (
 
 async def add_demo_forums(database: Database, *, admins: tuple[int, ...], tz: ZoneInfo) -> None:
     """The Shymkent regional forum and the Astana republican forum, moved ahead if they aged."""
-    service = ForumAdminService(database, AccessService(database, admins))
+    service = ForumAdminService(database, access=AccessService(database, admins=admins))
     now = utcnow()
     for name in DEMO_PROGRAMS:
         document = tomllib.loads((EXAMPLES / name).read_text(encoding="utf-8"))

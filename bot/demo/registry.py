@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.domain.iin import Sex
+from bot.domain.members import RegistryEntry
 from bot.domain.regions import REGIONS
 
 __all__ = [
@@ -28,7 +29,6 @@ __all__ = [
     "CSV_HEADERS_EN",
     "EARLIEST_JOIN",
     "REFERENCE_DATE",
-    "DemoMember",
     "csv_row",
     "generate_members",
     "ppo_names",
@@ -59,28 +59,6 @@ CSV_HEADERS_EN: tuple[str, ...] = (
     "education",
     "family_status",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class DemoMember:
-    """One synthetic registry row; ``iin`` is the clear 12-digit number."""
-
-    iin: str
-    last_name: str
-    first_name: str
-    patronymic: str
-    sex: Sex
-    birth_date: dt.date
-    phone: str
-    region_code: str
-    ppo_name: str
-    status: str
-    joined_on: dt.date
-    birthplace: str
-    workplace: str
-    position: str
-    education: str
-    family_status: str
 
 
 # --------------------------------------------------------------------------- names
@@ -545,7 +523,7 @@ def _lookup(weights: Iterable[float], size: int = 1024) -> tuple[int, ...]:
     )
 
 
-def generate_members(n: int, *, seed: int = 0) -> Iterator[DemoMember]:
+def generate_members(n: int, *, seed: int = 0) -> Iterator[RegistryEntry]:
     """Stream ``n`` synthetic members, deterministic for ``seed``; memory does not grow with n."""
     if n < 0:
         raise ValueError("n must be non-negative")
@@ -554,7 +532,7 @@ def generate_members(n: int, *, seed: int = 0) -> Iterator[DemoMember]:
     return _generate(n, seed)
 
 
-def _generate(n: int, seed: int) -> Iterator[DemoMember]:
+def _generate(n: int, seed: int) -> Iterator[RegistryEntry]:
     rng = random.Random(seed)
     rand = rng.random
     phone_a, phone_b = _phone_permutation(rng)
@@ -674,13 +652,11 @@ def _generate(n: int, seed: int) -> Iterator[DemoMember]:
         x = (phone_a * i + phone_b) % _PHONE_SPACE
         phone = f"+7{_MOBILE_CODES[x // 10_000_000]}{x % 10_000_000:07d}"
 
-        yield DemoMember(
+        yield RegistryEntry(
             iin,
             last,
             first,
             patronymic,
-            female if female_flag else male,
-            birth,
             phone,
             codes[r],
             ppo.name,
@@ -694,18 +670,18 @@ def _generate(n: int, seed: int) -> Iterator[DemoMember]:
         )
 
 
-def csv_row(member: DemoMember) -> tuple[str, ...]:
+def csv_row(member: RegistryEntry) -> tuple[str, ...]:
     """A member as strings in ``CSV_HEADERS_EN`` order (region as its code, ISO dates)."""
     return (
         member.iin,
         member.last_name,
         member.first_name,
         member.patronymic,
-        member.phone,
+        member.phone or "",
         member.region_code,
-        member.ppo_name,
+        member.ppo,
         member.status,
-        member.joined_on.isoformat(),
+        member.joined_on.isoformat() if member.joined_on else "",
         member.birthplace,
         member.workplace,
         member.position,
@@ -714,7 +690,7 @@ def csv_row(member: DemoMember) -> tuple[str, ...]:
     )
 
 
-def write_csv(path: str | os.PathLike[str], members: Iterable[DemoMember]) -> int:
+def write_csv(path: str | os.PathLike[str], members: Iterable[RegistryEntry]) -> int:
     """Write members to a UTF-8 CSV with ``CSV_HEADERS_EN``; return the number of rows."""
     counter = itertools.count()  # zip() stops on members first, so counter holds the count
     with open(path, "w", encoding="utf-8", newline="") as fh:

@@ -13,12 +13,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.db.engine import Database
-from bot.db.registry import MemberRow, RegistryRepository
+from bot.db.registry import RegistryRepository
 from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
 from bot.demo.events import add_demo_forums, add_demo_proposals
 from bot.demo.registry import generate_members, write_csv
 from bot.domain.iin import Sex, make_iin
+from bot.domain.members import RegistryEntry
 from bot.domain.roles import Grant, Role
 from bot.services.registry_import import import_registry
 
@@ -72,7 +73,7 @@ class DemoWorld:
 
 
 # The member's registry row: a Kazakh name in Turkistan region, the phone of their account.
-MEMBER_RECORD = MemberRow(
+MEMBER_RECORD = RegistryEntry(
     iin=make_iin(dt.date(1991, 4, 12), Sex.FEMALE, 4207).value,
     last_name="Сейітова",
     first_name="Айгүл",

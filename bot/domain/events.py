@@ -9,6 +9,7 @@ from enum import StrEnum
 from bot.domain.errors import DomainError, ErrorCode
 
 TITLE_MAX_LENGTH = 200
+NAME_MAX_LENGTH = 200  # a city, venue, room or speaker, in each language
 DESCRIPTION_MAX_LENGTH = 2000
 MAX_CAPACITY = 100_000
 
@@ -55,6 +56,27 @@ class LocalizedText:
         return ""
 
 
+def same_in_every_language(value: str) -> LocalizedText:
+    """A name given once, used for every language."""
+    return LocalizedText(value, value, value)
+
+
+def names_from_lines(text: str) -> LocalizedText:
+    """A name typed once ("Шымкент"), or per language, one per line ("en: Shymkent").
+
+    A line without a language prefix is the name for every language not given on its own.
+    """
+    given: dict[str, str] = {}
+    common = ""
+    for line in text.splitlines():
+        head, sep, rest = line.partition(":")
+        if sep and head.strip().lower() in ("kk", "ru", "en") and rest.strip():
+            given[head.strip().lower()] = rest.strip()
+        elif line.strip():
+            common = line.strip()
+    return LocalizedText(*(given.get(language, common) for language in ("kk", "ru", "en")))
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     id: int
@@ -62,11 +84,11 @@ class Event:
     kind: EventKind
     scope: Scope
     region_code: str
-    city: str
-    venue: str
-    room: str
+    city: LocalizedText  # names too come per language, falling back like texts
+    venue: LocalizedText
+    room: LocalizedText
     topic: Topic | None
-    speaker: str
+    speaker: LocalizedText
     title: LocalizedText
     description: LocalizedText
     starts_at: datetime

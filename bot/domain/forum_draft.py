@@ -13,11 +13,14 @@ from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import (
     DESCRIPTION_MAX_LENGTH,
     MAX_CAPACITY,
+    NAME_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Event,
     EventKind,
     LocalizedText,
     Scope,
+    names_from_lines,
+    same_in_every_language,
 )
 from bot.domain.regions import find_region
 
@@ -79,6 +82,23 @@ def _text(limit: int) -> Callable[[str, ZoneInfo], str]:
     return read
 
 
+def _names(text: str, tz: ZoneInfo) -> dict[str, str]:
+    """One name, or one per language on its own line ("en: Shymkent")."""
+    _text(NAME_MAX_LENGTH * 3 + 20)(text, tz)  # not empty, not absurdly long
+    names = names_from_lines(text)
+    longest = max(len(names.kk), len(names.ru), len(names.en))
+    if longest > NAME_MAX_LENGTH:
+        raise DomainError(ErrorCode.TEXT_TOO_LONG, limit=NAME_MAX_LENGTH, length=longest)
+    return {"kk": names.kk, "ru": names.ru, "en": names.en}
+
+
+def _localized(value: Any) -> LocalizedText:
+    """A stored step's names (a plain string from an older draft counts for every language)."""
+    if isinstance(value, dict):
+        return LocalizedText(**value)
+    return same_in_every_language(str(value or ""))
+
+
 def _capacity(text: str, _tz: ZoneInfo) -> int:
     try:
         value = int(text.strip().replace(" ", ""))
@@ -98,8 +118,8 @@ def _region(text: str, _tz: ZoneInfo) -> str:
 
 READERS: dict[DraftField, Callable[[str, ZoneInfo], Any]] = {
     DraftField.REGION: _region,
-    DraftField.CITY: _text(100),
-    DraftField.VENUE: _text(200),
+    DraftField.CITY: _names,
+    DraftField.VENUE: _names,
     DraftField.STARTS: parse_moment,
     DraftField.ENDS: parse_moment,
     DraftField.CAPACITY: _capacity,
@@ -147,11 +167,11 @@ class ForumDraft:
             kind=EventKind.FORUM,
             scope=self.scope,
             region_code=v["region"],
-            city=v["city"],
-            venue=v.get("venue") or "",
-            room="",
+            city=_localized(v["city"]),
+            venue=_localized(v.get("venue")),
+            room=LocalizedText(),
             topic=None,
-            speaker="",
+            speaker=LocalizedText(),
             title=title,
             description=LocalizedText(
                 v.get("description_kk") or "",
@@ -171,8 +191,8 @@ def draft_from_event(event: Event) -> ForumDraft:
     """An existing forum as a draft, to edit one field."""
     values: dict[str, Any] = {
         "region": event.region_code,
-        "city": event.city,
-        "venue": event.venue,
+        "city": {"kk": event.city.kk, "ru": event.city.ru, "en": event.city.en},
+        "venue": {"kk": event.venue.kk, "ru": event.venue.ru, "en": event.venue.en},
         "starts": event.starts_at.isoformat(),
         "ends": event.ends_at.isoformat(),
         "capacity": event.capacity,

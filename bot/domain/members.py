@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from bot.domain.iin import Iin, parse_iin
 from bot.domain.regions import Region, region_by_code
@@ -45,8 +46,38 @@ TEXT_LIMITS: dict[str, int] = {
 PPO_NAME_MAX_LENGTH = 300
 
 
+class RegistryEntry(NamedTuple):
+    """One member as the registry gives them: an imported row, a demo member.
+
+    `ppo` is the organisation's name ("" for none), `status` a `MemberStatus` value. A member
+    as stored, with an id and a linked account, is a `MemberRecord`.
+    """
+
+    iin: str
+    last_name: str
+    first_name: str
+    patronymic: str
+    phone: str | None
+    region_code: str
+    ppo: str
+    status: str
+    joined_on: date | None
+    birthplace: str
+    workplace: str
+    position: str
+    education: str
+    family_status: str
+
+    @property
+    def parsed_iin(self) -> Iin:
+        """The IIN with its birth date and sex."""
+        return parse_iin(self.iin)
+
+
 @dataclass(frozen=True, slots=True)
 class MemberRecord:
+    """A member as stored: what organizers, the member and the services read."""
+
     id: int
     iin: str
     last_name: str

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.events import (
     DESCRIPTION_MAX_LENGTH,
+    NAME_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Event,
     EventKind,
@@ -44,6 +45,13 @@ def _text(table: dict[str, Any], key: str, where: str, limit: int) -> LocalizedT
             msg = f"{where}.{key}.{language}: longer than {limit} characters"
             raise ProgramError(msg)
     return LocalizedText(value.get("kk", ""), value.get("ru", ""), value.get("en", ""))
+
+
+def _names(table: dict[str, Any], key: str, where: str, limit: int) -> LocalizedText:
+    """A venue, room, city or speaker: one name, or a table of names per language."""
+    if key not in table:
+        return LocalizedText()
+    return _text(table, key, where, limit)
 
 
 def _moment(table: dict[str, Any], key: str, where: str, tz: ZoneInfo) -> datetime:
@@ -91,11 +99,11 @@ def parse_program(document: dict[str, Any], tz: ZoneInfo) -> Program:
         kind=EventKind.FORUM,
         scope=Scope(scope_text),
         region_code=region.code,
-        city=str(table.get("city", "")),
-        venue=str(table.get("venue", "")),
-        room="",
+        city=_names(table, "city", "forum", NAME_MAX_LENGTH),
+        venue=_names(table, "venue", "forum", NAME_MAX_LENGTH),
+        room=LocalizedText(),
         topic=None,
-        speaker="",
+        speaker=LocalizedText(),
         title=_text(table, "title", "forum", TITLE_MAX_LENGTH),
         description=_text(table, "description", "forum", DESCRIPTION_MAX_LENGTH)
         if "description" in table
@@ -122,9 +130,9 @@ def parse_program(document: dict[str, Any], tz: ZoneInfo) -> Program:
             region_code=forum.region_code,
             city=forum.city,
             venue=forum.venue,
-            room=str(item.get("room", "")),
+            room=_names(item, "room", where, NAME_MAX_LENGTH),
             topic=Topic(topic),
-            speaker=str(item.get("speaker", "")),
+            speaker=_names(item, "speaker", where, NAME_MAX_LENGTH),
             title=_text(item, "title", where, TITLE_MAX_LENGTH),
             description=LocalizedText(),
             starts_at=_moment(item, "start", where, tz),

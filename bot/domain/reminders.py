@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.events import LocalizedText
+
 
 class ReminderOutcome(StrEnum):
     QUEUED = "queued"
@@ -41,6 +43,6 @@ class ReminderCandidate:
     event_kind: str
     titles: dict[str, str]
     starts_at: datetime
-    city: str
-    venue: str
-    room: str
+    city: LocalizedText
+    venue: LocalizedText
+    room: LocalizedText

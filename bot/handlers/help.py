@@ -7,8 +7,11 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.roles import Principal, Role
 
 
-def help_text(principal: Principal | None = None, *, linked: bool | None = None) -> str:
-    """The commands and what they do, in the current locale (HTML)."""
+def help_text(principal: Principal | None, *, linked: bool | None) -> str:
+    """The commands this person may use and what they do, in the current locale (HTML).
+
+    `linked` None (not known, as in a group) lists both the guest's and the member's commands.
+    """
     lines = [_("Here is what you can do:")]
     if linked is not True:
         lines.append(_("/link — link your membership record (phone + IIN)"))

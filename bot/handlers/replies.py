@@ -196,6 +196,9 @@ async def edit_in_place(
     message: Message, text: str, reply_markup: InlineKeyboardMarkup | None = None
 ) -> None:
     """Show the new state on the same message (unchanged is fine: a repeated press)."""
+    if message.text is None:  # a photo or a file under a forged press: say it anew
+        await message.answer(text, reply_markup=reply_markup)
+        return
     try:
         await message.edit_text(text, reply_markup=reply_markup)
     except TelegramBadRequest as error:

@@ -40,7 +40,7 @@ class AccessService:
     """Roles and the rights that follow from them."""
 
     def __init__(
-        self, database: Database, admins: Iterable[int], *, outbox_bell: Doorbell | None = None
+        self, database: Database, *, admins: Iterable[int], outbox_bell: Doorbell | None = None
     ) -> None:
         self._database = database
         self._admins = frozenset(admins)
@@ -54,8 +54,21 @@ class AccessService:
     async def principal(self, telegram_id: int) -> Principal:
         """The person with their roles."""
         async with self._database.read() as connection:
-            grants = await RoleRepository(connection).grants_of(telegram_id)
+            return await self.principal_on(connection, telegram_id)
+
+    async def principal_on(self, connection: AsyncConnection, telegram_id: int) -> Principal:
+        """The person with their roles, read in the caller's transaction (one query)."""
+        grants = await RoleRepository(connection).grants_of(telegram_id)
         return Principal(telegram_id, telegram_id in self._admins, grants)
+
+    async def require_on(
+        self, connection: AsyncConnection, telegram_id: int, role: Role, region_code: str | None
+    ) -> Principal:
+        """`require`, read in the caller's transaction."""
+        principal = await self.principal_on(connection, telegram_id)
+        if not principal.reaches(role, region_code):
+            raise DomainError(ErrorCode.NOT_ALLOWED)
+        return principal
 
     async def require(self, telegram_id: int, role: Role, region_code: str | None) -> Principal:
         """The principal, if they may act as `role` in `region_code`; else NOT_ALLOWED."""

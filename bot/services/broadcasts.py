@@ -65,8 +65,8 @@ class BroadcastService:
     def __init__(
         self,
         database: Database,
-        access: AccessService,
         *,
+        access: AccessService,
         default_language: str,
     ) -> None:
         self._database = database

@@ -24,7 +24,7 @@ from bot.domain.events import Event, EventKind, RegistrationStatus, check_schedu
 from bot.domain.notices import Notice, NoticeKind
 from bot.domain.program import Program
 from bot.domain.regions import region_by_code
-from bot.domain.roles import Role
+from bot.domain.roles import Principal, Role
 from bot.formatting import format_stamp
 from bot.services.access import AccessService
 from bot.services.forums import Promotion, event_params, serve_waiting_list
@@ -84,8 +84,8 @@ class ForumAdminService:
     def __init__(
         self,
         database: Database,
-        access: AccessService,
         *,
+        access: AccessService,
         check_in_margin: timedelta = timedelta(hours=3),
         outbox_bell: Doorbell | None = None,
     ) -> None:
@@ -202,25 +202,26 @@ class ForumAdminService:
 
     async def ticket(self, organizer_id: int, code: str) -> TicketView:
         """Whose ticket this is — for the forum's organizers; anyone else learns nothing."""
-        principal = await self._access.principal(organizer_id)
-        if principal.regions(Role.ORGANIZER) == frozenset():
-            raise DomainError(ErrorCode.NOT_AN_ORGANIZER)
         async with self._database.write() as connection:
+            principal = await self._access.principal_on(connection, organizer_id)
+            if principal.regions(Role.ORGANIZER) == frozenset():
+                raise DomainError(ErrorCode.NOT_AN_ORGANIZER)
             row = await RegistrationRepository(connection).by_ticket(code)
             if row is None or row.status is not RegistrationStatus.REGISTERED:
                 raise DomainError(ErrorCode.NOT_FOUND)
-            return await self._view(connection, organizer_id, row, AuditAction.READ)
+            return await self._view(connection, principal, row, AuditAction.READ)
 
     async def _view(
         self,
         connection: AsyncConnection,
-        organizer_id: int,
+        principal: Principal,
         row: RegistrationRow,
         action: AuditAction,
     ) -> TicketView:
+        """The ticket for one of its forum's organizers (NOT_AN_ORGANIZER for others), audited."""
+        organizer_id = principal.telegram_id
         event = await EventRepository(connection).get(row.event_id)
         assert event is not None
-        principal = await self._access.principal(organizer_id)
         if not principal.reaches(Role.ORGANIZER, event.owner_region):
             raise DomainError(ErrorCode.NOT_AN_ORGANIZER)
         holder = ""
@@ -248,10 +249,11 @@ class ForumAdminService:
             row = await registrations.get(registration_id)
             if row is None or row.status is not RegistrationStatus.REGISTERED:
                 raise DomainError(ErrorCode.NOT_FOUND)
+            principal = await self._access.principal_on(connection, organizer_id)
             if row.checked_in_at is not None:
-                before = await self._view(connection, organizer_id, row, AuditAction.READ)
+                before = await self._view(connection, principal, row, AuditAction.READ)
                 return CheckIn(before, False)
-            view = await self._view(connection, organizer_id, row, AuditAction.CHECK_IN)
+            view = await self._view(connection, principal, row, AuditAction.CHECK_IN)
             if not view.check_in_open(now):
                 raise DomainError(
                     ErrorCode.CHECK_IN_CLOSED,

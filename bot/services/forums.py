@@ -129,6 +129,20 @@ async def serve_waiting_list(connection: AsyncConnection, event: Event) -> list[
     return promotions
 
 
+async def release_places(connection: AsyncConnection, telegram_id: int) -> list[Promotion]:
+    """Cancel every live place of the person (they leave), each seat to its waiting list."""
+    registrations = RegistrationRepository(connection)
+    events_ = EventRepository(connection)
+    promotions: list[Promotion] = []
+    own = sorted(await registrations.of_person(telegram_id), key=lambda row: row.event_id)
+    for row in own:  # locks taken in event order: two leaving at once never deadlock
+        event = await events_.get(row.event_id, lock=True)
+        assert event is not None
+        await registrations.cancel(row.id)
+        promotions += await serve_waiting_list(connection, event)
+    return promotions
+
+
 class ForumService:
     """What attendees do: browse, register, cancel, see their tickets."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,7 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.clock import utcnow
 from bot.db.audit import AuditRepository
 from bot.db.engine import Database
-from bot.db.linking import InviteRepository, LinkAttemptRepository, LinkRequestRepository
+from bot.db.linking import (
+    AppSecretRepository,
+    InviteRepository,
+    LinkAttemptRepository,
+    LinkRequestRepository,
+)
 from bot.db.members import MemberRepository
 from bot.db.notices import NoticeRepository
 from bot.db.users import UserRepository
@@ -29,6 +35,7 @@ from bot.services.outbox import Doorbell
 LOCKOUT_WINDOW = timedelta(hours=24)
 MAX_FAILURES = 5  # the sixth attempt within the window is refused
 INVITE_LIFETIME = timedelta(days=14)
+ACCOUNT_HASH_KEY_NAME = "account_hash_key"
 # No 0/O, 1/I/L: codes are read aloud and typed by hand.
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 10
@@ -99,11 +106,31 @@ class LinkingService:
     """The three ways to link, and unlinking."""
 
     def __init__(
-        self, database: Database, access: AccessService, *, outbox_bell: Doorbell | None = None
+        self,
+        database: Database,
+        *,
+        access: AccessService,
+        account_hash_key: str | None = None,
+        outbox_bell: Doorbell | None = None,
     ) -> None:
         self._database = database
         self._access = access
+        self._account_key = account_hash_key.encode() if account_hash_key else None
         self._outbox_bell = outbox_bell or Doorbell()
+
+    async def _account_hash(self, connection: AsyncConnection, telegram_id: int) -> str:
+        """HMAC-SHA256 of the account: counts its failures without keeping the account."""
+        if self._account_key is None:
+            stored = await AppSecretRepository(connection).get_or_create(
+                ACCOUNT_HASH_KEY_NAME, secrets.token_hex(32)
+            )
+            self._account_key = stored.encode()
+        return hmac.new(self._account_key, str(telegram_id).encode(), hashlib.sha256).hexdigest()
+
+    async def _record_failure(self, connection: AsyncConnection, telegram_id: int) -> None:
+        account = await self._account_hash(connection, telegram_id)
+        expired = utcnow() - LOCKOUT_WINDOW
+        await LinkAttemptRepository(connection).record_failure(account, expired_before=expired)
 
     async def is_linked(self, telegram_id: int) -> bool:
         """Does the account hold a record?"""
@@ -118,7 +145,7 @@ class LinkingService:
     async def _check_lock(self, connection: AsyncConnection, telegram_id: int) -> None:
         now = utcnow()
         failures = await LinkAttemptRepository(connection).failures_since(
-            telegram_id, now - LOCKOUT_WINDOW
+            await self._account_hash(connection, telegram_id), now - LOCKOUT_WINDOW
         )
         if len(failures) >= MAX_FAILURES:
             unlocks_at = failures[-MAX_FAILURES] + LOCKOUT_WINDOW
@@ -152,7 +179,7 @@ class LinkingService:
                 else:
                     outcome = await self._link(connection, member, telegram_id, "contact")
             if not isinstance(outcome, Linked):
-                await LinkAttemptRepository(connection).record_failure(telegram_id)
+                await self._record_failure(connection, telegram_id)
         if refusal is not None:
             raise refusal
         if isinstance(outcome, LinkedElsewhere):
@@ -164,7 +191,9 @@ class LinkingService:
     ) -> Linked:
         if not await MemberRepository(connection).link(member.id, telegram_id):
             raise DomainError(ErrorCode.MEMBER_LINKED_ELSEWHERE)
-        await LinkAttemptRepository(connection).forget(telegram_id)
+        await LinkAttemptRepository(connection).forget(
+            await self._account_hash(connection, telegram_id)
+        )
         await AuditRepository(connection).record(
             actor_id=telegram_id, action=AuditAction.LINK, member_id=member.id, reason=how
         )
@@ -308,7 +337,7 @@ class LinkingService:
             if member is not None and member.telegram_id is None:
                 return await self._link(connection, member, telegram_id, "invite")
         async with self._database.write() as connection:
-            await LinkAttemptRepository(connection).record_failure(telegram_id)
+            await self._record_failure(connection, telegram_id)
         raise DomainError(ErrorCode.INVITE_INVALID)
 
     async def unlink(self, telegram_id: int) -> None:

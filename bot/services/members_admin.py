@@ -30,7 +30,7 @@ class SearchPage:
 class MembersAdminService:
     """Search and view, within the organizer's reach."""
 
-    def __init__(self, database: Database, access: AccessService) -> None:
+    def __init__(self, database: Database, *, access: AccessService) -> None:
         self._database = database
         self._access = access
 

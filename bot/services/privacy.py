@@ -16,6 +16,8 @@ from bot.db.registrations import RegistrationRepository
 from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
 from bot.domain.audit import AuditAction
+from bot.services.forums import Promotion, release_places
+from bot.services.outbox import Doorbell
 from bot.services.users import UserService
 
 
@@ -32,9 +34,12 @@ def _plain(value: Any) -> Any:
 class PrivacyService:
     """/mydata and /forgetme."""
 
-    def __init__(self, database: Database, users: UserService) -> None:
+    def __init__(
+        self, database: Database, *, users: UserService, outbox_bell: Doorbell | None = None
+    ) -> None:
         self._database = database
         self._users = users
+        self._outbox_bell = outbox_bell or Doorbell()
 
     async def export(self, telegram_id: int) -> dict[str, Any]:
         """Everything stored about the person, as JSON-ready data."""
@@ -70,14 +75,22 @@ class PrivacyService:
         )
         return export
 
-    async def forget(self, telegram_id: int) -> None:
-        """Unlink the record and erase the Telegram-side data (the registry record stays)."""
+    async def forget(self, telegram_id: int) -> list[Promotion]:
+        """Unlink the record and erase the Telegram-side data (the registry record stays).
+
+        The person's seats go to the waiting lists first: those promoted are returned.
+        """
         async with self._database.write() as connection:
+            promotions = await release_places(connection, telegram_id)
             member_id = await MemberRepository(connection).unlink(telegram_id)
             if member_id is not None:
                 await AuditRepository(connection).record(
                     actor_id=None, action=AuditAction.FORGET, member_id=member_id
                 )
-            # Cascades to roles, link attempts and link requests.
+            # Cascades to roles and link requests (failed link attempts are kept by a keyed
+            # hash of the account until their window ends: a lockout survives forgetting).
             await UserRepository(connection).delete(telegram_id)
         self._users.forget(telegram_id)
+        if promotions:
+            self._outbox_bell.ring()
+        return promotions

@@ -73,7 +73,7 @@ class ProfileService:
     """The member's view of their own record."""
 
     def __init__(
-        self, database: Database, access: AccessService, *, outbox_bell: Doorbell | None = None
+        self, database: Database, *, access: AccessService, outbox_bell: Doorbell | None = None
     ) -> None:
         self._database = database
         self._access = access

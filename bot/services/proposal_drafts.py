@@ -52,8 +52,8 @@ class ProposalDraftService:
     def __init__(
         self,
         database: Database,
-        access: AccessService,
         *,
+        access: AccessService,
         topics: Sequence[str],
         tz: ZoneInfo,
         outbox_bell: Doorbell | None = None,

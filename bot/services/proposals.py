@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -57,12 +57,16 @@ class ProposalDetails:
 
 @dataclass(frozen=True, slots=True)
 class Moved:
-    """A proposal after a move; `author_chat` is where its author reads (None: unlinked)."""
+    """A proposal after a move; `author_chat` is where its author reads (None: unlinked).
+
+    `details` is the proposal as it is now, with its files and history, for its card.
+    """
 
     proposal: Proposal
     action: ProposalAction
     comment: str
     author_chat: int | None
+    details: ProposalDetails
 
 
 async def member_of(connection: AsyncConnection, telegram_id: int) -> MemberRecord:
@@ -90,7 +94,7 @@ async def check_actor(
 ) -> None:
     """NOT_ALLOWED unless the person is the author, or a reviewer of the region, as needed."""
     if ACTORS[action] is Actor.REVIEWER:
-        await access.require(telegram_id, Role.REVIEWER, proposal.region_code)
+        await access.require_on(connection, telegram_id, Role.REVIEWER, proposal.region_code)
         return
     member = await member_of(connection, telegram_id)
     if proposal.member_id != member.id:
@@ -117,7 +121,9 @@ async def move_proposal(
     await repository.change(proposal_id, target, revision)
     event = ProposalEvent(action, proposal.status, target, telegram_id, utcnow(), comment)
     await repository.record(proposal_id, event)
-    return await proposal_of(connection, proposal_id)
+    if revision is not None:
+        return replace(proposal, status=target, title=revision.title, text=revision.text)
+    return replace(proposal, status=target)
 
 
 def _page(found: Sequence[Proposal], total: int, page: int) -> ProposalPage:
@@ -129,7 +135,7 @@ class ProposalService:
     """Review moves, the member's and the reviewers' lists, the shortlist and its supports."""
 
     def __init__(
-        self, database: Database, access: AccessService, *, outbox_bell: Doorbell | None = None
+        self, database: Database, *, access: AccessService, outbox_bell: Doorbell | None = None
     ) -> None:
         self._database = database
         self._access = access
@@ -189,9 +195,10 @@ class ProposalService:
                 }
                 notice = Notice(chat, NoticeKind.PROPOSAL_DECIDED, params)
                 await NoticeRepository(connection).add([notice], utcnow())
+            details = await _details(connection, proposal)
         if told:
             self._outbox_bell.ring()
-        return Moved(proposal, action, comment, chat)
+        return Moved(proposal, action, comment, chat, details)
 
     # --- lists ----------------------------------------------------------------------------
 

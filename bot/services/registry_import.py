@@ -14,9 +14,9 @@ from typing import IO, Any
 
 from bot.clock import utcnow
 from bot.db.engine import Database
-from bot.db.registry import MemberRow, RegistryRepository, UpsertCounts
+from bot.db.registry import RegistryRepository, UpsertCounts
 from bot.domain.iin import InvalidIinError, parse_iin
-from bot.domain.members import PPO_NAME_MAX_LENGTH, TEXT_LIMITS, MemberStatus
+from bot.domain.members import PPO_NAME_MAX_LENGTH, TEXT_LIMITS, MemberStatus, RegistryEntry
 from bot.domain.phone import normalize_phone
 from bot.domain.regions import find_region
 from bot.services.registry_files import (
@@ -66,7 +66,7 @@ class _RowChecker:
         self._order = [columns.get(field) for field in Field]
         self._accepted: set[int] = set()  # ints take half the memory of strings
 
-    def check(self, cells: list[str]) -> MemberRow | str:
+    def check(self, cells: list[str]) -> RegistryEntry | str:
         """The row to write, or why it is refused ("field: reason; ...")."""
         size = len(cells)
         values = [cells[i].strip() if i is not None and i < size else "" for i in self._order]
@@ -106,8 +106,9 @@ class _RowChecker:
         if problems or region is None or status is None:
             return "; ".join(problems)
         self._accepted.add(int(iin))
-        return MemberRow(iin, last, first, patronymic, phone, region.code, ppo, status, joined_on,
-                         birthplace, workplace, position, education, family)  # fmt: skip
+        return RegistryEntry(iin, last, first, patronymic, phone, region.code, ppo, status,
+                             joined_on, birthplace, workplace, position, education,
+                             family)  # fmt: skip
 
 
 # A file spells a few regions and statuses a million times; the caches are bounded anyway.
@@ -130,7 +131,7 @@ def _parse_date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def check_registry(source: RegistrySource) -> Iterator[MemberRow | Rejection]:
+def check_registry(source: RegistrySource) -> Iterator[RegistryEntry | Rejection]:
     """Every data row of the file in order: a row to write, or a rejection saying why."""
     checker = _RowChecker(source.columns)
     for line, cells in source.rows():
@@ -209,7 +210,7 @@ async def import_registry(
     ppo_ids: dict[tuple[str, str], int] = {}
     counts = UpsertCounts()
     read = rejected = 0
-    batch: list[MemberRow] = []
+    batch: list[RegistryEntry] = []
     try:
         for item in check_registry(source):
             read += 1
@@ -235,7 +236,7 @@ async def import_registry(
 
 async def _write_batch(
     database: Database,
-    rows: list[MemberRow],
+    rows: list[RegistryEntry],
     columns: list[str],
     stamp: dt.datetime,
     ppo_ids: dict[tuple[str, str], int],

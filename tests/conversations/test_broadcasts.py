@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -81,7 +82,10 @@ async def test_an_admin_sends_a_photo_to_a_forums_registrants_only(
     await admin.press("Выбрать получателей →")
     await admin.press("Зарегистрированные на форум или тренинг")
     assert admin.last_text == "Какой форум или тренинг?"
-    await admin.press(admin.last_message.buttons()[0])
+    # The day and time first, without seconds: a long title is cut, the date is not.
+    label = admin.last_message.buttons()[0]
+    assert re.fullmatch(r"\d\d\.\d\d \d\d:\d\d · форум «.+»", label), label
+    await admin.press(label)
     assert admin.last_text == "Получателей: 1. Отправить сейчас или в назначенное время?"
     await admin.press("Отправить сейчас")
     await members[RU].wait_for_text("Программа форума")

@@ -18,6 +18,7 @@ from tests.conftest import ADMIN_ID, RunningBot
 from tests.conversations.test_proposals import TOPIC, member
 from tests.conversations.test_records import _ask_correction
 from tests.forum_seed import load, small_forum
+from tests.registry_seed import add_member
 from tests.services import REDIS_URL, unavailable
 
 
@@ -78,7 +79,8 @@ async def test_a_double_tap_on_register_is_one_registration(make_chat, app) -> N
         await chat.wait(update_id)
     places = await app.services.forums.my_places(8502)
     assert len(places) == 1
-    assert sum("место 1." in text for text in chat.texts) == 1
+    assert sum(text.startswith("Вы зарегистрированы на «") for text in chat.texts) == 1
+    assert len(chat.user.alerts) == 3  # the forum, and each press answered
 
 
 NOT_UNDERSTOOD = "Извините, я не понял сообщение."
@@ -198,3 +200,90 @@ def test_every_button_data_class_is_bounded() -> None:
     ours = [cls for cls in seen if cls.__module__.startswith("bot.")]
     assert len(ours) > 20
     assert [cls for cls in ours if not issubclass(cls, BoundedCallbackData)] == []
+
+
+async def test_a_link_lockout_survives_forgetme_and_a_restart(
+    make_chat, database_url: str, running_bot: RunningBot
+) -> None:
+    person = await add_member(
+        database_url, last_name="Сейітова", first_name="Ару", phone="+77015550001", serial=801
+    )
+    chat = make_chat(8530, language_code="ru", phone="+77470000009")  # not the record's phone
+    await chat.send("/link")
+    await chat.tap("Поделиться номером телефона")
+    for _ in range(5):
+        await chat.send(person.iin)
+        assert "заблокирована до" not in chat.last_text
+    await chat.send("/forgetme")
+    await chat.press("Да, забыть меня")
+    assert "стёрты" in chat.last_text
+    await running_bot.restart()  # the generated key is kept in the database
+    await chat.send("/link")
+    await chat.tap("Поделиться номером телефона")
+    await chat.send(person.iin)
+    assert "заблокирована до" in chat.last_text
+    other = make_chat(8531, language_code="ru", phone="+77470000010")  # another account: free
+    await other.send("/link")
+    await other.tap("Поделиться номером телефона")
+    await other.send(person.iin)
+    assert "заблокирована до" not in other.last_text
+
+
+async def test_in_a_group_commands_point_to_the_private_chat_and_talk_is_left_alone(
+    make_chat, emulator
+) -> None:
+    chat = make_chat(8540, language_code="ru")
+    group = emulator.group(-100600, "Филиал")
+    await chat.wait(await chat.user.send("/forums", chat=group))
+    assert group.last_text == "Это работает в личном чате со мной."
+    assert group.last_message.reply_markup["inline_keyboard"][0][0]["url"].startswith(
+        "https://t.me/"
+    )
+    seen = len(group.texts())
+    for text in ("Всем привет!", "как дела?", "/forums@another_bot", "<b>1</b>"):
+        await chat.wait(await chat.user.send(text, chat=group))
+    assert len(group.texts()) == seen
+
+
+def _menu(emulator, chat_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+    return [item["command"] for item in emulator.commands.get((f"chat:{chat_id}", ""), [])]
+
+
+async def test_menus_help_and_replies_list_only_what_the_person_may_do(
+    make_chat, emulator, database_url: str
+) -> None:
+    guest = make_chat(8550, language_code="ru")
+    await guest.send("/start")
+    assert _menu(emulator, 8550)[:2] == ["start", "link"]
+    assert not {"me", "propose", "find", "review"} & set(_menu(emulator, 8550))
+    assert "default" in {scope for scope, _ in emulator.commands}
+    assert "me" not in [item["command"] for item in emulator.commands[("default", "ru")]]
+    for reply in ("/help", "что это?"):
+        await guest.send(reply)
+        assert "/link —" in guest.last_text
+        assert "/me —" not in guest.last_text
+        assert "/find —" not in guest.last_text
+    await guest.send("/language")
+    await guest.press("Русский")
+    assert "/me —" not in guest.last_text
+    admin = make_chat(ADMIN_ID, language_code="ru")
+    await admin.send("/start")
+    assert "grant" in _menu(emulator, ADMIN_ID)
+    await admin.send("/grant 8550 organizer all")
+    assert {"find", "myforums", "broadcast"} <= set(_menu(emulator, 8550))
+    assert "review" not in _menu(emulator, 8550)
+    await admin.send("/grant 8550 reviewer all")
+    assert "review" in _menu(emulator, 8550)
+    await guest.send("/help")
+    assert "/find —" in guest.last_text
+    assert "/review —" in guest.last_text
+    await admin.send("/revoke 8550 organizer all")
+    assert "find" not in _menu(emulator, 8550)
+    assert "review" in _menu(emulator, 8550)
+    linked = await member(make_chat, database_url, 8551)
+    assert linked is not None
+    assert {"me", "propose", "myproposals"} <= set(_menu(emulator, 8551))
+    assert "link" not in _menu(emulator, 8551)
+    await linked.send("/forgetme")
+    await linked.press("Да, забыть меня")
+    assert _menu(emulator, 8551) == []  # back to the guests' default menu

@@ -55,6 +55,32 @@ async def test_an_organizer_creates_a_forum_step_by_step(organizer, make_chat) -
     assert any("Түркістан форумы" in label for label in attendee.last_message.buttons())
 
 
+async def test_the_wizard_takes_names_per_language(organizer, make_chat) -> None:
+    await organizer.send("/newforum")
+    await organizer.press("Региональный форум")
+    await organizer.press("Все")
+    await organizer.send("Туркестанская область")
+    assert "kk: Шымкент\nen: Shymkent" in organizer.last_text  # the prompt shows how
+    await organizer.send("kk: Түркістан\nen: Turkistan\nТуркестан")
+    await organizer.send("Мәдениет үйі\nen: House of Culture")
+    for answer in (_local(20, 10), _local(21, 18), "120", "-", "-", "-", "Turkistan forum"):
+        await organizer.send(answer)
+    for _ in range(3):
+        await organizer.send("-")
+    assert "📍 Туркестан, Мәдениет үйі" in organizer.last_text  # ru: the line without a prefix
+    await organizer.press("Сохранить")
+    reader = make_chat(9102, language_code="en")
+    await reader.send("/language")
+    await reader.press("English")
+    await reader.send("/forums")
+    await reader.press(next(b for b in reader.last_message.buttons() if "Turkistan forum" in b))
+    assert "📍 Turkistan, House of Culture" in reader.last_text
+    kk = make_chat(9103, language_code="kk")
+    await kk.send("/forums")
+    await kk.press(next(b for b in kk.last_message.buttons() if "Turkistan forum" in b))
+    assert "📍 Түркістан, Мәдениет үйі" in kk.last_text
+
+
 @pytest.mark.parametrize(
     ("field_answers", "refusal"),
     [

@@ -55,6 +55,24 @@ async def test_the_catalog_shows_the_card_in_the_users_language_and_zone(make_ch
     await _open(kk, "Шымкент")
     assert "<b>БПҰ өңірлік форумы — Шымкент</b>" in kk.last_text
     assert "Шешендік өнер" in kk.last_text
+    assert "📍 Шымкент, Оқушылар сарайы, Тәуке хан даңғылы, 5" in kk.last_text
+    assert "Айжан Серікқызы, 1-зал" in kk.last_text
+
+
+async def test_names_of_places_and_speakers_come_in_the_readers_language(make_chat, app) -> None:
+    await load(app, example_program())
+    chat = make_chat(7003, language_code="en")
+    await chat.send("/language")
+    await chat.press("English")
+    await _open(chat, "10 March 2027 · Regional forum")
+    card = chat.last_text
+    assert "🗓 10 March 2027, 09:00 – 11 March 2027, 18:00" in card
+    assert "📍 Shymkent, Palace of Schoolchildren, 5 Tauke Khan Avenue" in card
+    assert "Oratory — Aizhan Serikkyzy, Hall 1 (seats left: 60)" in card
+    assert not re.search("[А-Яа-яӘәҚқҢңҰұҮүІі]", card)  # no Cyrillic on an English card
+    ru = make_chat(7004, language_code="ru")
+    await _open(ru, "Шымкент")
+    assert "📍 Шымкент, Дворец школьников, пр. Тауке хана, 5" in ru.last_text
 
 
 async def test_the_catalog_pages_by_five(make_chat, app) -> None:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.domain.events import LocalizedText
+from bot.domain.events import LocalizedText, same_in_every_language
 from bot.domain.program import Program
 from botapi_emulator.server import BotApiEmulator
 from tests.conftest import RunningBot
@@ -31,11 +31,16 @@ def _hostile_forum(capacity: int = 5, description: str = "Bring <your> ideas & p
         program.forum,
         title=LocalizedText(kk=TITLE, ru=TITLE, en=TITLE),
         description=LocalizedText(kk=description, ru=description, en=description),
-        city=CITY,
-        venue=VENUE,
+        city=same_in_every_language(CITY),
+        venue=same_in_every_language(VENUE),
     )
     trainings = tuple(
-        replace(training, room="Room <1>", speaker="A & B") for training in program.trainings
+        replace(
+            training,
+            room=same_in_every_language("Room <1>"),
+            speaker=same_in_every_language("A & B"),
+        )
+        for training in program.trainings
     )
     return Program(forum, trainings)
 

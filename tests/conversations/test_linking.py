@@ -62,8 +62,19 @@ async def test_a_member_links_with_own_contact_and_iin(
     assert "<b>Статус:</b> член партии" in record
     assert "<b>Дата приёма:</b> 20 мая 2010" in record
     assert "<b>Место работы:</b> Түркістан қалалық ауруханасы" in record
+    # The registry's coded words ("жоғары", "тұрмыста") in the reader's language.
+    assert "<b>Образование:</b> высшее" in record
+    assert "<b>Семейное положение:</b> замужем" in record
     assert "Посещено форумов: 0" in record
     assert chat.last_message.buttons() == ["Запросить исправление"]
+    await chat.send("/language")
+    await chat.press("English")
+    await chat.send("/me")
+    record = chat.last_text
+    assert "<b>Education:</b> higher" in record
+    assert "<b>Family status:</b> married" in record
+    assert "<b>Date of birth:</b> 12 March 1985, aged 41" in record
+    assert "<b>Date of joining:</b> 20 May 2010" in record
 
 
 async def test_the_record_reads_in_kazakh_for_a_kazakh_speaker(make_chat, aigul: Person) -> None:

@@ -147,6 +147,7 @@ async def test_unescaped_values_are_refused_and_recorded(bot: Bot, emu: BotApiEm
     ]
     first = emu.refusals[0]
     assert isinstance(first, Refusal)
+    assert all(r.malformed for r in emu.refusals)
     assert first.description == PARSE + 'Unescaped "&" at byte offset 18: only &lt;, &gt;, ' + (
         "&amp;, &quot; and numeric entities are supported"
     )
@@ -253,6 +254,10 @@ async def test_edit_not_modified(bot: Bot, emu: BotApiEmulator) -> None:
     await bot.edit_message_text("<b>card</b>", chat_id=1, message_id=sent.message_id)  # no keys
     await bot.edit_message_text("<i>card</i>", chat_id=1, message_id=sent.message_id)
     assert [r.method for r in emu.refusals] == ["editMessageText"] * 2
+    assert not any(r.malformed for r in emu.refusals)
+    with pytest.raises(TelegramBadRequest, match="chat not found"):
+        await bot.send_message(404, "nobody")
+    assert not emu.refusals[-1].malformed
 
 
 async def test_callback_answers_once_and_in_time(bot: Bot, emu: BotApiEmulator) -> None:
@@ -272,6 +277,7 @@ async def test_callback_answers_once_and_in_time(bot: Bot, emu: BotApiEmulator) 
     with pytest.raises(TelegramBadRequest, match="query is too old"):
         await bot.answer_callback_query(second.id)
     assert [a.text for a in user.alerts] == ["ok"]
+    assert not any(r.malformed for r in emu.refusals)  # the moment's fault, not the request's
     assert [r.params["callback_query_id"] for r in emu.refusals] == [first.id, second.id]
     assert emu.refusals[0].description == (
         "Bad Request: query is too old and response timeout expired or query ID is invalid"

@@ -58,7 +58,7 @@ async def _queue(database_url: str, draft: Draft | None = None) -> Queued:
     database = Database(create_engine(database_url))
     try:
         service = BroadcastService(
-            database, AccessService(database, [ADMIN_ID]), default_language="kk"
+            database, access=AccessService(database, admins=[ADMIN_ID]), default_language="kk"
         )
         return await service.queue(ADMIN_ID, draft or _draft())
     finally:

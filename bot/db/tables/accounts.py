@@ -59,13 +59,24 @@ fsm_state = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
+# Failed link attempts, by a keyed hash of the account: no user row, so /forgetme keeps them
+# for their window (a lockout must not be reset by forgetting oneself).
 link_attempts = Table(
     "link_attempts",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("telegram_id", ForeignKey("users.telegram_id", ondelete="CASCADE"), nullable=False),
+    Column("account_hash", String(64), nullable=False),
     Column("at", UtcDateTime, nullable=False),
-    Index(None, "telegram_id", "at"),
+    Index(None, "account_hash", "at"),
+)
+
+# Secrets the bot generates for itself on first start (unless config gives them).
+app_secrets = Table(
+    "app_secrets",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
 )
 
 link_requests = Table(

@@ -28,11 +28,13 @@ events = Table(
     Column("kind", String(10), nullable=False),  # forum | training
     Column("scope", String(12), nullable=False),  # regional | republican (a training: its forum's)
     Column("region_code", ForeignKey("regions.code"), nullable=False),  # where it is held
-    Column("city", String(100), nullable=False, server_default=""),
-    Column("venue", String(200), nullable=False, server_default=""),
-    Column("room", String(100), nullable=False, server_default=""),
+    # city, venue, room and speaker per language ("" where not given: the reader gets another)
+    *(
+        Column(f"{name}_{language}", String(200), nullable=False, server_default="")
+        for name in ("city", "venue", "room", "speaker")
+        for language in ("kk", "ru", "en")
+    ),
     Column("topic", String(30), nullable=False, server_default=""),
-    Column("speaker", String(200), nullable=False, server_default=""),
     Column("title_kk", String(200), nullable=False, server_default=""),
     Column("title_ru", String(200), nullable=False, server_default=""),
     Column("title_en", String(200), nullable=False, server_default=""),

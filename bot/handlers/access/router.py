@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
@@ -11,7 +11,8 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.numbers import parse_id
 from bot.domain.regions import region_by_code
 from bot.domain.roles import Grant, Role
-from bot.formatting import escape
+from bot.formatting import html_format
+from bot.handlers.menu import Menus
 from bot.services.access import AccessService, parse_grant
 
 
@@ -21,7 +22,7 @@ def describe_grant(grant: Grant, locale: str) -> str:
     if grant.region_code is None:
         return _("{role} for all regions").format(role=role)
     region = region_by_code(grant.region_code).name(locale)
-    return _("{role} for {region}").format(role=role, region=escape(region))
+    return html_format(_("{role} for {region}"), role=role, region=region)
 
 
 def _parse(command: CommandObject) -> tuple[int, Grant] | None:
@@ -32,9 +33,14 @@ def _parse(command: CommandObject) -> tuple[int, Grant] | None:
 
 
 async def grant(
-    message: Message, command: CommandObject, access: AccessService, i18n: I18n
+    message: Message,
+    command: CommandObject,
+    access: AccessService,
+    menus: Menus,
+    i18n: I18n,
+    bot: Bot,
 ) -> None:
-    """Appoint; the appointee is told (by the service)."""
+    """Appoint; the appointee is told (by the service), and their menu gains the commands."""
     assert message.from_user is not None
     parsed = _parse(command)
     if parsed is None:
@@ -47,12 +53,18 @@ async def grant(
         await message.answer(_("{user} already is {what}.").format(user=telegram_id, what=what))
         return
     await message.answer(_("{user} is now {what}.").format(user=telegram_id, what=what))
+    await menus.refresh(bot, telegram_id)
 
 
 async def revoke(
-    message: Message, command: CommandObject, access: AccessService, i18n: I18n
+    message: Message,
+    command: CommandObject,
+    access: AccessService,
+    menus: Menus,
+    i18n: I18n,
+    bot: Bot,
 ) -> None:
-    """Dismiss; they are told (by the service)."""
+    """Dismiss; they are told (by the service), and their menu loses the role's commands."""
     assert message.from_user is not None
     parsed = _parse(command)
     if parsed is None:
@@ -63,6 +75,7 @@ async def revoke(
     what = describe_grant(role, i18n.current_locale)
     if removed:
         await message.answer(_("{user} is no longer {what}.").format(user=telegram_id, what=what))
+        await menus.refresh(bot, telegram_id)
     else:
         await message.answer(_("{user} was not {what}.").format(user=telegram_id, what=what))
 

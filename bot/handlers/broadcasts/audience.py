@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.domain.audiences import Audience, AudienceKind
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import LocalizedText
-from bot.formatting import clip, format_moment, html_format
+from bot.formatting import clip, format_short, html_format
 from bot.handlers.broadcasts import draft as drafts
 from bot.handlers.broadcasts.callbacks import (
     AudienceChoice,
@@ -112,11 +112,12 @@ async def _offer_events(
     labels = []
     for event in found:
         title = LocalizedText(**event.title).get(locale, settings.org.default_language)
-        when = format_moment(event.starts_at, locale, settings.org.tz)
+        # The day and time first: a long title is cut at the end of the button, not the date.
+        when = format_short(event.starts_at, settings.org.tz)
         if event.kind == "training":
-            label = _("Training «{title}», {moment}")
+            label = _("{moment} · training «{title}»")
         else:
-            label = _("Forum «{title}», {moment}")
+            label = _("{moment} · forum «{title}»")
         labels.append((event.id, label.format(title=title, moment=when)))
     await chat.answer(_("Which forum or training?"), reply_markup=events_keyboard(labels))
 

@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.handlers.help import help_text
+from bot.handlers.interrupt import command_name
+from bot.services.access import AccessService
+from bot.services.linking import LinkingService
 
 
-async def not_understood(message: Message) -> None:
-    """Say so, and show what does work."""
-    await message.answer(_("Sorry, I did not understand that.") + "\n\n" + help_text())
+async def not_understood(message: Message, access: AccessService, linking: LinkingService) -> None:
+    """Say so, and show what this person can do."""
+    assert message.from_user is not None
+    principal = await access.principal(message.from_user.id)
+    linked = await linking.is_linked(message.from_user.id)
+    text = _("Sorry, I did not understand that.") + "\n\n" + help_text(principal, linked=linked)
+    await message.answer(text)
+
+
+async def point_to_private_chat(message: Message, bot: Bot) -> None:
+    """A command of ours in a group: it works in the private chat. Anything else: silence."""
+    if command_name(message.text) is None:
+        return  # people talk among themselves in a group; the bot stays out of it
+    me = await bot.me()
+    mention = (message.text or "").split(maxsplit=1)[0].partition("@")[2]
+    if mention and mention.lower() != (me.username or "").lower():
+        return  # a command for another bot
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Write to the bot"), url=f"https://t.me/{me.username}")
+    await message.reply(
+        _("This works in a private chat with me."), reply_markup=builder.as_markup()
+    )
 
 
 async def stale_button(callback: CallbackQuery) -> None:
@@ -24,6 +47,7 @@ async def stale_button(callback: CallbackQuery) -> None:
 def create_router() -> Router:
     """A fresh router (one per Dispatcher: a router can have only one parent)."""
     router = Router(name="fallback")
-    router.message.register(not_understood)
+    router.message.register(not_understood, F.chat.type == "private")
+    router.message.register(point_to_private_chat)
     router.callback_query.register(stale_button)
     return router

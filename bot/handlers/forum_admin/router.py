@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.domain.regions import region_by_code
-from bot.formatting import escape, format_moment
+from bot.formatting import escape, fit_lines, format_moment
 from bot.handlers.forum_admin.exports import registration_labels
 from bot.handlers.forums.callbacks import CheckInCallback, ForumAction, ForumCallback
 from bot.handlers.forums.keyboards import check_in_keyboard, organizer_keyboard
@@ -67,7 +67,7 @@ async def show_stats(
     lines += ["", _("<b>By primary organisation</b> (top 10)")]
     lines += [f"{escape(name)}: {count}" for name, count in stats.by_ppo]
     if message is not None:
-        await message.answer("\n".join(lines))
+        await message.answer(fit_lines(lines))
 
 
 async def send_export(

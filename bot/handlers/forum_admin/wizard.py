@@ -39,8 +39,14 @@ from bot.services.forums import ForumDetails
 STEPS = tuple(DraftField)
 PROMPTS: dict[DraftField, str] = {
     DraftField.REGION: N_("Region where it is held (its name, for example Turkistan Region):"),
-    DraftField.CITY: N_("City:"),
-    DraftField.VENUE: N_("Venue (building, address), or - to skip:"),
+    DraftField.CITY: N_(
+        "City: one name, or a name per language, each on its own line, for example\n"
+        "kk: Шымкент\nen: Shymkent"
+    ),
+    DraftField.VENUE: N_(
+        "Venue (building, address): one name, or a name per language, each on its own line "
+        "(kk: …, ru: …, en: …); or - to skip:"
+    ),
     DraftField.STARTS: N_("Start: DD.MM.YYYY HH:MM, {zone}:"),
     DraftField.ENDS: N_("End: DD.MM.YYYY HH:MM:"),
     DraftField.CAPACITY: N_("Number of seats:"),
@@ -296,5 +302,6 @@ def create_router() -> Router:
         choose_edit_field, ForumCallback.filter(F.action == ForumAction.EDIT)
     )
     router.callback_query.register(cancel_edit, EditField.filter(F.field == NO_FIELD))
-    router.callback_query.register(ask_edit_value, EditField.filter())
+    # a forged field name is left to the stale-button reply
+    router.callback_query.register(ask_edit_value, EditField.filter(F.field.in_(set(DraftField))))
     return router

@@ -18,6 +18,7 @@ from bot.formatting import (
     escape,
     fit_lines,
     format_day,
+    format_short,
     format_time,
     html_format,
     html_join,
@@ -63,7 +64,7 @@ class Formatter:
 
     def short_moment(self, moment: datetime) -> str:
         """«10.03 10:00»: the local day and time, short enough for a button."""
-        return moment.astimezone(self.tz).strftime("%d.%m %H:%M")
+        return format_short(moment, self.tz)
 
     def span(self, event: Event) -> str:
         """One day: 15 May 2027, 10:00–18:00; several: 15 May 2027, 10:00 – 16 May 2027, 18:00."""
@@ -85,7 +86,7 @@ class Formatter:
     def card(self, details: ForumDetails) -> Html:
         """The forum's card with its agenda by day (cut to fit a message)."""
         forum = details.forum
-        place = html_join(", ", (forum.city, forum.venue))
+        place = html_join(", ", (self.plain(forum.city), self.plain(forum.venue)))
         lines = [
             bold(self.plain(forum.title)),
             html_join(
@@ -116,7 +117,7 @@ class Formatter:
     def agenda_line(self, training: Event, left: int) -> str:
         """«10:00–11:30 Oratory: title — speaker, room (seats left: 12)»."""
         topic = _(TOPICS[training.topic]) if training.topic else ""
-        details = html_join(", ", (training.speaker, training.room))
+        details = html_join(", ", (self.plain(training.speaker), self.plain(training.room)))
         line = f"{self.time(training.starts_at)}–{self.time(training.ends_at)} "
         title = self.text(training.title)
         # The topic says what kind of training it is, unless the title already says it.
@@ -142,7 +143,7 @@ def ticket_caption(
     fmt: Formatter, event: Event, holder: str | None, seat: int | None, *notes: str
 ) -> Html:
     """A ticket's caption: the event, when, where, who, the seat; fits a photo caption."""
-    place = html_join(", ", (clip(event.city, 200), clip(event.venue, 200)))
+    place = html_join(", ", (clip(fmt.plain(event.city), 200), clip(fmt.plain(event.venue), 200)))
     lines = [
         html_format(_("<b>Ticket</b> · {event}"), event=clip(fmt.plain(event.title), 300)),
         "🗓 " + fmt.span(event),

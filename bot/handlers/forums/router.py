@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.events import EventKind
-from bot.formatting import html_format
+from bot.formatting import Html, fit_lines, html_format
 from bot.handlers.forums.callbacks import (
     ForumAction,
     ForumCallback,
@@ -295,9 +295,15 @@ async def show_tickets(
             await send_ticket(message, bot, place, mine.holder, fmt)
     others = [place for place in mine.places if not place.registration.ticket_code]
     if others:
-        await message.answer(
-            "\n".join(f"{fmt.text(p.event.title)}: {fmt.place_status(p)}" for p in others)
+        lines = (
+            html_format(
+                "{event}: {status}",
+                event=fmt.text(p.event.title),
+                status=Html(fmt.place_status(p)),
+            )
+            for p in others
         )
+        await message.answer(fit_lines(lines))
 
 
 def create_router() -> Router:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
-from bot.formatting import escape
+from bot.formatting import html_format
 from bot.handlers.filters import TYPED_TEXT
 from bot.handlers.linking.callbacks import LinkAction, LinkCallback, LinkRequestCallback
 from bot.handlers.linking.keyboards import (
@@ -18,6 +18,7 @@ from bot.handlers.linking.keyboards import (
     unlink_keyboard,
 )
 from bot.handlers.linking.states import LinkStates
+from bot.handlers.menu import Menus
 from bot.handlers.replies import acknowledge
 from bot.services.linking import (
     Linked,
@@ -92,7 +93,13 @@ async def remind_to_share(message: Message, state: FSMContext) -> None:
     )
 
 
-async def receive_iin(message: Message, state: FSMContext, linking: LinkingService) -> None:
+async def receive_iin(
+    message: Message,
+    state: FSMContext,
+    linking: LinkingService,
+    menus: Menus,
+    bot: Bot,
+) -> None:
     """Link when the registry's phone for this IIN is the shared one."""
     assert message.from_user is not None
     assert message.text is not None
@@ -101,10 +108,15 @@ async def receive_iin(message: Message, state: FSMContext, linking: LinkingServi
     if isinstance(outcome, Linked):
         await state.clear()
         await message.answer(
-            _(
-                "Done! Your Telegram account is linked to the record of {name}. See it with /me."
-            ).format(name=escape(outcome.member.full_name))
+            html_format(
+                _(
+                    "Done! Your Telegram account is linked to the record of {name}. "
+                    "See it with /me."
+                ),
+                name=outcome.member.full_name,
+            )
         )
+        await menus.refresh(bot, message.from_user.id)
     elif isinstance(outcome, LinkedElsewhere):
         await state.clear()  # the record's holder is told by the service
         await message.answer(
@@ -177,21 +189,29 @@ async def offer_invite_by_button(
         await _ask_for_invite(message, callback.from_user.id, state, linking)
 
 
-async def receive_invite(message: Message, state: FSMContext, linking: LinkingService) -> None:
+async def receive_invite(
+    message: Message, state: FSMContext, linking: LinkingService, menus: Menus, bot: Bot
+) -> None:
     """Link by a one-time code."""
     assert message.from_user is not None
     assert message.text is not None
     linked = await linking.link_by_invite(message.from_user.id, message.text)
     await state.clear()
     await message.answer(
-        _(
-            "Done! Your Telegram account is linked to the record of {name}. See it with /me."
-        ).format(name=escape(linked.member.full_name))
+        html_format(
+            _("Done! Your Telegram account is linked to the record of {name}. See it with /me."),
+            name=linked.member.full_name,
+        )
     )
+    await menus.refresh(bot, message.from_user.id)
 
 
 async def decide_request(
-    callback: CallbackQuery, callback_data: LinkRequestCallback, linking: LinkingService
+    callback: CallbackQuery,
+    callback_data: LinkRequestCallback,
+    linking: LinkingService,
+    menus: Menus,
+    bot: Bot,
 ) -> None:
     """An organizer approves or denies; the requester is told either way (by the service)."""
     decision = await linking.decide_link_request(
@@ -200,6 +220,8 @@ async def decide_request(
     if (message := await acknowledge(callback)) is not None and message.html_text:
         verdict = _("✅ Approved by you.") if decision.approved else _("❌ Denied by you.")
         await message.edit_text(message.html_text + "\n\n" + verdict)
+    if decision.approved:
+        await menus.refresh(bot, decision.requester_id)
 
 
 async def offer_unlink(message: Message) -> None:
@@ -210,9 +232,10 @@ async def offer_unlink(message: Message) -> None:
     )
 
 
-async def unlink(callback: CallbackQuery, linking: LinkingService) -> None:
+async def unlink(callback: CallbackQuery, linking: LinkingService, menus: Menus, bot: Bot) -> None:
     """Unlink, as confirmed."""
     await linking.unlink(callback.from_user.id)
+    await menus.refresh(bot, callback.from_user.id)
     if (message := await acknowledge(callback)) is not None:
         await message.edit_text(
             _("Your Telegram account is no longer linked to the membership record.")

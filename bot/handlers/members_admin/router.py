@@ -13,7 +13,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
-from bot.formatting import escape, format_moment
+from bot.formatting import format_moment, html_format
 from bot.handlers.filters import TYPED_TEXT
 from bot.handlers.members_admin.callbacks import CardAction, MemberCardCallback, SearchPageCallback
 from bot.handlers.members_admin.keyboards import card_keyboard, results_keyboard
@@ -113,11 +113,12 @@ async def issue_invite(
     )
     if (message := await acknowledge(callback)) is not None:
         await message.answer(
-            _(
-                "Invite code: <code>{code}</code>\nValid until {until}, once.\n"
-                "Give it to the member in person: they send /code to this bot and type it."
-            ).format(
-                code=escape(code),
+            html_format(
+                _(
+                    "Invite code: <code>{code}</code>\nValid until {until}, once.\n"
+                    "Give it to the member in person: they send /code to this bot and type it."
+                ),
+                code=code,
                 until=format_moment(expires_at, i18n.current_locale, settings.org.tz),
             )
         )

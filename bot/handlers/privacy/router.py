@@ -8,10 +8,13 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.config import Settings
 from bot.handlers.callback_data import BoundedCallbackData
+from bot.handlers.menu import Menus
 from bot.handlers.replies import acknowledge
 from bot.services.privacy import PrivacyService
 
@@ -77,8 +80,13 @@ async def forget(
     callback_data: ForgetCallback,
     state: FSMContext,
     privacy: PrivacyService,
+    menus: Menus,
+    i18n: I18n,
+    settings: Settings,
+    bot: Bot,
 ) -> None:
-    """Erase, as confirmed."""
+    """Erase, as confirmed (the seats freed go to the waiting lists, whom the service tells);
+    the menu goes back to the guests'."""
     message = await acknowledge(callback)
     if not callback_data.confirm:
         if message is not None:
@@ -86,6 +94,7 @@ async def forget(
         return
     await state.clear()
     await privacy.forget(callback.from_user.id)
+    await menus.forget(bot, callback.from_user.id)
     if message is not None:
         await message.edit_text(
             _("Done: your Telegram account is unlinked and its data erased. Goodbye!")

@@ -7,8 +7,10 @@ from datetime import date
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.domain.iin import Sex
 from bot.domain.members import CorrectableField, MemberRecord, MemberStatus, age_on
-from bot.formatting import escape, format_day
+from bot.domain.registry_values import Education, FamilyStatus, education_of, family_status_of
+from bot.formatting import escape, fit_lines, format_day
 from bot.handlers.replies import N_
 from bot.services.profile import Activity
 
@@ -23,6 +25,37 @@ FIELD_LABELS: dict[CorrectableField, str] = {
     CorrectableField.FAMILY_STATUS: N_("Family status"),
     CorrectableField.PHONE: N_("Phone"),
 }
+
+
+EDUCATION: dict[Education, str] = {
+    Education.HIGHER: N_("higher"),
+    Education.SPECIALISED_SECONDARY: N_("specialised secondary"),
+    Education.SECONDARY: N_("secondary"),
+    Education.INCOMPLETE_HIGHER: N_("incomplete higher"),
+    Education.POSTGRADUATE: N_("postgraduate"),
+}
+# The msgids name the sex: Russian and Kazakh words differ by it, English ones mostly not.
+FAMILY_STATUS: dict[FamilyStatus, str] = {
+    FamilyStatus.MARRIED_MAN: N_("married (a man)"),
+    FamilyStatus.MARRIED_WOMAN: N_("married (a woman)"),
+    FamilyStatus.SINGLE_MAN: N_("single (a man)"),
+    FamilyStatus.SINGLE_WOMAN: N_("single (a woman)"),
+    FamilyStatus.DIVORCED_MAN: N_("divorced (a man)"),
+    FamilyStatus.DIVORCED_WOMAN: N_("divorced (a woman)"),
+    FamilyStatus.WIDOWER: N_("widower"),
+    FamilyStatus.WIDOW: N_("widow"),
+}
+
+
+def _education(text: str | None) -> str:
+    """A coded value in the reader's language; a free text as written."""
+    education = education_of(text)
+    return _(EDUCATION[education]) if education else (text or "—")
+
+
+def _family_status(text: str | None, sex: Sex) -> str:
+    status = family_status_of(text, female=sex is Sex.FEMALE)
+    return _(FAMILY_STATUS[status]) if status else (text or "—")
 
 
 def field_label(field: CorrectableField) -> str:
@@ -55,8 +88,8 @@ def render_record(
         (_("Date of joining"), format_day(member.joined_on, locale) if member.joined_on else "—"),
         (_("Workplace"), escape(member.workplace or "—")),
         (_("Position"), escape(member.position or "—")),
-        (_("Education"), escape(member.education or "—")),
-        (_("Family status"), escape(member.family_status or "—")),
+        (_("Education"), escape(_education(member.education))),
+        (_("Family status"), escape(_family_status(member.family_status, iin.sex))),
     ]
     lines = [_("<b>Membership record</b>"), ""]
     lines += [f"<b>{label}:</b> {value}" for label, value in rows]
@@ -68,4 +101,4 @@ def render_record(
             _("Trainings completed: {count}").format(count=activity.trainings_completed),
             _("Proposals submitted: {count}").format(count=activity.proposals_submitted),
         ]
-    return "\n".join(lines)
+    return fit_lines(lines)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
-from aiogram import Router
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -89,9 +91,12 @@ async def judge_correction(
     organizer = callback.from_user.id
     if callback_data.verdict is Verdict.DECLINE:
         await profile.check_decidable(organizer, callback_data.request_id)
+        message = await acknowledge(callback)
         await state.set_state(CorrectionStates.decline_reason)
-        await state.update_data(request_id=callback_data.request_id)
-        if (message := await acknowledge(callback)) is not None:
+        # The request's card, to show the decision on it once the reason is written.
+        card = (message.message_id, message.html_text) if message and message.text else None
+        await state.update_data(request_id=callback_data.request_id, card=card)
+        if message is not None:
             await message.answer(_("Write the reason for declining; the member will read it."))
         return
     await profile.decide_correction(organizer, callback_data.request_id, accept=True)
@@ -100,15 +105,25 @@ async def judge_correction(
 
 
 async def receive_decline_reason(
-    message: Message, state: FSMContext, profile: ProfileService
+    message: Message, state: FSMContext, profile: ProfileService, bot: Bot
 ) -> None:
-    """Decline with the reason written (the member is told)."""
+    """Decline with the reason written (the member is told); the request's card loses
+    Accept/Decline."""
     assert message.from_user is not None
-    request_id = int((await state.get_data())["request_id"])
+    data = await state.get_data()
+    request_id = int(data["request_id"])
     await profile.decide_correction(
         message.from_user.id, request_id, accept=False, reason=message.text or ""
     )
     await state.clear()
+    if card := data.get("card"):
+        card_id, card_text = card
+        with contextlib.suppress(TelegramBadRequest):  # the card was deleted meanwhile
+            await bot.edit_message_text(
+                card_text + "\n\n" + _("❌ Declined by you."),
+                chat_id=message.chat.id,
+                message_id=int(card_id),
+            )
     await message.answer(_("Declined. The member has been told the reason."))
 
 

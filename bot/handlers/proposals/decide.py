@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
@@ -9,19 +11,23 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.proposals import ProposalAction
+from bot.domain.proposals import Actor, ProposalAction
 from bot.handlers.proposals.callbacks import (
     MoveCallback,
     SupportCallback,
     WithdrawCallback,
 )
-from bot.handlers.proposals.keyboards import support_keyboard, withdraw_keyboard
+from bot.handlers.proposals.keyboards import (
+    moves_keyboard,
+    support_keyboard,
+    withdraw_keyboard,
+)
 from bot.handlers.proposals.render import render_card
 from bot.handlers.proposals.states import DraftStates, ReviewStates
 from bot.handlers.proposals.submit import ask_title
 from bot.handlers.replies import acknowledge
 from bot.services.proposal_drafts import ProposalDraftService
-from bot.services.proposals import ProposalService
+from bot.services.proposals import Moved, ProposalService
 
 # Refusals after which the reviewer may simply write the comment again.
 _RETYPE = frozenset({ErrorCode.TEXT_EMPTY, ErrorCode.TEXT_TOO_LONG})
@@ -68,13 +74,41 @@ async def revise(
         await ask_title(message, draft)
 
 
-async def shortlist(
-    callback: CallbackQuery, callback_data: MoveCallback, proposals: ProposalService
+async def _show_decided(
+    bot: Bot, chat_id: int, card_id: int, moved: Moved, i18n: I18n, settings: Settings
 ) -> None:
-    """Shortlist at once; the author is told (by the service)."""
+    """The reviewer's card, edited in place: the new status, no moves that no longer apply."""
+    texts = render_card(
+        moved.details, locale=i18n.current_locale, tz=settings.org.tz, with_history=True
+    )
+    markup = moves_keyboard(moved.proposal, Actor.REVIEWER)
+    try:
+        if len(texts) == 1:
+            await bot.edit_message_text(
+                texts[0], chat_id=chat_id, message_id=card_id, reply_markup=markup
+            )
+        else:  # the status is on the card's first message; the buttons are on this one
+            await bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=card_id, reply_markup=markup
+            )
+    except TelegramBadRequest as error:  # the card was deleted meanwhile, or is up to date
+        if "not modified" not in error.message and "not found" not in error.message:
+            raise
+
+
+async def shortlist(
+    callback: CallbackQuery,
+    callback_data: MoveCallback,
+    proposals: ProposalService,
+    bot: Bot,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    """Shortlist at once; the card follows; the author is told (by the service)."""
+    # A quick write: a refusal still comes as the press's alert.
     moved = await proposals.shortlist(callback.from_user.id, callback_data.proposal_id)
     if (message := await acknowledge(callback)) is not None:
-        await message.edit_reply_markup(reply_markup=None)
+        await _show_decided(bot, message.chat.id, message.message_id, moved, i18n, settings)
         await message.answer(
             _("The proposal {number} is shortlisted for the republican forum.").format(
                 number=moved.proposal.number
@@ -91,9 +125,14 @@ async def ask_comment(
     """Request changes or reject: the comment first (refused early if the move is)."""
     action, proposal_id = callback_data.action, callback_data.proposal_id
     await proposals.check_move(callback.from_user.id, proposal_id, action)
+    message = await acknowledge(callback)
     await state.set_state(ReviewStates.comment)
-    await state.update_data(proposal_id=proposal_id, action=action.value)
-    if (message := await acknowledge(callback)) is not None:
+    await state.update_data(
+        proposal_id=proposal_id,
+        action=action.value,
+        card=message.message_id if message is not None else None,
+    )
+    if message is not None:
         if action is ProposalAction.REJECT:
             text = _(
                 "Write the reason for rejecting; the author will read it. Send /cancel to stop."
@@ -105,7 +144,14 @@ async def ask_comment(
         await message.answer(text)
 
 
-async def receive_comment(message: Message, state: FSMContext, proposals: ProposalService) -> None:
+async def receive_comment(
+    message: Message,
+    state: FSMContext,
+    proposals: ProposalService,
+    bot: Bot,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
     """The comment written: the move made, the author told (by the service)."""
     assert message.from_user is not None
     data = await state.get_data()
@@ -122,6 +168,8 @@ async def receive_comment(message: Message, state: FSMContext, proposals: Propos
             await state.clear()  # the proposal moved on meanwhile: nothing left to write
         raise
     await state.clear()
+    if data.get("card") is not None:
+        await _show_decided(bot, message.chat.id, int(data["card"]), moved, i18n, settings)
     if moved.action is ProposalAction.REJECT:
         done = _("Rejected. The author has been told the reason.")
     else:

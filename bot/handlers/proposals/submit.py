@@ -15,7 +15,7 @@ from bot.domain.proposals import (
     AttachmentKind,
     Draft,
 )
-from bot.formatting import escape
+from bot.formatting import escape, html_format
 from bot.handlers.proposals.callbacks import TopicCallback
 from bot.handlers.proposals.keyboards import (
     attachments_keyboard,
@@ -115,7 +115,7 @@ async def ask_title(chat: Message, draft: Draft | None) -> None:
     if draft is None:
         await chat.answer(text)
         return
-    current = _("The current title: «{title}».").format(title=escape(draft.title))
+    current = html_format(_("The current title: «{title}»."), title=draft.title)
     await chat.answer(text + "\n\n" + current, reply_markup=keep_keyboard(_("Keep the title")))
 
 

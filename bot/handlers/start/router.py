@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.formatting import escape
 from bot.handlers.help import help_text
 from bot.handlers.linking.keyboards import start_linking_keyboard
+from bot.handlers.menu import Menus
 from bot.services.access import AccessService
 from bot.services.linking import LinkingService
 
@@ -22,6 +23,8 @@ async def greet(
     i18n: I18n,
     access: AccessService,
     linking: LinkingService,
+    menus: Menus,
+    bot: Bot,
 ) -> None:
     """Welcome, in the guessed or chosen language; a guest is offered to link."""
     assert message.from_user is not None
@@ -34,14 +37,21 @@ async def greet(
         text + help_text(principal, linked=linked),
         reply_markup=start_linking_keyboard() if linked is False else None,
     )
+    if private:
+        await menus.refresh(bot, message.from_user.id)
 
 
-async def show_help(message: Message, access: AccessService, linking: LinkingService) -> None:
-    """The commands, explained for this person."""
+async def show_help(
+    message: Message, access: AccessService, linking: LinkingService, menus: Menus, bot: Bot
+) -> None:
+    """The commands, explained for this person; their menu set again to match."""
     assert message.from_user is not None
     principal = await access.principal(message.from_user.id)
-    linked = await linking.is_linked(message.from_user.id)
+    private = message.chat.type == "private"
+    linked = await linking.is_linked(message.from_user.id) if private else None
     await message.answer(help_text(principal, linked=linked))
+    if private:
+        await menus.refresh(bot, message.from_user.id)
 
 
 def create_router() -> Router:

@@ -9,10 +9,12 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.handlers.help import help_text
-from bot.handlers.menu import publish_chat_menu
+from bot.handlers.menu import Menus
 from bot.handlers.replies import acknowledge
 from bot.handlers.users.callbacks import LanguageCallback
 from bot.handlers.users.keyboards import LANGUAGE_LABELS, language_keyboard
+from bot.services.access import AccessService
+from bot.services.linking import LinkingService
 from bot.services.users import UserService
 
 
@@ -25,17 +27,23 @@ async def choose_language(
     callback: CallbackQuery,
     callback_data: LanguageCallback,
     users: UserService,
+    access: AccessService,
+    linking: LinkingService,
+    menus: Menus,
     i18n: I18n,
     bot: Bot,
 ) -> None:
     """Store the language; from now on everything, the menu too, is in it."""
-    await users.choose_language(callback.from_user.id, callback_data.code)
+    user_id = callback.from_user.id
+    await users.choose_language(user_id, callback_data.code)
+    principal = await access.principal(user_id)
+    linked = await linking.is_linked(user_id)
     with i18n.use_locale(callback_data.code):
         # Said in the new language, so each catalog names its own language here.
         text = _("From now on I will speak with you in English.")
         if (message := await acknowledge(callback)) is not None:
-            await message.edit_text(text + "\n\n" + help_text())
-    await publish_chat_menu(bot, i18n, callback.from_user.id, callback_data.code)
+            await message.edit_text(text + "\n\n" + help_text(principal, linked=linked))
+    await menus.refresh(bot, user_id)
 
 
 def create_router() -> Router:

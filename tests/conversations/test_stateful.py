@@ -1,0 +1,690 @@
+"""Whole conversations at random: five people and a crowd talk to the real bot at once.
+
+A seeded random walk, not hypothesis' RuleBasedStateMachine: each example needs a fresh
+database, a migrated schema and a running bot (seconds), so shrinking would take minutes per
+failure, and the steps run concurrently against a live bot, so a replay is close but not
+bit-exact, which hypothesis reports as flaky. Instead a failing walk prints its seed, the steps
+that led there and the one-line command that replays it.
+
+People (a linked member, a guest, an organizer of the forums' region, a reviewer, an admin and
+two more guests) send commands, press any button they can see (new, old, from before a
+restart), tap the reply keyboard, type free and hostile text and forged callback data. After
+every step the invariants below must hold; see `_check`.
+
+PPO_BOT_STATEFUL_STEPS (steps per database, default 1000), PPO_BOT_STATEFUL_SEED (an integer,
+or "random").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import re
+import shlex
+import string
+import sys
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiogram.exceptions import TelegramBadRequest
+from sqlalchemy import select
+
+from bot.db.engine import Database, create_engine
+from bot.db.tables.forums import events, registrations
+from bot.domain.roles import Grant, Role
+from botapi_emulator.server import BotApiEmulator, EmulatedUser, Refusal
+from tests.chat import Chat, HandledUpdates
+from tests.conftest import ADMIN_ID, RunningBot
+from tests.forum_seed import load, small_forum
+from tests.registry_seed import add_member
+
+STEPS = int(os.environ.get("PPO_BOT_STATEFUL_STEPS", "1000"))
+# Exploring: report every broken invariant (to stderr) and fail only at the end.
+KEEP_GOING = os.environ.get("PPO_BOT_STATEFUL_KEEP_GOING") == "1"
+DEFAULT_SEED = 20261202
+PHONE = "+77011234567"
+
+# Commands that show something or end a step, and never ask for text themselves: what is
+# typed right after one of them must reach no one else.
+NEUTRAL_COMMANDS = (
+    "/start",
+    "/help",
+    "/forums",
+    "/tickets",
+    "/me",
+    "/mydata",
+    "/myforums",
+    "/myproposals",
+    "/review",
+    "/shortlist",
+    "/language",
+    "/cancel",
+    "/unlink",
+    "/forgetme",
+    "/export_proposals",
+)
+STEP_COMMANDS = ("/link", "/code", "/propose", "/newforum", "/broadcast", "/find")
+CALLBACK_PREFIXES = [
+    "lang",
+    "cs",
+    "cf",
+    "cd",
+    "fp",
+    "fo",
+    "ft",
+    "fc",
+    "fk",
+    "fw",
+    "fx",
+    "lk",
+    "lr",
+    "sp",
+    "mc",
+    "pt",
+    "pd",
+    "pl",
+    "po",
+    "pv",
+    "pw",
+    "ps",
+    "fg",
+    "bs",
+    "bl",
+    "ba",
+    "br",
+    "bp",
+    "be",
+    "bg",
+    "bc",
+]
+# Issue-12 findings whose fixes are being made elsewhere: until one lands, the walk avoids its
+# trigger (its own xfail test in test_found_by_stateful.py flips when it does). Remove the
+# entry with the fix; PPO_BOT_STATEFUL_PENDING=none walks into all of them.
+PENDING = {
+    "4": "ticket captions put names and venues into HTML unescaped",
+}
+if os.environ.get("PPO_BOT_STATEFUL_PENDING") == "none":
+    PENDING = {}
+HUGE = (
+    ("99999999999999999999999", "9223372036854775808", "-99999999999999999999", "2147483648")
+    if "6" not in PENDING
+    else ()
+) + ("-1", "0", "99999")
+HOSTILE = (
+    "<b>x</b> & <i",
+    "Hall <A&B>",
+    "</b><script>alert(1)</script>",
+    "&amp; &lt; &#0; &#x110000; <a href='javascript:x'>y</a>",
+    "\u200b\u200c\u200d\ufeff",
+    "\u202eعربي\u200f שלום \u202c",
+    "\U0001f600" * 50,
+    "x" * 5000,
+    "<" * 5000,
+    "&" * 4097,
+)
+REGIONS = ("SHY", "TRK", "all", "<b>", "xx")
+PLAIN = ("ok", "да", "иә", "-", "thanks", "Абдрахманов", "2", "3", "1", "10", "2027-05-15", "")
+
+
+def _seeds() -> list[int]:
+    raw = os.environ.get("PPO_BOT_STATEFUL_SEED")
+    if raw == "random":
+        return [random.SystemRandom().randrange(2**32)]
+    return [int(raw)] if raw else [DEFAULT_SEED]
+
+
+class LogTrap(logging.Handler):
+    """Every record at WARNING or above, and every one carrying a traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING or record.exc_info:
+            self.records.append(record)
+
+
+@dataclass
+class Person:
+    """One of the walkers: who, their chat, what they may usefully type."""
+
+    role: str
+    chat: Chat
+    useful: tuple[str, ...] = ()
+    after_neutral_command: bool = False
+
+    @property
+    def user(self) -> EmulatedUser:
+        return self.chat.user
+
+
+@dataclass
+class Walk:
+    """The state of one walk: people, what they typed, what was already checked."""
+
+    rng: random.Random
+    seed: int
+    database: Database
+    emulator: BotApiEmulator
+    bot: RunningBot
+    handled: HandledUpdates
+    people: list[Person]
+    forum_ids: list[int]
+    refused: list[Refusal]
+    log: LogTrap
+    history: list[str] = field(default_factory=list)
+    markers: dict[str, int] = field(default_factory=dict)  # marker -> the typist's chat id
+    checked: dict[tuple[int, int], str] = field(default_factory=dict)
+    apologies: tuple[str, ...] = ()
+    next_marker: int = 0
+    refusals_seen: int = 0
+    unanswered: set[str] = field(default_factory=set)
+    reported: set[str] = field(default_factory=set)
+
+    # --- actions ------------------------------------------------------------------------
+
+    @property
+    def ids(self) -> list[int]:
+        return [person.user.id for person in self.people]
+
+    def marker(self) -> str:
+        self.next_marker += 1
+        letters = "".join(self.rng.choice(string.ascii_lowercase) for _ in range(4))
+        return f"mk{letters}{self.next_marker}q"
+
+    def free_text(self, person: Person) -> tuple[str, str | None]:
+        """Something to type, and the marker it carries (None: nothing to track)."""
+        kind = self.rng.random()
+        if kind < 0.25 and person.useful:
+            return self.rng.choice(person.useful), None
+        if kind < 0.45:
+            return self.rng.choice(PLAIN + HUGE) or "?", None
+        mark = self.marker()
+        if kind < 0.75:
+            hostile = self.rng.choice(HOSTILE)
+            text = f"{mark} {hostile}" if self.rng.random() < 0.5 else f"{hostile} {mark}"
+            return text[:4096], mark
+        return f"{mark} {self.rng.choice(PLAIN)}".strip(), mark
+
+    def command(self, person: Person) -> str:
+        roll = self.rng.random()
+        if roll < 0.55:
+            return self.rng.choice(NEUTRAL_COMMANDS)
+        if roll < 0.8:
+            return self.rng.choice(STEP_COMMANDS)
+        return self.rng.choice(
+            [
+                f"/grant {self.rng.choice(HUGE)} organizer all",
+                f"/grant {self.rng.choice(self.ids)} reviewer {self.rng.choice(REGIONS)}",
+                f"/revoke {self.rng.choice(self.ids)} organizer {self.rng.choice(REGIONS)}",
+                f"/revoke {self.rng.choice(HUGE)} reviewer all",
+                f"/grant {self.rng.choice(self.ids)} {self.rng.choice(HOSTILE)[:50]}",
+                f"/find {self.rng.choice(HOSTILE + HUGE + PLAIN)[:200]}",
+                f"/start {self.rng.choice(HUGE)}",
+                f"/start checkin-{self.rng.choice(HUGE)}",
+                f"/start {self.rng.choice(HOSTILE)[:60]}",
+                f"/forums {self.rng.choice(HUGE)}",
+                "/nosuchcommand",
+                "/FORUMS",
+                "/start@ppo_test_bot",
+            ]
+        )
+
+    async def act(self, person: Person) -> str:
+        """One random action by `person`; its description for the history."""
+        roll = self.rng.random()
+        user = person.user
+        if roll < 0.22:
+            text = self.command(person)
+            await self._send(person, text)
+            person.after_neutral_command = text in NEUTRAL_COMMANDS
+            return f"{person.role} sends {text!r}"
+        if roll < 0.47:
+            described = await self._press_visible(person, newest=self.rng.random() < 0.7)
+            if described:
+                person.after_neutral_command = False
+                return described
+        if roll < 0.52 and user.reply_keyboard is not None:
+            labels = [
+                button.get("text") if isinstance(button, dict) else button
+                for row in user.reply_keyboard.get("keyboard") or []
+                for button in row
+            ]
+            label = self.rng.choice(labels)
+            await person.chat.wait(await user.tap(label))
+            person.after_neutral_command = False
+            return f"{person.role} taps {label!r}"
+        if roll < 0.58:
+            data = await self._allowed(person, self.forged_data(person))
+            message_id = self._some_message_id(person)
+            await person.chat.wait(await user.press_data(data, message_id))
+            person.after_neutral_command = False
+            return f"{person.role} presses forged {data!r} on message {message_id}"
+        if roll < 0.62:
+            code = await self.some_ticket_code()
+            text = f"/start checkin-{code}" if code else "/start checkin-nope"
+            await self._send(person, text)
+            person.after_neutral_command = False
+            return f"{person.role} scans a ticket {text!r}"
+        text, mark = self.free_text(person)
+        await self._send(person, text)
+        tracked = mark is not None and person.after_neutral_command
+        if tracked:
+            assert mark is not None
+            self.markers[mark] = user.id
+        return f"{person.role} types {_short(text)}" + (" (tracked)" if tracked else "")
+
+    async def _send(self, person: Person, text: str) -> None:
+        await person.chat.send(text)
+
+    async def _press_visible(self, person: Person, *, newest: bool) -> str | None:
+        messages = [m for m in person.user.transcript if m.inline_rows()]
+        if not messages:
+            return None
+        message = messages[-1] if newest else self.rng.choice(messages)
+        buttons = [b for row in message.inline_rows() for b in row if "callback_data" in b]
+        if not buttons:
+            return None
+        button = self.rng.choice(buttons)
+        data = await self._allowed(person, str(button["callback_data"]))
+        await person.chat.wait(await person.user.press_data(data, message.message_id))
+        age = "newest" if message is messages[-1] else "old"
+        return f"{person.role} presses {button['text']!r} ({data}) on {age} message"
+
+    async def _allowed(self, person: Person, data: str) -> str:
+        """`data`, or "No, keep it" instead of /forgetme's "Yes" while finding F1 is open."""
+        if "F1" not in PENDING or data != "fg:1":
+            return data
+        async with self.database.read() as connection:
+            live = await connection.execute(
+                select(registrations.c.id).where(
+                    registrations.c.telegram_id == person.user.id,
+                    registrations.c.status != "cancelled",
+                )
+            )
+            return "fg:0" if live.first() is not None else data
+
+    def _some_message_id(self, person: Person) -> int | None:
+        transcript = person.user.transcript
+        if not transcript or self.rng.random() < 0.1:
+            return self.rng.choice([None, 10**9])
+        return self.rng.choice(transcript).message_id
+
+    def forged_data(self, person: Person) -> str:
+        seen = [
+            str(button["callback_data"])
+            for message in person.user.transcript
+            for row in message.inline_rows()
+            for button in row
+            if "callback_data" in button
+        ]
+        roll = self.rng.random()
+        if roll < 0.5 and seen:
+            parts = self.rng.choice(seen).split(":")
+            index = self.rng.randrange(len(parts))
+            parts[index] = self.rng.choice((*HUGE, "", "x", "<b>", str(self.rng.randrange(50))))
+            data = ":".join(parts)
+        elif roll < 0.85:
+            prefix = self.rng.choice(CALLBACK_PREFIXES)
+            fields = [
+                self.rng.choice((*HUGE, "1", "2", "o", "r", "c", "y", "t", "all", "ru"))
+                for _ in range(self.rng.randrange(0, 4))
+            ]
+            data = ":".join([prefix, *fields])
+        else:
+            data = "".join(self.rng.choice(string.printable) for _ in range(20))
+        return data.encode()[:64].decode(errors="ignore") or "x"
+
+    async def some_ticket_code(self) -> str | None:
+        async with self.database.read() as connection:
+            rows = await connection.execute(
+                select(registrations.c.ticket_code).where(registrations.c.ticket_code.is_not(None))
+            )
+            codes = [row[0] for row in rows]
+        return self.rng.choice(codes) if codes else None
+
+    async def rush(self) -> str:
+        """Everyone presses "register" for the small forum at the same moment."""
+        forum_id = self.forum_ids[0]
+        crowd = self.rng.sample(self.people, self.rng.randrange(2, len(self.people) + 1))
+        ids = await asyncio.gather(
+            *(person.user.press_data(f"fo:{forum_id}:r", None) for person in crowd)
+        )
+        await asyncio.gather(*(self.handled.wait(update_id) for update_id in ids))
+        for person in crowd:
+            person.after_neutral_command = False
+        return "rush: " + ", ".join(person.role for person in crowd) + " register at once"
+
+    async def burst(self) -> str:
+        """Several people act at the same time (each one action)."""
+        crowd = self.rng.sample(self.people, self.rng.randrange(2, 5))
+        described = await asyncio.gather(*(self.act(person) for person in crowd))
+        return "burst: " + " | ".join(described)
+
+    async def double_tap(self, person: Person) -> str | None:
+        messages = [m for m in person.user.transcript if m.inline_rows()]
+        if not messages:
+            return None
+        message = messages[-1]
+        buttons = [b for row in message.inline_rows() for b in row if "callback_data" in b]
+        if not buttons:
+            return None
+        data = await self._allowed(person, str(self.rng.choice(buttons)["callback_data"]))
+        ids = [await person.user.press_data(data, message.message_id) for _ in range(2)]
+        await asyncio.gather(*(self.handled.wait(update_id) for update_id in ids))
+        person.after_neutral_command = False
+        return f"{person.role} double-taps {data}"
+
+    async def step(self) -> str:
+        roll = self.rng.random()
+        if roll < 0.003:
+            await self.bot.restart()
+            return "the bot restarts"
+        if roll < 0.02:
+            return await self.rush()
+        if roll < 0.06:
+            return await self.burst()
+        person = self.rng.choice(self.people)
+        if roll < 0.08:
+            described = await self.double_tap(person)
+            if described:
+                return described
+        return await self.act(person)
+
+    # --- invariants ---------------------------------------------------------------------
+
+    async def check(self) -> list[str]:
+        """What is broken now (empty: all invariants hold)."""
+        broken: list[str] = []
+        excused = 0
+        unanswered = set(self.emulator._callbacks) - self.unanswered
+        if unanswered:
+            self.unanswered |= unanswered
+            broken.append(f"{len(unanswered)} button press(es) never answered")
+        fresh = self.refused[self.refusals_seen :]
+        self.refusals_seen = len(self.refused)
+        for refusal in fresh:
+            # Telegram refuses an edit that changes nothing; harmless when the bot shrugs it
+            # off (a traceback or an apology would show below).
+            if "message is not modified" in refusal.description:
+                continue
+            # The old poll of a bot being restarted, cut off by the new one: no one waits for it.
+            if refusal.method == "getUpdates" and "Conflict" in refusal.description:
+                continue
+            if "4" in PENDING and _ticket_refusal(refusal.method, refusal.description):
+                continue  # an organizer typed HTML into a venue; finding 4 (see PENDING)
+            # A role granted to an id that never wrote to the bot: its notice cannot arrive,
+            # as with Telegram, and the outbox gives up on it (logged below as expected).
+            if "chat not found" in refusal.description and not self._known(refusal.params):
+                continue
+            sent = refusal.params.get("text") or refusal.params.get("caption")
+            broken.append(
+                f"Telegram would refuse {refusal.method}: {refusal.description} "
+                f"(text {_short(str(sent), 600)})"
+            )
+        for record in self.log.records:
+            if record.name == "bot.delivery" and "chat_not_found" in record.getMessage():
+                continue
+            error = record.exc_info[1] if record.exc_info else None
+            if (
+                "4" in PENDING
+                and isinstance(error, TelegramBadRequest)
+                and _ticket_refusal(type(error.method).__name__, error.message)
+            ):
+                excused += 1  # its apology is excused too
+                continue
+            broken.append(f"log {record.levelname} {record.name}: {_short(record.getMessage())}")
+            if record.exc_info:
+                broken.append(f"  traceback: {record.exc_info[0]!r} {record.exc_info[1]!r}")
+        self.log.records.clear()
+        broken += self._check_transcripts(excused)
+        for problem in await self._check_seats():
+            if problem not in self.reported:  # a broken state is reported once, when it appears
+                self.reported.add(problem)
+                broken.append(problem)
+        return broken
+
+    def _known(self, params: dict[str, Any]) -> bool:
+        chat_id = params.get("chat_id")
+        return chat_id in self.emulator.users or chat_id in self.emulator.groups
+
+    def _chats(self) -> list[tuple[int, list[Any]]]:
+        chats: list[tuple[int, list[Any]]] = [
+            (user.chat_id, user.transcript) for user in self.emulator.users.values()
+        ]
+        chats += [(group.chat_id, group.transcript) for group in self.emulator.groups.values()]
+        return chats
+
+    def _check_transcripts(self, excused: int) -> list[str]:
+        broken: list[str] = []
+        pattern = re.compile("|".join(self.markers)) if self.markers else None
+        for chat_id, transcript in self._chats():
+            for message in transcript:
+                body = message.plain_text or message.text or message.caption or ""
+                body += " " + " ".join(message.buttons())
+                key = (chat_id, message.message_id)
+                if self.checked.get(key) == body:
+                    continue
+                self.checked[key] = body
+                if any(apology in body for apology in self.apologies):
+                    if excused:
+                        excused -= 1
+                        continue
+                    broken.append(f"an apology in chat {chat_id}: {_short(body)}")
+                if pattern is None:
+                    continue
+                for found in pattern.findall(body):
+                    if self.markers[found] != chat_id:
+                        broken.append(
+                            f"text typed by {self.markers[found]} after a command reached chat "
+                            f"{chat_id}: {_short(body)}"
+                        )
+        return broken
+
+    async def _check_seats(self) -> list[str]:
+        broken: list[str] = []
+        async with self.database.read() as connection:
+            capacity = {
+                row.id: row.capacity
+                for row in await connection.execute(select(events.c.id, events.c.capacity))
+            }
+            rows = (
+                await connection.execute(
+                    select(
+                        registrations.c.id,
+                        registrations.c.event_id,
+                        registrations.c.status,
+                        registrations.c.seat,
+                    ).where(registrations.c.status != "cancelled")
+                )
+            ).all()
+        for event_id, seats in capacity.items():
+            mine = [row for row in rows if row.event_id == event_id]
+            seated = [row for row in mine if row.status == "registered"]
+            waiting = [row for row in mine if row.status == "waiting"]
+            if len(seated) > seats:
+                broken.append(f"event {event_id}: {len(seated)} seated, capacity {seats}")
+            numbers = [row.seat for row in seated]
+            if len(set(numbers)) != len(numbers) or None in numbers:
+                broken.append(f"event {event_id}: seat numbers {sorted(map(str, numbers))}")
+            if waiting and len(seated) < seats:
+                broken.append(
+                    f"event {event_id}: {len(waiting)} waiting while {seats - len(seated)} "
+                    f"seat(s) are free"
+                )
+            if waiting and seated and max(r.id for r in seated) > min(r.id for r in waiting):
+                broken.append(
+                    f"event {event_id}: a seat went to registration "
+                    f"{max(r.id for r in seated)} ahead of waiting {min(r.id for r in waiting)}"
+                )
+        return broken
+
+
+def _ticket_refusal(method: str, description: str) -> bool:
+    return method.lower() == "sendphoto" and "can't parse entities" in description
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = repr(text)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} chars)"
+
+
+def _ongoing_forum() -> Any:
+    """A 3-seat forum that started an hour ago (for check-in)."""
+    program = small_forum(3, days_ahead=0)
+    now = datetime.now(UTC)
+    shift = now - timedelta(hours=1) - program.forum.starts_at
+    forum = replace(
+        program.forum,
+        starts_at=program.forum.starts_at + shift,
+        ends_at=program.forum.ends_at + shift,
+    )
+    trainings = tuple(
+        replace(t, starts_at=t.starts_at + shift, ends_at=t.ends_at + shift)
+        for t in program.trainings
+    )
+    return replace(program, forum=forum, trainings=trainings)
+
+
+async def _setup(  # type: ignore[no-untyped-def]
+    make_chat, make_organizer, running_bot: RunningBot, database_url: str
+) -> tuple[list[Person], list[int]]:
+    app = running_bot.app
+    assert app is not None
+    hostile = "4" not in PENDING
+    aigul = await add_member(
+        database_url,
+        last_name="<b>Evil</b> & Co" if hostile else "Нұрланова",
+        first_name="Айгүл",
+        patronymic="\u202eЕрланқызы",
+        phone=PHONE,
+    )
+    member = make_chat(7001, language_code="ru", phone=PHONE)
+    await member.send("/start")
+    await member.wait(await member.user.press_data("lk:s"))  # "Link my membership"
+    await member.wait(await member.user.share_contact())  # the "share my number" button
+    await member.send(aigul.iin)
+    assert "Готово!" in member.last_text, member.last_text
+
+    guest_name = "<i>Гость & Co" if hostile else "Гость"
+    guest = make_chat(7002, language_code="kk", first_name=guest_name, phone="+77017654321")
+    organizer = await make_organizer(7003, "SHY")
+    organizer.user.phone = "+77010000003"
+    reviewer = make_chat(7004, language_code="en", phone="+77010000004")
+    await reviewer.send("/start")
+    await app.services.access.grant(None, 7004, Grant(Role.REVIEWER, None))
+    admin = make_chat(ADMIN_ID, language_code="en", phone="+77010000001")
+    crowd = [
+        make_chat(7005 + n, language_code="ru", phone=f"+7701000000{5 + n}") for n in range(2)
+    ]
+    for chat in (guest, admin, *crowd):
+        await chat.send("/start")
+
+    upcoming = small_forum(2, days_ahead=10)
+    if hostile:
+        venue = replace(upcoming.forum, venue="Hall <A&B>", city="<Алматы>")
+        upcoming = replace(upcoming, forum=venue)
+    forum_ids = [await load(app, upcoming)]
+    ongoing = _ongoing_forum()
+    forum_ids.append(await load(app, ongoing))
+    # Places at the ongoing forum taken while its registration was open.
+    before = ongoing.forum.starts_at - timedelta(days=1)
+    for telegram_id in (7001, 7002, 7005):
+        await app.services.forums.register(telegram_id, forum_ids[1], now=before)
+
+    numbers = tuple(str(n) for n in range(1, 6))
+    people = [
+        Person("member", member, (aigul.iin, PHONE, *numbers)),
+        Person("guest", guest, ("+77017654321", *numbers)),
+        Person("organizer", organizer, (*numbers, "2027-05-15 10:00", "SHY", "Форум")),
+        Person("reviewer", reviewer, numbers),
+        Person("admin", admin, ("7001", "7002", "organizer", "SHY")),
+        *(Person(f"crowd{n}", chat, numbers) for n, chat in enumerate(crowd)),
+    ]
+    return people, forum_ids
+
+
+async def _apologies(running_bot: RunningBot) -> tuple[str, ...]:
+    from bot.handlers.replies import apology
+
+    app = running_bot.app
+    assert app is not None
+    return tuple(
+        app.i18n.gettext(apology(), locale=locale).split("{code}")[0][:40]
+        for locale in ("kk", "ru", "en")
+    )
+
+
+@pytest.mark.parametrize("seed", _seeds())
+async def test_random_conversations_keep_every_invariant(
+    seed: int,
+    make_chat,
+    make_organizer,
+    running_bot: RunningBot,
+    emulator: BotApiEmulator,
+    handled_updates: HandledUpdates,
+    database_url: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    people, forum_ids = await _setup(make_chat, make_organizer, running_bot, database_url)
+    trap = LogTrap()
+    root = logging.getLogger()
+    root.addHandler(trap)
+    database = Database(create_engine(database_url))
+    walk = Walk(
+        rng=random.Random(seed),
+        seed=seed,
+        database=database,
+        emulator=emulator,
+        bot=running_bot,
+        handled=handled_updates,
+        people=people,
+        forum_ids=forum_ids,
+        refused=emulator.refusals,
+        log=trap,
+        apologies=await _apologies(running_bot),
+    )
+    backend = request.node.callspec.params["database_url"]
+    failures = 0
+    try:
+        for number in range(1, STEPS + 1):
+            try:
+                walk.history.append(f"{number:5d} {await walk.step()}")
+                if number % 50 == 0 or number == STEPS:
+                    # what the outbox sends on its own (promotions, notices) is checked too
+                    await emulator.wait_until_idle(quiet=0.05, timeout=10)
+                broken = await walk.check()
+            except (TimeoutError, AssertionError, LookupError) as error:
+                walk.history.append(f"{number:5d} failed: {error!r}")
+                broken = [f"the step failed: {error!r}"]
+            if broken:
+                failures += 1
+                _fail(walk, number, backend, broken)
+    finally:
+        root.removeHandler(trap)
+        await database.close()
+    assert not failures, f"{failures} step(s) broke an invariant (seed {seed}, see stderr)"
+
+
+def _fail(walk: Walk, number: int, backend: str, broken: list[str]) -> None:
+    replay = (
+        f"PPO_BOT_STATEFUL_SEED={walk.seed} PPO_BOT_STATEFUL_STEPS={number} "
+        f".venv/bin/python -m pytest -p no:cacheprovider "
+        f"{shlex.quote('tests/conversations/test_stateful.py')} -k {backend}"
+    )
+    lines = [
+        f"seed {walk.seed}, step {number} on {backend}: an invariant broke",
+        *broken[:20],
+        "the last steps:",
+        *walk.history[-(8 if KEEP_GOING else 25) :],
+        f"replay: {replay}",
+    ]
+    if KEEP_GOING:
+        print("\n".join(lines), file=sys.stderr)
+        return
+    pytest.fail("\n".join(lines), pytrace=False)

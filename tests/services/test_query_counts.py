@@ -1,0 +1,172 @@
+"""One service call per use case, each row read once: statements and transactions counted.
+
+The numbers are exact on purpose: a change that adds a query to a use case shows here, and
+is either a regression or a deliberate change of the number with a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import Services
+from bot.config import parse_settings
+from bot.db.engine import Database, create_engine
+from bot.db.members import MemberRepository
+from bot.db.migrate import upgrade_to_head
+from bot.domain.roles import Grant, Role
+from tests.forum_seed import move_forum_on, small_forum
+from tests.registry_seed import add_member
+
+DATA = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+ORGANIZER, REVIEWER = 5001, 5002
+
+
+@dataclass
+class Usage:
+    statements: list[str] = field(default_factory=list)
+    transactions: int = 0
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """(statements, transactions)."""
+        return len(self.statements), self.transactions
+
+
+class Counter:
+    """Counts the data statements and the transactions the engine runs."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._usage: Usage | None = None
+        event.listen(engine.sync_engine, "before_cursor_execute", self._on_statement)
+        event.listen(engine.sync_engine, "begin", self._on_begin)
+
+    def _on_statement(self, *args: Any) -> None:
+        statement = str(args[2]).lstrip()
+        if self._usage is not None and statement.split(None, 1)[0].upper() in DATA:
+            self._usage.statements.append(statement)
+
+    def _on_begin(self, _connection: Any) -> None:
+        if self._usage is not None:
+            self._usage.transactions += 1
+
+    @contextmanager
+    def measure(self) -> Iterator[Usage]:
+        self._usage = Usage()
+        try:
+            yield self._usage
+        finally:
+            self._usage = None
+
+
+@dataclass
+class World:
+    services: Services
+    database: Database
+    counter: Counter
+    forum_id: int
+    training_id: int
+
+
+MEMBER = 5100  # a linked member's Telegram id
+
+
+@pytest.fixture
+async def world(database_url: str) -> AsyncIterator[World]:
+    database = Database(create_engine(database_url))
+    await upgrade_to_head(database.engine)
+    settings = parse_settings({"database": {"url": database_url}, "admins": []})
+    services = Services.build(database, settings)
+    forum_id, _ = await services.forum_admin.load_program(small_forum(2))
+    trainings = (await services.forums.details(forum_id, 0)).trainings
+    person = await add_member(
+        database_url, last_name="Ахметова", first_name="Дина", phone="+77011234567"
+    )
+    for user_id in (MEMBER, 6001, 6002, 6003):
+        await services.users.greet_user(user_id, "ru")
+    async with database.write() as connection:
+        await MemberRepository(connection).link(person.member_id, MEMBER)
+    await services.access.grant(None, ORGANIZER, Grant(Role.ORGANIZER, "SHY"))
+    await services.access.grant(None, REVIEWER, Grant(Role.REVIEWER, None))
+    counter = Counter(database.engine)
+    yield World(services, database, counter, forum_id, trainings[0].id)
+    await database.close()
+
+
+async def test_register_cancel_and_the_card(world: World) -> None:
+    forums = world.services.forums
+    with world.counter.measure() as usage:
+        await forums.details(world.forum_id, MEMBER)
+    # the forum, its trainings, seats taken, the person's places
+    assert usage.counts == (4, 1)
+    with world.counter.measure() as usage:
+        seated = await forums.register(MEMBER, world.forum_id)
+    # checks: the event, its trainings, seats taken, the person's places, the member;
+    # under the lock: the event, the seats, the insert
+    assert usage.counts == (8, 2)
+    assert seated.holder == "Ахметова Дина"
+    assert seated.details.seats_left[world.forum_id] == 1
+    with world.counter.measure() as usage:
+        training = await forums.register(MEMBER, world.training_id)
+    # as above, and the forum (the parent of the training) and the other places' events
+    assert usage.counts == (10, 2)
+    assert training.details.places.keys() == {world.forum_id, world.training_id}
+    await forums.register(6001, world.forum_id)
+    await forums.register(6002, world.forum_id)
+    with world.counter.measure() as usage:
+        waiting = await forums.register(6003, world.forum_id)
+    assert usage.counts == (9, 2)  # and the position on the waiting list
+    assert waiting.place.position == 2
+    with world.counter.measure() as usage:
+        cancelled = await forums.cancel(MEMBER, seated.place.registration.id)
+    # the registration, the event (locked), the cancel, the waiting list served (seats taken,
+    # first in line, the promotion), the trainings, the person's places there, the training
+    # (locked), its cancel, its waiting list (seats taken, first in line), the card (seats,
+    # places)
+    assert usage.counts == (14, 1)
+    assert [promotion.telegram_id for promotion in cancelled.promotions] == [6002]
+    assert cancelled.details.places == {}
+
+
+async def test_ticket_scan_and_check_in(world: World) -> None:
+    forums, forum_admin = world.services.forums, world.services.forum_admin
+    place = (await forums.register(MEMBER, world.forum_id)).place
+    code = place.registration.ticket_code
+    assert code is not None
+    with world.counter.measure() as usage:
+        await forum_admin.ticket(ORGANIZER, code)
+    # the organizer's roles, the ticket, the event, the holder, the audit entry
+    assert usage.counts == (5, 1)
+    await move_forum_on(world.database, world.forum_id, datetime.now(UTC) - timedelta(hours=1))
+    with world.counter.measure() as usage:
+        done = await forum_admin.check_in(ORGANIZER, place.registration.id)
+    # the registration, the roles, the event, the holder, the audit entry, the check-in
+    assert usage.counts == (6, 1)
+    assert done.newly
+
+
+async def test_proposal_decisions(world: World) -> None:
+    drafts, proposals = world.services.proposal_drafts, world.services.proposals
+    ids = []
+    for title in ("Первое", "Второе"):
+        await drafts.choose_topic(MEMBER, drafts.topics[0])
+        await drafts.set_title(MEMBER, title)
+        await drafts.set_text(MEMBER, "Текст")
+        ids.append((await drafts.send(MEMBER)).proposal.id)
+    with world.counter.measure() as usage:
+        moved = await proposals.shortlist(REVIEWER, ids[0])
+    # the proposal (locked), the reviewer's roles, the change, the history entry, the author,
+    # the card's attachments and history
+    assert usage.counts == (7, 1)
+    assert moved.author_chat == MEMBER
+    assert moved.details.history[-1].action.value == "shortlist"
+    with world.counter.measure() as usage:
+        await proposals.reject(REVIEWER, ids[1], "Не по теме")
+    assert usage.counts == (7, 1)
