@@ -9,10 +9,11 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from bot.cli.base import EXIT_OK, fail, settings_from
+from bot.cli.base import EXIT_OK, fail, os_reason, settings_from
 from bot.config import Settings
 from bot.services.registry_files import RegistryFormatError, open_registry
 from bot.services.registry_import import (
+    ImportStoppedError,
     ImportSummary,
     ProgressCallback,
     import_registry,
@@ -55,14 +56,20 @@ def execute(args: argparse.Namespace) -> int:
 
 def run_import(settings: Settings, path: Path, *, report: Path | None = None) -> ImportSummary:
     """Migrate the database, then import `path`; a file that cannot be read ends the program."""
+    if path.is_dir():
+        fail(f"{path}: is a directory; name a .csv or .xlsx file")
     if not path.is_file():
         fail(f"{path}: no such file")
     progress = ProgressLine(sys.stderr) if sys.stderr.isatty() else None
     try:
         open_registry(path).close()  # a file that cannot be read fails before any migration
         summary = asyncio.run(_import(settings, path, report, progress))
+    except OSError as error:
+        fail(f"cannot import {path.name}: {os_reason(error)}")
     except RegistryFormatError as error:
         fail(f"cannot import {path.name}: {error}")
+    except ImportStoppedError as stopped:
+        fail(f"cannot import {path.name}: {stopped.reason}; {stopped.kept()}")
     finally:
         if progress is not None:
             progress.clear()

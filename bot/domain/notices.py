@@ -20,6 +20,7 @@ class NoticeKind(StrEnum):
 
     SEAT_PROMOTED = "seat_promoted"  # to the first in line: the freed seat is theirs
     CHECKED_IN = "checked_in"  # to the attendee
+    REGISTRATION_REMOVED = "registration_removed"  # to the one whose place organizers took back
     ROLE_GRANTED = "role_granted"  # to the appointee
     ROLE_REVOKED = "role_revoked"  # to the dismissed
     CORRECTION_REQUESTED = "correction_requested"  # to the region's organizers

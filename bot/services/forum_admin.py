@@ -27,7 +27,7 @@ from bot.domain.regions import region_by_code
 from bot.domain.roles import Principal, Role
 from bot.formatting import format_stamp
 from bot.services.access import AccessService
-from bot.services.forums import Promotion, event_params, serve_waiting_list
+from bot.services.forums import Promotion, cancel_place, event_params, serve_waiting_list
 from bot.services.outbox import Doorbell
 from bot.services.tabular import Cell, ExportFiles, Table, export_files
 
@@ -57,6 +57,14 @@ class CheckIn:
 
     view: TicketView
     newly: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A registration an organizer removed: the ticket as it was, who to tell."""
+
+    view: TicketView
+    promotions: list[Promotion]
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +277,43 @@ class ForumAdminService:
             await NoticeRepository(connection).add([notice], utcnow())  # `now` may be a test's
         self._outbox_bell.ring()
         return CheckIn(replace(view, registration=replace(row, checked_in_at=now)), True)
+
+    async def ticket_of(self, organizer_id: int, registration_id: int) -> TicketView:
+        """A registration's ticket by its id (from a button), for the forum's organizers."""
+        async with self._database.write() as connection:
+            principal = await self._access.principal_on(connection, organizer_id)
+            row = await RegistrationRepository(connection).get(registration_id)
+            if row is None or row.status is not RegistrationStatus.REGISTERED:
+                raise DomainError(ErrorCode.NOT_FOUND)
+            return await self._view(connection, principal, row, AuditAction.READ)
+
+    async def remove(self, organizer_id: int, registration_id: int) -> Removal:
+        """Take a registration back (not once checked in); the seat goes to the waiting list
+        first, like every seat that appears; the person (and whoever is promoted) is told;
+        audited."""
+        async with self._database.write() as connection:
+            principal = await self._access.principal_on(connection, organizer_id)
+            row = await RegistrationRepository(connection).get(registration_id)
+            if row is None or row.status is not RegistrationStatus.REGISTERED:
+                raise DomainError(ErrorCode.NOT_FOUND)
+            if row.checked_in_at is not None:
+                raise DomainError(ErrorCode.ALREADY_CHECKED_IN)
+            view = await self._view(connection, principal, row, AuditAction.REGISTRATION_CHANGED)
+            _, _, _, promotions = await cancel_place(connection, row)
+            audit = AuditRepository(connection)
+            for promotion in promotions:
+                await audit.record(
+                    actor_id=organizer_id,
+                    action=AuditAction.REGISTRATION_CHANGED,
+                    member_id=promotion.member_id,
+                    reason=f"event {promotion.event.id}: seat {promotion.seat} from the "
+                    f"waiting list after registration {row.id} was removed",
+                )
+            kind = NoticeKind.REGISTRATION_REMOVED
+            notice = Notice(row.telegram_id, kind, event_params(view.event))
+            await NoticeRepository(connection).add([notice], utcnow())
+        self._outbox_bell.ring()
+        return Removal(view, promotions)
 
     async def _attendees(
         self, organizer_id: int | None, forum_id: int, which: ExportList | None

@@ -129,6 +129,29 @@ async def serve_waiting_list(connection: AsyncConnection, event: Event) -> list[
     return promotions
 
 
+async def cancel_place(
+    connection: AsyncConnection, row: RegistrationRow
+) -> tuple[Event, Event, list[Event], list[Promotion]]:
+    """Cancel a live place, its seat to the waiting list (a forum's place takes the person's
+    trainings there with it): the event, its forum, the forum's trainings, the promotions."""
+    registrations = RegistrationRepository(connection)
+    events_ = EventRepository(connection)
+    event = await events_.get(row.event_id, lock=True)
+    assert event is not None  # registrations cascade with their event
+    forum = event if event.parent_id is None else await events_.get(event.parent_id)
+    assert forum is not None
+    await registrations.cancel(row.id)
+    promotions = await serve_waiting_list(connection, event)
+    trainings = await events_.trainings_of(forum.id)
+    if event.kind is EventKind.FORUM:  # the trainings there go with the forum
+        for own in await registrations.of_person(row.telegram_id, [t.id for t in trainings]):
+            locked = await events_.get(own.event_id, lock=True)
+            assert locked is not None
+            await registrations.cancel(own.id)
+            promotions += await serve_waiting_list(connection, locked)
+    return event, forum, trainings, promotions
+
+
 async def release_places(connection: AsyncConnection, telegram_id: int) -> list[Promotion]:
     """Cancel every live place of the person (they leave), each seat to its waiting list."""
     registrations = RegistrationRepository(connection)
@@ -266,20 +289,7 @@ class ForumService:
                 raise DomainError(ErrorCode.NOT_FOUND)  # someone else's looks like nothing
             if row.checked_in_at is not None:
                 raise DomainError(ErrorCode.ALREADY_CHECKED_IN)
-            events_ = EventRepository(connection)
-            event = await events_.get(row.event_id, lock=True)
-            assert event is not None  # registrations cascade with their event
-            forum = event if event.parent_id is None else await events_.get(event.parent_id)
-            assert forum is not None
-            await registrations.cancel(row.id)
-            promotions = await serve_waiting_list(connection, event)
-            trainings = await events_.trainings_of(forum.id)
-            if event.kind is EventKind.FORUM:  # the trainings there go with the forum
-                for own in await registrations.of_person(telegram_id, [t.id for t in trainings]):
-                    locked = await events_.get(own.event_id, lock=True)
-                    assert locked is not None
-                    await registrations.cancel(own.id)
-                    promotions += await serve_waiting_list(connection, locked)
+            event, forum, trainings, promotions = await cancel_place(connection, row)
             details = await _details(connection, forum, telegram_id, trainings)
         if promotions:
             self._outbox_bell.ring()

@@ -237,6 +237,7 @@ class LinkingService:
                 "member": None
                 if member is None
                 else {"name": member.full_name, "ppo": member.ppo_name or ""},
+                "linked_elsewhere": member is not None and member.telegram_id is not None,
             }
             notices = notices_to(organizers, NoticeKind.LINK_REQUESTED, params)
             await NoticeRepository(connection).add(notices, utcnow())

@@ -287,3 +287,94 @@ async def test_menus_help_and_replies_list_only_what_the_person_may_do(
     await linked.send("/forgetme")
     await linked.press("Да, забыть меня")
     assert _menu(emulator, 8551) == []  # back to the guests' default menu
+
+
+CANCELLED = "Отменено. Ничего не изменилось."
+
+
+async def test_the_correction_field_picker_and_question_have_cancel(
+    member_chat, organizer
+) -> None:
+    await member_chat.send("/me")
+    await member_chat.press("Запросить исправление")
+    assert "Отмена" in member_chat.last_message.buttons()
+    await member_chat.press("Отмена")
+    assert member_chat.last_text == CANCELLED
+    await member_chat.send("/me")
+    await member_chat.press("Запросить исправление")
+    await member_chat.press("Образование")
+    assert member_chat.last_message.buttons() == ["Отмена"]
+    await member_chat.press("Отмена")
+    assert member_chat.last_text == CANCELLED
+    await member_chat.send("Высшее")  # no step listens any more
+    assert NOT_UNDERSTOOD in member_chat.last_text
+    assert not any("Запрос на исправление" in text for text in organizer.texts)
+
+
+async def test_the_broadcast_language_picker_has_cancel(organizer) -> None:
+    await organizer.send("/broadcast")
+    assert organizer.last_message.buttons()[-1] == "Удалить черновик"
+    await organizer.press("Удалить черновик")
+    assert organizer.last_text == "Черновик объявления удалён."
+
+
+async def test_every_newforum_step_has_back_and_cancel(organizer) -> None:
+    await organizer.send("/newforum")
+    assert organizer.last_message.buttons() == [
+        "Региональный форум",
+        "Республиканский форум",
+        "Отмена",
+    ]
+    await organizer.press("Региональный форум")
+    assert organizer.last_message.buttons() == ["Все", "Только члены партии", "◀ Назад", "Отмена"]
+    await organizer.press("◀ Назад")
+    assert organizer.last_text == "Какой это форум?"
+    await organizer.press("Региональный форум")
+    await organizer.press("Все")
+    first_prompt = organizer.last_text
+    assert organizer.last_message.buttons() == ["◀ Назад", "Отмена"]
+    await organizer.send("TRK")
+    second_prompt = organizer.last_text
+    assert organizer.last_message.buttons() == ["◀ Назад", "Отмена"]
+    await organizer.press("◀ Назад")
+    assert organizer.last_text == first_prompt
+    await organizer.send("TRK")  # the region again
+    assert organizer.last_text == second_prompt
+    await organizer.press("◀ Назад")
+    await organizer.press("◀ Назад")
+    assert organizer.last_text == "Кто может зарегистрироваться?"
+    await organizer.press("Отмена")
+    assert organizer.last_text == CANCELLED
+    await organizer.send("TRK")  # no step listens any more
+    assert NOT_UNDERSTOOD in organizer.last_text
+
+
+async def test_a_guest_whose_record_is_linked_elsewhere_can_ask_the_organizers(
+    make_chat, database_url: str, organizer
+) -> None:
+    phone = "+77010008560"
+    person = await add_member(
+        database_url, last_name="Әлиев", first_name="Бауыржан", phone=phone, serial=860
+    )
+    for user_id in (8560, 8561):  # the owner, then someone with the same phone number
+        chat = make_chat(user_id, language_code="ru", phone=phone)
+        await chat.send("/link")
+        await chat.tap("Поделиться номером телефона")
+        await chat.send(person.iin)
+    guest = chat
+    assert "уже привязана к другому Telegram-аккаунту" in guest.last_text
+    assert guest.last_message.buttons() == ["Попросить организаторов подтвердить", "Отмена"]
+    await guest.press("Попросить организаторов подтвердить")
+    assert "Ваш запрос отправлен организаторам вашего региона" in guest.last_text
+    request = await organizer.wait_for_text("Запрос на привязку")
+    assert "Анкета уже привязана к другому Telegram-аккаунту." in request
+
+
+async def test_cancel_ends_any_step_or_says_there_is_none(organizer) -> None:
+    await organizer.send("/cancel")
+    assert organizer.last_text == "Отменять нечего."
+    await organizer.send("/find")  # a step with no /cancel of its own
+    await organizer.send("/cancel")
+    assert organizer.last_text == CANCELLED
+    await organizer.send("Жұмабаев")
+    assert NOT_UNDERSTOOD in organizer.last_text

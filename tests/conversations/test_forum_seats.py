@@ -172,7 +172,7 @@ async def test_check_in_only_on_the_day_once_and_then_no_cancelling(
     # A month before the forum: the ticket is shown, but check-in is not open.
     await organizer.send(f"/start checkin-{place.registration.ticket_code}")
     assert "Отметка о приходе на это мероприятие открыта с" in organizer.last_text
-    assert organizer.last_message.buttons() == []
+    assert organizer.last_message.buttons() == ["Снять регистрацию"]  # no check-in
     await organizer.press_data(f"fk:{place.registration.id}")  # a kept or forged button
     assert organizer.last_text.startswith("Отметка о приходе на это мероприятие открыта с")
     assert (await app.services.forums.my_places(7750))[0].registration.checked_in_at is None
@@ -210,3 +210,34 @@ async def test_forum_edit_buttons_have_their_own_short_labels(make_organizer, ap
     assert not [label for label in labels if " или " in label or ":" in label]
     await organizer.press("Отмена")
     assert organizer.last_text == "Отменено. Ничего не изменилось."
+
+
+async def test_an_organizer_removing_someone_serves_the_waiting_list_first(
+    make_chat, make_organizer, app
+) -> None:
+    await load(app, small_forum(1))
+    seated, first, second = (make_chat(7770 + n, language_code="ru") for n in range(3))
+    for chat in (seated, first, second):
+        await _register(chat)
+    code = (await app.services.forums.my_places(7770))[0].registration.ticket_code
+    organizer = await make_organizer(7775, "SHY")
+    await organizer.send(f"/start checkin-{code}")
+    scan = organizer.last_message
+    await organizer.press("Снять регистрацию")
+    assert "Снять эту регистрацию?" in (scan.text or "")
+    await organizer.press("Нет, оставить")
+    assert scan.buttons() == ["Снять регистрацию"]  # the ticket again (check-in not open yet)
+    await organizer.press("Снять регистрацию")
+    await organizer.press("Да, снять")
+    assert (scan.text or "").endswith("Регистрация снята. Человеку отправлено сообщение.")
+    assert scan.buttons() == []
+    await seated.wait_for_text("Организаторы отменили вашу регистрацию")
+    assert "место 1" in await first.wait_for_text("освободилось место")
+    assert await _statuses(app, 7771, 7772) == [
+        (RegistrationStatus.REGISTERED, 1),
+        (RegistrationStatus.WAITING, 1),
+    ]
+    assert await app.services.forums.my_places(7770) == []
+    async with app.database.read() as connection:
+        actions = [entry.action async for entry in stream_audit(connection)]
+    assert actions.count("registration changed") == 2  # the removal, the promotion

@@ -44,7 +44,8 @@ def first_language_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for code, label in LANGUAGE_LABELS.items():
         builder.button(text=label, callback_data=TextLanguage(language=code))
-    builder.adjust(3)
+    _discard(builder)
+    builder.adjust(3, 1)
     return builder.as_markup()
 
 

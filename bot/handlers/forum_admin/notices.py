@@ -19,4 +19,13 @@ def checked_in(params: Params, language: str) -> Rendered:
     return text.format(event=event_title(params, language)), None
 
 
-RENDERERS = {NoticeKind.CHECKED_IN: checked_in}
+def registration_removed(params: Params, language: str) -> Rendered:
+    """Organizers took their place back."""
+    text = _("The organizers cancelled your registration for «{event}».")
+    return text.format(event=event_title(params, language)), None
+
+
+RENDERERS = {
+    NoticeKind.CHECKED_IN: checked_in,
+    NoticeKind.REGISTRATION_REMOVED: registration_removed,
+}

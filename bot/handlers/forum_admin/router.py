@@ -6,7 +6,7 @@ from datetime import datetime
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
@@ -15,8 +15,14 @@ from bot.config import Settings
 from bot.domain.regions import region_by_code
 from bot.formatting import escape, fit_lines, format_moment
 from bot.handlers.forum_admin.exports import registration_labels
-from bot.handlers.forums.callbacks import CheckInCallback, ForumAction, ForumCallback
-from bot.handlers.forums.keyboards import check_in_keyboard, organizer_keyboard
+from bot.handlers.forums.callbacks import (
+    CheckInCallback,
+    ForumAction,
+    ForumCallback,
+    RemoveCallback,
+    RemoveStep,
+)
+from bot.handlers.forums.keyboards import organizer_keyboard, remove_keyboard, ticket_keyboard
 from bot.handlers.forums.router import formatter
 from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.forum_admin import ExportList, ForumAdminService, TicketView
@@ -120,19 +126,77 @@ async def open_ticket(
     assert message.from_user is not None
     code = (command.args or "").removeprefix("checkin-")
     view = await forum_admin.ticket(message.from_user.id, code)
+    text, markup = _scan(view, i18n, settings)
+    await message.answer(text, reply_markup=markup)
+
+
+def _scan(
+    view: TicketView, i18n: I18n, settings: Settings
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The ticket and what can be done with it now."""
     text = _ticket_text(view, i18n, settings)
-    markup = None
     if view.registration.checked_in_at is not None:
         moment = _moment(view.registration.checked_in_at, i18n, settings)
         text += "\n" + _("Checked in already: {moment}.").format(moment=moment)
-    elif not view.check_in_open(utcnow()):
+        return text, None
+    check_in = view.check_in_open(utcnow())
+    if not check_in:
         text += "\n" + _("Check-in for this event is open from {opens} to {closes}.").format(
             opens=_moment(view.check_in_opens, i18n, settings),
             closes=_moment(view.check_in_closes, i18n, settings),
         )
-    else:
-        markup = check_in_keyboard(view.registration.id)
-    await message.answer(text, reply_markup=markup)
+    return text, ticket_keyboard(view.registration.id, check_in=check_in)
+
+
+async def ask_to_remove(
+    callback: CallbackQuery,
+    callback_data: RemoveCallback,
+    forum_admin: ForumAdminService,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    """Remove this registration? (asked on the ticket itself)"""
+    message = await acknowledge(callback)
+    view = await forum_admin.ticket_of(callback.from_user.id, callback_data.registration_id)
+    if message is not None:
+        question = _(
+            "Remove this registration? The seat goes to the first on the waiting list, and "
+            "the person is told."
+        )
+        await edit_in_place(
+            message,
+            _ticket_text(view, i18n, settings) + "\n\n" + question,
+            remove_keyboard(view.registration.id),
+        )
+
+
+async def keep_registration(
+    callback: CallbackQuery,
+    callback_data: RemoveCallback,
+    forum_admin: ForumAdminService,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    """No: back to the ticket."""
+    message = await acknowledge(callback)
+    view = await forum_admin.ticket_of(callback.from_user.id, callback_data.registration_id)
+    if message is not None:
+        await edit_in_place(message, *_scan(view, i18n, settings))
+
+
+async def remove_registration(
+    callback: CallbackQuery,
+    callback_data: RemoveCallback,
+    forum_admin: ForumAdminService,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    """Remove; the person and whoever gets the seat are told (by the service)."""
+    message = await acknowledge(callback)
+    done = await forum_admin.remove(callback.from_user.id, callback_data.registration_id)
+    if message is not None:
+        text = _ticket_text(done.view, i18n, settings)
+        await edit_in_place(message, text + "\n" + _("Removed. The person has been told."))
 
 
 async def confirm_check_in(
@@ -174,4 +238,11 @@ def create_router() -> Router:
     router.callback_query.register(show_stats, ForumCallback.filter(F.action == ForumAction.STATS))
     router.callback_query.register(send_export, ForumCallback.filter(F.action.in_(EXPORTS)))
     router.callback_query.register(confirm_check_in, CheckInCallback.filter())
+    router.callback_query.register(ask_to_remove, RemoveCallback.filter(F.step == RemoveStep.ASK))
+    router.callback_query.register(
+        remove_registration, RemoveCallback.filter(F.step == RemoveStep.YES)
+    )
+    router.callback_query.register(
+        keep_registration, RemoveCallback.filter(F.step == RemoveStep.NO)
+    )
     return router

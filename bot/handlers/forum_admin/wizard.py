@@ -88,11 +88,31 @@ class ForumWizard(StatesGroup):
     edit_value = State()
 
 
-def _choices(*choices: tuple[str, WizardChoice]) -> InlineKeyboardMarkup:
+def _choices(*choices: tuple[str, WizardChoice], back: bool = True) -> InlineKeyboardMarkup:
+    """The step's choices, then ◀ Back (but on the first step) and Cancel."""
     builder = InlineKeyboardBuilder()
     for label, choice in choices:
         builder.button(text=label, callback_data=WizardCallback(choice=choice))
+    if back:
+        builder.button(text=_("◀ Back"), callback_data=WizardCallback(choice=WizardChoice.BACK))
+    builder.button(text=_("Cancel"), callback_data=WizardCallback(choice=WizardChoice.CANCEL))
+    builder.adjust(*([len(choices)] if choices else []), 2)
     return builder.as_markup()
+
+
+def _scope_question() -> tuple[str, InlineKeyboardMarkup]:
+    return _("What kind of forum?"), _choices(
+        (_("Regional forum"), WizardChoice.REGIONAL),
+        (_("Republican forum"), WizardChoice.REPUBLICAN),
+        back=False,
+    )
+
+
+def _audience_question() -> tuple[str, InlineKeyboardMarkup]:
+    return _("Who may register?"), _choices(
+        (_("Everyone"), WizardChoice.OPEN_TO_ALL),
+        (_("Party members only"), WizardChoice.MEMBERS_ONLY),
+    )
 
 
 def _prompt(field: DraftField, settings: Settings) -> str:
@@ -107,12 +127,10 @@ async def start_wizard(
     await forum_admin.ensure_organizer(message.from_user.id)
     await state.set_state(ForumWizard.scope)
     await state.set_data({"values": {}})
+    question, markup = _scope_question()
     await message.answer(
-        _("A new forum. Send /cancel at any step to stop.\n\nWhat kind of forum?"),
-        reply_markup=_choices(
-            (_("Regional forum"), WizardChoice.REGIONAL),
-            (_("Republican forum"), WizardChoice.REPUBLICAN),
-        ),
+        _("A new forum. Send /cancel at any step to stop.") + "\n\n" + question,
+        reply_markup=markup,
     )
 
 
@@ -124,13 +142,8 @@ async def choose_scope(
     await state.update_data(scope=scope.value)
     await state.set_state(ForumWizard.audience)
     if (message := await acknowledge(callback)) is not None:
-        await message.edit_text(
-            _("Who may register?"),
-            reply_markup=_choices(
-                (_("Everyone"), WizardChoice.OPEN_TO_ALL),
-                (_("Party members only"), WizardChoice.MEMBERS_ONLY),
-            ),
-        )
+        question, markup = _audience_question()
+        await message.edit_text(question, reply_markup=markup)
 
 
 async def choose_audience(
@@ -141,7 +154,7 @@ async def choose_audience(
     await state.update_data(step=0)
     await state.set_state(ForumWizard.field)
     if (message := await acknowledge(callback)) is not None:
-        await message.edit_text(_prompt(STEPS[0], settings))
+        await message.edit_text(_prompt(STEPS[0], settings), reply_markup=_choices())
 
 
 def _draft(data: dict[str, object]) -> ForumDraft:
@@ -169,7 +182,7 @@ async def receive_field(
     data["values"][field.value] = value
     if step + 1 < len(STEPS):
         await state.update_data(values=data["values"], step=step + 1)
-        await message.answer(_prompt(STEPS[step + 1], settings))
+        await message.answer(_prompt(STEPS[step + 1], settings), reply_markup=_choices())
         return
     draft = _draft(data)
     preview = _preview(draft, formatter(i18n, settings))  # also checks that a title exists
@@ -177,7 +190,7 @@ async def receive_field(
     await state.set_state(ForumWizard.confirm)
     await message.answer(
         _("Please check:") + "\n\n" + preview,
-        reply_markup=_choices((_("Save"), WizardChoice.SAVE), (_("Cancel"), WizardChoice.CANCEL)),
+        reply_markup=_choices((_("Save"), WizardChoice.SAVE)),
     )
 
 
@@ -187,17 +200,14 @@ async def save(
     state: FSMContext,
     forum_admin: ForumAdminService,
 ) -> None:
-    """Create the forum (or drop the draft)."""
-    if callback_data.choice is WizardChoice.CANCEL:
-        await state.clear()
-        if (message := await acknowledge(callback)) is not None:
-            await message.edit_text(_("Cancelled. Nothing was changed."))
-        return
+    """Create the forum; the summary loses its buttons."""
+    message = await acknowledge(callback)
     forum_id = await forum_admin.create_forum(
         callback.from_user.id, _draft(await state.get_data()).to_event()
     )
     await state.clear()
-    if (message := await acknowledge(callback)) is not None:
+    if message is not None:
+        await message.edit_reply_markup(reply_markup=None)
         await message.answer(
             _("The forum is created. Attendees find it in /forums."),
             reply_markup=organizer_keyboard(forum_id),
@@ -208,6 +218,32 @@ async def cancel_wizard(message: Message, state: FSMContext) -> None:
     """/cancel during the wizard."""
     await state.clear()
     await message.answer(_("Cancelled. Nothing was changed."))
+
+
+async def cancel_by_button(callback: CallbackQuery, state: FSMContext) -> None:
+    """Cancel on any step: nothing is saved."""
+    await state.clear()
+    if (message := await acknowledge(callback)) is not None:
+        await edit_in_place(message, _("Cancelled. Nothing was changed."))
+
+
+async def go_back(callback: CallbackQuery, state: FSMContext, settings: Settings) -> None:
+    """◀ Back: the step before, its answer kept until typed again."""
+    current = await state.get_state()
+    data = await state.get_data()
+    if current == ForumWizard.audience.state:
+        await state.set_state(ForumWizard.scope)
+        text, markup = _scope_question()
+    elif current == ForumWizard.field.state and int(data["step"]) == 0:
+        await state.set_state(ForumWizard.audience)
+        text, markup = _audience_question()
+    else:  # a typed step, or the summary: the typed step before
+        step = int(data["step"]) - 1 if current == ForumWizard.field.state else len(STEPS) - 1
+        await state.set_state(ForumWizard.field)
+        await state.update_data(step=step)
+        text, markup = _prompt(STEPS[step], settings), _choices()
+    if (message := await acknowledge(callback)) is not None:
+        await edit_in_place(message, text, reply_markup=markup)
 
 
 async def choose_edit_field(
@@ -250,7 +286,9 @@ async def ask_edit_value(
     await state.set_state(ForumWizard.edit_value)
     await state.update_data(edit_forum=callback_data.forum_id, edit_field=field.value)
     if message is not None:
-        await edit_in_place(message, _prompt(field, settings))
+        cancel = InlineKeyboardBuilder()
+        cancel.button(text=_("Cancel"), callback_data=WizardCallback(choice=WizardChoice.CANCEL))
+        await edit_in_place(message, _prompt(field, settings), reply_markup=cancel.as_markup())
 
 
 async def receive_edit_value(
@@ -294,9 +332,15 @@ def create_router() -> Router:
         WizardCallback.filter(F.choice.in_({WizardChoice.OPEN_TO_ALL, WizardChoice.MEMBERS_ONLY})),
     )
     router.callback_query.register(
-        save,
-        ForumWizard.confirm,
-        WizardCallback.filter(F.choice.in_({WizardChoice.SAVE, WizardChoice.CANCEL})),
+        save, ForumWizard.confirm, WizardCallback.filter(F.choice == WizardChoice.SAVE)
+    )
+    # Cancel works on any step (also an old one: nothing is kept); Back only within the wizard.
+    router.callback_query.register(
+        cancel_by_button, WizardCallback.filter(F.choice == WizardChoice.CANCEL)
+    )
+    back_from = StateFilter(ForumWizard.audience, ForumWizard.field, ForumWizard.confirm)
+    router.callback_query.register(
+        go_back, back_from, WizardCallback.filter(F.choice == WizardChoice.BACK)
     )
     router.callback_query.register(
         choose_edit_field, ForumCallback.filter(F.action == ForumAction.EDIT)

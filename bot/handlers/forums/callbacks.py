@@ -48,6 +48,19 @@ class CheckInCallback(BoundedCallbackData, prefix="fk"):
     registration_id: int
 
 
+class RemoveStep(StrEnum):
+    ASK = "a"
+    YES = "y"
+    NO = "n"
+
+
+class RemoveCallback(BoundedCallbackData, prefix="fd"):
+    """An organizer takes a registration back (from the scanned ticket)."""
+
+    registration_id: int
+    step: RemoveStep
+
+
 class WizardChoice(StrEnum):
     REGIONAL = "rg"
     REPUBLICAN = "rp"
@@ -55,6 +68,7 @@ class WizardChoice(StrEnum):
     MEMBERS_ONLY = "mem"
     SAVE = "save"
     CANCEL = "no"
+    BACK = "back"  # the step before
 
 
 class WizardCallback(BoundedCallbackData, prefix="fw"):

@@ -13,6 +13,8 @@ from bot.handlers.forums.callbacks import (
     ForumPage,
     PlaceAction,
     PlaceCallback,
+    RemoveCallback,
+    RemoveStep,
     TrainingSignUp,
 )
 from bot.handlers.forums.render import Formatter
@@ -118,12 +120,34 @@ def confirm_cancel_keyboard(registration_id: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def check_in_keyboard(registration_id: int) -> InlineKeyboardMarkup:
-    """Confirm the check-in."""
+def ticket_keyboard(registration_id: int, *, check_in: bool) -> InlineKeyboardMarkup:
+    """Confirm the check-in (during the event); remove the registration."""
+    builder = InlineKeyboardBuilder()
+    if check_in:
+        builder.button(
+            text=_("Confirm check-in"),
+            callback_data=CheckInCallback(registration_id=registration_id),
+        )
+    builder.button(
+        text=_("Remove registration"),
+        callback_data=RemoveCallback(registration_id=registration_id, step=RemoveStep.ASK),
+    )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def remove_keyboard(registration_id: int) -> InlineKeyboardMarkup:
+    """Yes, remove — or keep it."""
     builder = InlineKeyboardBuilder()
     builder.button(
-        text=_("Confirm check-in"), callback_data=CheckInCallback(registration_id=registration_id)
+        text=_("Yes, remove"),
+        callback_data=RemoveCallback(registration_id=registration_id, step=RemoveStep.YES),
     )
+    builder.button(
+        text=_("No, keep it"),
+        callback_data=RemoveCallback(registration_id=registration_id, step=RemoveStep.NO),
+    )
+    builder.adjust(1)
     return builder.as_markup()
 
 

@@ -54,6 +54,18 @@ def no_match_keyboard() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def ask_organizers_keyboard() -> InlineKeyboardMarkup:
+    """The way to the region's organizers when the bot cannot help further."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Ask the organizers to confirm"),
+        callback_data=LinkCallback(action=LinkAction.ASK_ORGANIZERS),
+    )
+    builder.button(text=_("Cancel"), callback_data=LinkCallback(action=LinkAction.CANCEL))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
 def unlink_keyboard() -> InlineKeyboardMarkup:
     """Confirm or keep the link."""
     builder = InlineKeyboardBuilder()

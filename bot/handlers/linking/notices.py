@@ -29,7 +29,10 @@ def link_requested(params: Params, language: str) -> Rendered:
                 ppo=escape(member["ppo"] or "—"),
             )
         )
-        lines.append(_("The phone in the registry is different."))
+        if params.get("linked_elsewhere"):
+            lines.append(_("The record is already linked to another Telegram account."))
+        else:
+            lines.append(_("The phone in the registry is different."))
     else:
         lines.append(
             _("Asks to be linked to IIN {iin}, which is not in the registry.").format(

@@ -12,6 +12,7 @@ from bot.formatting import html_format
 from bot.handlers.filters import TYPED_TEXT
 from bot.handlers.linking.callbacks import LinkAction, LinkCallback, LinkRequestCallback
 from bot.handlers.linking.keyboards import (
+    ask_organizers_keyboard,
     cancel_label,
     no_match_keyboard,
     share_contact_keyboard,
@@ -118,12 +119,16 @@ async def receive_iin(
         )
         await menus.refresh(bot, message.from_user.id)
     elif isinstance(outcome, LinkedElsewhere):
-        await state.clear()  # the record's holder is told by the service
+        # No step listens any more, but the phone and IIN stay for a request to the organizers.
+        # The record's holder is told of the attempt by the service.
+        await state.set_state(None)
+        await state.update_data(iin=message.text)
         await message.answer(
             _(
                 "This membership record is already linked to another Telegram account. If that "
                 "is not you, please contact the organizers of your region."
-            )
+            ),
+            reply_markup=ask_organizers_keyboard(),
         )
     else:
         await state.update_data(iin=message.text)

@@ -16,6 +16,10 @@ class CorrectionFieldChoice(BoundedCallbackData, prefix="cf"):
     field: CorrectableField
 
 
+class CorrectionCancel(BoundedCallbackData, prefix="cx"):
+    pass
+
+
 class Verdict(StrEnum):
     ACCEPT = "a"
     DECLINE = "d"

@@ -8,6 +8,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.members import CorrectableField
 from bot.handlers.profile.callbacks import (
+    CorrectionCancel,
     CorrectionFieldChoice,
     CorrectionStart,
     CorrectionVerdict,
@@ -28,7 +29,15 @@ def fields_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for field in CorrectableField:
         builder.button(text=field_label(field), callback_data=CorrectionFieldChoice(field=field))
+    builder.button(text=_("Cancel"), callback_data=CorrectionCancel())
     builder.adjust(2)
+    return builder.as_markup()
+
+
+def cancel_keyboard() -> InlineKeyboardMarkup:
+    """Under the question for the correct value."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Cancel"), callback_data=CorrectionCancel())
     return builder.as_markup()
 
 

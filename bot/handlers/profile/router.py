@@ -17,15 +17,16 @@ from bot.config import Settings
 from bot.domain.members import CorrectableField
 from bot.handlers.filters import TYPED_TEXT
 from bot.handlers.profile.callbacks import (
+    CorrectionCancel,
     CorrectionFieldChoice,
     CorrectionStart,
     CorrectionVerdict,
     Verdict,
 )
-from bot.handlers.profile.keyboards import fields_keyboard, record_keyboard
+from bot.handlers.profile.keyboards import cancel_keyboard, fields_keyboard, record_keyboard
 from bot.handlers.profile.render import field_label, render_record
 from bot.handlers.profile.states import CorrectionStates
-from bot.handlers.replies import acknowledge
+from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.profile import ProfileService
 
 
@@ -57,7 +58,8 @@ async def ask_for_value(
         await message.edit_text(
             _("Write the correct value for «{field}». Send /cancel to stop.").format(
                 field=field_label(callback_data.field)
-            )
+            ),
+            reply_markup=cancel_keyboard(),
         )
 
 
@@ -79,6 +81,14 @@ async def cancel_correction(message: Message, state: FSMContext) -> None:
     """/cancel during a correction."""
     await state.clear()
     await message.answer(_("Cancelled. Nothing was changed."))
+
+
+async def cancel_by_button(callback: CallbackQuery, state: FSMContext) -> None:
+    """Cancel on the field picker or under the question: nothing is sent."""
+    if await state.get_state() == CorrectionStates.value.state:
+        await state.clear()
+    if (message := await acknowledge(callback)) is not None:
+        await edit_in_place(message, _("Cancelled. Nothing was changed."))
 
 
 async def judge_correction(
@@ -137,5 +147,6 @@ def create_router() -> Router:
     router.message.register(receive_decline_reason, CorrectionStates.decline_reason, TYPED_TEXT)
     router.callback_query.register(choose_field, CorrectionStart.filter())
     router.callback_query.register(ask_for_value, CorrectionFieldChoice.filter())
+    router.callback_query.register(cancel_by_button, CorrectionCancel.filter())
     router.callback_query.register(judge_correction, CorrectionVerdict.filter())
     return router
