@@ -70,6 +70,8 @@ if TYPE_CHECKING:
     from aiohttp import web
     from redis.asyncio import Redis
 
+    from bot.server.invalidation import UserChanges
+
 log = logging.getLogger("bot.app")
 SHUTDOWN_GRACE_SECONDS = 10.0
 FIRST_RETRY_SECONDS = 1.0
@@ -113,7 +115,9 @@ class Services:
         outbox = OutboxService(database)
         bell = outbox.bell
         access = AccessService(database, admins=settings.admins, outbox_bell=bell)
-        users = UserService(database)
+        # Several processes without Redis cannot tell each other of a change: no user cache.
+        alone = settings.telegram.mode == "polling" or settings.redis.url is not None
+        users = UserService(database, cache_seconds=60 if alone else 0)
         default_language = settings.org.default_language
         key = settings.identity.account_hash_key
         hash_key = key.get_secret_value() if key is not None else None
@@ -197,6 +201,7 @@ class Application:
             users=self.services.users,
             i18n=self.i18n,
             cancel_keyboard=cancel_broadcast_keyboard,
+            operations=self.services.operations,
         )
         for feature in (
             access_notices,
@@ -208,6 +213,11 @@ class Application:
         ):
             self.delivery.notices.register(feature.RENDERERS)
         self.in_flight = InFlight()
+        self._user_changes: UserChanges | None = None
+        if self.redis is not None:
+            from bot.server.invalidation import UserChanges
+
+            self._user_changes = UserChanges(self.redis, self.bot.id, self.services.users)
         self.dispatcher = self._build_dispatcher()
         self._polling_timeout = polling_timeout
         self.webhook = settings.telegram.mode == "webhook"
@@ -254,6 +264,13 @@ class Application:
             observer.middleware(boundary)
         dispatcher.include_routers(*build_routers())
         dispatcher.startup.register(self._on_startup)
+        # aiogram closes the FSM storage (and the Redis client it shares) first on shutdown;
+        # ours closes it last, after the updates in hand and the sender have finished.
+        dispatcher.shutdown.handlers = [
+            handler
+            for handler in dispatcher.shutdown.handlers
+            if handler.callback != dispatcher.fsm.close
+        ]
         dispatcher.shutdown.register(self._on_shutdown)
         return dispatcher
 
@@ -262,6 +279,8 @@ class Application:
         if not self.webhook:
             await self.bot.delete_webhook(drop_pending_updates=False)
         await publish_menus(self.bot, self.i18n)
+        if self._user_changes is not None:
+            await self._user_changes.start()
         await self.delivery.start()
         if not self.webhook:
             self.ready.set()
@@ -275,9 +294,10 @@ class Application:
             await self.bot.get_updates(offset=self.in_flight.last_update_id + 1, limit=1)
         await self.delivery.stop(SHUTDOWN_GRACE_SECONDS)
         await self.sender_bot.session.close()
+        if self._user_changes is not None:
+            await self._user_changes.stop()
+        await self.dispatcher.fsm.close()  # the storage and its Redis client
         await self.database.close()
-        if self.redis is not None:
-            await self.redis.aclose()
         log.info("stopped cleanly")
 
     async def _close_unstarted(self) -> None:

@@ -199,3 +199,23 @@ def make_organizer(make_chat, appoint):  # type: ignore[no-untyped-def]
         return chat
 
     return make
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say which services were missing and how many tests they skipped (even with -q)."""
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        if " is not available: " in reason:
+            reasons[reason] = reasons.get(reason, 0) + 1
+    if not reasons:
+        return
+    terminalreporter.section("skipped: services missing")
+    for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+        terminalreporter.write_line(f"{count:5d} tests: {reason}")
+    terminalreporter.write_line(
+        "Set PPO_BOT_TEST_PG_URL, PPO_BOT_TEST_REDIS_URL and PPO_BOT_TEST_CHROMIUM to run them "
+        "(see README)."
+    )
