@@ -85,12 +85,17 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    """A Bot API server on a free local port."""
+async def emulator(request: pytest.FixtureRequest) -> AsyncIterator[BotApiEmulator]:
+    """A Bot API server on a free local port; the test fails if the bot sent anything Telegram
+    refuses whatever the moment: bad HTML, too long, bad keyboards (unless marked
+    `refusals_expected`)."""
     server = BotApiEmulator()
     await server.start()
     yield server
     await server.stop()
+    refused = [r for r in server.refusals if r.malformed]
+    if refused and request.node.get_closest_marker("refusals_expected") is None:
+        pytest.fail("Telegram would refuse:\n" + "\n".join(str(r) for r in refused[:5]))
 
 
 @pytest.fixture
