@@ -8,8 +8,11 @@ that led there and the one-line command that replays it.
 
 People (a linked member, a guest, an organizer of the forums' region, a reviewer, an admin and
 two more guests) send commands, press any button they can see (new, old, from before a
-restart), tap the reply keyboard, type free and hostile text and forged callback data. After
-every step the invariants below must hold; see `_check`.
+restart), tap the reply keyboard, type free and hostile text and forged callback data, write in
+a group, all register at once for a forum of 2 seats. After every step `Walk.check` must find
+nothing: every update handled and every press answered, no warning, traceback or apology, no
+request the emulator refused, seats within capacity and served in queue order, and no text
+typed after a command in anyone else's chat.
 
 PPO_BOT_STATEFUL_STEPS (steps per database, default 1000), PPO_BOT_STATEFUL_SEED (an integer,
 or "random").
@@ -27,16 +30,18 @@ import string
 import sys
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.db.engine import Database, create_engine
+from bot.db.migrate import upgrade_to_head
 from bot.db.tables.forums import events, registrations
 from bot.domain.events import LocalizedText
 from bot.domain.roles import Grant, Role
-from botapi_emulator.server import BotApiEmulator, EmulatedUser, Refusal
+from botapi_emulator.server import BotApiEmulator, ChatMessage, EmulatedUser, Refusal
 from tests.chat import Chat, HandledUpdates
 from tests.conftest import ADMIN_ID, RunningBot
 from tests.forum_seed import load, small_forum
@@ -47,6 +52,7 @@ STEPS = int(os.environ.get("PPO_BOT_STATEFUL_STEPS", "1000"))
 KEEP_GOING = os.environ.get("PPO_BOT_STATEFUL_KEEP_GOING") == "1"
 DEFAULT_SEED = 20261202
 PHONE = "+77011234567"
+GROUP_ID = -1001234567890
 
 # Commands that show something or end a step, and never ask for text themselves: what is
 # typed right after one of them must reach no one else.
@@ -267,6 +273,12 @@ class Walk:
             await self._send(person, text)
             person.after_neutral_command = False
             return f"{person.role} scans a ticket {text!r}"
+        if roll < 0.65:
+            # the party's group chat, where the bot is a member (privacy mode off)
+            group = self.emulator.group(GROUP_ID, "Party chat")
+            text = self.command(person) if self.rng.random() < 0.6 else self.free_text(person)[0]
+            await self.handled.wait(await user.send(text, chat=group))
+            return f"{person.role} writes in the group {_short(text)}"
         text, mark = self.free_text(person)
         await self._send(person, text)
         tracked = mark is not None and person.after_neutral_command
@@ -654,3 +666,51 @@ def _fail(walk: Walk, number: int, backend: str, broken: list[str]) -> None:
         print("\n".join(lines), file=sys.stderr)
         return
     pytest.fail("\n".join(lines), pytrace=False)
+
+
+async def test_the_checks_see_a_leak_an_apology_a_refusal_and_an_error(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    """The walk's checks can fail: each kind of trouble, planted, is reported."""
+    database = Database(create_engine(f"sqlite+aiosqlite:///{tmp_path / 'walk.db'}"))
+    await upgrade_to_head(database.engine)
+    trap = LogTrap()
+    walk = Walk(
+        rng=random.Random(0),
+        seed=0,
+        database=database,
+        emulator=emulator,
+        bot=RunningBot.__new__(RunningBot),  # never started: the checks do not use it
+        handled=HandledUpdates(),
+        people=[],
+        forum_ids=[],
+        refused=emulator.refusals,
+        log=trap,
+        apologies=("Sorry, something went wrong",),
+    )
+    typist, other = emulator.user(1, first_name="A"), emulator.user(2, first_name="B")
+    walk.markers["mkabcd1q"] = typist.id
+
+    def say(chat: EmulatedUser, text: str) -> None:
+        message_id = chat._alloc_message_id()
+        chat._add_bot_message(ChatMessage(message_id, chat.chat_id, 0, text=text, plain_text=text))
+
+    try:
+        say(typist, "You wrote mkabcd1q")  # one's own chat: fine
+        assert await walk.check() == []
+        say(other, "Reason: mkabcd1q")
+        say(other, "Sorry, something went wrong on our side. Code: 1A2B")
+        emulator.refusals.append(Refusal("sendMessage", 400, "Bad Request: can't parse", {}))
+        trap.emit(
+            logging.makeLogRecord(
+                {"name": "bot.errors", "levelno": 40, "levelname": "ERROR", "msg": "boom"}
+            )
+        )
+        broken = "\n".join(await walk.check())
+        assert "text typed by 1 after a command reached chat 2" in broken
+        assert "an apology in chat 2" in broken
+        assert "Telegram would refuse sendMessage" in broken
+        assert "log ERROR bot.errors: 'boom'" in broken
+        assert await walk.check() == []  # each is reported once
+    finally:
+        await database.close()
