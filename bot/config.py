@@ -330,6 +330,23 @@ ENVIRONMENT = {
 }
 
 
+SQLITE_PREFIX = "sqlite+aiosqlite:///"
+
+
+def _resolve_sqlite_path(raw: dict[str, Any], folder: Path) -> None:
+    """A relative SQLite path in the file is relative to the file's folder, not the current one."""
+    database = raw.get("database")
+    if not isinstance(database, dict):
+        return
+    url = database.get("url")
+    if not isinstance(url, str) or not url.startswith(SQLITE_PREFIX):
+        return
+    path, sep, query = url.removeprefix(SQLITE_PREFIX).partition("?")
+    if not path or path.startswith("/") or path == ":memory:":
+        return
+    database["url"] = f"{SQLITE_PREFIX}{(folder / path).as_posix()}{sep}{query}"
+
+
 def load_settings(path: Path | None = None, *, environ: dict[str, str] | None = None) -> Settings:
     """Read settings from `path` (or $PPO_BOT_CONFIG, or ./config.toml) and the environment.
 
@@ -346,6 +363,7 @@ def load_settings(path: Path | None = None, *, environ: dict[str, str] | None = 
         except tomllib.TOMLDecodeError as error:
             msg = f"{config_path}: not valid TOML ({error})"
             raise ConfigError(msg) from None
+        _resolve_sqlite_path(raw, config_path.resolve().parent)
     elif explicit:
         msg = f"{config_path}: no such file (copy config.example.toml to start one)"
         raise ConfigError(msg)

@@ -115,8 +115,8 @@ def italic(value: object) -> Html:
 
 
 def visible_length(markup: str) -> int:
-    """How long Telegram counts `markup` once parsed: UTF-16 units, tags and entities gone."""
-    text = html.unescape(_TAG_RE.sub("", markup)).strip()
+    """How long `markup` is once parsed (UTF-16 units, tags and entities gone), spaces included."""
+    text = html.unescape(_TAG_RE.sub("", markup))
     return len(text.encode("utf-16-le")) // 2
 
 

@@ -149,3 +149,35 @@ def test_cli_migrate_creates_and_reports(tmp_path: Path) -> None:
     assert "applied migrations: 0001" in first.stdout
     again = _cli("migrate", "--config", str(config), cwd=tmp_path)
     assert "the database is up to date" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite+aiosqlite:///data/x.db", "sqlite+aiosqlite:///{folder}/data/x.db"),
+        ("sqlite+aiosqlite:///x.db?timeout=5", "sqlite+aiosqlite:///{folder}/x.db?timeout=5"),
+        ("sqlite+aiosqlite:////srv/x.db", "sqlite+aiosqlite:////srv/x.db"),
+        ("sqlite+aiosqlite:///:memory:", "sqlite+aiosqlite:///:memory:"),
+        ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg://u@h/db"),
+    ],
+)
+def test_a_relative_sqlite_path_is_relative_to_the_config_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, expected: str
+) -> None:
+    folder = tmp_path / "etc"
+    folder.mkdir()
+    config = _write(folder, f'[database]\nurl = "{url}"\n')
+    monkeypatch.chdir(tmp_path)  # elsewhere: the current folder must not matter
+    settings = load_settings(config, environ={})
+    assert settings.database.url == expected.format(folder=folder.resolve().as_posix())
+
+
+def test_cli_migrate_puts_a_relative_sqlite_file_next_to_the_config(tmp_path: Path) -> None:
+    folder = tmp_path / "etc"
+    folder.mkdir()
+    config = _write(folder, '[database]\nurl = "sqlite+aiosqlite:///data/x.db"\n')
+    (folder / "data").mkdir()
+    done = _cli("migrate", "--config", str(config), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (folder / "data" / "x.db").exists()
+    assert not (tmp_path / "data").exists()

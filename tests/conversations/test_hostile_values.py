@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
+from bot.clock import utcnow
 from bot.domain.events import LocalizedText, same_in_every_language
 from bot.domain.program import Program
 from botapi_emulator.server import BotApiEmulator
 from tests.conftest import RunningBot
+from tests.delivery_seed import add_event, register
 from tests.forum_seed import load, small_forum
 from tests.registry_seed import add_member
 
@@ -92,4 +95,18 @@ async def test_a_guest_sees_the_card_and_the_ticket_of_a_hostile_venue(
     assert f"📍 {CITY}, {VENUE}" in chat.last_message.plain_text
     await chat.send("/tickets")
     assert chat.last_message.photo is not None
+    assert emulator.refusals == []
+
+
+async def test_a_reminder_of_a_hostile_title_arrives(
+    running_bot: RunningBot, make_chat, database_url: str, emulator: BotApiEmulator
+) -> None:
+    starts = (utcnow() + timedelta(days=10)).replace(second=0, microsecond=0)
+    forum = await add_event(database_url, starts_at=starts, title=TITLE)
+    await register(database_url, forum, 7603, language="ru")
+    assert running_bot.app is not None
+    assert await running_bot.app.delivery.reminder_tick(now=starts - timedelta(minutes=59)) == 1
+    member = make_chat(7603)
+    await member.wait_for_text("⏰")
+    assert f"«{TITLE}»" in member.user.last_plain
     assert emulator.refusals == []
