@@ -378,3 +378,22 @@ async def test_cancel_ends_any_step_or_says_there_is_none(organizer) -> None:
     assert organizer.last_text == CANCELLED
     await organizer.send("Жұмабаев")
     assert NOT_UNDERSTOOD in organizer.last_text
+
+
+async def test_a_button_of_another_conversation_sets_the_step_aside(
+    make_chat, database_url, app
+) -> None:
+    await load(app, small_forum(5))
+    chat = await member(make_chat, database_url, 8570)
+    await chat.send("/forums")
+    forum_button = chat.last_message.buttons()[0]
+    await chat.send("/propose")
+    await chat.press(TOPIC["ru"])
+    await chat.press(forum_button)  # the forum list, above: another conversation
+    assert (
+        "Отложено: ваш черновик предложения. Он сохранён: отправьте /propose, чтобы продолжить."
+        in chat.texts
+    )
+    await chat.send("thanks")
+    assert NOT_UNDERSTOOD in chat.last_text
+    assert (await app.services.proposal_drafts.draft(8570)).title == ""
