@@ -258,7 +258,9 @@ class Application:
             UserMiddleware(self.services.users, self.settings.org.default_language)
         )
         UserLocaleMiddleware(self.i18n).setup(dispatcher)
-        dispatcher.message.outer_middleware(CommandWins())  # inside the locale: it speaks
+        command_wins = CommandWins()  # inside the locale: it speaks
+        dispatcher.message.outer_middleware(command_wins)
+        dispatcher.callback_query.outer_middleware(command_wins)
         boundary = HandlerBoundary()
         for observer in (dispatcher.message, dispatcher.callback_query):
             observer.middleware(boundary)

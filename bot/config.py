@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from bot.domain.numbers import BIGINT_MAX
+
 Language = Literal["kk", "ru", "en"]
 LANGUAGES: tuple[Language, ...] = ("kk", "ru", "en")
 TELEGRAM_API_BASE = "https://api.telegram.org"
@@ -280,8 +282,8 @@ class Settings(_Section):
     @field_validator("admins")
     @classmethod
     def _positive_ids(cls, value: list[int]) -> list[int]:
-        if any(user_id <= 0 for user_id in value):
-            msg = "Telegram user ids are positive integers"
+        if any(not 0 < user_id <= BIGINT_MAX for user_id in value):
+            msg = "Telegram user ids are positive integers (at most 2^63 - 1)"
             raise ValueError(msg)
         return value
 
