@@ -21,6 +21,7 @@ or "random").
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import os
 import random
@@ -145,8 +146,12 @@ class LogTrap(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.DEBUG)
         self.records: list[logging.LogRecord] = []
+        self.handlers: collections.Counter[str] = collections.Counter()  # what the walk reached
 
     def emit(self, record: logging.LogRecord) -> None:
+        handler = getattr(record, "handler", None)
+        if record.name == "bot.updates" and isinstance(handler, str):
+            self.handlers[handler] += 1
         if record.levelno >= logging.WARNING or record.exc_info:
             self.records.append(record)
 
@@ -549,6 +554,8 @@ async def _setup(  # type: ignore[no-untyped-def]
 
     guest = make_chat(7002, language_code="kk", first_name="<i>Гость & Co", phone="+77017654321")
     organizer = await make_organizer(7003, "SHY")
+    # and of the member's region, so that the member's correction requests reach them
+    await app.services.access.grant(None, 7003, Grant(Role.ORGANIZER, "TRK"))
     organizer.user.phone = "+77010000003"
     reviewer = make_chat(7004, language_code="en", phone="+77010000004")
     await reviewer.send("/start")
@@ -646,6 +653,8 @@ async def test_random_conversations_keep_every_invariant(
     finally:
         root.removeHandler(trap)
         await database.close()
+    reached = ", ".join(f"{name} {count}" for name, count in sorted(trap.handlers.items()))
+    print(f"\n{backend}, seed {seed}: {len(trap.handlers)} handlers reached: {reached}")
     assert not failures, f"{failures} step(s) broke an invariant (seed {seed}, see stderr)"
 
 
