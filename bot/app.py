@@ -283,7 +283,10 @@ class Application:
         await publish_menus(self.bot, self.i18n)
         if self._user_changes is not None:
             await self._user_changes.start()
-        await self.delivery.start()
+        if self.settings.delivery.enabled:
+            await self.delivery.start()
+        else:
+            log.warning("delivery is disabled: this process queues messages but sends none")
         if not self.webhook:
             self.ready.set()
             log.info("bot @%s is up, polling %s", me.username, self.settings.telegram.api_base)

@@ -104,6 +104,9 @@ class DeliverySettings(_Section):
     # How long a claimed message stays reserved for its sender; a crashed process's claims are
     # taken over by another (or the restarted) process after this.
     lease_seconds: float = Field(default=15, ge=1, le=600)
+    # false: this process never sends; what it queues waits in the outbox for a process that
+    # does (or for this one, restarted with true).
+    enabled: bool = True
 
     @model_validator(mode="after")
     def _paid_above_free_rate(self) -> DeliverySettings:
