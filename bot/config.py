@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from bot.domain.numbers import BIGINT_MAX
+
 Language = Literal["kk", "ru", "en"]
 LANGUAGES: tuple[Language, ...] = ("kk", "ru", "en")
 TELEGRAM_API_BASE = "https://api.telegram.org"
@@ -102,6 +104,9 @@ class DeliverySettings(_Section):
     # How long a claimed message stays reserved for its sender; a crashed process's claims are
     # taken over by another (or the restarted) process after this.
     lease_seconds: float = Field(default=15, ge=1, le=600)
+    # false: this process never sends; what it queues waits in the outbox for a process that
+    # does (or for this one, restarted with true).
+    enabled: bool = True
 
     @model_validator(mode="after")
     def _paid_above_free_rate(self) -> DeliverySettings:
@@ -277,8 +282,8 @@ class Settings(_Section):
     @field_validator("admins")
     @classmethod
     def _positive_ids(cls, value: list[int]) -> list[int]:
-        if any(user_id <= 0 for user_id in value):
-            msg = "Telegram user ids are positive integers"
+        if any(not 0 < user_id <= BIGINT_MAX for user_id in value):
+            msg = "Telegram user ids are positive integers (at most 2^63 - 1)"
             raise ValueError(msg)
         return value
 
@@ -330,6 +335,23 @@ ENVIRONMENT = {
 }
 
 
+SQLITE_PREFIX = "sqlite+aiosqlite:///"
+
+
+def _resolve_sqlite_path(raw: dict[str, Any], folder: Path) -> None:
+    """A relative SQLite path in the file is relative to the file's folder, not the current one."""
+    database = raw.get("database")
+    if not isinstance(database, dict):
+        return
+    url = database.get("url")
+    if not isinstance(url, str) or not url.startswith(SQLITE_PREFIX):
+        return
+    path, sep, query = url.removeprefix(SQLITE_PREFIX).partition("?")
+    if not path or path.startswith("/") or path == ":memory:":
+        return
+    database["url"] = f"{SQLITE_PREFIX}{(folder / path).as_posix()}{sep}{query}"
+
+
 def load_settings(path: Path | None = None, *, environ: dict[str, str] | None = None) -> Settings:
     """Read settings from `path` (or $PPO_BOT_CONFIG, or ./config.toml) and the environment.
 
@@ -346,6 +368,7 @@ def load_settings(path: Path | None = None, *, environ: dict[str, str] | None = 
         except tomllib.TOMLDecodeError as error:
             msg = f"{config_path}: not valid TOML ({error})"
             raise ConfigError(msg) from None
+        _resolve_sqlite_path(raw, config_path.resolve().parent)
     elif explicit:
         msg = f"{config_path}: no such file (copy config.example.toml to start one)"
         raise ConfigError(msg)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
@@ -17,8 +17,17 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
+EXIT_FAILURE = 1  # the work could not be done: the database cannot be reached
+EXIT_USAGE = 2  # bad input: arguments, settings, a file to read or a place to write
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """A parser whose complaints are one line (and exit code 2), not the usage and an error."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print `ppo-bot COMMAND: what is wrong (see --help)` and exit with 2."""
+        print(f"{self.prog}: {message} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -50,7 +59,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> None:
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print one line to stderr and exit (no traceback)."""
     print(f"ppo-bot: {message}", file=sys.stderr)
     raise SystemExit(code)
@@ -67,8 +76,16 @@ def in_language(settings: Settings, language: str, build: Callable[[], T]) -> T:
 
 def write_files(out_dir: Path, files: ExportFiles) -> None:
     """Write an export's XLSX and CSV into `out_dir`, printing each path."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for suffix, content in (("xlsx", files.xlsx), ("csv", files.csv)):
-        path = out_dir / f"{files.name}.{suffix}"
-        path.write_bytes(content)
-        print(path)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for suffix, content in (("xlsx", files.xlsx), ("csv", files.csv)):
+            path = out_dir / f"{files.name}.{suffix}"
+            path.write_bytes(content)
+            print(path)
+    except OSError as error:
+        fail(f"cannot write into {out_dir}: {os_reason(error)}")
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file operation failed, in words ("No such file or directory", ...)."""
+    return error.strerror or type(error).__name__

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.cli.base import EXIT_OK, settings_from
+from bot.cli.base import EXIT_OK, fail, os_reason, settings_from
 from bot.cli.import_members import print_summary, run_import
 from bot.demo.registry import generate_members, write_csv
 
@@ -49,7 +49,10 @@ def register(
 
 
 def _count(text: str) -> int:
-    number = int(text)
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
     if number < 0:
         msg = f"expected a number of members, 0 or more, got {text}"
         raise argparse.ArgumentTypeError(msg)
@@ -59,8 +62,11 @@ def _count(text: str) -> int:
 def execute(args: argparse.Namespace) -> int:
     """Write the file; with --import, import it too."""
     settings = settings_from(args)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    written = write_csv(args.out, generate_members(args.members, seed=args.seed))
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        written = write_csv(args.out, generate_members(args.members, seed=args.seed))
+    except OSError as error:
+        fail(f"cannot write {args.out}: {os_reason(error)}")
     print(f"wrote {written} members to {args.out}")
     if args.import_file:
         print_summary(run_import(settings, args.out))

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
 from typing import TextIO
 
-from bot.cli.base import EXIT_OK, fail, settings_from
+from bot.cli.base import EXIT_OK, fail, os_reason, settings_from
 from bot.config import Settings
 from bot.services.registry_files import RegistryFormatError, open_registry
 from bot.services.registry_import import (
+    ImportStoppedError,
     ImportSummary,
     ProgressCallback,
+    default_report_path,
     import_registry,
 )
 
@@ -55,18 +58,36 @@ def execute(args: argparse.Namespace) -> int:
 
 def run_import(settings: Settings, path: Path, *, report: Path | None = None) -> ImportSummary:
     """Migrate the database, then import `path`; a file that cannot be read ends the program."""
+    if path.is_dir():
+        fail(f"{path}: is a directory; name a .csv or .xlsx file")
     if not path.is_file():
         fail(f"{path}: no such file")
+    _check_report_place(report or default_report_path(path))
     progress = ProgressLine(sys.stderr) if sys.stderr.isatty() else None
     try:
-        open_registry(path).close()  # a file that cannot be read fails before any migration
+        try:
+            open_registry(path).close()  # a file that cannot be read fails before migrating
+        except OSError as error:
+            fail(f"cannot import {path.name}: {os_reason(error)}")
         summary = asyncio.run(_import(settings, path, report, progress))
     except RegistryFormatError as error:
         fail(f"cannot import {path.name}: {error}")
+    except ImportStoppedError as stopped:
+        fail(f"cannot import {path.name}: {stopped.reason}; {stopped.kept()}")
     finally:
         if progress is not None:
             progress.clear()
     return summary
+
+
+def _check_report_place(report: Path) -> None:
+    """Rejected rows must have somewhere to go before the first row is imported."""
+    try:
+        report.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail(f"cannot write the report {report}: {os_reason(error)}")
+    if not os.access(report.parent, os.W_OK):
+        fail(f"cannot write the report {report}: {report.parent} is not writable")
 
 
 async def _import(

@@ -8,14 +8,14 @@ from collections.abc import Sequence
 
 from bot import __version__
 from bot.cli import demo_data, export, import_members, members, migrate, program, run, sandbox
-from bot.cli.base import EXIT_FAILURE, common_options
+from bot.cli.base import EXIT_FAILURE, OneLineParser, common_options
 
 SUBCOMMANDS = (run, sandbox, migrate, members, program, export, import_members, demo_data)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser with every subcommand registered."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="ppo-bot",
         description="Telegram bot for party members and forum participants.",
     )

@@ -7,11 +7,11 @@ import asyncio
 import csv
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
-from bot.cli.base import EXIT_OK, fail, settings_from
+from bot.cli.base import EXIT_OK, fail, os_reason, settings_from
 from bot.config import Settings
 from bot.db.audit import stream_audit
 from bot.db.engine import Database
@@ -47,7 +47,7 @@ def _run(args: argparse.Namespace, work: Callable[[Settings, Database], Awaitabl
     except DomainError as error:
         fail(_REFUSALS.get(error.code, error.code.value))
     except InvalidIinError as error:
-        fail(f"not a valid IIN: {error.reason.value}")
+        fail(f"not a valid IIN: {error}")
     raise AssertionError  # fail() exits
 
 
@@ -105,12 +105,19 @@ def invite(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _open_output(path: Path) -> TextIO:
+    try:
+        return path.open("w", newline="", encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write {path}: {os_reason(error)}")
+
+
 def audit(args: argparse.Namespace) -> int:
     """Export the audit log as CSV."""
 
     async def work(settings: Settings, database: Database) -> int:
         since = datetime.combine(args.since, datetime.min.time(), UTC) if args.since else None
-        out = args.out.open("w", newline="", encoding="utf-8") if args.out else sys.stdout
+        out = _open_output(args.out) if args.out else sys.stdout
         count = 0
         try:
             writer = csv.writer(out)
@@ -140,6 +147,14 @@ def audit(args: argparse.Namespace) -> int:
     if args.out:
         print(f"{count} audit entries written to {args.out}", file=sys.stderr)
     return EXIT_OK
+
+
+def _day(text: str) -> date:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        msg = f"expected a date as YYYY-MM-DD, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
 
 
 def _telegram_id(text: str) -> int:
@@ -181,7 +196,7 @@ def register(
     parser.add_argument("--out", type=Path, help="file to write (default: standard output)")
     parser.add_argument(
         "--since",
-        type=lambda text: datetime.strptime(text, "%Y-%m-%d").date(),
+        type=_day,
         help="only entries from this date (YYYY-MM-DD, UTC)",
     )
     parser.set_defaults(func=audit)

@@ -7,9 +7,10 @@ import asyncio
 import tomllib
 from pathlib import Path
 
-from bot.cli.base import EXIT_OK, fail, settings_from
+from bot.cli.base import EXIT_OK, fail, os_reason, settings_from
+from bot.clock import utcnow
 from bot.config import Settings
-from bot.domain.program import Program, ProgramError, parse_program
+from bot.domain.program import Program, ProgramError, check_program, parse_program
 
 
 def register(
@@ -45,8 +46,13 @@ def execute(args: argparse.Namespace) -> int:
     try:
         document = tomllib.loads(args.file.read_text(encoding="utf-8"))
         program = parse_program(document, settings.org.tz)
-    except FileNotFoundError:
-        fail(f"{args.file}: no such file")
+        check_program(program, utcnow())
+    except IsADirectoryError:
+        fail(f"{args.file}: is a directory; name a .toml file")
+    except OSError as error:
+        fail(f"{args.file}: cannot be read: {os_reason(error)}")
+    except UnicodeDecodeError:
+        fail(f"{args.file}: not UTF-8 text; save it as UTF-8")
     except tomllib.TOMLDecodeError as error:
         fail(f"{args.file}: not valid TOML ({error})")
     except ProgramError as error:

@@ -1,6 +1,8 @@
 """Delivery inside the application: the sender, and the periodic ticks (APScheduler).
 
-The database says what is due; every tick is idempotent and safe with several processes.
+However many processes run, one of them — the holder of the `outbox-sender` lease — sends
+and runs the ticks, so the global rate holds for the whole organisation and each tick runs
+once per moment. When it stops, or dies, another takes over within `lease_seconds`.
 """
 
 from __future__ import annotations
@@ -11,20 +13,19 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
 from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
 from bot.config import Settings
+from bot.delivery.notices import NoticeRenderers
 from bot.delivery.progress import ProgressReporter
 from bot.delivery.sender import MAX_IN_FLIGHT, OutboxSender
-from bot.delivery.texts import DeliveryTexts
+from bot.delivery.texts import CancelKeyboard, DeliveryTexts
 from bot.delivery.transport import Contents, TelegramTransport
+from bot.metrics import SENDER_LEADER
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
+from bot.services.operations import OperationsService
 from bot.services.outbox import OutboxService
 from bot.services.reminders import ReminderService
 from bot.services.users import UserService
@@ -42,16 +43,9 @@ PURGE_EVERY_HOURS = 1
 KEEP_SENT_DAYS = 30
 EXPANSION_CHUNK = 5_000
 SEND_TIMEOUT_SECONDS = 30
-
-
-class SenderSession(AiohttpSession):
-    """aiogram's session; closing it waits for TLS connections only when there are any."""
-
-    async def close(self) -> None:
-        if self.api.base.startswith("https://"):
-            await super().close()  # it lingers 250 ms for TLS connections to shut
-        elif self._session is not None and not self._session.closed:
-            await self._session.close()
+SESSION_CONNECTIONS = MAX_IN_FLIGHT + 8  # the sends in flight, and the progress edits
+LEADER_LEASE = "outbox-sender"
+FOLLOWER_LOOK_SECONDS = 1.0  # how often a process that does not send tries the lease
 
 
 class Delivery:
@@ -61,28 +55,22 @@ class Delivery:
         self,
         settings: Settings,
         *,
+        bot: Bot,
         outbox: OutboxService,
         broadcasts: BroadcastService,
         runs: BroadcastRuns,
         reminders: ReminderService,
         users: UserService,
         i18n: I18n,
+        cancel_keyboard: CancelKeyboard,
+        operations: OperationsService,
     ) -> None:
-        assert settings.telegram.token is not None
+        """`bot` should have a session without retries (the sender decides about each)."""
         options = settings.delivery
-        # Its own Bot: no retrying session middleware, the sender decides about every retry.
-        session = SenderSession(
-            api=TelegramAPIServer.from_base(settings.telegram.api_base),
-            limit=MAX_IN_FLIGHT + 8,
-            timeout=SEND_TIMEOUT_SECONDS,
-        )
-        self.bot = Bot(
-            token=settings.telegram.token.get_secret_value(),
-            session=session,
-            default=DefaultBotProperties(parse_mode=ParseMode.HTML),
-        )
+        self.bot = bot
+        self.notices = NoticeRenderers(i18n, settings.org.default_language)
         transport = TelegramTransport(
-            self.bot, Contents(outbox), paid_broadcast=options.paid_broadcast
+            bot, Contents(outbox), self.notices, paid_broadcast=options.paid_broadcast
         )
         self.sender = OutboxSender(
             outbox,
@@ -90,7 +78,7 @@ class Delivery:
             rate_per_second=options.rate_per_second,
             lease_seconds=options.lease_seconds,
         )
-        self.texts = DeliveryTexts(i18n, settings.org.tz)
+        self.texts = DeliveryTexts(i18n, settings.org.tz, cancel_keyboard=cancel_keyboard)
         self._reporter = ProgressReporter(
             self.bot,
             self.sender.pacer,
@@ -111,11 +99,59 @@ class Delivery:
         self._expander: asyncio.Task[None] | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._stopping = False
+        self._operations = operations
+        self.leading = False
+        self._leadership: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        """Start the sender and the ticks (the first of each at once)."""
+        """Compete for the sender's lease; the holder sends and runs the ticks."""
         self._stopping = False
+        await self._try_to_lead()
+        self._leadership = asyncio.create_task(self._keep_leadership(), name="outbox-lease")
+
+    async def _try_to_lead(self) -> None:
+        try:
+            held = await self._operations.acquire_lease(
+                LEADER_LEASE, self.sender.worker, self._lease
+            )
+        except Exception:  # the database is away: a leader stops before its lease runs out
+            log.exception("could not renew the outbox sender's lease")
+            held = False
+        if held and not self.leading:
+            log.info("this process is now the outbox sender")
+            self.leading = True
+            SENDER_LEADER.set(1)
+            await self._lead()
+        elif not held and self.leading:
+            log.warning("lost the outbox sender's lease; another process sends now")
+            await self._follow()
+
+    async def _keep_leadership(self) -> None:
+        while not self._stopping:
+            # A leader renews at a third of the lease; the others look often, so a dead
+            # leader is replaced within lease_seconds.
+            await asyncio.sleep(self._lease / 3 if self.leading else FOLLOWER_LOOK_SECONDS)
+            if not self._stopping:
+                await self._try_to_lead()
+
+    async def _follow(self, grace_seconds: float = 10.0) -> None:
+        self.leading = False
+        SENDER_LEADER.set(0)
+        self._scheduler.pause()
+        if self._watcher is not None:
+            self._watcher.cancel()
+        pending = [task for task in (*self._running, self._expander) if task is not None]
+        if pending:
+            await asyncio.wait(pending, timeout=grace_seconds)
+        await self.sender.stop(grace_seconds)
+
+    async def _lead(self) -> None:
+        """Start the sender and the ticks (the first of each at once)."""
         await self.sender.start()
+        if self._scheduler.running:
+            self._scheduler.resume()
+            self._watcher = asyncio.create_task(self._watch_broadcasts())
+            return
         now = datetime.now(UTC)
         jobs: list[tuple[str, Callable[[], Awaitable[object]], timedelta]] = [
             ("reminders", self.reminder_tick, timedelta(seconds=REMINDER_TICK_SECONDS)),
@@ -137,19 +173,22 @@ class Delivery:
         self._watcher = asyncio.create_task(self._watch_broadcasts())
 
     async def stop(self, grace_seconds: float = 10.0) -> None:
-        """Let running ticks finish, stop the sender cleanly, close its session."""
+        """Let running ticks finish, stop the sender cleanly, give the lease up (the Bot's
+        owner closes it)."""
         if self._stopping:
             return
         self._stopping = True
-        self._scheduler.pause()
-        if self._watcher is not None:
-            self._watcher.cancel()
-        pending = [task for task in (*self._running, self._expander) if task is not None]
-        if pending:
-            await asyncio.wait(pending, timeout=grace_seconds)
-        self._scheduler.shutdown(wait=False)
-        await self.sender.stop(grace_seconds)
-        await self.bot.session.close()
+        if self._leadership is not None:
+            self._leadership.cancel()
+            await asyncio.gather(self._leadership, return_exceptions=True)
+        if self.leading:
+            await self._follow(grace_seconds)
+            try:  # the next process need not wait for the lease to run out
+                await self._operations.release_lease(LEADER_LEASE, self.sender.worker)
+            except Exception:
+                log.warning("could not give the outbox sender's lease up; it runs out")
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
 
     async def _guarded(self, name: str, tick: Callable[[], Awaitable[object]]) -> None:
         task = asyncio.current_task()
@@ -204,6 +243,7 @@ class Delivery:
 
     async def purge(self) -> None:
         """Delete outbox rows finished long ago (each broadcast keeps its counts)."""
+        await self._operations.purge_updates()
         while await self._outbox.purge_finished(timedelta(days=KEEP_SENT_DAYS)):
             if self._stopping:
                 return

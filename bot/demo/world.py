@@ -143,7 +143,8 @@ def demo_world(*, members: int) -> DemoWorld:
         about="In the editorial group of Turkistan region: reviews the proposals members send.",
         tips=(
             "Send /start and /help: the bot knows her role.",
-            "Proposals to review will arrive here once members can send them.",
+            "Send /review: proposals of Turkistan members wait for her; open one to shortlist "
+            "it, reject it or ask for changes. /shortlist shows what was chosen.",
         ),
     )
     guest = DemoPerson(
@@ -156,7 +157,9 @@ def demo_world(*, members: int) -> DemoWorld:
         title="Guest, not in the registry",
         about="Someone curious about the bot, with no membership record.",
         tips=(
-            "Send /start: English, from his Telegram language.",
+            "Send /start: his Telegram is in English, but the bot answers in the "
+            "organisation's language (Kazakh here): only Kazakh and Russian are taken from "
+            "Telegram. /language switches to English.",
             "Try /link with any IIN: not in the registry, so he can ask the organizers.",
             "Write anything: the bot never stays silent.",
         ),

@@ -115,6 +115,9 @@ def parse_program(document: dict[str, Any], tz: ZoneInfo) -> Program:
         registration_closes_at=_optional_moment(table, "registration_closes", "forum", tz),
         members_only=bool(table.get("members_only", False)),
     )
+    if forum.ends_at <= forum.starts_at:
+        msg = "forum.end: must be after forum.start"
+        raise ProgramError(msg)
     trainings = []
     for index, item in enumerate(document.get("training", [])):
         where = f"training[{index + 1}]"
@@ -147,6 +150,22 @@ def parse_program(document: dict[str, Any], tz: ZoneInfo) -> Program:
             raise ProgramError(msg)
         trainings.append(training)
     return Program(forum, tuple(trainings))
+
+
+def check_program(program: Program, now: datetime) -> None:
+    """Refuse a forum that cannot happen as written: over before it starts, already begun, or
+    closing registration after it starts (the message names the key to fix)."""
+    forum = program.forum
+    if forum.starts_at <= now:
+        msg = "forum.start: lies in the past; a forum is loaded before it starts"
+        raise ProgramError(msg)
+    opens, closes = forum.registration_opens_at, forum.registration_closes_at
+    if opens is not None and closes is not None and closes <= opens:
+        msg = "forum.registration_closes: must be after forum.registration_opens"
+        raise ProgramError(msg)
+    if closes is not None and closes > forum.starts_at:
+        msg = "forum.registration_closes: must not be after forum.start"
+        raise ProgramError(msg)
 
 
 def moved_to_future(program: Program, now: datetime) -> Program:

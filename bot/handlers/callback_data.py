@@ -11,11 +11,11 @@ from bot.domain.numbers import is_row_number
 
 
 class BoundedCallbackData(CallbackData, prefix="bounded"):
-    """CallbackData whose int fields must be 0..BIGINT_MAX.
+    """CallbackData whose int fields must be 0..INTEGER_MAX (they are row ids and pages).
 
     aiogram parses button data with pydantic, which turns any run of digits into an int. A
     forged number out of range fails here, so the button's filter does not match and the press
-    gets "this button no longer works" instead of an OverflowError in the database driver.
+    gets "this button no longer works" instead of an error in the database driver.
     (Each subclass sets its own prefix; this one is never packed.)
     """
 

@@ -65,6 +65,11 @@ class OperationsService:
         async with self._database.write() as connection:
             await OperationsRepository(connection).release_lease(name, holder)
 
+    async def purge_updates(self) -> int:
+        """Forget webhook updates handled more than a day ago (kept when Redis is not used)."""
+        async with self._database.write() as connection:
+            return await OperationsRepository(connection).purge_updates(utcnow())
+
     async def lease_holder(self, name: str) -> str | None:
         """Who holds the lease now."""
         async with self._database.read() as connection:
@@ -96,8 +101,3 @@ class SqlUpdateLedger:
     async def release(self, update_id: int) -> None:
         async with self._database.write() as connection:
             await OperationsRepository(connection).release_update(update_id)
-
-    async def purge(self) -> int:
-        """Forget updates handled more than a day ago."""
-        async with self._database.write() as connection:
-            return await OperationsRepository(connection).purge_updates(utcnow())

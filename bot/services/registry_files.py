@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import zipfile
 from collections.abc import Iterator
 from enum import StrEnum
@@ -52,7 +51,14 @@ REQUIRED = (Field.IIN, Field.LAST_NAME, Field.FIRST_NAME, Field.REGION, Field.ST
 
 
 class RegistryFormatError(Exception):
-    """The file cannot be read as a registry; the message is one line saying how to fix it."""
+    """The file cannot be read as a registry; the message is one line saying how to fix it.
+
+    `line` is where reading stopped, when rows before it were read (None: nothing was).
+    """
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def fold(text: str) -> str:
@@ -99,10 +105,11 @@ class _CsvSource:
     def __init__(self, path: Path) -> None:
         self._raw = path.open("rb")
         self._size = max(path.stat().st_size, 1)
-        # utf-8-sig drops a byte-order mark if there is one (Excel's "CSV UTF-8" writes it).
-        self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", newline="")
+        self._lines_read = 0
         try:
-            first = self._text.readline()
+            # utf-8-sig drops a byte-order mark if there is one (Excel's "CSV UTF-8" writes it).
+            first = self._raw.readline().decode("utf-8-sig")
+            self._lines_read = 1
             # Excel writes ";" where "," is the decimal separator: the header row tells which.
             self.delimiter = ";" if first.count(";") > first.count(",") else ","
             self.header = tuple(next(csv.reader([first], delimiter=self.delimiter), []))
@@ -114,25 +121,35 @@ class _CsvSource:
             self.close()
             raise
 
+    def _lines(self) -> Iterator[str]:
+        # Decoded line by line (not in blocks), so that a bad byte is reported on its own line.
+        for raw in self._raw:
+            self._lines_read += 1
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                msg = f"line {self._lines_read}: not UTF-8 text; save the file as CSV UTF-8"
+                raise RegistryFormatError(msg, line=self._lines_read) from None
+
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        reader = csv.reader(self._text, delimiter=self.delimiter)
-        line = 1
+        reader = csv.reader(self._lines(), delimiter=self.delimiter)
+        end = 1
         try:
             for cells in reader:
-                start, line = line + 1, reader.line_num + 1
+                start, end = end + 1, self._lines_read
                 if any(cells):  # blank lines are not rows
                     yield start, cells
-        except (csv.Error, UnicodeDecodeError) as error:
-            # The file's structure is broken from here on (an unclosed quote, another
-            # encoding): no row after this point can be trusted.
-            msg = f"line {line + 1}: the file cannot be read further ({error})"
-            raise RegistryFormatError(msg) from None
+        except csv.Error as error:
+            # The file's structure is broken from here on (an unclosed quote that grew past
+            # the cell limit, a NUL byte): no row after this point can be trusted.
+            msg = f"line {end + 1}: the file cannot be read from here on ({error})"
+            raise RegistryFormatError(msg, line=end + 1) from None
 
     def fraction_read(self) -> float | None:
         return min(self._raw.tell() / self._size, 1.0)
 
     def close(self) -> None:
-        self._text.close()
+        self._raw.close()
 
 
 class _XlsxSource:
@@ -158,14 +175,19 @@ class _XlsxSource:
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         iin = self.columns[Field.IIN]
-        for line, values in enumerate(self._values, start=2):
-            self._line = line
-            cells = [_cell_text(value) for value in values]
-            if iin < len(cells) and isinstance(values[iin], int | float):
-                # A spreadsheet that stored the IIN as a number dropped its leading zero.
-                cells[iin] = cells[iin].zfill(12)
-            if any(cells):
-                yield line, cells
+        try:
+            for line, values in enumerate(self._values, start=2):
+                self._line = line
+                cells = [_cell_text(value) for value in values]
+                if iin < len(cells) and isinstance(values[iin], int | float):
+                    # A spreadsheet that stored the IIN as a number dropped its leading zero.
+                    cells[iin] = cells[iin].zfill(12)
+                if any(cells):
+                    yield line, cells
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+            line = self._line + 1
+            msg = f"row {line}: the workbook cannot be read from here on ({error})"
+            raise RegistryFormatError(msg, line=line) from None
 
     def fraction_read(self) -> float | None:
         return min(self._line / self._total, 1.0) if self._total else None

@@ -22,6 +22,7 @@ from bot.domain.regions import find_region
 from bot.services.registry_files import (
     REQUIRED,
     Field,
+    RegistryFormatError,
     RegistrySource,
     fold,
     open_registry,
@@ -62,13 +63,28 @@ class Rejection:
 class _RowChecker:
     """Checks rows one by one; remembers the IINs accepted so far to refuse repeats."""
 
-    def __init__(self, columns: dict[Field, int]) -> None:
+    def __init__(self, columns: dict[Field, int], *, delimiter: str, width: int) -> None:
         self._order = [columns.get(field) for field in Field]
         self._accepted: set[int] = set()  # ints take half the memory of strings
+        self._delimiter = delimiter
+        self._row_like = max(2, width // 2)  # delimiters on a line that make it look like a row
+
+    def _swallowed(self, cell: str) -> int:
+        """How many lines inside `cell` look like rows of the file (an unclosed quote's prey)."""
+        lines = cell.rstrip("\r\n").split("\n")[1:]
+        return sum(line.count(self._delimiter) >= self._row_like for line in lines)
 
     def check(self, cells: list[str]) -> RegistryEntry | str:
         """The row to write, or why it is refused ("field: reason; ...")."""
         size = len(cells)
+        for cell in cells:
+            # A quoted cell may hold a line break; one holding whole rows is a quote left open.
+            if "\n" in cell and (swallowed := self._swallowed(cell)):
+                rows = "1 row" if swallowed == 1 else f"{swallowed} rows"
+                return (
+                    f"a quote is not closed: the {rows} after it were read into this one; "
+                    "close the quote and import the file again"
+                )
         values = [cells[i].strip() if i is not None and i < size else "" for i in self._order]
         (iin_text, last, first, patronymic, phone_text, region_text, ppo, status_text,
          joined_text, birthplace, workplace, position, education, family) = values  # fmt: skip
@@ -133,7 +149,7 @@ def _parse_date(text: str) -> dt.date:
 
 def check_registry(source: RegistrySource) -> Iterator[RegistryEntry | Rejection]:
     """Every data row of the file in order: a row to write, or a rejection saying why."""
-    checker = _RowChecker(source.columns)
+    checker = _RowChecker(source.columns, delimiter=source.delimiter, width=len(source.header))
     for line, cells in source.rows():
         result = checker.check(cells)
         yield Rejection(line, result, tuple(cells)) if isinstance(result, str) else result
@@ -183,6 +199,29 @@ class ImportSummary:
     report: Path | None
 
 
+class ImportStoppedError(Exception):
+    """The file broke off at `line`: every row before it was imported (`done`), none after."""
+
+    def __init__(self, reason: str, line: int, done: ImportSummary) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+        self.done = done
+
+    def kept(self) -> str:
+        """What stays imported, in one sentence."""
+        done = self.done
+        if not done.read:
+            return "nothing was imported"
+        rejected = f", {done.rejected} rejected" if done.rejected else ""
+        return (
+            f"the {done.read} rows before line {self.line} were imported ({done.inserted} "
+            f"inserted, {done.updated} updated{rejected}) and stay; nothing from line "
+            f"{self.line} on was imported. Fix the file and import it again: rows already "
+            "imported are not changed twice"
+        )
+
+
 ProgressCallback = Callable[[int, float | None], None]
 """Told every few thousand rows how many rows were read and which fraction of the file."""
 
@@ -211,19 +250,25 @@ async def import_registry(
     counts = UpsertCounts()
     read = rejected = 0
     batch: list[RegistryEntry] = []
+    stopped: RegistryFormatError | None = None
     try:
-        for item in check_registry(source):
-            read += 1
-            if isinstance(item, Rejection):
-                rejected += 1
-                report.add(item)
-            else:
-                batch.append(item)
-            if len(batch) == batch_size:
-                counts += await _write_batch(database, batch, columns, stamp, ppo_ids)
-                batch = []
-            if on_progress is not None and read % _PROGRESS_EVERY == 0:
-                on_progress(read, source.fraction_read())
+        try:
+            for item in check_registry(source):
+                read += 1
+                if isinstance(item, Rejection):
+                    rejected += 1
+                    report.add(item)
+                else:
+                    batch.append(item)
+                if len(batch) == batch_size:
+                    counts += await _write_batch(database, batch, columns, stamp, ppo_ids)
+                    batch = []
+                if on_progress is not None and read % _PROGRESS_EVERY == 0:
+                    on_progress(read, source.fraction_read())
+        except RegistryFormatError as error:
+            if error.line is None:
+                raise
+            stopped = error  # the rows before the broken line are sound: they are written
         counts += await _write_batch(database, batch, columns, stamp, ppo_ids)
         if on_progress is not None:
             on_progress(read, 1.0)
@@ -231,7 +276,11 @@ async def import_registry(
         source.close()
         written = report.close()
     seconds = time.perf_counter() - started
-    return ImportSummary(read, counts.inserted, counts.updated, rejected, seconds, written)
+    summary = ImportSummary(read, counts.inserted, counts.updated, rejected, seconds, written)
+    if stopped is not None:
+        assert stopped.line is not None
+        raise ImportStoppedError(str(stopped), stopped.line, summary)
+    return summary
 
 
 async def _write_batch(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.config import LANGUAGES
 from bot.db.cache import BoundedCache
@@ -15,11 +15,13 @@ from bot.domain.users import User
 class UserService:
     """Who the bot is talking to."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, cache_seconds: float = 60) -> None:
         self._database = database
         # Read on every update, changed rarely and only through this service: kept in memory.
-        # Another process's change (several bots on PostgreSQL) shows within the TTL.
-        self._known: BoundedCache[int, User] = BoundedCache(size=100_000, ttl=60)
+        # Other processes hear of a change through `on_change` (Redis pub/sub) at once; with
+        # several processes and no Redis there is no cache (cache_seconds = 0).
+        self._known: BoundedCache[int, User] = BoundedCache(size=100_000, ttl=cache_seconds)
+        self.on_change: Callable[[int], None] | None = None
 
     async def greet_user(self, telegram_id: int, guessed_language: str) -> User:
         """The user's row, created on their first update with the guessed language.
@@ -56,10 +58,16 @@ class UserService:
             repository = UserRepository(connection)
             await repository.add_if_missing(telegram_id, language=language)
             await repository.set_language(telegram_id, language)
-        self._known.evict(telegram_id)
+        self.forget(telegram_id)
 
     def forget(self, telegram_id: int) -> None:
-        """Drop what is remembered of a user whose row was erased."""
+        """Drop what is remembered of a user whose row changed or was erased, everywhere."""
+        self._known.evict(telegram_id)
+        if self.on_change is not None:
+            self.on_change(telegram_id)
+
+    def forget_here(self, telegram_id: int) -> None:
+        """Drop what this process remembers of a user another process changed."""
         self._known.evict(telegram_id)
 
     async def languages_of(self, telegram_ids: Iterable[int]) -> dict[int, str | None]:

@@ -99,3 +99,17 @@ async def test_a_forum_press_on_the_ticket_photo_answers_anew(
     assert not [text for text in chat.texts if "что-то пошло не так" in text]
     assert not [r for r in emulator.refusals if "no text in the message" in r.description]
     assert not emulator._callbacks
+
+
+@pytest.mark.parametrize("data", ["ft:2147483648", "fo:2147483648:r", "po:2147483648"])
+async def test_an_id_beyond_an_integer_column_is_a_stale_button(
+    make_chat, emulator: BotApiEmulator, data: str
+) -> None:
+    # Seed 853914591, postgresql, step 256: ids were bounded to BIGINT, but row ids are INTEGER
+    # columns, and asyncpg refused 2147483648 ("out of int32 range"): a traceback, an apology.
+    chat = make_chat(7106, language_code="ru")
+    await chat.send("/start")
+    await chat.wait(await chat.user.press_data(data))
+    assert chat.user.alerts[-1].show_alert  # "this button no longer works"
+    assert not [text for text in chat.texts if "что-то пошло не так" in text]
+    assert not emulator._callbacks

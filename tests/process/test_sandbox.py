@@ -128,6 +128,18 @@ async def test_start_through_the_api_shows_in_the_transcript(web: WebClient) -> 
     assert [c["command"] for c in chat["commands"]][:1] == ["start"]
 
 
+async def test_the_tips_say_what_the_bot_does(web: WebClient) -> None:
+    guest, reviewer = web.world.guest, web.world.reviewer
+    assert any("Kazakh" in tip for tip in guest.tips)  # the documented language rule
+    await web.act(guest.telegram_id, "send", text="/start")
+    assert "Қош келдіңіз!" in (await web.last_bot_message(guest.telegram_id))["text"]
+    assert any("/review" in tip for tip in reviewer.tips)
+    await web.act(reviewer.telegram_id, "send", text="/review")
+    waiting = (await web.last_bot_message(reviewer.telegram_id))["text"]
+    assert "Сараптауды күтіп тұр" in waiting
+    assert "TRK-" in waiting
+
+
 async def test_pressing_a_language_button_edits_the_message_in_place(web: WebClient) -> None:
     guest = web.world.guest.telegram_id
     await web.act(guest, "send", text="/language")

@@ -219,3 +219,70 @@ async def test_updates_sent_while_no_process_listens_are_retried_and_handled_onc
     await emulator.wait_until_idle(quiet=0.3, timeout=15)
     assert webhook.stats.delivered == 1
     assert len(user.transcript) == 1
+
+
+async def test_one_process_sends_and_another_takes_over_within_the_lease(
+    emulator: BotApiEmulator, database_url: str
+) -> None:
+    bots = []
+    for _ in range(3):
+        settings = webhook_settings(emulator, database_url)
+        raw = settings.model_dump(mode="json")
+        raw["telegram"]["token"] = emulator.token
+        raw["webhook"]["secret_token"] = SECRET
+        raw["delivery"]["lease_seconds"] = 2
+        bots.append(RunningBot(parse_settings(raw)))
+    for bot in bots:
+        await bot.start()
+    try:
+        await asyncio.sleep(1.5)
+        leaders = [bot for bot in bots if bot.app is not None and bot.app.delivery.leading]
+        assert len(leaders) == 1
+        first = leaders[0]
+        assert first.app is not None
+        # The leader freezes (as if killed): it neither renews nor gives the lease up.
+        frozen = first.app.delivery
+        assert frozen._leadership is not None
+        frozen._leadership.cancel()
+        frozen_at = asyncio.get_running_loop().time()
+        others = [bot for bot in bots if bot is not first]
+        while not any(bot.app is not None and bot.app.delivery.leading for bot in others):
+            await asyncio.sleep(0.1)
+            assert asyncio.get_running_loop().time() - frozen_at < 2 + 1.5
+        second = next(bot for bot in others if bot.app is not None and bot.app.delivery.leading)
+        assert second.app is not None
+        await second.stop()  # a clean stop gives the lease up at once
+        stopped_at = asyncio.get_running_loop().time()
+        third = next(bot for bot in others if bot is not second)
+        while not (third.app is not None and third.app.delivery.leading):
+            await asyncio.sleep(0.1)
+            assert asyncio.get_running_loop().time() - stopped_at < 1.5
+    finally:
+        for bot in bots:
+            await bot.stop()
+
+
+@pytest.mark.parametrize("with_redis", [True, False])
+async def test_a_language_change_reaches_every_process_at_once(
+    emulator: BotApiEmulator, database_url: str, with_redis: bool
+) -> None:
+    redis_url = await flushed_redis() if with_redis else None
+    first = RunningBot(webhook_settings(emulator, database_url, redis_url=redis_url))
+    second = RunningBot(webhook_settings(emulator, database_url, redis_url=redis_url))
+    await first.start()
+    await second.start()
+    try:
+        assert first.app is not None
+        assert second.app is not None
+        seen = await second.app.services.users.greet_user(7010, "ru")  # now cached there
+        assert seen.language == "ru"
+        await first.app.services.users.choose_language(7010, "en")
+        for _ in range(50):  # a second at most
+            if (await second.app.services.users.greet_user(7010, "ru")).language == "en":
+                break
+            await asyncio.sleep(0.02)
+        else:
+            pytest.fail("the other process still reads the old language")
+    finally:
+        await first.stop()
+        await second.stop()

@@ -22,6 +22,7 @@ from bot.demo.registry import CSV_HEADERS_EN, csv_row, generate_members
 from bot.domain.iin import Sex, make_iin
 from bot.services.registry_files import RegistryFormatError, open_registry
 from bot.services.registry_import import (
+    ImportStoppedError,
     ImportSummary,
     Rejection,
     check_registry,
@@ -411,3 +412,46 @@ async def test_cli_demo_data_then_import_logs_counts_only(workdir: Path) -> None
         assert row[0] not in output
         assert row[4][2:] not in output  # the phone's ten digits, with or without +7
     assert not re.search(r"\d{10}", output)
+
+
+# --------------------------------------------------------------------------- broken files
+
+
+async def test_a_bad_byte_stops_at_its_own_line_and_says_what_was_kept(
+    database_url: str, tmp_path: Path
+) -> None:
+    rows = demo_rows(40)
+    path = write_csv(tmp_path / "registry.csv", FIELDS, rows)
+    lines = path.read_bytes().split(b"\n")
+    lines[32] = lines[32].replace(b",", b",\xe9", 1)  # line 33: Latin-1, not UTF-8
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(ImportStoppedError) as stopped:
+        await run_import(database_url, path, batch_size=10)
+    assert stopped.value.line == 33
+    assert stopped.value.reason.startswith("line 33: not UTF-8 text")
+    assert stopped.value.done.inserted == 31
+    assert stopped.value.kept().startswith("the 31 rows before line 33 were imported (31 inserted")
+    assert_stored(await stored(database_url), rows[:31])  # every row before it, none after
+
+
+def test_an_unclosed_quote_is_named_not_taken_for_a_long_name(tmp_path: Path) -> None:
+    # No quotes or commas in the cells: nothing closes the quote opened below.
+    rows = [[cell.replace('"', "").replace(",", "") for cell in row] for row in demo_rows(12)]
+    path = write_csv(tmp_path / "registry.csv", FIELDS, rows)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[3] = lines[3].replace(",", ',"', 1)  # a quote opened in line 4 and never closed
+    path.write_text("\n".join(lines), encoding="utf-8")
+    source = open_registry(path)
+    try:
+        results = list(check_registry(source))
+    finally:
+        source.close()
+    rejections = [item for item in results if isinstance(item, Rejection)]
+    assert [(item.line, item.reason) for item in rejections] == [
+        (
+            4,
+            "a quote is not closed: the 9 rows after it were read into this one; close the "
+            "quote and import the file again",
+        )
+    ]
+    assert len(results) == 2 + 1  # lines 2 and 3, then the row that swallowed the rest

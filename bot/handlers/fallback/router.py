@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -11,6 +13,15 @@ from bot.handlers.help import help_text
 from bot.handlers.interrupt import command_name
 from bot.services.access import AccessService
 from bot.services.linking import LinkingService
+
+
+async def cancel_any_step(message: Message, state: FSMContext) -> None:
+    """/cancel that no step claimed: end whatever step there is, or say there is none."""
+    if await state.get_state() is None:
+        await message.answer(_("There is nothing to cancel."))
+        return
+    await state.clear()
+    await message.answer(_("Cancelled. Nothing was changed."))
 
 
 async def not_understood(message: Message, access: AccessService, linking: LinkingService) -> None:
@@ -47,6 +58,7 @@ async def stale_button(callback: CallbackQuery) -> None:
 def create_router() -> Router:
     """A fresh router (one per Dispatcher: a router can have only one parent)."""
     router = Router(name="fallback")
+    router.message.register(cancel_any_step, F.chat.type == "private", Command("cancel"))
     router.message.register(not_understood, F.chat.type == "private")
     router.message.register(point_to_private_chat)
     router.callback_query.register(stale_button)
