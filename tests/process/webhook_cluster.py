@@ -156,7 +156,7 @@ async def start_cluster(
                 )
             )
     try:
-        async with asyncio.timeout(90):
+        async with asyncio.timeout(180):
             for index in range(processes):
                 while "serving the webhook" not in cluster.log(index).read_text(
                     encoding="utf-8", errors="replace"
