@@ -29,9 +29,14 @@ from bot.config import Settings
 from bot.db.engine import Database, connection_problem, create_engine, database_location
 from bot.db.fsm_storage import SqlStorage
 from bot.db.migrate import upgrade_to_head
-from bot.delivery.runtime import Delivery
+from bot.delivery.runtime import SEND_TIMEOUT_SECONDS, SESSION_CONNECTIONS, Delivery
 from bot.handlers import build_routers
+from bot.handlers.access import notices as access_notices
+from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
+from bot.handlers.forum_admin import notices as forum_admin_notices
+from bot.handlers.forums import notices as forums_notices
 from bot.handlers.interrupt import CommandWins
+from bot.handlers.linking import notices as linking_notices
 from bot.handlers.menu import Menus, publish_menus
 from bot.handlers.middlewares import (
     HandlerBoundary,
@@ -41,7 +46,8 @@ from bot.handlers.middlewares import (
     UserLocaleMiddleware,
     UserMiddleware,
 )
-from bot.handlers.notify import Notifier
+from bot.handlers.profile import notices as profile_notices
+from bot.handlers.proposals import notices as proposals_notices
 from bot.i18n import create_i18n
 from bot.services.access import AccessService
 from bot.services.broadcast_runs import BroadcastRuns
@@ -58,7 +64,7 @@ from bot.services.proposal_drafts import ProposalDraftService
 from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
 from bot.services.users import UserService
-from bot.telegram_session import create_session
+from bot.telegram_session import create_sender_session, create_session
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -106,41 +112,49 @@ class Services:
     @classmethod
     def build(cls, database: Database, settings: Settings) -> Services:
         """Every service over one database."""
-        access = AccessService(database, admins=settings.admins)
+        outbox = OutboxService(database)
+        bell = outbox.bell
+        access = AccessService(database, admins=settings.admins, outbox_bell=bell)
         # Several processes without Redis cannot tell each other of a change: no user cache.
         alone = settings.telegram.mode == "polling" or settings.redis.url is not None
         users = UserService(database, cache_seconds=60 if alone else 0)
-        outbox = OutboxService(database)
         default_language = settings.org.default_language
         key = settings.identity.account_hash_key
         hash_key = key.get_secret_value() if key is not None else None
         return cls(
             users=users,
             access=access,
-            linking=LinkingService(database, access=access, account_hash_key=hash_key),
-            profile=ProfileService(database, access=access),
-            members=MembersAdminService(database, access=access),
-            privacy=PrivacyService(database, users=users),
-            proposals=ProposalService(database, access=access),
-            proposal_drafts=ProposalDraftService(
-                database, access=access, topics=settings.proposals.topics, tz=settings.org.tz
+            linking=LinkingService(
+                database, access=access, account_hash_key=hash_key, outbox_bell=bell
             ),
-            forums=ForumService(database),
+            profile=ProfileService(database, access=access, outbox_bell=bell),
+            members=MembersAdminService(database, access=access),
+            privacy=PrivacyService(database, users=users, outbox_bell=bell),
+            proposals=ProposalService(database, access=access, outbox_bell=bell),
+            proposal_drafts=ProposalDraftService(
+                database,
+                access=access,
+                topics=settings.proposals.topics,
+                tz=settings.org.tz,
+                outbox_bell=bell,
+            ),
+            forums=ForumService(database, outbox_bell=bell),
             forum_admin=ForumAdminService(
                 database,
                 access=access,
                 check_in_margin=timedelta(hours=settings.forums.check_in_margin_hours),
+                outbox_bell=bell,
             ),
             outbox=outbox,
             broadcasts=BroadcastService(
                 database, access=access, default_language=default_language
             ),
-            broadcast_runs=BroadcastRuns(database, outbox_bell=outbox.bell),
+            broadcast_runs=BroadcastRuns(database, outbox_bell=bell),
             reminders=ReminderService(
                 database,
                 offsets_hours=settings.reminders.offsets_hours,
                 default_language=default_language,
-                outbox_bell=outbox.bell,
+                outbox_bell=bell,
             ),
             operations=OperationsService(database),
         )
@@ -165,12 +179,14 @@ class Application:
             self.redis = Redis.from_url(settings.redis.url)
         self.i18n: I18n = create_i18n(settings.org.default_language)
         self.services = Services.build(self.database, settings)
-        self.bot = Bot(
-            token=settings.telegram.token.get_secret_value(),
-            session=create_session(settings.telegram.api_base),
-            default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+        token = settings.telegram.token.get_secret_value()
+        html = DefaultBotProperties(parse_mode=ParseMode.HTML)
+        self.bot = Bot(token, create_session(settings.telegram.api_base), html)
+        # The sender's own Bot: no retrying middleware, the sender decides about every retry.
+        sender_session = create_sender_session(
+            settings.telegram.api_base, limit=SESSION_CONNECTIONS, timeout=SEND_TIMEOUT_SECONDS
         )
-        self.notifier = Notifier(self.i18n, self.services.users, self.services.outbox)
+        self.sender_bot = Bot(token, sender_session, html)
         self.menus = Menus(
             self.i18n,
             users=self.services.users,
@@ -179,14 +195,25 @@ class Application:
         )
         self.delivery = Delivery(
             settings,
+            bot=self.sender_bot,
             outbox=self.services.outbox,
             broadcasts=self.services.broadcasts,
             runs=self.services.broadcast_runs,
             reminders=self.services.reminders,
             users=self.services.users,
             i18n=self.i18n,
+            cancel_keyboard=cancel_broadcast_keyboard,
             operations=self.services.operations,
         )
+        for feature in (
+            access_notices,
+            forums_notices,
+            forum_admin_notices,
+            linking_notices,
+            profile_notices,
+            proposals_notices,
+        ):
+            self.delivery.notices.register(feature.RENDERERS)
         self.in_flight = InFlight()
         self._user_changes: UserChanges | None = None
         if self.redis is not None:
@@ -224,7 +251,6 @@ class Application:
             events_isolation=TimedIsolation(isolation),
             disable_fsm=True,
             settings=self.settings,
-            notifier=self.notifier,
             menus=self.menus,
             **{name: getattr(self.services, name) for name in Services.__dataclass_fields__},
         )
@@ -234,7 +260,9 @@ class Application:
             UserMiddleware(self.services.users, self.settings.org.default_language)
         )
         UserLocaleMiddleware(self.i18n).setup(dispatcher)
-        dispatcher.message.outer_middleware(CommandWins())  # inside the locale: it speaks
+        command_wins = CommandWins()  # inside the locale: it speaks
+        dispatcher.message.outer_middleware(command_wins)
+        dispatcher.callback_query.outer_middleware(command_wins)
         boundary = HandlerBoundary()
         for observer in (dispatcher.message, dispatcher.callback_query):
             observer.middleware(boundary)
@@ -257,7 +285,10 @@ class Application:
         await publish_menus(self.bot, self.i18n)
         if self._user_changes is not None:
             await self._user_changes.start()
-        await self.delivery.start()
+        if self.settings.delivery.enabled:
+            await self.delivery.start()
+        else:
+            log.warning("delivery is disabled: this process queues messages but sends none")
         if not self.webhook:
             self.ready.set()
             log.info("bot @%s is up, polling %s", me.username, self.settings.telegram.api_base)
@@ -269,6 +300,7 @@ class Application:
             # last batch would be delivered, and handled, again after a restart.
             await self.bot.get_updates(offset=self.in_flight.last_update_id + 1, limit=1)
         await self.delivery.stop(SHUTDOWN_GRACE_SECONDS)
+        await self.sender_bot.session.close()
         if self._user_changes is not None:
             await self._user_changes.stop()
         await self.dispatcher.fsm.close()  # the storage and its Redis client
@@ -278,7 +310,7 @@ class Application:
     async def _close_unstarted(self) -> None:
         """Release what the constructor opened, when the bot never got to start."""
         await self.bot.session.close()
-        await self.delivery.bot.session.close()
+        await self.sender_bot.session.close()
         await self.database.close()
         if self.redis is not None:
             await self.redis.aclose()

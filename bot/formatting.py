@@ -78,6 +78,7 @@ def format_number(value: int | float, locale: str) -> str:
 
 TEXT_LIMIT = 4096  # Telegram's limits, in UTF-16 code units of the rendered text
 CAPTION_LIMIT = 1024
+ALERT_LIMIT = 200  # a callback answer's text (plain, never HTML)
 _TAG_RE = re.compile(r"<[^<>]*>")
 
 
@@ -115,8 +116,8 @@ def italic(value: object) -> Html:
 
 
 def visible_length(markup: str) -> int:
-    """How long Telegram counts `markup` once parsed: UTF-16 units, tags and entities gone."""
-    text = html.unescape(_TAG_RE.sub("", markup)).strip()
+    """How long `markup` is once parsed (UTF-16 units, tags and entities gone), spaces included."""
+    text = html.unescape(_TAG_RE.sub("", markup))
     return len(text.encode("utf-16-le")) // 2
 
 

@@ -1,4 +1,4 @@
-"""The HTTP session to the Bot API, with retries for Telegram's transient errors."""
+"""HTTP sessions to the Bot API: with retries for handlers, without for the outbox sender."""
 
 from __future__ import annotations
 
@@ -120,3 +120,18 @@ def create_session(api_base: str, **session_options: Any) -> AiohttpSession:
     session.middleware(LateCallbackAnswerMiddleware())
     session.middleware(UnchangedEditMiddleware())
     return session
+
+
+class _SenderSession(AiohttpSession):
+    """aiogram's session; closing it waits for TLS connections only when there are any."""
+
+    async def close(self) -> None:
+        if self.api.base.startswith("https://"):
+            await super().close()  # it lingers 250 ms for TLS connections to shut
+        elif self._session is not None and not self._session.closed:
+            await self._session.close()
+
+
+def create_sender_session(api_base: str, *, limit: int, timeout: float) -> AiohttpSession:
+    """The outbox sender's session: no retries of its own (the sender decides every retry)."""
+    return _SenderSession(api=TelegramAPIServer.from_base(api_base), limit=limit, timeout=timeout)

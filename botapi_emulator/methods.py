@@ -143,6 +143,9 @@ async def set_my_commands(emu: BotApiEmulator, params: Params) -> bool:
         emu.commands[key] = commands
     else:
         emu.commands.pop(key, None)
+    scope, _, chat = key[0].partition(":")
+    if scope == "chat" and chat.lstrip("-").isdigit():
+        emu._notify(int(chat), "commands")  # an open chat shows its new menu, as Telegram does
     return True
 
 

@@ -17,7 +17,7 @@ from bot.app import Application
 from bot.config import Settings, parse_settings
 from bot.domain.roles import Grant, Role
 from botapi_emulator.server import BotApiEmulator
-from tests.chat import Chat, HandledUpdates
+from tests.chat import REPLY_TIMEOUT, Chat, HandledUpdates
 from tests.services import PG_URL, unavailable
 
 ADMIN_ID = 900_000_001
@@ -86,12 +86,17 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    """A Bot API server on a free local port."""
+async def emulator(request: pytest.FixtureRequest) -> AsyncIterator[BotApiEmulator]:
+    """A Bot API server on a free local port; the test fails if the bot sent anything Telegram
+    refuses whatever the moment: bad HTML, too long, bad keyboards (unless marked
+    `refusals_expected`)."""
     server = BotApiEmulator()
     await server.start()
     yield server
     await server.stop()
+    refused = [r for r in server.refusals if r.malformed]
+    if refused and request.node.get_closest_marker("refusals_expected") is None:
+        pytest.fail("Telegram would refuse:\n" + "\n".join(str(r) for r in refused[:5]))
 
 
 @pytest.fixture
@@ -190,14 +195,28 @@ def make_chat(emulator: BotApiEmulator, running_bot: RunningBot, handled_updates
 
 
 @pytest.fixture
-def make_organizer(make_chat, running_bot: RunningBot):  # type: ignore[no-untyped-def]
+def appoint(running_bot: RunningBot):  # type: ignore[no-untyped-def]
+    """`await appoint(chat, grant)`: the role given as the command line gives it, once the
+    appointee has been told (the notice comes through the outbox, a moment later)."""
+
+    async def give(chat: Chat, grant: Grant) -> None:
+        assert running_bot.app is not None
+        seen = len(chat.user.transcript)
+        await running_bot.app.services.access.grant(None, chat.user.chat_id, grant)
+        await chat.user.wait_for_messages(seen + 1, within=REPLY_TIMEOUT)
+        assert "/help" in chat.last_text  # "You have been appointed …", in their language
+
+    return give
+
+
+@pytest.fixture
+def make_organizer(make_chat, appoint):  # type: ignore[no-untyped-def]
     """`await make_organizer(user_id, region)`: an organizer of `region` who has sent /start."""
 
     async def make(user_id: int, region: str, language_code: str = "ru") -> Chat:
         chat: Chat = make_chat(user_id, language_code=language_code)
         await chat.send("/start")
-        assert running_bot.app is not None
-        await running_bot.app.services.access.grant(None, user_id, Grant(Role.ORGANIZER, region))
+        await appoint(chat, Grant(Role.ORGANIZER, region))
         return chat
 
     return make

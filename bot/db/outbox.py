@@ -93,6 +93,8 @@ class OutboxRepository:
                 outbox.c.broadcast_id,
                 outbox.c.language,
                 outbox.c.failures,
+                outbox.c.notice,
+                outbox.c.params,
             )
         )
         rows = [ClaimedMessage(*row) for row in result]

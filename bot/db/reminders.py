@@ -15,22 +15,7 @@ from bot.db.tables.forums import events, registrations
 from bot.db.tables.outbox import reminder_log
 from bot.db.types import UtcDateTime
 from bot.domain.events import LocalizedText
-
-
-@dataclass(frozen=True, slots=True)
-class ReminderCandidate:
-    """A registration whose event starts within an offset and has no decision for it yet."""
-
-    registration_id: int
-    telegram_id: int
-    language: str | None
-    registered_at: datetime  # when the seat became theirs (a promotion counts from then)
-    event_kind: str
-    titles: dict[str, str]
-    starts_at: datetime
-    city: LocalizedText
-    venue: LocalizedText
-    room: LocalizedText
+from bot.domain.reminders import ReminderCandidate
 
 
 @dataclass(frozen=True, slots=True)

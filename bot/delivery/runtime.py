@@ -13,17 +13,14 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
 from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
 from bot.config import Settings
+from bot.delivery.notices import NoticeRenderers
 from bot.delivery.progress import ProgressReporter
 from bot.delivery.sender import MAX_IN_FLIGHT, OutboxSender
-from bot.delivery.texts import DeliveryTexts
+from bot.delivery.texts import CancelKeyboard, DeliveryTexts
 from bot.delivery.transport import Contents, TelegramTransport
 from bot.metrics import SENDER_LEADER
 from bot.services.broadcast_runs import BroadcastRuns
@@ -46,18 +43,9 @@ PURGE_EVERY_HOURS = 1
 KEEP_SENT_DAYS = 30
 EXPANSION_CHUNK = 5_000
 SEND_TIMEOUT_SECONDS = 30
+SESSION_CONNECTIONS = MAX_IN_FLIGHT + 8  # the sends in flight, and the progress edits
 LEADER_LEASE = "outbox-sender"
 FOLLOWER_LOOK_SECONDS = 1.0  # how often a process that does not send tries the lease
-
-
-class SenderSession(AiohttpSession):
-    """aiogram's session; closing it waits for TLS connections only when there are any."""
-
-    async def close(self) -> None:
-        if self.api.base.startswith("https://"):
-            await super().close()  # it lingers 250 ms for TLS connections to shut
-        elif self._session is not None and not self._session.closed:
-            await self._session.close()
 
 
 class Delivery:
@@ -67,29 +55,22 @@ class Delivery:
         self,
         settings: Settings,
         *,
+        bot: Bot,
         outbox: OutboxService,
         broadcasts: BroadcastService,
         runs: BroadcastRuns,
         reminders: ReminderService,
         users: UserService,
         i18n: I18n,
+        cancel_keyboard: CancelKeyboard,
         operations: OperationsService,
     ) -> None:
-        assert settings.telegram.token is not None
+        """`bot` should have a session without retries (the sender decides about each)."""
         options = settings.delivery
-        # Its own Bot: no retrying session middleware, the sender decides about every retry.
-        session = SenderSession(
-            api=TelegramAPIServer.from_base(settings.telegram.api_base),
-            limit=MAX_IN_FLIGHT + 8,
-            timeout=SEND_TIMEOUT_SECONDS,
-        )
-        self.bot = Bot(
-            token=settings.telegram.token.get_secret_value(),
-            session=session,
-            default=DefaultBotProperties(parse_mode=ParseMode.HTML),
-        )
+        self.bot = bot
+        self.notices = NoticeRenderers(i18n, settings.org.default_language)
         transport = TelegramTransport(
-            self.bot, Contents(outbox), paid_broadcast=options.paid_broadcast
+            bot, Contents(outbox), self.notices, paid_broadcast=options.paid_broadcast
         )
         self.sender = OutboxSender(
             outbox,
@@ -97,7 +78,7 @@ class Delivery:
             rate_per_second=options.rate_per_second,
             lease_seconds=options.lease_seconds,
         )
-        self.texts = DeliveryTexts(i18n, settings.org.tz)
+        self.texts = DeliveryTexts(i18n, settings.org.tz, cancel_keyboard=cancel_keyboard)
         self._reporter = ProgressReporter(
             self.bot,
             self.sender.pacer,
@@ -192,7 +173,8 @@ class Delivery:
         self._watcher = asyncio.create_task(self._watch_broadcasts())
 
     async def stop(self, grace_seconds: float = 10.0) -> None:
-        """Let running ticks finish, stop the sender cleanly, give the lease up, close."""
+        """Let running ticks finish, stop the sender cleanly, give the lease up (the Bot's
+        owner closes it)."""
         if self._stopping:
             return
         self._stopping = True
@@ -207,7 +189,6 @@ class Delivery:
                 log.warning("could not give the outbox sender's lease up; it runs out")
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
-        await self.bot.session.close()
 
     async def _guarded(self, name: str, tick: Callable[[], Awaitable[object]]) -> None:
         task = asyncio.current_task()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,21 +11,24 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_timedelta
 
-from bot.db.reminders import ReminderCandidate
 from bot.domain.audiences import BroadcastStatus
 from bot.domain.events import LocalizedText
 from bot.domain.outbox import RowStatus
+from bot.domain.reminders import ReminderCandidate
 from bot.formatting import escape, format_moment, html_format, html_join
-from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
 from bot.services.broadcast_runs import Progress
+
+# The Cancel button under a running broadcast's progress (it belongs to /broadcast).
+CancelKeyboard = Callable[[int], InlineKeyboardMarkup]
 
 
 class DeliveryTexts:
     """Renders reminders and progress reports in a given language."""
 
-    def __init__(self, i18n: I18n, tz: ZoneInfo) -> None:
+    def __init__(self, i18n: I18n, tz: ZoneInfo, *, cancel_keyboard: CancelKeyboard) -> None:
         self._i18n = i18n
         self._tz = tz
+        self._cancel_keyboard = cancel_keyboard
 
     def reminder(self, candidate: ReminderCandidate, language: str) -> str:
         """A reminder of an event the person registered for (HTML)."""
@@ -50,6 +54,13 @@ class DeliveryTexts:
             if place:
                 lines.append(html_format(_("Place: {place}"), place=place))
             return "\n".join(lines)
+
+    def finished(self, report: Progress, language: str) -> str:
+        """The progress message once the broadcast is over: the report follows it."""
+        with self._i18n.context(), self._i18n.use_locale(language):
+            return _(
+                "📣 Announcement #{number} is over: the report is in the next message."
+            ).format(number=report.broadcast.id)
 
     def progress(
         self, report: Progress, language: str, rate: float
@@ -101,4 +112,4 @@ class DeliveryTexts:
             if left and rate > 0:
                 eta = format_timedelta(timedelta(seconds=left / rate), locale=language)
                 lines.append(_("Time left: about {eta}.").format(eta=eta))
-        return "\n".join(lines), cancel_broadcast_keyboard(number)
+        return "\n".join(lines), self._cancel_keyboard(number)

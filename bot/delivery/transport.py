@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from aiogram import Bot
@@ -20,6 +20,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.delivery.notices import NoticeError, NoticeRenderers
 from bot.domain.audiences import Content, MediaKind
 from bot.domain.outbox import ClaimedMessage
 from bot.services.outbox import OutboxService
@@ -74,16 +75,35 @@ class Contents:
 class TelegramTransport:
     """Sends rows through a Bot (without retries of its own: the sender decides)."""
 
-    def __init__(self, bot: Bot, contents: Contents, *, paid_broadcast: bool) -> None:
+    def __init__(
+        self, bot: Bot, contents: Contents, notices: NoticeRenderers, *, paid_broadcast: bool
+    ) -> None:
         self._bot = bot
         self._contents = contents
+        self._notices = notices
         # Only paid broadcasts may exceed 30 messages a second; Telegram charges Stars for them.
         self._paid = True if paid_broadcast else None
 
     async def deliver(self, row: ClaimedMessage) -> SendResult:
         """Send the row and classify the answer (never raises for Telegram's answers)."""
+        if row.notice is not None:
+            try:
+                text, markup = self._notices.render(row.notice, row.params or {}, row.language)
+            except NoticeError as error:  # never retried: it would fail the same way
+                log.warning("message %d cannot be rendered: %s", row.id, error)
+                return SendResult(Verdict.FAILED, str(error))
+            row = replace(row, text=text, reply_markup=None)
+            return await self._classified(row, markup)
+        markup = None
+        if row.reply_markup:
+            markup = InlineKeyboardMarkup.model_validate_json(row.reply_markup)
+        return await self._classified(row, markup)
+
+    async def _classified(
+        self, row: ClaimedMessage, markup: InlineKeyboardMarkup | None
+    ) -> SendResult:
         try:
-            if not await self._send(row):
+            if not await self._send(row, markup):
                 return SendResult(Verdict.FAILED, "broadcast_deleted")
         except TelegramRetryAfter as error:
             return SendResult(Verdict.RATE_LIMITED, "429", float(error.retry_after))
@@ -100,10 +120,7 @@ class TelegramTransport:
             return SendResult(Verdict.TRANSIENT, type(error).__name__)
         return SendResult(Verdict.SENT)
 
-    async def _send(self, row: ClaimedMessage) -> bool:
-        markup = None
-        if row.reply_markup:
-            markup = InlineKeyboardMarkup.model_validate_json(row.reply_markup)
+    async def _send(self, row: ClaimedMessage, markup: InlineKeyboardMarkup | None) -> bool:
         if row.broadcast_id is None:
             await self._bot.send_message(
                 row.chat_id, row.text or "", reply_markup=markup, allow_paid_broadcast=self._paid

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum, StrEnum
+from typing import Any
 
 
 class Priority(IntEnum):
@@ -38,6 +40,11 @@ class NewMessage:
 
 @dataclass(frozen=True, slots=True)
 class ClaimedMessage:
+    """A row taken for sending: a rendered text, a broadcast's, or a notice to render.
+
+    `language` is the broadcast group's, or for a notice its reader's current one.
+    """
+
     id: int
     chat_id: int
     priority: int
@@ -46,6 +53,8 @@ class ClaimedMessage:
     broadcast_id: int | None
     language: str | None
     failures: int
+    notice: str | None = None
+    params: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

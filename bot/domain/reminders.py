@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from bot.domain.events import LocalizedText
 
 
 class ReminderOutcome(StrEnum):
@@ -27,3 +30,19 @@ def reminder_outcome(
     if any(starts_at - nearer <= now for nearer in nearer_offsets):
         return ReminderOutcome.STALE
     return ReminderOutcome.QUEUED
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderCandidate:
+    """A registration whose event starts within an offset and has no decision for it yet."""
+
+    registration_id: int
+    telegram_id: int
+    language: str | None
+    registered_at: datetime  # when the seat became theirs (a promotion counts from then)
+    event_kind: str
+    titles: dict[str, str]
+    starts_at: datetime
+    city: LocalizedText
+    venue: LocalizedText
+    room: LocalizedText

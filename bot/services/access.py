@@ -6,15 +6,19 @@ from collections.abc import Iterable
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.clock import utcnow
 from bot.db.audit import AuditRepository
 from bot.db.engine import Database
 from bot.db.members import MemberRepository
+from bot.db.notices import NoticeRepository
 from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
 from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.notices import Notice, NoticeKind, Params
 from bot.domain.regions import find_region
 from bot.domain.roles import Grant, Principal, Role
+from bot.services.outbox import Doorbell
 
 
 def parse_grant(role_text: str, region_text: str) -> Grant:
@@ -35,9 +39,12 @@ def parse_grant(role_text: str, region_text: str) -> Grant:
 class AccessService:
     """Roles and the rights that follow from them."""
 
-    def __init__(self, database: Database, *, admins: Iterable[int]) -> None:
+    def __init__(
+        self, database: Database, *, admins: Iterable[int], outbox_bell: Doorbell | None = None
+    ) -> None:
         self._database = database
         self._admins = frozenset(admins)
+        self._outbox_bell = outbox_bell or Doorbell()
 
     @property
     def admins(self) -> frozenset[int]:
@@ -70,14 +77,18 @@ class AccessService:
             raise DomainError(ErrorCode.NOT_ALLOWED)
         return principal
 
-    async def organizers_of(self, region_code: str | None) -> list[int]:
+    async def organizers_of(
+        self, connection: AsyncConnection, region_code: str | None
+    ) -> list[int]:
         """Who handles a region's requests: its organizers, those of all regions, admins."""
-        async with self._database.read() as connection:
-            holders = await RoleRepository(connection).holders(Role.ORGANIZER, region_code)
+        holders = await RoleRepository(connection).holders(Role.ORGANIZER, region_code)
         return sorted(set(holders) | self._admins)
 
     async def grant(self, actor_id: int | None, telegram_id: int, grant: Grant) -> bool:
-        """Appoint (an admin only; `actor_id` None is the command line); False if already."""
+        """Appoint (an admin only; `actor_id` None is the command line); False if already.
+
+        The appointee is told.
+        """
         if actor_id is not None and actor_id not in self._admins:
             raise DomainError(ErrorCode.NOT_ALLOWED)
         async with self._database.write() as connection:
@@ -87,10 +98,13 @@ class AccessService:
                 await _audit_role(
                     connection, AuditAction.ROLE_GRANTED, actor_id, telegram_id, grant
                 )
-            return added
+                await _tell(connection, telegram_id, NoticeKind.ROLE_GRANTED, grant)
+        if added:
+            self._outbox_bell.ring()
+        return added
 
     async def revoke(self, actor_id: int | None, telegram_id: int, grant: Grant) -> bool:
-        """Take a role away (an admin only); False if they did not have it."""
+        """Take a role away (an admin only); False if they did not have it. They are told."""
         if actor_id is not None and actor_id not in self._admins:
             raise DomainError(ErrorCode.NOT_ALLOWED)
         async with self._database.write() as connection:
@@ -99,7 +113,17 @@ class AccessService:
                 await _audit_role(
                     connection, AuditAction.ROLE_REVOKED, actor_id, telegram_id, grant
                 )
-            return removed
+                await _tell(connection, telegram_id, NoticeKind.ROLE_REVOKED, grant)
+        if removed:
+            self._outbox_bell.ring()
+        return removed
+
+
+async def _tell(
+    connection: AsyncConnection, telegram_id: int, kind: NoticeKind, grant: Grant
+) -> None:
+    params: Params = {"role": grant.role.value, "region": grant.region_code}
+    await NoticeRepository(connection).add([Notice(telegram_id, kind, params)], utcnow())
 
 
 async def _audit_role(

@@ -16,16 +16,19 @@ from bot.db.audit import AuditRepository
 from bot.db.engine import Database
 from bot.db.events import EventRepository
 from bot.db.members import MemberRepository
+from bot.db.notices import NoticeRepository
 from bot.db.registrations import AttendeeRow, RegistrationRepository, RegistrationRow
 from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import Event, EventKind, RegistrationStatus, check_schedule
+from bot.domain.notices import Notice, NoticeKind
 from bot.domain.program import Program
 from bot.domain.regions import region_by_code
 from bot.domain.roles import Principal, Role
 from bot.formatting import format_stamp
 from bot.services.access import AccessService
-from bot.services.forums import Promotion, cancel_place, serve_waiting_list
+from bot.services.forums import Promotion, cancel_place, event_params, serve_waiting_list
+from bot.services.outbox import Doorbell
 from bot.services.tabular import Cell, ExportFiles, Table, export_files
 
 
@@ -92,10 +95,12 @@ class ForumAdminService:
         *,
         access: AccessService,
         check_in_margin: timedelta = timedelta(hours=3),
+        outbox_bell: Doorbell | None = None,
     ) -> None:
         self._database = database
         self._access = access
         self._check_in_margin = check_in_margin
+        self._outbox_bell = outbox_bell or Doorbell()
 
     async def _require(self, organizer_id: int | None, event: Event) -> None:
         if organizer_id is not None:
@@ -132,7 +137,8 @@ class ForumAdminService:
     async def update_forum(self, organizer_id: int, forum: Event) -> list[Promotion]:
         """Save an edited forum (the same checks as a new one; seats not below those taken).
 
-        More seats go to the waiting list first, in order: the promotions are returned.
+        More seats go to the waiting list first, in order (each one told): the promotions are
+        returned.
         """
         current = await self.forum_for_edit(organizer_id, forum.id)
         await self._require(organizer_id, forum)  # a changed region must be reachable too
@@ -160,6 +166,8 @@ class ForumAdminService:
                     reason=f"forum {forum.id} seats raised to {forum.capacity}: "
                     f"seat {promotion.seat} from the waiting list",
                 )
+        if promotions:
+            self._outbox_bell.ring()
         return promotions
 
     async def managed_forums(self, organizer_id: int, now: datetime | None = None) -> list[Event]:
@@ -241,7 +249,8 @@ class ForumAdminService:
     async def check_in(
         self, organizer_id: int, registration_id: int, now: datetime | None = None
     ) -> CheckIn:
-        """Mark attended, during the event only; done before, it says when (idempotent)."""
+        """Mark attended, during the event only, and tell the attendee; done before, it says
+        when (idempotent)."""
         now = now or utcnow()
         async with self._database.write() as connection:
             registrations = RegistrationRepository(connection)
@@ -264,7 +273,10 @@ class ForumAdminService:
                 again = await registrations.get(row.id)
                 assert again is not None
                 return CheckIn(replace(view, registration=again), False)
-            return CheckIn(replace(view, registration=replace(row, checked_in_at=now)), True)
+            notice = Notice(row.telegram_id, NoticeKind.CHECKED_IN, event_params(view.event))
+            await NoticeRepository(connection).add([notice], utcnow())  # `now` may be a test's
+        self._outbox_bell.ring()
+        return CheckIn(replace(view, registration=replace(row, checked_in_at=now)), True)
 
     async def ticket_of(self, organizer_id: int, registration_id: int) -> TicketView:
         """A registration's ticket by its id (from a button), for the forum's organizers."""
@@ -277,7 +289,8 @@ class ForumAdminService:
 
     async def remove(self, organizer_id: int, registration_id: int) -> Removal:
         """Take a registration back (not once checked in); the seat goes to the waiting list
-        first, like every seat that appears; audited."""
+        first, like every seat that appears; the person (and whoever is promoted) is told;
+        audited."""
         async with self._database.write() as connection:
             principal = await self._access.principal_on(connection, organizer_id)
             row = await RegistrationRepository(connection).get(registration_id)
@@ -296,6 +309,10 @@ class ForumAdminService:
                     reason=f"event {promotion.event.id}: seat {promotion.seat} from the "
                     f"waiting list after registration {row.id} was removed",
                 )
+            kind = NoticeKind.REGISTRATION_REMOVED
+            notice = Notice(row.telegram_id, kind, event_params(view.event))
+            await NoticeRepository(connection).add([notice], utcnow())
+        self._outbox_bell.ring()
         return Removal(view, promotions)
 
     async def _attendees(

@@ -13,9 +13,12 @@ from bot.clock import utcnow
 from bot.db.engine import Database
 from bot.db.events import EventRepository
 from bot.db.members import MemberRepository
+from bot.db.notices import NoticeRepository
 from bot.db.registrations import RegistrationRepository, RegistrationRow
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import Event, EventKind, RegistrationStatus
+from bot.domain.notices import Notice, NoticeKind, Params
+from bot.services.outbox import Doorbell
 
 PAGE_SIZE = 5
 
@@ -79,6 +82,12 @@ class Tickets:
     holder: str | None
 
 
+def event_params(event: Event) -> dict[str, str | dict[str, str]]:
+    """What a notice about an event needs to name it in any language."""
+    title = event.title
+    return {"kind": event.kind.value, "title": {"kk": title.kk, "ru": title.ru, "en": title.en}}
+
+
 def new_ticket_code() -> str:
     """An unguessable code (96 bits), usable in a t.me deep link."""
     return secrets.token_urlsafe(12)
@@ -95,7 +104,8 @@ def _free_seats(taken: list[int], count: int) -> list[int]:
 
 
 async def serve_waiting_list(connection: AsyncConnection, event: Event) -> list[Promotion]:
-    """Give every free seat to the waiting list, first in line first — the one rule for seats.
+    """Give every free seat to the waiting list, first in line first — the one rule for seats;
+    each one promoted is told, by a notice written in the same transaction.
 
     Called under the event's lock whenever seats may have appeared: a cancellation, more
     seats, an organizer removing someone.
@@ -111,6 +121,11 @@ async def serve_waiting_list(connection: AsyncConnection, event: Event) -> list[
         ticket = new_ticket_code() if event.kind is EventKind.FORUM else None
         await registrations.promote(row.id, seat=seat, ticket_code=ticket)
         promotions.append(Promotion(row.telegram_id, row.member_id, event, seat))
+    notices = []
+    for promotion in promotions:
+        params: Params = {**event_params(event), "seat": promotion.seat}
+        notices.append(Notice(promotion.telegram_id, NoticeKind.SEAT_PROMOTED, params))
+    await NoticeRepository(connection).add(notices, utcnow())
     return promotions
 
 
@@ -154,8 +169,9 @@ async def release_places(connection: AsyncConnection, telegram_id: int) -> list[
 class ForumService:
     """What attendees do: browse, register, cancel, see their tickets."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, outbox_bell: Doorbell | None = None) -> None:
         self._database = database
+        self._outbox_bell = outbox_bell or Doorbell()
 
     async def upcoming(self, page: int, now: datetime | None = None) -> ForumPage:
         """One page of forums not yet over, with seats left."""
@@ -275,6 +291,8 @@ class ForumService:
                 raise DomainError(ErrorCode.ALREADY_CHECKED_IN)
             event, forum, trainings, promotions = await cancel_place(connection, row)
             details = await _details(connection, forum, telegram_id, trainings)
+        if promotions:
+            self._outbox_bell.ring()
         return Cancellation(event, promotions, details)
 
     async def tickets(self, telegram_id: int) -> Tickets:

@@ -20,14 +20,17 @@ from bot.db.linking import (
     LinkRequestRepository,
 )
 from bot.db.members import MemberRepository
+from bot.db.notices import NoticeRepository
 from bot.db.users import UserRepository
 from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.iin import IinErrorReason, InvalidIinError, parse_iin
 from bot.domain.members import MemberRecord
+from bot.domain.notices import Notice, NoticeKind, Params, notices_to
 from bot.domain.phone import normalize_phone
 from bot.domain.roles import Role
 from bot.services.access import AccessService
+from bot.services.outbox import Doorbell
 
 LOCKOUT_WINDOW = timedelta(hours=24)
 MAX_FAILURES = 5  # the sixth attempt within the window is refused
@@ -103,11 +106,17 @@ class LinkingService:
     """The three ways to link, and unlinking."""
 
     def __init__(
-        self, database: Database, *, access: AccessService, account_hash_key: str | None = None
+        self,
+        database: Database,
+        *,
+        access: AccessService,
+        account_hash_key: str | None = None,
+        outbox_bell: Doorbell | None = None,
     ) -> None:
         self._database = database
         self._access = access
         self._account_key = account_hash_key.encode() if account_hash_key else None
+        self._outbox_bell = outbox_bell or Doorbell()
 
     async def _account_hash(self, connection: AsyncConnection, telegram_id: int) -> str:
         """HMAC-SHA256 of the account: counts its failures without keeping the account."""
@@ -143,7 +152,10 @@ class LinkingService:
             raise DomainError(ErrorCode.LINK_LOCKED, until=unlocks_at)
 
     async def link_by_iin(self, telegram_id: int, phone: str, iin_text: str) -> LinkOutcome:
-        """Link when the record for the IIN carries this (verified) phone."""
+        """Link when the record for the IIN carries this (verified) phone.
+
+        A record linked to another account: that account is told of the attempt.
+        """
         refusal: DomainError | None = None
         outcome: LinkOutcome = NoMatch()
         async with self._database.write() as connection:
@@ -162,12 +174,16 @@ class LinkingService:
                     outcome = NoMatch()
                 elif member.telegram_id is not None:
                     outcome = LinkedElsewhere(member.telegram_id)
+                    notice = Notice(member.telegram_id, NoticeKind.LINK_ATTEMPTED)
+                    await NoticeRepository(connection).add([notice], utcnow())
                 else:
                     outcome = await self._link(connection, member, telegram_id, "contact")
             if not isinstance(outcome, Linked):
                 await self._record_failure(connection, telegram_id)
         if refusal is not None:
             raise refusal
+        if isinstance(outcome, LinkedElsewhere):
+            self._outbox_bell.ring()
         return outcome
 
     async def _link(
@@ -184,9 +200,10 @@ class LinkingService:
         return Linked(member)
 
     async def request_link(
-        self, telegram_id: int, phone: str, iin_text: str
+        self, telegram_id: int, phone: str, iin_text: str, *, telegram_name: str
     ) -> LinkRequestCreated:
-        """Ask the region's organizers to confirm the link the phone could not."""
+        """Ask the region's organizers to confirm the link the phone could not; they are sent
+        the request with the person's Telegram name."""
         iin = parse_iin(iin_text)  # validated when it was typed; kept in the conversation only
         async with self._database.write() as connection:
             await self._check_lock(connection, telegram_id)
@@ -201,10 +218,9 @@ class LinkingService:
                 region_code=region,
                 phone=phone,
             )
-        organizers = await self._access.organizers_of(region)
-        if member is not None:
-            # The organizers are about to see the member's name: a read by someone else.
-            async with self._database.write() as connection:
+            organizers = await self._access.organizers_of(connection, region)
+            if member is not None:
+                # The organizers are about to see the member's name: a read by someone else.
                 audit = AuditRepository(connection)
                 for organizer in organizers:
                     await audit.record(
@@ -213,6 +229,19 @@ class LinkingService:
                         member_id=member.id,
                         reason=f"link request #{request_id} shown",
                     )
+            params: Params = {
+                "request_id": request_id,
+                "telegram_name": telegram_name,
+                "phone": phone,
+                "iin": iin.masked,
+                "member": None
+                if member is None
+                else {"name": member.full_name, "ppo": member.ppo_name or ""},
+                "linked_elsewhere": member is not None and member.telegram_id is not None,
+            }
+            notices = notices_to(organizers, NoticeKind.LINK_REQUESTED, params)
+            await NoticeRepository(connection).add(notices, utcnow())
+        self._outbox_bell.ring()
         return LinkRequestCreated(request_id, organizers, member, iin.masked, phone)
 
     async def decide_link_request(
@@ -242,18 +271,22 @@ class LinkingService:
                 member_id=request.member_id,
                 reason=f"#{request_id}",
             )
-            if not approve:
-                return LinkDecision(request.telegram_id, approved=False)
-            members = MemberRepository(connection)
-            member = await members.by_id(request.member_id) if request.member_id else None
-            if member is None:
-                raise DomainError(ErrorCode.NOT_FOUND)
-            if member.telegram_id is not None or await members.by_telegram_id(request.telegram_id):
-                raise DomainError(ErrorCode.MEMBER_LINKED_ELSEWHERE)
-            await self._link(
-                connection, member, request.telegram_id, f"approved by {organizer_id}"
-            )
-        return LinkDecision(request.telegram_id, approved=True)
+            if approve:
+                members = MemberRepository(connection)
+                member = await members.by_id(request.member_id) if request.member_id else None
+                if member is None:
+                    raise DomainError(ErrorCode.NOT_FOUND)
+                if member.telegram_id is not None or await members.by_telegram_id(
+                    request.telegram_id
+                ):
+                    raise DomainError(ErrorCode.MEMBER_LINKED_ELSEWHERE)
+                await self._link(
+                    connection, member, request.telegram_id, f"approved by {organizer_id}"
+                )
+            notice = Notice(request.telegram_id, NoticeKind.LINK_DECIDED, {"approved": approve})
+            await NoticeRepository(connection).add([notice], utcnow())
+        self._outbox_bell.ring()
+        return LinkDecision(request.telegram_id, approved=approve)
 
     async def issue_invite(self, issuer_id: int | None, iin_text: str) -> tuple[str, datetime]:
         """A one-time code for the member with this IIN; `issuer_id` None is the command line."""

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from bot.clock import utcnow
 from bot.db.broadcasts import BroadcastRepository
 from bot.db.engine import Database
 from bot.db.outbox import OutboxRepository
+from bot.db.users import UserRepository
 from bot.domain.audiences import Content
 from bot.domain.outbox import ClaimedMessage, Failure, NewMessage, Retry
 
@@ -68,12 +69,23 @@ class OutboxService:
         return len(messages)
 
     async def claim(self, worker: str, limit: int, lease_seconds: float) -> list[ClaimedMessage]:
-        """Reserve up to `limit` due rows for `worker` for `lease_seconds`."""
+        """Reserve up to `limit` due rows for `worker` for `lease_seconds`.
+
+        A notice comes with its reader's language as it is now (None: never chosen).
+        """
         now = utcnow()
         async with self._database.write() as connection:
-            return await OutboxRepository(connection).claim(
+            rows = await OutboxRepository(connection).claim(
                 worker, limit, now, now + timedelta(seconds=lease_seconds)
             )
+            readers = [row.chat_id for row in rows if row.notice is not None]
+            if not readers:
+                return rows
+            languages = await UserRepository(connection).languages(readers)
+        return [
+            replace(row, language=languages.get(row.chat_id)) if row.notice is not None else row
+            for row in rows
+        ]
 
     async def renew(self, worker: str, lease_seconds: float) -> int:
         """Keep the rows `worker` holds reserved; how many it holds."""

@@ -17,6 +17,7 @@ from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
 from bot.domain.audit import AuditAction
 from bot.services.forums import Promotion, release_places
+from bot.services.outbox import Doorbell
 from bot.services.users import UserService
 
 
@@ -33,9 +34,12 @@ def _plain(value: Any) -> Any:
 class PrivacyService:
     """/mydata and /forgetme."""
 
-    def __init__(self, database: Database, *, users: UserService) -> None:
+    def __init__(
+        self, database: Database, *, users: UserService, outbox_bell: Doorbell | None = None
+    ) -> None:
         self._database = database
         self._users = users
+        self._outbox_bell = outbox_bell or Doorbell()
 
     async def export(self, telegram_id: int) -> dict[str, Any]:
         """Everything stored about the person, as JSON-ready data."""
@@ -87,4 +91,6 @@ class PrivacyService:
             # hash of the account until their window ends: a lockout survives forgetting).
             await UserRepository(connection).delete(telegram_id)
         self._users.forget(telegram_id)
+        if promotions:
+            self._outbox_bell.ring()
         return promotions

@@ -9,6 +9,7 @@ from bot.db.audit import AuditRepository
 from bot.db.corrections import CorrectionRepository
 from bot.db.engine import Database
 from bot.db.members import MemberRepository
+from bot.db.notices import NoticeRepository
 from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.members import (
@@ -17,9 +18,11 @@ from bot.domain.members import (
     CorrectableField,
     MemberRecord,
 )
+from bot.domain.notices import Notice, NoticeKind, Params, notices_to
 from bot.domain.phone import normalize_phone
 from bot.domain.roles import Role
 from bot.services.access import AccessService
+from bot.services.outbox import Doorbell
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +72,12 @@ def clean_correction(field: CorrectableField, text: str) -> str:
 class ProfileService:
     """The member's view of their own record."""
 
-    def __init__(self, database: Database, *, access: AccessService) -> None:
+    def __init__(
+        self, database: Database, *, access: AccessService, outbox_bell: Doorbell | None = None
+    ) -> None:
         self._database = database
         self._access = access
+        self._outbox_bell = outbox_bell or Doorbell()
 
     async def my_record(self, telegram_id: int) -> tuple[MemberRecord, Activity]:
         """The record linked to this account (NOT_LINKED if none) and the member's activity."""
@@ -87,7 +93,7 @@ class ProfileService:
     async def request_correction(
         self, telegram_id: int, field: CorrectableField, text: str
     ) -> CorrectionCreated:
-        """File the member's fix for the organizers of their region."""
+        """File the member's fix; the organizers of their region are sent it."""
         value = clean_correction(field, text)
         async with self._database.write() as connection:
             member = await MemberRepository(connection).by_telegram_id(telegram_id)
@@ -96,8 +102,7 @@ class ProfileService:
             request_id = await CorrectionRepository(connection).add(
                 member_id=member.id, telegram_id=telegram_id, field=field, new_value=value
             )
-        organizers = await self._access.organizers_of(member.region_code)
-        async with self._database.write() as connection:
+            organizers = await self._access.organizers_of(connection, member.region_code)
             audit = AuditRepository(connection)
             for organizer in organizers:
                 await audit.record(
@@ -106,6 +111,17 @@ class ProfileService:
                     member_id=member.id,
                     reason=f"correction request #{request_id} shown",
                 )
+            params: Params = {
+                "request_id": request_id,
+                "name": member.full_name,
+                "iin": member.parsed_iin.masked,
+                "field": field.value,
+                "old": getattr(member, field.value) or "",
+                "new": value,
+            }
+            notices = notices_to(organizers, NoticeKind.CORRECTION_REQUESTED, params)
+            await NoticeRepository(connection).add(notices, utcnow())
+        self._outbox_bell.ring()
         return CorrectionCreated(request_id, organizers, member, field, value)
 
     async def check_decidable(self, organizer_id: int, request_id: int) -> None:
@@ -158,6 +174,15 @@ class ProfileService:
                 member_id=member.id,
                 reason=f"#{request_id} {request.field.value}",
             )
+            decided: Params = {
+                "field": request.field.value,
+                "value": request.new_value,
+                "accepted": accept,
+                "reason": reason,
+            }
+            notice = Notice(request.telegram_id, NoticeKind.CORRECTION_DECIDED, decided)
+            await NoticeRepository(connection).add([notice], utcnow())
+        self._outbox_bell.ring()
         return CorrectionDecision(
             request.telegram_id, request.field, request.new_value, accept, reason
         )

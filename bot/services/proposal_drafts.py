@@ -11,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import utcnow
 from bot.db.engine import Database
+from bot.db.notices import NoticeRepository
 from bot.db.proposal_drafts import DraftRepository
 from bot.db.proposals import ProposalRepository
 from bot.db.roles import RoleRepository
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.members import MemberRecord
+from bot.domain.notices import NoticeKind, Params, notices_to
 from bot.domain.proposals import (
     DAILY_LIMIT,
     INITIAL_STATUS,
@@ -31,6 +33,7 @@ from bot.domain.proposals import (
 )
 from bot.domain.roles import Role
 from bot.services.access import AccessService
+from bot.services.outbox import Doorbell
 from bot.services.proposals import check_actor, member_of, move_proposal, proposal_of
 
 
@@ -47,12 +50,19 @@ class ProposalDraftService:
     """The member's draft: topic, title, text, attachments; then one send."""
 
     def __init__(
-        self, database: Database, *, access: AccessService, topics: Sequence[str], tz: ZoneInfo
+        self,
+        database: Database,
+        *,
+        access: AccessService,
+        topics: Sequence[str],
+        tz: ZoneInfo,
+        outbox_bell: Doorbell | None = None,
     ) -> None:
         self._database = database
         self._access = access
         self.topics = tuple(topics)
         self._tz = tz
+        self._outbox_bell = outbox_bell or Doorbell()
 
     async def begin(self, telegram_id: int) -> Draft | None:
         """The draft set aside earlier, if any, to go on with.
@@ -131,7 +141,8 @@ class ProposalDraftService:
         return draft
 
     async def send(self, telegram_id: int) -> Sent:
-        """Submit the draft as a new proposal, or resubmit the proposal it revises."""
+        """Submit the draft as a new proposal, or resubmit the proposal it revises; the
+        region's reviewers are sent it."""
         async with self._database.write() as connection:
             member = await member_of(connection, telegram_id)
             draft = await _draft(connection, telegram_id, lock=True)
@@ -151,6 +162,16 @@ class ProposalDraftService:
             reviewers = await RoleRepository(connection).holders(
                 Role.REVIEWER, proposal.region_code
             )
+            params: Params = {
+                "proposal_id": proposal.id,
+                "number": proposal.number,
+                "title": proposal.title,
+                "revised": draft.revising_id is not None,
+            }
+            notices = notices_to(reviewers, NoticeKind.PROPOSAL_SUBMITTED, params)
+            await NoticeRepository(connection).add(notices, utcnow())
+        if reviewers:
+            self._outbox_bell.ring()
         return Sent(proposal, draft.revising_id is not None, reviewers)
 
     async def _submit(

@@ -11,10 +11,12 @@ from bot.clock import utcnow
 from bot.db.audit import AuditRepository
 from bot.db.engine import Database
 from bot.db.members import MemberRepository
+from bot.db.notices import NoticeRepository
 from bot.db.proposals import ProposalRepository, SupportRepository
 from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.members import MemberRecord
+from bot.domain.notices import Notice, NoticeKind, Params
 from bot.domain.proposals import (
     ACTORS,
     Actor,
@@ -29,6 +31,7 @@ from bot.domain.proposals import (
 )
 from bot.domain.roles import Role
 from bot.services.access import AccessService
+from bot.services.outbox import Doorbell
 
 PAGE_SIZE = 5
 
@@ -131,9 +134,12 @@ def _page(found: Sequence[Proposal], total: int, page: int) -> ProposalPage:
 class ProposalService:
     """Review moves, the member's and the reviewers' lists, the shortlist and its supports."""
 
-    def __init__(self, database: Database, *, access: AccessService) -> None:
+    def __init__(
+        self, database: Database, *, access: AccessService, outbox_bell: Doorbell | None = None
+    ) -> None:
         self._database = database
         self._access = access
+        self._outbox_bell = outbox_bell or Doorbell()
 
     # --- moves ----------------------------------------------------------------------------
 
@@ -167,6 +173,7 @@ class ProposalService:
     async def _decide(
         self, telegram_id: int, proposal_id: int, action: ProposalAction, comment: str
     ) -> Moved:
+        """Make the move; a reviewer's decision is sent to the author."""
         async with self._database.write() as connection:
             proposal = await move_proposal(
                 connection, self._access, telegram_id, proposal_id, action, comment=comment
@@ -176,8 +183,22 @@ class ProposalService:
                 if proposal.member_id is not None
                 else None
             )
+            chat = author.telegram_id if author else None
+            told = ACTORS[action] is Actor.REVIEWER and chat is not None
+            if ACTORS[action] is Actor.REVIEWER and chat is not None:
+                params: Params = {
+                    "proposal_id": proposal.id,
+                    "number": proposal.number,
+                    "title": proposal.title,
+                    "action": action.value,
+                    "comment": comment,
+                }
+                notice = Notice(chat, NoticeKind.PROPOSAL_DECIDED, params)
+                await NoticeRepository(connection).add([notice], utcnow())
             details = await _details(connection, proposal)
-        return Moved(proposal, action, comment, author.telegram_id if author else None, details)
+        if told:
+            self._outbox_bell.ring()
+        return Moved(proposal, action, comment, chat, details)
 
     # --- lists ----------------------------------------------------------------------------
 

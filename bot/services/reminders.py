@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from bot.clock import utcnow
 from bot.db.engine import Database
 from bot.db.outbox import OutboxRepository
-from bot.db.reminders import ReminderCandidate, ReminderDecision, ReminderRepository
+from bot.db.reminders import ReminderDecision, ReminderRepository
 from bot.domain.outbox import NewMessage, Priority
-from bot.domain.reminders import ReminderOutcome, reminder_outcome
+from bot.domain.reminders import ReminderCandidate, ReminderOutcome, reminder_outcome
 from bot.services.outbox import Doorbell
 
 BATCH = 500

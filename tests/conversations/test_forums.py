@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.events import RegistrationStatus
-from bot.domain.roles import Grant, Role
 from bot.handlers.forums.tickets import check_in_link, qr_png
 from tests.conftest import MODES, RunningBot
 from tests.forum_seed import example_program, load, move_forum, small_forum
@@ -194,7 +193,7 @@ async def test_registration_outside_the_window_is_refused(make_chat, app) -> Non
 
 
 async def test_organizers_check_people_in_and_others_learn_nothing(
-    make_chat, app, database_url
+    make_chat, make_organizer, app, database_url
 ) -> None:
     forum_id = await load(app, small_forum(5))
     member = await add_member(database_url, last_name="Ахметова", first_name="Дина", phone=PHONE)
@@ -208,15 +207,13 @@ async def test_organizers_check_people_in_and_others_learn_nothing(
     stranger = make_chat(7502, language_code="ru")
     await stranger.send(f"/start checkin-{code}")
     assert stranger.last_text == "Отметка о приходе по билетам — для организаторов этого форума."
-    await app.services.access.grant(None, 7503, Grant(Role.ORGANIZER, "AKM"))
-    other_region = make_chat(7503, language_code="ru")
+    other_region = await make_organizer(7503, "AKM")
     await other_region.send(f"/start checkin-{code}")
     assert "Ахметова" not in other_region.last_text
     registration = (await app.services.forums.my_places(7501))[0].registration.id
     await other_region.press_data(f"fk:{registration}")
     assert other_region.last_text.startswith("Отметка о приходе по билетам")
-    await app.services.access.grant(None, 7504, Grant(Role.ORGANIZER, "SHY"))
-    organizer = make_chat(7504, language_code="ru")
+    organizer = await make_organizer(7504, "SHY")
     await move_forum(app, forum_id, datetime.now(UTC) - timedelta(hours=1))  # its day has come
     await organizer.send(f"/start checkin-{code}")
     assert "Ахметова Дина" in organizer.last_text
@@ -229,18 +226,21 @@ async def test_organizers_check_people_in_and_others_learn_nothing(
     assert "Приход уже отмечен: " in organizer.last_text
     # The one way to write a moment: "2 декабря 2026, 14:05", never seconds.
     assert re.search(r"отмечен: \d{1,2} [а-я]+ \d{4}, \d\d:\d\d\.$", organizer.last_text)
+    await attendee.wait_for_text("Ваш приход на форум «Региональный форум ППО — Шымкент» отмечен.")
+    assert sum("Ваш приход" in text for text in attendee.texts) == 1  # told once
     await attendee.send("/me")
     assert "Посещено форумов: 1" in attendee.last_text
 
 
-async def test_organizers_see_counts_and_get_the_lists_as_files(make_chat, app) -> None:
+async def test_organizers_see_counts_and_get_the_lists_as_files(
+    make_chat, make_organizer, app
+) -> None:
     await load(app, small_forum(1))
     for user_id in (7601, 7602):
         chat = make_chat(user_id, language_code="ru")
         await _open(chat, "Шымкент")
         await chat.press("Зарегистрироваться")
-    await app.services.access.grant(None, 7603, Grant(Role.ORGANIZER, "SHY"))
-    organizer = make_chat(7603, language_code="ru")
+    organizer = await make_organizer(7603, "SHY")
     await organizer.send("/myforums")
     await organizer.press("Сводка")
     assert "Зарегистрировано: 1, в листе ожидания: 1, пришли: 0." in organizer.last_text

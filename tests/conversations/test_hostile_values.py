@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
+from bot.clock import utcnow
 from bot.domain.events import LocalizedText, same_in_every_language
 from bot.domain.program import Program
 from botapi_emulator.server import BotApiEmulator
 from tests.conftest import RunningBot
+from tests.delivery_seed import add_event, register
 from tests.forum_seed import load, small_forum
 from tests.registry_seed import add_member
 
@@ -39,6 +42,7 @@ def _hostile_forum(capacity: int = 5, description: str = "Bring <your> ideas & p
             training,
             room=same_in_every_language("Room <1>"),
             speaker=same_in_every_language("A & B"),
+            title=same_in_every_language(training.title.get("ru", "ru") + " & <co>"),
         )
         for training in program.trainings
     )
@@ -92,4 +96,37 @@ async def test_a_guest_sees_the_card_and_the_ticket_of_a_hostile_venue(
     assert f"📍 {CITY}, {VENUE}" in chat.last_message.plain_text
     await chat.send("/tickets")
     assert chat.last_message.photo is not None
+    assert emulator.refusals == []
+
+
+async def test_a_reminder_of_a_hostile_title_arrives(
+    running_bot: RunningBot, make_chat, database_url: str, emulator: BotApiEmulator
+) -> None:
+    starts = (utcnow() + timedelta(days=10)).replace(second=0, microsecond=0)
+    forum = await add_event(database_url, starts_at=starts, title=TITLE)
+    await register(database_url, forum, 7603, language="ru")
+    assert running_bot.app is not None
+    assert await running_bot.app.delivery.reminder_tick(now=starts - timedelta(minutes=59)) == 1
+    member = make_chat(7603)
+    await member.wait_for_text("⏰")
+    assert f"«{TITLE}»" in member.user.last_plain
+    assert emulator.refusals == []
+
+
+async def test_an_alert_names_a_title_as_written(make_chat, app, emulator: BotApiEmulator) -> None:
+    await load(app, _hostile_forum())
+    chat = make_chat(7604, language_code="ru")
+    await _open(chat)
+    await chat.press("Зарегистрироваться")
+    await _open(chat)
+    await chat.press("Тренинги")
+    labels = [label for m in chat.user.transcript for label in m.buttons()]
+    await chat.press(next(b for b in labels if "Ораторское" in b))
+    labels = [label for m in reversed(chat.user.transcript) for label in m.buttons()]
+    await chat.press(next(b for b in labels if "Профессиональные" in b))  # at the same time
+    # said in an alert (plain text) or, once the press is answered, in the chat (HTML):
+    # either way the title reads as written
+    said = chat.last_alert + chat.user.last_plain
+    assert "«Ораторское мастерство & <co>»" in said
+    assert "&amp;" not in said
     assert emulator.refusals == []

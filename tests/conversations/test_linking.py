@@ -10,7 +10,6 @@ import pytest
 
 from bot.domain.audit import AuditAction
 from bot.domain.iin import Sex, make_iin
-from bot.domain.roles import Grant, Role
 from bot.logging_setup import PersonalDataFilter
 from tests.conftest import ADMIN_ID, MODES, RunningBot
 from tests.registry_seed import Person, add_member, audit_entries, linked_account
@@ -192,17 +191,12 @@ async def _to_iin_step_kk(chat) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_organizers_of_the_region_approve_a_link_request(
-    make_chat, aigul: Person, running_bot: RunningBot, database_url: str
+    make_chat, make_organizer, aigul: Person, database_url: str
 ) -> None:
-    assert running_bot.app is not None
-    access = running_bot.app.services.access
-    await access.grant(None, 5001, Grant(Role.ORGANIZER, "TRK"))
-    await access.grant(None, 5002, Grant(Role.ORGANIZER, "AKM"))
-    trk = make_chat(5001, language_code="ru")
-    akm = make_chat(5002, language_code="ru")
+    trk = await make_organizer(5001, "TRK")  # organizers have written to the bot before
+    akm = await make_organizer(5002, "AKM")
     admin = make_chat(ADMIN_ID, language_code="en")
-    for organizer in (trk, akm, admin):
-        await organizer.send("/start")  # organizers have written to the bot before
+    await admin.send("/start")
     await admin.send("/language")
     await admin.press("English")
     chat = make_chat(3012, language_code="ru", phone="+77470000004")

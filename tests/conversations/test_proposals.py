@@ -76,7 +76,9 @@ async def staff(make_chat, running_bot: RunningBot, user_id: int, role: Role, re
     chat = make_chat(user_id, language_code="ru")
     await chat.send("/start")
     assert running_bot.app is not None
+    seen = len(chat.user.transcript)
     await running_bot.app.services.access.grant(None, user_id, Grant(role, region))
+    await chat.user.wait_for_messages(seen + 1)  # "You have been appointed …"
     return chat
 
 

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from bot.domain.audit import AuditAction
-from bot.domain.roles import Grant, Role
 from tests.conftest import ADMIN_ID, RunningBot
 from tests.registry_seed import Person, add_member, audit_entries, linked_account
 
@@ -99,15 +98,12 @@ async def test_a_too_long_correction_is_refused_with_the_count(member_chat, orga
 
 
 async def test_forged_correction_verdicts_change_nothing(
-    member_chat, organizer, make_chat, running_bot: RunningBot
+    member_chat, organizer, make_organizer
 ) -> None:
     await _ask_correction(member_chat, "Астана")
     await member_chat.press_data("cd:1:a")  # the member accepting their own correction
     assert member_chat.last_alert == "Извините, это вам недоступно."
-    assert running_bot.app is not None
-    await running_bot.app.services.access.grant(None, 6200, Grant(Role.ORGANIZER, "AKM"))
-    other = make_chat(6200, language_code="ru")
-    await other.send("/start")
+    other = await make_organizer(6200, "AKM")
     await other.press_data("cd:1:a")  # an organizer of another region
     assert other.last_alert == "Извините, это вам недоступно."
     await other.press_data("cd:999:a")
@@ -117,7 +113,7 @@ async def test_forged_correction_verdicts_change_nothing(
 
 
 async def test_organizers_find_members_of_their_region_only(
-    organizer, aigul: Person, make_chat, running_bot: RunningBot, database_url: str
+    organizer, aigul: Person, make_organizer, database_url: str
 ) -> None:
     for serial in range(2, 9):
         await add_member(
@@ -141,9 +137,7 @@ async def test_organizers_find_members_of_their_region_only(
         for actor, action, member, _ in await audit_entries(database_url)
         if actor == 6100
     }
-    assert running_bot.app is not None
-    await running_bot.app.services.access.grant(None, 6200, Grant(Role.ORGANIZER, "AKM"))
-    other = make_chat(6200, language_code="ru")
+    other = await make_organizer(6200, "AKM")
     await other.send(f"/find {aigul.iin}")  # leaves a message to forge a press under
     assert other.last_text == "В вашем регионе ничего не найдено."
     await other.press_data(f"mc:{aigul.member_id}:o")  # forged: open the card anyway
@@ -170,7 +164,9 @@ async def test_someone_without_a_role_cannot_search(make_chat, aigul: Person) ->
     assert chat.last_text == "Извините, это вам недоступно."
 
 
-async def test_admins_appoint_and_the_appointee_is_told(make_chat, database_url: str) -> None:
+async def test_admins_appoint_and_dismiss_and_the_person_is_told(
+    make_chat, database_url: str
+) -> None:
     appointee = make_chat(6500, language_code="kk")
     await appointee.send("/start")
     admin = make_chat(ADMIN_ID, language_code="ru")
@@ -188,6 +184,7 @@ async def test_admins_appoint_and_the_appointee_is_told(make_chat, database_url:
     assert appointee.last_text == "Кешіріңіз, бұл сізге қолжетімсіз."
     await admin.send("/revoke 6500 reviewer TRK")
     assert "6500 больше не рецензент (Туркестанская область)." in admin.last_text
+    await appointee.wait_for_text("Сіз енді Түркістан облысы бойынша сарапшы емессіз.")
     assert [
         entry for entry in await audit_entries(database_url) if entry[1].startswith("role")
     ] == [

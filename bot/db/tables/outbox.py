@@ -60,8 +60,9 @@ broadcasts = Table(
     Index(None, "status", "due_at"),
 )
 
-# One message to one chat. Notices and reminders carry their text, rendered in the
-# recipient's language when enqueued; broadcast rows point at the broadcast and a language.
+# One message to one chat. A notice holds its kind and parameters, rendered in the
+# recipient's language when sent; a reminder carries its text, rendered when enqueued;
+# broadcast rows point at the broadcast and a language.
 outbox = Table(
     "outbox",
     metadata,
@@ -74,6 +75,8 @@ outbox = Table(
     Column("language", String(2), nullable=True),
     Column("text", Text, nullable=True),
     Column("reply_markup", Text, nullable=True),  # InlineKeyboardMarkup as JSON
+    Column("notice", String(30), nullable=True),  # a NoticeKind
+    Column("params", JsonDocument, nullable=True),  # the notice's parameters
     Column("claimed_by", String(40), nullable=True),
     Column("lease_until", UtcDateTime, nullable=True),
     Column("failures", SmallInteger, nullable=False, server_default="0"),

@@ -13,7 +13,6 @@ from bot.domain.regions import region_by_code
 from bot.domain.roles import Grant, Role
 from bot.formatting import html_format
 from bot.handlers.menu import Menus
-from bot.handlers.notify import Notifier
 from bot.services.access import AccessService, parse_grant
 
 
@@ -37,12 +36,11 @@ async def grant(
     message: Message,
     command: CommandObject,
     access: AccessService,
-    notifier: Notifier,
     menus: Menus,
     i18n: I18n,
     bot: Bot,
 ) -> None:
-    """Appoint; the appointee is told, and their menu gains the new commands."""
+    """Appoint; the appointee is told (by the service), and their menu gains the commands."""
     assert message.from_user is not None
     parsed = _parse(command)
     if parsed is None:
@@ -56,15 +54,6 @@ async def grant(
         return
     await message.answer(_("{user} is now {what}.").format(user=telegram_id, what=what))
     await menus.refresh(bot, telegram_id)
-    await notifier.notify(
-        [telegram_id],
-        lambda: (
-            _("You have been appointed {what}. Send /help to see what you can do.").format(
-                what=describe_grant(role, i18n.current_locale)
-            ),
-            None,
-        ),
-    )
 
 
 async def revoke(
@@ -75,7 +64,7 @@ async def revoke(
     i18n: I18n,
     bot: Bot,
 ) -> None:
-    """Dismiss; their menu loses the commands of the role."""
+    """Dismiss; they are told (by the service), and their menu loses the role's commands."""
     assert message.from_user is not None
     parsed = _parse(command)
     if parsed is None:

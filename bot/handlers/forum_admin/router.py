@@ -23,8 +23,7 @@ from bot.handlers.forums.callbacks import (
     RemoveStep,
 )
 from bot.handlers.forums.keyboards import organizer_keyboard, remove_keyboard, ticket_keyboard
-from bot.handlers.forums.router import formatter, notify_promotions
-from bot.handlers.notify import Notifier
+from bot.handlers.forums.router import formatter
 from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.forum_admin import ExportList, ForumAdminService, TicketView
 
@@ -189,27 +188,15 @@ async def remove_registration(
     callback: CallbackQuery,
     callback_data: RemoveCallback,
     forum_admin: ForumAdminService,
-    notifier: Notifier,
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    """Remove; the person and whoever gets the seat are told."""
+    """Remove; the person and whoever gets the seat are told (by the service)."""
     message = await acknowledge(callback)
     done = await forum_admin.remove(callback.from_user.id, callback_data.registration_id)
     if message is not None:
         text = _ticket_text(done.view, i18n, settings)
         await edit_in_place(message, text + "\n" + _("Removed. The person has been told."))
-    event = done.view.event
-    await notifier.notify(
-        [done.view.registration.telegram_id],
-        lambda: (
-            _("The organizers cancelled your registration for «{event}».").format(
-                event=formatter(i18n, settings).text(event.title)
-            ),
-            None,
-        ),
-    )
-    await notify_promotions(notifier, done.promotions, i18n, settings)
 
 
 async def confirm_check_in(

@@ -31,8 +31,7 @@ from bot.handlers.forums.callbacks import (
 )
 from bot.handlers.forums.keyboards import organizer_keyboard
 from bot.handlers.forums.render import Formatter
-from bot.handlers.forums.router import formatter, notify_promotions
-from bot.handlers.notify import Notifier
+from bot.handlers.forums.router import formatter
 from bot.handlers.replies import N_, acknowledge, edit_in_place, zone_label
 from bot.services.forum_admin import ForumAdminService
 from bot.services.forums import ForumDetails
@@ -296,11 +295,11 @@ async def receive_edit_value(
     message: Message,
     state: FSMContext,
     forum_admin: ForumAdminService,
-    notifier: Notifier,
     settings: Settings,
     i18n: I18n,
 ) -> None:
-    """Save the changed field; more seats go to the waiting list first, who are told."""
+    """Save the changed field; more seats go to the waiting list first (the service tells
+    them)."""
     assert message.from_user is not None
     data = await state.get_data()
     forum = await forum_admin.forum_for_edit(message.from_user.id, int(data["edit_forum"]))
@@ -309,10 +308,9 @@ async def receive_edit_value(
     value = read_field(field, message.text or "", settings.org.tz)
     check_step(field, value, draft.values, utcnow())
     draft.values[field.value] = value
-    promotions = await forum_admin.update_forum(message.from_user.id, draft.to_event(forum.id))
+    await forum_admin.update_forum(message.from_user.id, draft.to_event(forum.id))
     await state.clear()
     await message.answer(_("Saved."), reply_markup=organizer_keyboard(forum.id))
-    await notify_promotions(notifier, promotions, i18n, settings)
 
 
 def create_router() -> Router:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.events import Event, EventKind, LocalizedText, Scope, Topic
+from bot.domain.events import Event, LocalizedText, Scope, Topic
 from bot.domain.regions import region_by_code
 from bot.formatting import (
     CAPTION_LIMIT,
@@ -24,7 +24,7 @@ from bot.formatting import (
     html_join,
 )
 from bot.handlers.replies import N_
-from bot.services.forums import ForumDetails, Place, Promotion
+from bot.services.forums import ForumDetails, Place
 
 DESCRIPTION_LIMIT = 1500  # characters of a forum's description shown on its card
 
@@ -153,12 +153,3 @@ def ticket_caption(
         *notes,
     ]
     return fit_lines((line for line in lines if line), CAPTION_LIMIT)
-
-
-def promotion_notice(promotion: Promotion, fmt: Formatter) -> str:
-    """For the one who moved from the waiting list to a seat."""
-    text = _("Good news: a seat has freed up. You are now registered for «{event}», seat {seat}.")
-    text = html_format(text, event=fmt.text(promotion.event.title), seat=promotion.seat)
-    if promotion.event.kind is EventKind.FORUM:
-        text += "\n" + _("Your ticket: /tickets")
-    return text

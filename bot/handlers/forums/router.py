@@ -25,11 +25,10 @@ from bot.handlers.forums.keyboards import (
     confirm_cancel_keyboard,
     trainings_keyboard,
 )
-from bot.handlers.forums.render import Formatter, promotion_notice, ticket_caption
+from bot.handlers.forums.render import Formatter, ticket_caption
 from bot.handlers.forums.tickets import check_in_link, qr_png
-from bot.handlers.notify import Notifier
 from bot.handlers.replies import acknowledge, edit_in_place
-from bot.services.forums import ForumDetails, ForumService, Place, Promotion
+from bot.services.forums import ForumDetails, ForumService, Place
 
 
 def formatter(i18n: I18n, settings: Settings) -> Formatter:
@@ -243,29 +242,15 @@ async def keep(
     await _show_forum_again(message, details, fmt, trainings=place.event.parent_id is not None)
 
 
-async def notify_promotions(
-    notifier: Notifier, promotions: list[Promotion], i18n: I18n, settings: Settings
-) -> None:
-    """Tell each one promoted from the waiting list, in their language."""
-    for promotion in promotions:
-        await notifier.notify(
-            [promotion.telegram_id],
-            lambda promotion=promotion: (  # type: ignore[misc]
-                promotion_notice(promotion, formatter(i18n, settings)),
-                None,
-            ),
-        )
-
-
 async def cancel(
     callback: CallbackQuery,
     callback_data: PlaceCallback,
     forums: ForumService,
-    notifier: Notifier,
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    """Cancel; the card (or the trainings) shows it; the waiting list gets the seat."""
+    """Cancel; the card (or the trainings) shows it; the waiting list gets the seat (and the
+    service tells them)."""
     message = await acknowledge(callback)
     done = await forums.cancel(callback.from_user.id, callback_data.registration_id)
     fmt = formatter(i18n, settings)
@@ -278,7 +263,6 @@ async def cancel(
                 event=fmt.text(done.event.title),
             )
         )
-    await notify_promotions(notifier, done.promotions, i18n, settings)
 
 
 async def show_ticket(

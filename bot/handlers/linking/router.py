@@ -14,20 +14,17 @@ from bot.handlers.linking.callbacks import LinkAction, LinkCallback, LinkRequest
 from bot.handlers.linking.keyboards import (
     ask_organizers_keyboard,
     cancel_label,
-    decide_request_keyboard,
     no_match_keyboard,
     share_contact_keyboard,
     unlink_keyboard,
 )
 from bot.handlers.linking.states import LinkStates
 from bot.handlers.menu import Menus
-from bot.handlers.notify import Notifier
 from bot.handlers.replies import acknowledge
 from bot.services.linking import (
     Linked,
     LinkedElsewhere,
     LinkingService,
-    LinkRequestCreated,
     verify_own_contact,
 )
 
@@ -101,7 +98,6 @@ async def receive_iin(
     message: Message,
     state: FSMContext,
     linking: LinkingService,
-    notifier: Notifier,
     menus: Menus,
     bot: Bot,
 ) -> None:
@@ -124,19 +120,9 @@ async def receive_iin(
         await menus.refresh(bot, message.from_user.id)
     elif isinstance(outcome, LinkedElsewhere):
         # No step listens any more, but the phone and IIN stay for a request to the organizers.
+        # The record's holder is told of the attempt by the service.
         await state.set_state(None)
         await state.update_data(iin=message.text)
-        await notifier.notify(
-            [outcome.other_telegram_id],
-            lambda: (
-                _(
-                    "Someone has just tried to link your membership record to another Telegram "
-                    "account. It stays linked to this account. If it was not you, please tell "
-                    "the organizers of your region."
-                ),
-                None,
-            ),
-        )
         await message.answer(
             _(
                 "This membership record is already linked to another Telegram account. If that "
@@ -156,57 +142,24 @@ async def receive_iin(
         )
 
 
-def _request_text(created: LinkRequestCreated, telegram_name: str) -> str:
-    lines = [
-        _("<b>Link request #{number}</b>").format(number=created.request_id),
-        html_format(
-            _("Telegram user: {name}, phone {phone}"), name=telegram_name, phone=created.phone
-        ),
-    ]
-    if created.member is not None:
-        lines.append(
-            html_format(
-                _("Asks to be linked to: {member}, IIN {iin}, {ppo}"),
-                member=created.member.full_name,
-                iin=created.iin_masked,
-                ppo=created.member.ppo_name or "—",
-            )
-        )
-        if created.member.telegram_id is not None:
-            lines.append(_("The record is already linked to another Telegram account."))
-        else:
-            lines.append(_("The phone in the registry is different."))
-    else:
-        lines.append(
-            _("Asks to be linked to IIN {iin}, which is not in the registry.").format(
-                iin=created.iin_masked
-            )
-        )
-    return "\n".join(lines)
-
-
 async def ask_organizers(
-    callback: CallbackQuery, state: FSMContext, linking: LinkingService, notifier: Notifier
+    callback: CallbackQuery, state: FSMContext, linking: LinkingService
 ) -> None:
-    """File a link request for the region's organizers."""
+    """File a link request (the service sends it to the region's organizers)."""
     data = await state.get_data()
     if "phone" not in data or "iin" not in data:
         await callback.answer(
             _("This step has expired. Send /link to start again."), show_alert=True
         )
         return
-    created = await linking.request_link(callback.from_user.id, data["phone"], data["iin"])
-    await state.clear()
-    message = await acknowledge(callback)
-    name = callback.from_user.full_name
-    await notifier.notify(
-        created.organizers,
-        lambda: (
-            _request_text(created, name),
-            decide_request_keyboard(created.request_id, can_approve=created.member is not None),
-        ),
+    await linking.request_link(
+        callback.from_user.id,
+        data["phone"],
+        data["iin"],
+        telegram_name=callback.from_user.full_name,
     )
-    if message is not None:
+    await state.clear()
+    if (message := await acknowledge(callback)) is not None:
         await message.edit_text(
             _(
                 "Your request has been sent to the organizers of your region. You will get the "
@@ -262,36 +215,18 @@ async def decide_request(
     callback: CallbackQuery,
     callback_data: LinkRequestCallback,
     linking: LinkingService,
-    notifier: Notifier,
     menus: Menus,
     bot: Bot,
 ) -> None:
-    """An organizer approves or denies; the requester is told either way."""
+    """An organizer approves or denies; the requester is told either way (by the service)."""
     decision = await linking.decide_link_request(
         callback.from_user.id, callback_data.request_id, approve=callback_data.approve
     )
     if (message := await acknowledge(callback)) is not None and message.html_text:
         verdict = _("✅ Approved by you.") if decision.approved else _("❌ Denied by you.")
         await message.edit_text(message.html_text + "\n\n" + verdict)
-    await notifier.notify(
-        [decision.requester_id], _fmt_approved if decision.approved else _fmt_denied
-    )
     if decision.approved:
         await menus.refresh(bot, decision.requester_id)
-
-
-def _fmt_approved() -> tuple[str, None]:
-    return _("The organizers confirmed your link request. See your record with /me."), None
-
-
-def _fmt_denied() -> tuple[str, None]:
-    return (
-        _(
-            "The organizers could not confirm your link request. Please contact the organizers "
-            "of your region."
-        ),
-        None,
-    )
 
 
 async def offer_unlink(message: Message) -> None:

@@ -14,9 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
 from bot.handlers.callback_data import BoundedCallbackData
-from bot.handlers.forums.router import notify_promotions
 from bot.handlers.menu import Menus
-from bot.handlers.notify import Notifier
 from bot.handlers.replies import acknowledge
 from bot.services.privacy import PrivacyService
 
@@ -82,27 +80,25 @@ async def forget(
     callback_data: ForgetCallback,
     state: FSMContext,
     privacy: PrivacyService,
-    notifier: Notifier,
     menus: Menus,
     i18n: I18n,
     settings: Settings,
     bot: Bot,
 ) -> None:
-    """Erase, as confirmed (the seats freed go to the waiting lists, who are told); the menu
-    goes back to the guests'."""
+    """Erase, as confirmed (the seats freed go to the waiting lists, whom the service tells);
+    the menu goes back to the guests'."""
     message = await acknowledge(callback)
     if not callback_data.confirm:
         if message is not None:
             await message.edit_text(_("Cancelled. Nothing was changed."))
         return
     await state.clear()
-    promotions = await privacy.forget(callback.from_user.id)
+    await privacy.forget(callback.from_user.id)
     await menus.forget(bot, callback.from_user.id)
     if message is not None:
         await message.edit_text(
             _("Done: your Telegram account is unlinked and its data erased. Goodbye!")
         )
-    await notify_promotions(notifier, promotions, i18n, settings)
 
 
 async def only_in_private(message: Message, bot: Bot) -> None:

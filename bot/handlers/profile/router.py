@@ -15,9 +15,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.members import CorrectableField
-from bot.formatting import html_format
 from bot.handlers.filters import TYPED_TEXT
-from bot.handlers.notify import Notifier
 from bot.handlers.profile.callbacks import (
     CorrectionCancel,
     CorrectionFieldChoice,
@@ -25,16 +23,11 @@ from bot.handlers.profile.callbacks import (
     CorrectionVerdict,
     Verdict,
 )
-from bot.handlers.profile.keyboards import (
-    cancel_keyboard,
-    fields_keyboard,
-    record_keyboard,
-    verdict_keyboard,
-)
+from bot.handlers.profile.keyboards import cancel_keyboard, fields_keyboard, record_keyboard
 from bot.handlers.profile.render import field_label, render_record
 from bot.handlers.profile.states import CorrectionStates
 from bot.handlers.replies import acknowledge, edit_in_place
-from bot.services.profile import CorrectionCreated, CorrectionDecision, ProfileService
+from bot.services.profile import ProfileService
 
 
 async def show_my_record(
@@ -70,38 +63,12 @@ async def ask_for_value(
         )
 
 
-def _correction_notice(created: CorrectionCreated) -> str:
-    old = getattr(created.member, created.field.value) or "—"
-    return "\n".join(
-        (
-            _("<b>Correction request #{number}</b>").format(number=created.request_id),
-            html_format(
-                _("Member: {name}, IIN {iin}"),
-                name=created.member.full_name,
-                iin=created.member.parsed_iin.masked,
-            ),
-            html_format(
-                _("{field}: was «{old}», proposed «{new}»"),
-                field=field_label(created.field),
-                old=old,
-                new=created.new_value,
-            ),
-        )
-    )
-
-
-async def receive_value(
-    message: Message, state: FSMContext, profile: ProfileService, notifier: Notifier
-) -> None:
-    """File the correction and tell the organizers."""
+async def receive_value(message: Message, state: FSMContext, profile: ProfileService) -> None:
+    """File the correction (the service sends it to the organizers)."""
     assert message.from_user is not None
     field = CorrectableField((await state.get_data())["field"])
-    created = await profile.request_correction(message.from_user.id, field, message.text or "")
+    await profile.request_correction(message.from_user.id, field, message.text or "")
     await state.clear()
-    await notifier.notify(
-        created.organizers,
-        lambda: (_correction_notice(created), verdict_keyboard(created.request_id)),
-    )
     await message.answer(
         _(
             "Your correction has been sent to the organizers of your region. You will be told "
@@ -124,31 +91,13 @@ async def cancel_by_button(callback: CallbackQuery, state: FSMContext) -> None:
         await edit_in_place(message, _("Cancelled. Nothing was changed."))
 
 
-def _decision_notice(decision: CorrectionDecision) -> tuple[str, None]:
-    field = field_label(decision.field)
-    if decision.accepted:
-        text = html_format(
-            _("Your correction was accepted: «{field}» is now «{value}»."),
-            field=field,
-            value=decision.new_value,
-        )
-    else:
-        text = html_format(
-            _("Your correction of «{field}» was declined. Reason: {reason}"),
-            field=field,
-            reason=decision.reason,
-        )
-    return text, None
-
-
 async def judge_correction(
     callback: CallbackQuery,
     callback_data: CorrectionVerdict,
     state: FSMContext,
     profile: ProfileService,
-    notifier: Notifier,
 ) -> None:
-    """Accept at once; a decline first asks for the reason."""
+    """Accept at once (the member is told); a decline first asks for the reason."""
     organizer = callback.from_user.id
     if callback_data.verdict is Verdict.DECLINE:
         await profile.check_decidable(organizer, callback_data.request_id)
@@ -160,20 +109,20 @@ async def judge_correction(
         if message is not None:
             await message.answer(_("Write the reason for declining; the member will read it."))
         return
-    decision = await profile.decide_correction(organizer, callback_data.request_id, accept=True)
+    await profile.decide_correction(organizer, callback_data.request_id, accept=True)
     if (message := await acknowledge(callback)) is not None and message.html_text:
         await message.edit_text(message.html_text + "\n\n" + _("✅ Accepted by you."))
-    await notifier.notify([decision.member_telegram_id], lambda: _decision_notice(decision))
 
 
 async def receive_decline_reason(
-    message: Message, state: FSMContext, profile: ProfileService, notifier: Notifier, bot: Bot
+    message: Message, state: FSMContext, profile: ProfileService, bot: Bot
 ) -> None:
-    """Decline with the reason written; the request's card loses Accept/Decline."""
+    """Decline with the reason written (the member is told); the request's card loses
+    Accept/Decline."""
     assert message.from_user is not None
     data = await state.get_data()
     request_id = int(data["request_id"])
-    decision = await profile.decide_correction(
+    await profile.decide_correction(
         message.from_user.id, request_id, accept=False, reason=message.text or ""
     )
     await state.clear()
@@ -185,7 +134,6 @@ async def receive_decline_reason(
                 chat_id=message.chat.id,
                 message_id=int(card_id),
             )
-    await notifier.notify([decision.member_telegram_id], lambda: _decision_notice(decision))
     await message.answer(_("Declined. The member has been told the reason."))
 
 

@@ -5,24 +5,20 @@ from __future__ import annotations
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.proposals import Actor, ProposalAction
-from bot.formatting import escape, html_format
-from bot.handlers.notify import Notifier
 from bot.handlers.proposals.callbacks import (
     MoveCallback,
-    ProposalView,
     SupportCallback,
     WithdrawCallback,
 )
 from bot.handlers.proposals.keyboards import (
     moves_keyboard,
-    open_keyboard,
     support_keyboard,
     withdraw_keyboard,
 )
@@ -78,26 +74,6 @@ async def revise(
         await ask_title(message, draft)
 
 
-def _author_notice(moved: Moved) -> tuple[str, InlineKeyboardMarkup | None]:
-    number, title = moved.proposal.number, escape(moved.proposal.title)
-    if moved.action is ProposalAction.SHORTLIST:
-        text = _(
-            "Good news! Your proposal {number} «{title}» has been shortlisted for the "
-            "republican forum."
-        )
-        return text.format(number=number, title=title), None
-    if moved.action is ProposalAction.REJECT:
-        text = _("Your proposal {number} «{title}» was rejected by the editorial group.")
-        reason = html_format(_("Reason: {reason}"), reason=moved.comment)
-        return text.format(number=number, title=title) + "\n\n" + reason, None
-    text = _("The editorial group asks for changes to your proposal {number} «{title}»:").format(
-        number=number, title=title
-    )
-    hint = _("Open it to revise and resubmit it.")
-    markup = open_keyboard(ProposalView.MINE, moved.proposal.id)
-    return f"{text}\n\n<i>{escape(moved.comment)}</i>\n\n{hint}", markup
-
-
 async def _show_decided(
     bot: Bot, chat_id: int, card_id: int, moved: Moved, i18n: I18n, settings: Settings
 ) -> None:
@@ -124,12 +100,11 @@ async def shortlist(
     callback: CallbackQuery,
     callback_data: MoveCallback,
     proposals: ProposalService,
-    notifier: Notifier,
     bot: Bot,
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    """Shortlist at once; the card follows; the author is told."""
+    """Shortlist at once; the card follows; the author is told (by the service)."""
     # A quick write: a refusal still comes as the press's alert.
     moved = await proposals.shortlist(callback.from_user.id, callback_data.proposal_id)
     if (message := await acknowledge(callback)) is not None:
@@ -139,8 +114,6 @@ async def shortlist(
                 number=moved.proposal.number
             )
         )
-    if moved.author_chat is not None:
-        await notifier.notify([moved.author_chat], lambda: _author_notice(moved))
 
 
 async def ask_comment(
@@ -175,12 +148,11 @@ async def receive_comment(
     message: Message,
     state: FSMContext,
     proposals: ProposalService,
-    notifier: Notifier,
     bot: Bot,
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    """The comment written: the move made, the author told."""
+    """The comment written: the move made, the author told (by the service)."""
     assert message.from_user is not None
     data = await state.get_data()
     proposal_id, action = int(data["proposal_id"]), ProposalAction(data["action"])
@@ -203,8 +175,6 @@ async def receive_comment(
     else:
         done = _("Sent back to the author with your comment.")
     await message.answer(done)
-    if moved.author_chat is not None:
-        await notifier.notify([moved.author_chat], lambda: _author_notice(moved))
 
 
 async def cancel_comment(message: Message, state: FSMContext) -> None:

@@ -16,12 +16,10 @@ from bot.domain.proposals import (
     Draft,
 )
 from bot.formatting import escape, html_format
-from bot.handlers.notify import Notifier
-from bot.handlers.proposals.callbacks import ProposalView, TopicCallback
+from bot.handlers.proposals.callbacks import TopicCallback
 from bot.handlers.proposals.keyboards import (
     attachments_keyboard,
     keep_keyboard,
-    open_keyboard,
     preview_keyboard,
     resume_keyboard,
     topics_keyboard,
@@ -29,7 +27,7 @@ from bot.handlers.proposals.keyboards import (
 from bot.handlers.proposals.render import render_preview, topic_label
 from bot.handlers.proposals.states import DraftStates
 from bot.handlers.replies import acknowledge
-from bot.services.proposal_drafts import ProposalDraftService, Sent
+from bot.services.proposal_drafts import ProposalDraftService
 
 
 async def begin(
@@ -239,23 +237,10 @@ async def show_preview(
         await message.answer(last, reply_markup=preview_keyboard())
 
 
-def _reviewer_notice(sent: Sent) -> str:
-    if sent.revised:
-        text = _(
-            "The proposal {number} «{title}» has been revised and waits for your review again."
-        )
-    else:
-        text = _("A new proposal {number} «{title}» waits for your review.")
-    return html_format(text, number=sent.proposal.number, title=sent.proposal.title)
-
-
 async def send(
-    callback: CallbackQuery,
-    state: FSMContext,
-    proposal_drafts: ProposalDraftService,
-    notifier: Notifier,
+    callback: CallbackQuery, state: FSMContext, proposal_drafts: ProposalDraftService
 ) -> None:
-    """Submit (or resubmit) the draft; the region's reviewers are told."""
+    """Submit (or resubmit) the draft; the region's reviewers are told (by the service)."""
     sent = await proposal_drafts.send(callback.from_user.id)
     await state.clear()
     if (message := await acknowledge(callback)) is not None:
@@ -272,10 +257,6 @@ async def send(
                 "/myproposals."
             )
         await message.answer(text.format(number=sent.proposal.number))
-    await notifier.notify(
-        sent.reviewers,
-        lambda: (_reviewer_notice(sent), open_keyboard(ProposalView.QUEUE, sent.proposal.id)),
-    )
 
 
 async def cancel(

@@ -1,0 +1,46 @@
+"""Notices: what a state change tells another person, stored as a kind and its parameters.
+
+A service writes a notice in the same transaction as the change that causes it; the sender
+renders it in the recipient's language when it sends it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+# What a parameter may hold: JSON.
+Param = str | int | bool | None | dict[str, str] | list[str]
+Params = Mapping[str, Param]
+
+
+class NoticeKind(StrEnum):
+    """Every kind of notice; each has one renderer, next to its feature's handlers."""
+
+    SEAT_PROMOTED = "seat_promoted"  # to the first in line: the freed seat is theirs
+    CHECKED_IN = "checked_in"  # to the attendee
+    REGISTRATION_REMOVED = "registration_removed"  # to the one whose place organizers took back
+    ROLE_GRANTED = "role_granted"  # to the appointee
+    ROLE_REVOKED = "role_revoked"  # to the dismissed
+    CORRECTION_REQUESTED = "correction_requested"  # to the region's organizers
+    CORRECTION_DECIDED = "correction_decided"  # to the member
+    LINK_REQUESTED = "link_requested"  # to the region's organizers
+    LINK_DECIDED = "link_decided"  # to the person who asked
+    LINK_ATTEMPTED = "link_attempted"  # to the holder of a record someone else tried to link
+    PROPOSAL_SUBMITTED = "proposal_submitted"  # to the region's reviewers
+    PROPOSAL_DECIDED = "proposal_decided"  # to the author
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One notice to one chat."""
+
+    chat_id: int
+    kind: NoticeKind
+    params: Params = field(default_factory=dict)
+
+
+def notices_to(chat_ids: Iterable[int], kind: NoticeKind, params: Params) -> list[Notice]:
+    """The same notice to each of `chat_ids` (each once, in order)."""
+    return [Notice(chat_id, kind, params) for chat_id in sorted(set(chat_ids))]

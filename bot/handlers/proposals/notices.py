@@ -1,0 +1,54 @@
+"""Notices of proposals, rendered in the reader's language when sent."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.notices import NoticeKind
+from bot.domain.proposals import ProposalAction
+from bot.handlers.notices import Params, Rendered
+from bot.handlers.proposals.callbacks import ProposalView
+from bot.handlers.proposals.keyboards import open_keyboard
+
+
+def proposal_submitted(params: Params, language: str) -> Rendered:
+    """To the region's reviewers: a proposal (new or revised) waits for them."""
+    if params["revised"]:
+        text = _(
+            "The proposal {number} «{title}» has been revised and waits for your review again."
+        )
+    else:
+        text = _("A new proposal {number} «{title}» waits for your review.")
+    text = text.format(number=escape(params["number"]), title=escape(params["title"]))
+    return text, open_keyboard(ProposalView.QUEUE, int(params["proposal_id"]))
+
+
+def proposal_decided(params: Params, language: str) -> Rendered:
+    """To the author: shortlisted, rejected with the reason, or changes asked for."""
+    number, title = escape(params["number"]), escape(params["title"])
+    comment = escape(params["comment"])
+    action = ProposalAction(params["action"])
+    if action is ProposalAction.SHORTLIST:
+        text = _(
+            "Good news! Your proposal {number} «{title}» has been shortlisted for the "
+            "republican forum."
+        )
+        return text.format(number=number, title=title), None
+    if action is ProposalAction.REJECT:
+        text = _("Your proposal {number} «{title}» was rejected by the editorial group.")
+        reason = _("Reason: {reason}").format(reason=comment)
+        return text.format(number=number, title=title) + "\n\n" + reason, None
+    text = _("The editorial group asks for changes to your proposal {number} «{title}»:").format(
+        number=number, title=title
+    )
+    hint = _("Open it to revise and resubmit it.")
+    markup = open_keyboard(ProposalView.MINE, int(params["proposal_id"]))
+    return f"{text}\n\n<i>{comment}</i>\n\n{hint}", markup
+
+
+RENDERERS = {
+    NoticeKind.PROPOSAL_SUBMITTED: proposal_submitted,
+    NoticeKind.PROPOSAL_DECIDED: proposal_decided,
+}
