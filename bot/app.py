@@ -258,7 +258,9 @@ class Application:
             UserMiddleware(self.services.users, self.settings.org.default_language)
         )
         UserLocaleMiddleware(self.i18n).setup(dispatcher)
-        dispatcher.message.outer_middleware(CommandWins())  # inside the locale: it speaks
+        command_wins = CommandWins()  # inside the locale: it speaks
+        dispatcher.message.outer_middleware(command_wins)
+        dispatcher.callback_query.outer_middleware(command_wins)
         boundary = HandlerBoundary()
         for observer in (dispatcher.message, dispatcher.callback_query):
             observer.middleware(boundary)
@@ -281,7 +283,10 @@ class Application:
         await publish_menus(self.bot, self.i18n)
         if self._user_changes is not None:
             await self._user_changes.start()
-        await self.delivery.start()
+        if self.settings.delivery.enabled:
+            await self.delivery.start()
+        else:
+            log.warning("delivery is disabled: this process queues messages but sends none")
         if not self.webhook:
             self.ready.set()
             log.info("bot @%s is up, polling %s", me.username, self.settings.telegram.api_base)

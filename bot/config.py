@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from bot.domain.numbers import BIGINT_MAX
+
 Language = Literal["kk", "ru", "en"]
 LANGUAGES: tuple[Language, ...] = ("kk", "ru", "en")
 TELEGRAM_API_BASE = "https://api.telegram.org"
@@ -102,6 +104,9 @@ class DeliverySettings(_Section):
     # How long a claimed message stays reserved for its sender; a crashed process's claims are
     # taken over by another (or the restarted) process after this.
     lease_seconds: float = Field(default=15, ge=1, le=600)
+    # false: this process never sends; what it queues waits in the outbox for a process that
+    # does (or for this one, restarted with true).
+    enabled: bool = True
 
     @model_validator(mode="after")
     def _paid_above_free_rate(self) -> DeliverySettings:
@@ -277,8 +282,8 @@ class Settings(_Section):
     @field_validator("admins")
     @classmethod
     def _positive_ids(cls, value: list[int]) -> list[int]:
-        if any(user_id <= 0 for user_id in value):
-            msg = "Telegram user ids are positive integers"
+        if any(not 0 < user_id <= BIGINT_MAX for user_id in value):
+            msg = "Telegram user ids are positive integers (at most 2^63 - 1)"
             raise ValueError(msg)
         return value
 

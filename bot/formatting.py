@@ -78,6 +78,7 @@ def format_number(value: int | float, locale: str) -> str:
 
 TEXT_LIMIT = 4096  # Telegram's limits, in UTF-16 code units of the rendered text
 CAPTION_LIMIT = 1024
+ALERT_LIMIT = 200  # a callback answer's text (plain, never HTML)
 _TAG_RE = re.compile(r"<[^<>]*>")
 
 

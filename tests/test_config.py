@@ -58,6 +58,7 @@ def test_every_secret_and_url_comes_from_the_environment(tmp_path: Path) -> None
         "PPO_BOT_WEBHOOK_URL": "https://bot.example.org/tg/hook",
         "PPO_BOT_WEBHOOK_SECRET": "Abc-123_x",
         "PPO_BOT_HTTP_LISTEN": "127.0.0.1:8082",
+        "PPO_BOT_ACCOUNT_HASH_KEY": "k" * 40,
     }
     settings = load_settings(_write(tmp_path, body), environ=environ)
     assert settings.database.url == "postgresql+asyncpg://bot@db/ppo"
@@ -69,6 +70,9 @@ def test_every_secret_and_url_comes_from_the_environment(tmp_path: Path) -> None
     assert settings.webhook.secret_token.get_secret_value() == "Abc-123_x"
     assert "Abc-123_x" not in repr(settings)
     assert settings.http.address == ("127.0.0.1", 8082)
+    assert settings.identity.account_hash_key is not None
+    assert settings.identity.account_hash_key.get_secret_value() == "k" * 40
+    assert "k" * 40 in settings.secrets()
 
 
 @pytest.mark.parametrize(
@@ -85,6 +89,8 @@ def test_every_secret_and_url_comes_from_the_environment(tmp_path: Path) -> None
             'telegram.mode = "webhook" needs webhook.url, webhook.secret_token, http.listen',
         ),
         ('[webhook]\nsecret_token = "no spaces"', "webhook.secret_token: 1-256 characters"),
+        ("admins = [9223372036854775808]", "admins: Telegram user ids are positive integers"),
+        ('[identity]\naccount_hash_key = "short"', "identity.account_hash_key: at least 32"),
         ('[http]\nlisten = "8081"', "http.listen: must be host:port"),
         ('[webhook]\nurl = "bot.example.org/hook"', "webhook.url: must be an https:// URL"),
         ('admins = ["me"]', "admins.0:"),

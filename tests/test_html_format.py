@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.events import same_in_every_language
 from bot.formatting import (
     Html,
     bold,
@@ -13,6 +17,8 @@ from bot.formatting import (
     italic,
     visible_length,
 )
+from bot.handlers.replies import describe_error
+from bot.i18n import create_i18n
 from botapi_emulator.html import parse_html
 
 EVIL = "<b>Evil</b> & Co"
@@ -41,3 +47,21 @@ def test_texts_are_cut_to_fit() -> None:
     assert len(parsed.text) <= 1024
     assert parsed.text.endswith("\n…")
     assert fit_lines(["a", "b"]) == "a\nb"
+
+
+def test_a_refusal_is_html_in_a_message_and_plain_in_an_alert() -> None:
+    error = DomainError(ErrorCode.TRAINING_CLASH, other=same_in_every_language("A & <B>"))
+    i18n = create_i18n("en")
+    with i18n.context(), i18n.use_locale("en"):
+        message = describe_error(error, i18n, ZoneInfo("Asia/Almaty"))
+        alert = describe_error(error, i18n, ZoneInfo("Asia/Almaty"), html=False)
+        long = describe_error(
+            DomainError(ErrorCode.TRAINING_CLASH, other=same_in_every_language("x" * 300)),
+            i18n,
+            ZoneInfo("Asia/Almaty"),
+            html=False,
+        )
+    assert "A &amp; &lt;B&gt;" in message
+    assert parse_html(message).text == alert
+    assert "“A & <B>”" in alert
+    assert len(long) == 200

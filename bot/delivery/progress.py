@@ -50,17 +50,19 @@ class ProgressReporter:
         return self._pacer.rate
 
     async def report(self, report: Progress) -> None:
-        """Edit (or first send) the progress message; a final report also notifies."""
+        """Edit (or first send) the progress message; the final report is a new message."""
         broadcast = report.broadcast
         author = broadcast.author_id
         language = (await self._users.languages_of([author])).get(author)
         language = language or self._default_language
         text, markup = self._texts.progress(report, language, self._rate(report, utcnow()))
         if report.final:
-            # a new message, so that the author is notified (edits make no sound)
+            # The report once, as a new message, so that the author is notified (edits make
+            # no sound); the progress message only points to it, and loses its Cancel button.
             await self._outbox.enqueue([NewMessage(author, text)])
             if broadcast.progress_message_id is None:
                 return
+            text, markup = self._texts.finished(report, language), None
         try:
             await self._pacer.acquire()  # counts against the same global rate
             if broadcast.progress_message_id is None:

@@ -55,6 +55,13 @@ class DeliveryTexts:
                 lines.append(html_format(_("Place: {place}"), place=place))
             return "\n".join(lines)
 
+    def finished(self, report: Progress, language: str) -> str:
+        """The progress message once the broadcast is over: the report follows it."""
+        with self._i18n.context(), self._i18n.use_locale(language):
+            return _(
+                "📣 Announcement #{number} is over: the report is in the next message."
+            ).format(number=report.broadcast.id)
+
     def progress(
         self, report: Progress, language: str, rate: float
     ) -> tuple[str, InlineKeyboardMarkup | None]:

@@ -97,11 +97,11 @@ class Menus:
         try:
             await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=telegram_id))
         except TelegramAPIError as error:  # never wrote to the bot, or blocked it
-            log.warning("a chat menu was not set: %s", type(error).__name__)
+            log.info("a chat menu was not set: %s", type(error).__name__)
 
     async def forget(self, bot: Bot, telegram_id: int) -> None:
         """Back to the guests' menu (the person was forgotten)."""
         try:
             await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=telegram_id))
         except TelegramAPIError as error:
-            log.warning("a chat menu was not deleted: %s", type(error).__name__)
+            log.info("a chat menu was not deleted: %s", type(error).__name__)

@@ -10,6 +10,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.handler import HandlerObject
@@ -167,14 +168,16 @@ class HandlerBoundary(BaseMiddleware):
         except DomainError as error:
             ERRORS.labels(error.code.value).inc()
             settings: Settings = data["settings"]
-            await self._refuse(event, describe_error(error, data["i18n"], settings.org.tz))
+            await self._refuse(event, error, data["i18n"], settings.org.tz)
             return None
 
     @staticmethod
-    async def _refuse(event: TelegramObject, text: str) -> None:
+    async def _refuse(event: TelegramObject, error: DomainError, i18n: I18n, tz: ZoneInfo) -> None:
+        text = describe_error(error, i18n, tz)
         if isinstance(event, CallbackQuery):
             if not press_answered():
-                await event.answer(text, show_alert=True)
+                # an alert is plain text of at most 200 characters, never HTML
+                await event.answer(describe_error(error, i18n, tz, html=False), show_alert=True)
             elif isinstance(event.message, Message):  # answered already: say it in the chat
                 await event.message.answer(text)
             else:

@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import LocalizedText
-from bot.formatting import escape, format_moment, html_format, zone_name
+from bot.formatting import ALERT_LIMIT, clip, format_moment, html_format, zone_name
 
 
 def N_(message: str) -> str:  # noqa: N802  (gettext's conventional name)
@@ -206,17 +206,21 @@ async def edit_in_place(
             raise
 
 
-def describe_error(error: DomainError, i18n: I18n, tz: ZoneInfo) -> str:
-    """The refusal in the current locale, parameters filled in (moments in `tz`)."""
-    return html_format(
-        _(_ERROR_MESSAGES[error.code]),
-        **{key: _render_param(value, i18n, tz) for key, value in error.params.items()},
-    )
+def describe_error(error: DomainError, i18n: I18n, tz: ZoneInfo, *, html: bool = True) -> str:
+    """The refusal in the current locale, parameters filled in (moments in `tz`).
+
+    HTML for a message (values escaped); plain text, at most ALERT_LIMIT long, for an alert.
+    """
+    template = _(_ERROR_MESSAGES[error.code])
+    values = {key: _render_param(value, i18n, tz) for key, value in error.params.items()}
+    if html:
+        return html_format(template, **values)
+    return clip(template.format(**values), ALERT_LIMIT)
 
 
 def _render_param(value: object, i18n: I18n, tz: ZoneInfo) -> object:
     if isinstance(value, datetime):
         return format_moment(value, i18n.current_locale, tz)
     if isinstance(value, LocalizedText):
-        return escape(value.get(i18n.current_locale, i18n.default_locale))
+        return value.get(i18n.current_locale, i18n.default_locale)
     return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -143,7 +144,7 @@ async def test_bad_input_is_refused_in_the_users_language(
 
 
 async def test_scheduled_goes_out_at_its_time_and_a_cancelled_one_never(
-    organizer, members, running_bot: RunningBot, make_organizer
+    organizer, members, running_bot: RunningBot, make_organizer, emulator: BotApiEmulator
 ) -> None:
     tomorrow = datetime.now(ALMATY).replace(second=0, microsecond=0) + timedelta(days=1)
     for text in ("Отменённое", "Запланированное"):
@@ -171,6 +172,34 @@ async def test_scheduled_goes_out_at_its_time_and_a_cancelled_one_never(
     await members[RU].wait_for_text("Запланированное")
     await organizer.wait_for_text("Доставлено: 3 из 3.")
     assert not any("Отменённое" in text for text in members[RU].texts)
+    # The scheduling message became the progress message: it points to the report, which
+    # came once, and has lost its Cancel button.
+    scheduled = next(
+        message
+        for message in organizer.user.transcript
+        if "Объявление №2" in (message.text or "") and message is not organizer.last_message
+    )
+    await _edited(
+        emulator, lambda: "завершено" in (scheduled.text or "") and not scheduled.buttons()
+    )
+    assert sum("Доставлено: 3 из 3." in text for text in organizer.texts) == 1
+
+
+async def _edited(emulator: BotApiEmulator, condition, within: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    """The bot edits its own messages a moment after the report: wait for the edit."""
+    changed = asyncio.Event()
+
+    def listener(_chat_id: int, _event: str) -> None:
+        changed.set()
+
+    emulator.listeners.append(listener)
+    try:
+        async with asyncio.timeout(within):
+            while not condition():
+                changed.clear()
+                await changed.wait()
+    finally:
+        emulator.listeners.remove(listener)
 
 
 async def test_a_running_broadcast_is_cancelled_from_its_progress_message(

@@ -9,10 +9,12 @@ import pkgutil
 import pytest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.storage.redis import RedisEventIsolation
+from pydantic import SecretStr
 from redis.asyncio import Redis
+from sqlalchemy import text
 
 import bot.handlers
-from bot.config import RedisSettings, Settings
+from bot.config import IdentitySettings, RedisSettings, Settings
 from bot.handlers.callback_data import BoundedCallbackData
 from tests.conftest import ADMIN_ID, RunningBot
 from tests.conversations.test_proposals import TOPIC, member
@@ -240,8 +242,8 @@ async def test_in_a_group_commands_point_to_the_private_chat_and_talk_is_left_al
         "https://t.me/"
     )
     seen = len(group.texts())
-    for text in ("Всем привет!", "как дела?", "/forums@another_bot", "<b>1</b>"):
-        await chat.wait(await chat.user.send(text, chat=group))
+    for said in ("Всем привет!", "как дела?", "/forums@another_bot", "<b>1</b>"):
+        await chat.wait(await chat.user.send(said, chat=group))
     assert len(group.texts()) == seen
 
 
@@ -378,3 +380,44 @@ async def test_cancel_ends_any_step_or_says_there_is_none(organizer) -> None:
     assert organizer.last_text == CANCELLED
     await organizer.send("Жұмабаев")
     assert NOT_UNDERSTOOD in organizer.last_text
+
+
+async def test_a_button_of_another_conversation_sets_the_step_aside(
+    make_chat, database_url, app
+) -> None:
+    await load(app, small_forum(5))
+    chat = await member(make_chat, database_url, 8570)
+    await chat.send("/forums")
+    forum_button = chat.last_message.buttons()[0]
+    await chat.send("/propose")
+    await chat.press(TOPIC["ru"])
+    await chat.press(forum_button)  # the forum list, above: another conversation
+    assert (
+        "Отложено: ваш черновик предложения. Он сохранён: отправьте /propose, чтобы продолжить."
+        in chat.texts
+    )
+    await chat.send("thanks")
+    assert NOT_UNDERSTOOD in chat.last_text
+    assert (await app.services.proposal_drafts.draft(8570)).title == ""
+
+
+class TestWithAConfiguredHashKey:
+    """With identity.account_hash_key set, the key is the config's and none is generated."""
+
+    @pytest.fixture
+    def settings(self, settings: Settings) -> Settings:
+        identity = IdentitySettings(account_hash_key=SecretStr("x" * 40))
+        return settings.model_copy(update={"identity": identity})
+
+    async def test_the_lockout_survives_forgetme(
+        self, make_chat, database_url: str, running_bot: RunningBot
+    ) -> None:
+        await test_a_link_lockout_survives_forgetme_and_a_restart(
+            make_chat, database_url, running_bot
+        )
+        assert running_bot.app is not None
+        async with running_bot.app.database.engine.connect() as connection:
+            generated = (
+                await connection.execute(text("SELECT count(*) FROM app_secrets"))
+            ).scalar()
+        assert generated == 0

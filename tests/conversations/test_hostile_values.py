@@ -42,6 +42,7 @@ def _hostile_forum(capacity: int = 5, description: str = "Bring <your> ideas & p
             training,
             room=same_in_every_language("Room <1>"),
             speaker=same_in_every_language("A & B"),
+            title=same_in_every_language(training.title.get("ru", "ru") + " & <co>"),
         )
         for training in program.trainings
     )
@@ -109,4 +110,23 @@ async def test_a_reminder_of_a_hostile_title_arrives(
     member = make_chat(7603)
     await member.wait_for_text("⏰")
     assert f"«{TITLE}»" in member.user.last_plain
+    assert emulator.refusals == []
+
+
+async def test_an_alert_names_a_title_as_written(make_chat, app, emulator: BotApiEmulator) -> None:
+    await load(app, _hostile_forum())
+    chat = make_chat(7604, language_code="ru")
+    await _open(chat)
+    await chat.press("Зарегистрироваться")
+    await _open(chat)
+    await chat.press("Тренинги")
+    labels = [label for m in chat.user.transcript for label in m.buttons()]
+    await chat.press(next(b for b in labels if "Ораторское" in b))
+    labels = [label for m in reversed(chat.user.transcript) for label in m.buttons()]
+    await chat.press(next(b for b in labels if "Профессиональные" in b))  # at the same time
+    # said in an alert (plain text) or, once the press is answered, in the chat (HTML):
+    # either way the title reads as written
+    said = chat.last_alert + chat.user.last_plain
+    assert "«Ораторское мастерство & <co>»" in said
+    assert "&amp;" not in said
     assert emulator.refusals == []

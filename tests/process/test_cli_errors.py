@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.cli.main import build_parser
 from bot.demo.registry import generate_members, write_csv
+from tests.cli import ppo_bot
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "shymkent-forum.toml"
 UNREACHABLE = "postgresql+asyncpg://postgres@127.0.0.1:9/none"
@@ -57,6 +55,11 @@ CASES: list[tuple[tuple[str, ...], int, str]] = [
     (("export", "registrations", "--forum", "7"), 2, "ppo-bot: no forum with id 7"),
     (("import-members", "folder"), 2, "ppo-bot: folder: is a directory"),
     (("import-members", "absent.csv"), 2, "ppo-bot: absent.csv: no such file"),
+    (
+        ("import-members", "registry.csv", "--report", "/proc/nope/rejected.csv"),
+        2,
+        "ppo-bot: cannot write the report /proc/nope/rejected.csv:",
+    ),
     (
         ("import-members", "bad-byte.csv"),
         2,
@@ -128,30 +131,16 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lines = (root / "registry.csv").read_bytes().split(b"\n")
     lines[1501] = lines[1501].replace(b",", b",\xff", 1)  # line 1502 of the file
     (root / "bad-byte.csv").write_bytes(b"\n".join(lines))
-    loaded = _cli(root, "program", "load", str(EXAMPLE))
+    loaded = ppo_bot("program", "load", str(EXAMPLE), cwd=root)
     assert loaded.returncode == 0, loaded.stderr
     return root
-
-
-def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    if "--config" not in args:
-        args = (*args, "--config", "config.toml")
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "BOT_TOKEN": ""},
-        check=False,
-    )
 
 
 @pytest.mark.parametrize(("args", "code", "line"), CASES, ids=[" ".join(c[0]) for c in CASES])
 def test_bad_input_is_one_line_and_the_exit_code(
     files: Path, args: tuple[str, ...], code: int, line: str
 ) -> None:
-    done = _cli(files, *args)
+    done = ppo_bot(*args, cwd=files)
     assert "Traceback" not in done.stderr, done.stderr
     assert done.stderr.count("\n") == 1, done.stderr
     assert done.stderr.startswith(line), done.stderr

@@ -15,6 +15,7 @@ import pytest
 from bot.clock import utcnow
 from bot.config import Settings, parse_settings
 from bot.db.engine import Database, create_engine
+from bot.db.users import UserRepository
 from bot.delivery.pacing import Pacer
 from bot.delivery.sender import MAX_BATCH, MAX_IN_FLIGHT
 from bot.domain.audiences import Audience, AudienceKind
@@ -286,3 +287,52 @@ async def test_the_pacer_never_exceeds_the_rate_in_any_second(
     await pacer.acquire()
     assert clock[0] - before >= 2  # a 429 pauses everything for retry_after
     assert pacer.rate < 30 * 0.97
+
+
+async def _language_of(database_url: str, telegram_id: int) -> str | None:
+    database = Database(create_engine(database_url))
+    try:
+        async with database.read() as connection:
+            return (await UserRepository(connection).languages([telegram_id])).get(telegram_id)
+    finally:
+        await database.close()
+
+
+async def test_a_notice_survives_a_kill_between_the_change_and_the_send_and_arrives_once(
+    emulator: BotApiEmulator,
+    database_url: str,
+    tmp_path: Path,
+    processes: list[asyncio.subprocess.Process],
+) -> None:
+    appointee = emulator.user(6500, first_name="Appointee", language_code="kk")
+    admin = emulator.user(ADMIN_ID, first_name="Admin", language_code="ru")
+    log = tmp_path / "bot.log"
+    # The first run sends nothing: the change is made, then the process dies before any send.
+    mute = _config(tmp_path, emulator, database_url, "enabled = false\n")
+    processes.append(await _run_bot(mute, log))
+    await appointee.send("/start")
+    await appointee.wait_for_messages(1)
+    await admin.send("/grant 6500 reviewer all")
+    await admin.wait_for_messages(1)
+    assert "6500" in admin.last_text
+    assert await outbox_statuses(database_url) == {"pending": 1}  # written with the role
+    seen = len(appointee.transcript)
+    await appointee.send("/language")  # they change their language while it waits
+    await appointee.wait_for_messages(seen + 1)
+    await appointee.press("English")
+    await _until(lambda: _is_english(database_url, 6500), within=10)
+    processes[0].send_signal(signal.SIGKILL)
+    await processes[0].wait()
+    assert not any("appointed" in text or "тағайындал" in text for text in appointee.texts())
+    processes.append(await _run_bot(_config(tmp_path, emulator, database_url), log))
+    await _until(lambda: _all_sent(database_url))
+    processes[1].send_signal(signal.SIGTERM)
+    assert await processes[1].wait() == 0  # a clean stop: any second send would be done now
+    told = [text for text in appointee.texts() if "appointed" in text or "тағайындал" in text]
+    assert told == [
+        "You have been appointed reviewer for all regions. Send /help to see what you can do."
+    ]
+
+
+async def _is_english(database_url: str, telegram_id: int) -> bool:
+    return await _language_of(database_url, telegram_id) == "en"

@@ -19,6 +19,7 @@ from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard, send_ke
 from bot.handlers.broadcasts.states import BroadcastStates
 from bot.handlers.replies import acknowledge, zone_label
 from bot.handlers.users.keyboards import in_language
+from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
 
 
@@ -90,15 +91,17 @@ async def schedule(
     message: Message,
     state: FSMContext,
     broadcasts: BroadcastService,
+    broadcast_runs: BroadcastRuns,
     settings: Settings,
     i18n: I18n,
 ) -> None:
-    """Schedule it for the typed moment (a past one is refused)."""
+    """Schedule it for the typed moment (a past one is refused); the answer, with its Cancel
+    button, becomes the progress message once it starts (and loses the button at the end)."""
     assert message.from_user is not None
     send_at = datetime.fromisoformat(parse_moment(message.text or "", settings.org.tz))
     queued = await broadcasts.queue(message.from_user.id, await drafts.load(state), send_at)
     await state.clear()
-    await message.answer(
+    answer = await message.answer(
         _("Announcement #{number} is scheduled for {moment}. Recipients now: {count}.").format(
             number=queued.broadcast_id,
             moment=format_moment(queued.due_at, i18n.current_locale, settings.org.tz),
@@ -106,6 +109,7 @@ async def schedule(
         ),
         reply_markup=cancel_broadcast_keyboard(queued.broadcast_id),
     )
+    await broadcast_runs.set_progress_message(queued.broadcast_id, answer.message_id)
 
 
 async def cancel_broadcast(
