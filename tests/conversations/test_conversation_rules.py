@@ -256,6 +256,8 @@ async def test_menus_help_and_replies_list_only_what_the_person_may_do(
 ) -> None:
     guest = make_chat(8550, language_code="ru")
     await guest.send("/start")
+    assert _menu(emulator, 8550) == []  # the default menu, the guests'
+    await guest.send("/help")
     assert _menu(emulator, 8550)[:2] == ["start", "link"]
     assert not {"me", "propose", "find", "review"} & set(_menu(emulator, 8550))
     assert "default" in {scope for scope, _ in emulator.commands}
@@ -269,7 +271,7 @@ async def test_menus_help_and_replies_list_only_what_the_person_may_do(
     await guest.press("Русский")
     assert "/me —" not in guest.last_text
     admin = make_chat(ADMIN_ID, language_code="ru")
-    await admin.send("/start")
+    await admin.send("/help")
     assert "grant" in _menu(emulator, ADMIN_ID)
     await admin.send("/grant 8550 organizer all")
     assert {"find", "myforums", "broadcast"} <= set(_menu(emulator, 8550))
