@@ -118,6 +118,7 @@ async def test_a_command_ends_a_decline_and_the_name_typed_next_is_no_reason(
 ) -> None:
     await _ask_correction(member_chat, "Астана")
     await organizer.wait_for_text("Запрос на исправление №1")
+    card = organizer.last_message
     await organizer.press("Отклонить")
     await organizer.send("/myforums")
     assert (
@@ -125,7 +126,8 @@ async def test_a_command_ends_a_decline_and_the_name_typed_next_is_no_reason(
     )
     await organizer.send("Абдрахманов")
     assert NOT_UNDERSTOOD in organizer.last_text
-    await organizer.press("Отклонить")  # the request still waits: the button works again
+    decline = card.inline_rows()[0][1]["callback_data"]  # the request still waits: it works again
+    await organizer.wait(await organizer.user.press_data(decline, card.message_id))
     await organizer.send("Нужна справка")
     notice = await member_chat.wait_for_text("отклонено")
     assert "Причина: Нужна справка" in notice

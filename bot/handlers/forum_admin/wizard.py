@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -313,9 +316,10 @@ async def receive_edit_value(
     await state.clear()
     if isinstance(prompt := data.get("edit_prompt"), int) and message.bot is not None:
         # the value is saved: the prompt's Cancel no longer applies
-        await message.bot.edit_message_reply_markup(
-            chat_id=message.chat.id, message_id=prompt, reply_markup=None
-        )
+        with contextlib.suppress(TelegramBadRequest):  # the prompt was deleted meanwhile
+            await message.bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=prompt, reply_markup=None
+            )
     await message.answer(_("Saved."), reply_markup=organizer_keyboard(forum.id))
 
 
