@@ -64,3 +64,19 @@ async def test_the_decline_reason_question_has_cancel(
     assert "Причина: Нужна справка" in await chat.wait_for_text("отклонено")
     shown = [m for m in organizer.user.transcript if m.message_id == question.message_id]
     assert shown[0].buttons() == []
+
+
+async def test_an_organizer_scanning_a_ticket_in_kazakh_reads_ticket_not_your_ticket(
+    make_chat, make_organizer, app
+) -> None:
+    await load(app, small_forum(5))
+    attendee = make_chat(7794, language_code="ru")
+    await attendee.send("/forums")
+    await attendee.press(attendee.last_message.buttons()[0])
+    await attendee.press("Зарегистрироваться")
+    place = (await app.services.forums.my_places(7794))[0]
+    organizer = await make_organizer(7795, "SHY", language_code="kk")
+    await organizer.send(f"/start checkin-{place.registration.ticket_code}")
+    assert organizer.last_text.startswith(
+        "<b>Кіру билеті</b> · "
+    )  # someone else's: not "Билетіңіз"
