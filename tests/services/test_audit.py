@@ -25,7 +25,9 @@ async def test_a_denied_link_request_and_role_changes_are_audited(database_url: 
         grant = Grant(Role.ORGANIZER, "TRK")
         assert await services.access.grant(None, ORGANIZER, grant)
         await services.users.greet_user(7_700_002, "ru")  # the person has written to the bot
-        created = await services.linking.request_link(7_700_002, "+77019999999", aigul.iin)
+        created = await services.linking.request_link(
+            7_700_002, "+77019999999", aigul.iin, telegram_name="Айгүл"
+        )
         decision = await services.linking.decide_link_request(
             ORGANIZER, created.request_id, approve=False
         )

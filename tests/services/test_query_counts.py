@@ -127,10 +127,10 @@ async def test_register_cancel_and_the_card(world: World) -> None:
     with world.counter.measure() as usage:
         cancelled = await forums.cancel(MEMBER, seated.place.registration.id)
     # the registration, the event (locked), the cancel, the waiting list served (seats taken,
-    # first in line, the promotion), the trainings, the person's places there, the training
-    # (locked), its cancel, its waiting list (seats taken, first in line), the card (seats,
-    # places)
-    assert usage.counts == (14, 1)
+    # first in line, the promotion, its notice), the trainings, the person's places there, the
+    # training (locked), its cancel, its waiting list (seats taken, first in line), the card
+    # (seats, places)
+    assert usage.counts == (15, 1)
     assert [promotion.telegram_id for promotion in cancelled.promotions] == [6002]
     assert cancelled.details.places == {}
 
@@ -147,8 +147,9 @@ async def test_ticket_scan_and_check_in(world: World) -> None:
     await move_forum_on(world.database, world.forum_id, datetime.now(UTC) - timedelta(hours=1))
     with world.counter.measure() as usage:
         done = await forum_admin.check_in(ORGANIZER, place.registration.id)
-    # the registration, the roles, the event, the holder, the audit entry, the check-in
-    assert usage.counts == (6, 1)
+    # the registration, the roles, the event, the holder, the audit entry, the check-in, the
+    # attendee's notice
+    assert usage.counts == (7, 1)
     assert done.newly
 
 
@@ -163,10 +164,10 @@ async def test_proposal_decisions(world: World) -> None:
     with world.counter.measure() as usage:
         moved = await proposals.shortlist(REVIEWER, ids[0])
     # the proposal (locked), the reviewer's roles, the change, the history entry, the author,
-    # the card's attachments and history
-    assert usage.counts == (7, 1)
+    # the author's notice, the card's attachments and history
+    assert usage.counts == (8, 1)
     assert moved.author_chat == MEMBER
     assert moved.details.history[-1].action.value == "shortlist"
     with world.counter.measure() as usage:
         await proposals.reject(REVIEWER, ids[1], "Не по теме")
-    assert usage.counts == (7, 1)
+    assert usage.counts == (8, 1)
