@@ -168,7 +168,9 @@ class Application:
             msg = "telegram.token is not set"
             raise ValueError(msg)
         self.settings = settings
-        self.database = Database(create_engine(settings.database.url))
+        self.database = Database(
+            create_engine(settings.database.url, pool_size=settings.database.pool_size)
+        )
         self.redis: Redis | None = None
         if settings.redis.url:
             # redis-py costs ~6 MB resident: loaded only when configured.
@@ -382,11 +384,12 @@ class Application:
 
     def ledger(self) -> UpdateLedger:
         """Where webhook updates in hand and handled are kept: Redis, else the database."""
+        in_hand = self.settings.webhook.in_hand_seconds
         if self.redis is not None:
             from bot.server.ledger import RedisUpdateLedger
 
-            return RedisUpdateLedger(self.redis, self.bot.id)
-        return SqlUpdateLedger(self.database)
+            return RedisUpdateLedger(self.redis, self.bot.id, in_hand_seconds=in_hand)
+        return SqlUpdateLedger(self.database, in_hand_seconds=in_hand)
 
     def _web_app(self) -> web.Application:
         from bot.server.health import Health

@@ -54,6 +54,8 @@ class TelegramSettings(_Section):
 
 class DatabaseSettings(_Section):
     url: str = "sqlite+aiosqlite:///data/ppo-bot.db"
+    # PostgreSQL connections per process (as many again at peaks)
+    pool_size: int = Field(default=20, ge=1, le=200)
 
     @field_validator("url")
     @classmethod
@@ -193,6 +195,9 @@ class WebhookSettings(_Section):
     max_connections: int = Field(default=40, ge=1, le=100)
     # Telegram's updates are small; anything larger is refused before it is read.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # An update in hand in a process that died is handled elsewhere after this (Telegram waits
+    # about 60 s for an answer, so a live process may take that long).
+    in_hand_seconds: float = Field(default=60, ge=1, le=600)
 
     @field_validator("url")
     @classmethod
@@ -296,7 +301,6 @@ class Settings(_Section):
             for key, value in (
                 ("webhook.url", self.webhook.url),
                 ("webhook.secret_token", self.webhook.secret_token),
-                ("http.listen", self.http.listen),
             )
             if value is None
         ]

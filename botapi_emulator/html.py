@@ -120,6 +120,7 @@ class _Parser:
         self.i = 0
         self.out: list[str] = []
         self.offset = 0
+        self.synced = 0  # items of `out` counted in `offset`
         self.chars = 0
         self.stack: list[_Open] = []
         self.entities: list[dict[str, Any]] = []
@@ -135,8 +136,14 @@ class _Parser:
 
     def emit(self, text: str) -> None:
         self.out.append(text)
-        self.offset += utf16_len(text)
         self.chars += len(text)
+
+    def sync(self) -> int:
+        """The UTF-16 offset of the end of the text so far (counted lazily, at tags)."""
+        if self.synced < len(self.out):
+            self.offset += utf16_len("".join(self.out[self.synced :]))
+            self.synced = len(self.out)
+        return self.offset
 
     def amp(self, pos: int) -> tuple[str, int]:
         decoded = _decode_entity(self.src, pos)
@@ -237,7 +244,7 @@ class _Parser:
             )
         if tag == "tg-emoji" and not _is_emoji_id(argument):
             raise self.fail("Invalid custom emoji identifier specified")
-        self.stack.append(_Open(tag, argument, self.offset, self.chars, expandable))
+        self.stack.append(_Open(tag, argument, self.sync(), self.chars, expandable))
 
     def attribute_value(self) -> str:
         src = self.src
@@ -281,7 +288,7 @@ class _Parser:
                 f'Unmatched end tag at byte offset {self.byte(begin)}, expected "</{top.tag}>", '
                 f'found "</{name}>"'
             )
-        length = self.offset - top.offset
+        length = self.sync() - top.offset
         if length <= 0:
             return
         entity: dict[str, Any] = {"type": _TAGS[top.tag], "offset": top.offset, "length": length}
@@ -320,6 +327,8 @@ def _is_emoji_id(value: str) -> bool:
 
 def parse_html(source: str) -> ParsedText:
     """Parse Telegram HTML into plain text and entities; raise EntityParseError if invalid."""
+    if "<" not in source and "&" not in source:
+        return ParsedText(source)
     return _Parser(source).run()
 
 

@@ -41,6 +41,8 @@ class WebhookStats:
     failures: int = 0
     # update_id → seconds from first being queued to the confirming answer
     latencies: dict[int, float] = field(default_factory=dict)
+    # seconds each confirmed request took, from sending to the answer (the bot's handling)
+    round_trips: list[float] = field(default_factory=list)
 
 
 class WebhookDelivery:
@@ -135,6 +137,7 @@ class WebhookDelivery:
         if self.secret_token:
             headers[SECRET_HEADER] = self.secret_token
         self.stats.attempts += 1
+        sent_at = time.monotonic()
         error: str | None = None
         try:
             async with self._session.post(
@@ -152,7 +155,9 @@ class WebhookDelivery:
         if error is None:
             self._failures.pop(update.update_id, None)
             self.stats.delivered += 1
-            self.stats.latencies[update.update_id] = time.monotonic() - update.queued_at
+            now = time.monotonic()
+            self.stats.latencies[update.update_id] = now - update.queued_at
+            self.stats.round_trips.append(now - sent_at)
             queue = self._pending[chat]
             queue.popleft()
             if queue:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -99,19 +100,34 @@ async def emulator(request: pytest.FixtureRequest) -> AsyncIterator[BotApiEmulat
 
 
 @pytest.fixture
-def settings(emulator: BotApiEmulator, database_url: str) -> Settings:
+def mode(request: pytest.FixtureRequest) -> str:
+    """How the bot takes updates: "polling", or "webhook" for tests that parametrize it with
+    `@pytest.mark.parametrize("mode", MODES, indirect=True)`."""
+    return str(getattr(request, "param", "polling"))
+
+
+MODES = ["polling", "webhook"]
+
+
+@pytest.fixture
+def settings(emulator: BotApiEmulator, database_url: str, mode: str) -> Settings:
     """Settings as a config file would give them, pointed at the emulator."""
-    return parse_settings(
-        {
-            "telegram": {"token": emulator.token, "api_base": emulator.api_base},
-            "database": {"url": database_url},
-            "org": {
-                "name": {"kk": "Партия", "ru": "Партия", "en": "The Party"},
-                "default_language": "kk",
-            },
-            "admins": [ADMIN_ID],
-        }
-    )
+    raw: dict[str, object] = {
+        "telegram": {"token": emulator.token, "api_base": emulator.api_base, "mode": mode},
+        "database": {"url": database_url},
+        "org": {
+            "name": {"kk": "Партия", "ru": "Партия", "en": "The Party"},
+            "default_language": "kk",
+        },
+        "admins": [ADMIN_ID],
+    }
+    if mode == "webhook":  # the emulator POSTs each update to the bot's own listener
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        raw["webhook"] = {"url": f"http://127.0.0.1:{port}/tg/hook", "secret_token": "test-1"}
+        raw["http"] = {"listen": f"127.0.0.1:{port}"}
+    return parse_settings(raw)
 
 
 class RunningBot:

@@ -86,7 +86,7 @@ def test_every_secret_and_url_comes_from_the_environment(tmp_path: Path) -> None
         ("admins = [-5]", "admins: Telegram user ids are positive integers"),
         (
             '[telegram]\nmode = "webhook"',
-            'telegram.mode = "webhook" needs webhook.url, webhook.secret_token, http.listen',
+            'telegram.mode = "webhook" needs webhook.url, webhook.secret_token',
         ),
         ('[webhook]\nsecret_token = "no spaces"', "webhook.secret_token: 1-256 characters"),
         ("admins = [9223372036854775808]", "admins: Telegram user ids are positive integers"),

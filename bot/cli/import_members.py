@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from bot.services.registry_import import (
     ImportStoppedError,
     ImportSummary,
     ProgressCallback,
+    default_report_path,
     import_registry,
 )
 
@@ -60,12 +62,14 @@ def run_import(settings: Settings, path: Path, *, report: Path | None = None) ->
         fail(f"{path}: is a directory; name a .csv or .xlsx file")
     if not path.is_file():
         fail(f"{path}: no such file")
+    _check_report_place(report or default_report_path(path))
     progress = ProgressLine(sys.stderr) if sys.stderr.isatty() else None
     try:
-        open_registry(path).close()  # a file that cannot be read fails before any migration
+        try:
+            open_registry(path).close()  # a file that cannot be read fails before migrating
+        except OSError as error:
+            fail(f"cannot import {path.name}: {os_reason(error)}")
         summary = asyncio.run(_import(settings, path, report, progress))
-    except OSError as error:
-        fail(f"cannot import {path.name}: {os_reason(error)}")
     except RegistryFormatError as error:
         fail(f"cannot import {path.name}: {error}")
     except ImportStoppedError as stopped:
@@ -74,6 +78,16 @@ def run_import(settings: Settings, path: Path, *, report: Path | None = None) ->
         if progress is not None:
             progress.clear()
     return summary
+
+
+def _check_report_place(report: Path) -> None:
+    """Rejected rows must have somewhere to go before the first row is imported."""
+    try:
+        report.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail(f"cannot write the report {report}: {os_reason(error)}")
+    if not os.access(report.parent, os.W_OK):
+        fail(f"cannot write the report {report}: {report.parent} is not writable")
 
 
 async def _import(

@@ -34,6 +34,8 @@ def execute(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if settings.telegram.token is None:
         fail(NO_TOKEN)
+    if settings.telegram.mode == "webhook" and settings.http.listen is None:
+        fail('telegram.mode = "webhook" needs http.listen (or PPO_BOT_HTTP_LISTEN)')
     # heavy imports only when the bot really runs
     from bot.app import Application, TokenRefusedError
 

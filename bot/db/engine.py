@@ -52,8 +52,12 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """An async engine for a sqlite+aiosqlite or postgresql+asyncpg URL."""
+def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
+    """An async engine for a sqlite+aiosqlite or postgresql+asyncpg URL.
+
+    On PostgreSQL a process holds up to `pool_size` connections, and as many again at peaks:
+    with N processes, PostgreSQL's max_connections must exceed N x 2 x pool_size.
+    """
     if url.startswith("sqlite"):
         _prepare_sqlite_file(url)
         engine = create_async_engine(
@@ -67,7 +71,7 @@ def create_engine(url: str) -> AsyncEngine:
     # Many updates wait on one event's row lock at the busiest moment (registration opens):
     # room for them, and time, rather than a pool timeout.
     return create_async_engine(
-        url, pool_size=20, max_overflow=30, pool_timeout=120, pool_pre_ping=True
+        url, pool_size=pool_size, max_overflow=pool_size, pool_timeout=120, pool_pre_ping=True
     )
 
 

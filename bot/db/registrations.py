@@ -128,6 +128,21 @@ class RegistrationRepository:
         )
         return [int(seat) for seat in rows.scalars() if seat is not None]
 
+    async def seats_and_queue(self, event_id: int) -> tuple[list[int], int]:
+        """Seat numbers of the registered (ascending) and how many wait: one query."""
+        rows = await self._connection.execute(
+            select(registrations.c.seat, func.count())
+            .where(and_(registrations.c.event_id == event_id, registrations.c.status.in_(LIVE)))
+            .group_by(registrations.c.seat)
+        )
+        seats, waiting = [], 0
+        for seat, count in rows:
+            if seat is None:  # the waiting list has no seats
+                waiting = int(count)
+            else:
+                seats.append(int(seat))
+        return sorted(seats), waiting
+
     async def count(self, event_id: int, status: RegistrationStatus) -> int:
         """How many registrations of the event have this status."""
         result = await self._connection.execute(

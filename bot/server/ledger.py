@@ -12,13 +12,16 @@ DONE = b"done"
 class RedisUpdateLedger:
     """Which webhook updates are in hand or handled, in Redis."""
 
-    def __init__(self, redis: Redis, bot_id: int) -> None:
+    def __init__(
+        self, redis: Redis, bot_id: int, *, in_hand_seconds: float = IN_HAND_SECONDS
+    ) -> None:
         self._redis = redis
+        self._in_hand = max(1, round(in_hand_seconds))
         self._prefix = f"ppo-bot:{bot_id}:update:"
 
     async def claim(self, update_id: int) -> Claim:
         key = self._prefix + str(update_id)
-        if await self._redis.set(key, b"busy", nx=True, ex=int(IN_HAND_SECONDS)):
+        if await self._redis.set(key, b"busy", nx=True, ex=self._in_hand):
             return Claim.NEW
         return Claim.DONE if await self._redis.get(key) == DONE else Claim.BUSY
 

@@ -21,6 +21,7 @@ from bot.domain.notices import Notice, NoticeKind, Params
 from bot.services.outbox import Doorbell
 
 PAGE_SIZE = 5
+LOCK_ATTEMPTS = 3  # a registration that timed out waiting for the event's lock tries again
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,9 +200,9 @@ class ForumService:
         """A seat if one is free, else a place on the waiting list; with the card to show.
 
         The checks that concern only this person run first, outside the event's lock; under
-        the lock (row lock on PostgreSQL, the write lock on SQLite) only the event (its
-        capacity and window) → the seats taken → insert, so that a thousand people pressing
-        at once queue briefly instead of timing out.
+        the lock (row lock on PostgreSQL, the write lock on SQLite) only three statements: the
+        event (its capacity and window), the seats taken and the queue's length, the insert;
+        so that a thousand people pressing at once queue briefly instead of timing out.
         """
         now = now or utcnow()
         async with self._database.read() as connection:
@@ -209,31 +210,48 @@ class ForumService:
             member = await MemberRepository(connection).by_telegram_id(telegram_id)
             if before.forum.members_only and member is None:
                 raise DomainError(ErrorCode.MEMBERS_ONLY)
-        async with self._database.write() as connection:
-            locked = await EventRepository(connection).get(event.id, lock=True)
-            if locked is None or not locked.registration_open(now):
-                raise DomainError(ErrorCode.REGISTRATION_CLOSED)
-            registrations = RegistrationRepository(connection)
-            taken = await registrations.seats_taken(locked.id)
-            seated = len(taken) < locked.capacity  # the capacity read under the lock
-            row = await registrations.add(
-                event_id=locked.id,
-                telegram_id=telegram_id,
-                member_id=member.id if member else None,
-                status=RegistrationStatus.REGISTERED if seated else RegistrationStatus.WAITING,
-                seat=_free_seats(taken, 1)[0] if seated else None,
-                ticket_code=new_ticket_code()
-                if seated and locked.kind is EventKind.FORUM
-                else None,
-            )
-            position = None if seated else await registrations.waiting_position(row)
-        place = Place(row, locked, position)
+        for attempt in range(1, LOCK_ATTEMPTS + 1):
+            try:
+                locked, row, taken, waiting = await self._take_place(
+                    event.id, telegram_id, member.id if member else None, now
+                )
+                break
+            except DomainError as error:  # the press is answered: waiting longer is fine
+                if error.code is not ErrorCode.BUSY or attempt == LOCK_ATTEMPTS:
+                    raise
+        seated = row.status is RegistrationStatus.REGISTERED
+        # The newest row is last in line: the position needs no query under the lock.
+        place = Place(row, locked, None if seated else waiting + 1)
         seats_left = dict(before.seats_left)
         seats_left[locked.id] = max(locked.capacity - len(taken) - seated, 0)
         forum = locked if locked.kind is EventKind.FORUM else before.forum
         trainings = [locked if t.id == locked.id else t for t in before.trainings]
         details = ForumDetails(forum, trainings, seats_left, {**before.places, locked.id: place})
         return Registered(place, details, member.full_name if member else None)
+
+    async def _take_place(
+        self, event_id: int, telegram_id: int, member_id: int | None, now: datetime
+    ) -> tuple[Event, RegistrationRow, list[int], int]:
+        """Under the event's lock: the event, the new row, the seats taken and the queue."""
+        async with self._database.write() as connection:
+            locked = await EventRepository(connection).get(event_id, lock=True)
+            if locked is None or not locked.registration_open(now):
+                raise DomainError(ErrorCode.REGISTRATION_CLOSED)
+            registrations = RegistrationRepository(connection)
+            taken, waiting = await registrations.seats_and_queue(locked.id)
+            # The capacity read under the lock; nobody passes those already waiting.
+            seated = len(taken) < locked.capacity and not waiting
+            row = await registrations.add(
+                event_id=locked.id,
+                telegram_id=telegram_id,
+                member_id=member_id,
+                status=RegistrationStatus.REGISTERED if seated else RegistrationStatus.WAITING,
+                seat=_free_seats(taken, 1)[0] if seated else None,
+                ticket_code=new_ticket_code()
+                if seated and locked.kind is EventKind.FORUM
+                else None,
+            )
+        return locked, row, taken, waiting
 
     async def _eligible(
         self, connection: AsyncConnection, telegram_id: int, event_id: int, now: datetime

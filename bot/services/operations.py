@@ -79,14 +79,15 @@ class OperationsService:
 class SqlUpdateLedger:
     """The update ledger in the database (when Redis is not configured)."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, in_hand_seconds: float = IN_HAND_SECONDS) -> None:
         self._database = database
+        self._in_hand = timedelta(seconds=in_hand_seconds)
 
     async def claim(self, update_id: int) -> Claim:
         now = utcnow()
         async with self._database.write() as connection:
             taken = await OperationsRepository(connection).claim_update(
-                update_id, now, now + timedelta(seconds=IN_HAND_SECONDS)
+                update_id, now, now + self._in_hand
             )
         if taken is None:
             return Claim.BUSY

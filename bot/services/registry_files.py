@@ -175,14 +175,19 @@ class _XlsxSource:
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         iin = self.columns[Field.IIN]
-        for line, values in enumerate(self._values, start=2):
-            self._line = line
-            cells = [_cell_text(value) for value in values]
-            if iin < len(cells) and isinstance(values[iin], int | float):
-                # A spreadsheet that stored the IIN as a number dropped its leading zero.
-                cells[iin] = cells[iin].zfill(12)
-            if any(cells):
-                yield line, cells
+        try:
+            for line, values in enumerate(self._values, start=2):
+                self._line = line
+                cells = [_cell_text(value) for value in values]
+                if iin < len(cells) and isinstance(values[iin], int | float):
+                    # A spreadsheet that stored the IIN as a number dropped its leading zero.
+                    cells[iin] = cells[iin].zfill(12)
+                if any(cells):
+                    yield line, cells
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+            line = self._line + 1
+            msg = f"row {line}: the workbook cannot be read from here on ({error})"
+            raise RegistryFormatError(msg, line=line) from None
 
     def fraction_read(self) -> float | None:
         return min(self._line / self._total, 1.0) if self._total else None

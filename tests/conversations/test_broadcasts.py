@@ -11,7 +11,7 @@ import pytest
 
 from bot.domain.audiences import AudienceKind, Content, groups_by_text
 from botapi_emulator.server import BotApiEmulator
-from tests.conftest import ADMIN_ID, RunningBot
+from tests.conftest import ADMIN_ID, MODES, RunningBot
 from tests.delivery_seed import add_event, register, seed_members
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -41,6 +41,7 @@ async def _compose(chat, text: str, language: str = "Русский") -> None:  
     await chat.send(text)
 
 
+@pytest.mark.parametrize("mode", MODES, indirect=True)
 async def test_an_organizer_announces_in_two_languages_to_their_region(organizer, members) -> None:
     await organizer.send("/broadcast")
     assert "<b>Новое объявление</b>" in organizer.last_text

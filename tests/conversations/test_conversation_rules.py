@@ -118,6 +118,7 @@ async def test_a_command_ends_a_decline_and_the_name_typed_next_is_no_reason(
 ) -> None:
     await _ask_correction(member_chat, "Астана")
     await organizer.wait_for_text("Запрос на исправление №1")
+    card = organizer.last_message
     await organizer.press("Отклонить")
     await organizer.send("/myforums")
     assert (
@@ -125,7 +126,8 @@ async def test_a_command_ends_a_decline_and_the_name_typed_next_is_no_reason(
     )
     await organizer.send("Абдрахманов")
     assert NOT_UNDERSTOOD in organizer.last_text
-    await organizer.press("Отклонить")  # the request still waits: the button works again
+    decline = card.inline_rows()[0][1]["callback_data"]  # the request still waits: it works again
+    await organizer.wait(await organizer.user.press_data(decline, card.message_id))
     await organizer.send("Нужна справка")
     notice = await member_chat.wait_for_text("отклонено")
     assert "Причина: Нужна справка" in notice
@@ -256,6 +258,8 @@ async def test_menus_help_and_replies_list_only_what_the_person_may_do(
 ) -> None:
     guest = make_chat(8550, language_code="ru")
     await guest.send("/start")
+    assert _menu(emulator, 8550) == []  # the default menu, the guests'
+    await guest.send("/help")
     assert _menu(emulator, 8550)[:2] == ["start", "link"]
     assert not {"me", "propose", "find", "review"} & set(_menu(emulator, 8550))
     assert "default" in {scope for scope, _ in emulator.commands}
@@ -269,7 +273,7 @@ async def test_menus_help_and_replies_list_only_what_the_person_may_do(
     await guest.press("Русский")
     assert "/me —" not in guest.last_text
     admin = make_chat(ADMIN_ID, language_code="ru")
-    await admin.send("/start")
+    await admin.send("/help")
     assert "grant" in _menu(emulator, ADMIN_ID)
     await admin.send("/grant 8550 organizer all")
     assert {"find", "myforums", "broadcast"} <= set(_menu(emulator, 8550))

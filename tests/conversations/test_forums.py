@@ -11,7 +11,7 @@ import pytest
 
 from bot.domain.events import RegistrationStatus
 from bot.handlers.forums.tickets import check_in_link, qr_png
-from tests.conftest import RunningBot
+from tests.conftest import MODES, RunningBot
 from tests.forum_seed import example_program, load, move_forum, small_forum
 from tests.registry_seed import add_member
 
@@ -92,6 +92,7 @@ async def test_the_catalog_pages_by_five(make_chat, app) -> None:
     assert chat.last_message.buttons() == first
 
 
+@pytest.mark.parametrize("mode", MODES, indirect=True)
 async def test_registration_gives_a_seat_and_a_qr_ticket(make_chat, app, emulator) -> None:
     forum_id = await load(app, small_forum(5))
     chat = make_chat(7003, language_code="ru")

@@ -11,7 +11,7 @@ import pytest
 from bot.domain.audit import AuditAction
 from bot.domain.iin import Sex, make_iin
 from bot.logging_setup import PersonalDataFilter
-from tests.conftest import ADMIN_ID, RunningBot
+from tests.conftest import ADMIN_ID, MODES, RunningBot
 from tests.registry_seed import Person, add_member, audit_entries, linked_account
 
 PHONE = "+77011234567"
@@ -43,6 +43,7 @@ def _spaced(iin: str) -> str:
     return f"{iin[:6]} {iin[6:]}"
 
 
+@pytest.mark.parametrize("mode", MODES, indirect=True)
 async def test_a_member_links_with_own_contact_and_iin(
     make_chat, aigul: Person, database_url: str
 ) -> None:

@@ -33,7 +33,7 @@ from bot.handlers.proposals.callbacks import (
     TopicCallback,
     WithdrawCallback,
 )
-from tests.conftest import ADMIN_ID, RunningBot
+from tests.conftest import ADMIN_ID, MODES, RunningBot
 from tests.registry_seed import add_member, audit_entries
 
 YEAR = datetime.now(ZoneInfo("Asia/Almaty")).year
@@ -132,6 +132,7 @@ async def reviewer(make_chat, running_bot: RunningBot):  # type: ignore[no-untyp
     return await staff(make_chat, running_bot, 8100, Role.REVIEWER, "TRK")
 
 
+@pytest.mark.parametrize("mode", MODES, indirect=True)
 async def test_a_proposal_with_files_reaches_the_reviewers_queue(
     make_chat, database_url: str, reviewer
 ) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from bot.db import revisions
@@ -57,5 +60,36 @@ async def test_a_current_database_is_left_alone_and_an_old_one_upgraded(database
         async with engine.connect() as connection:
             differences = await connection.run_sync(_differences)
         assert differences == []
+    finally:
+        await engine.dispose()
+
+
+async def test_names_given_once_are_kept_for_every_language(database_url: str) -> None:
+    """0008 copies a forum's city, venue, room and speaker into the kk, ru and en columns."""
+    engine = create_engine(database_url)
+    moment = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
+    try:
+        await upgrade_to_head(engine)
+        async with engine.begin() as connection:
+            await connection.run_sync(_downgrade, "0007")
+            await connection.execute(
+                text(
+                    "INSERT INTO events (kind, scope, region_code, city, venue, room, speaker,"
+                    " starts_at, ends_at, capacity, created_at) VALUES ('forum', 'regional',"
+                    " 'SHY', 'Шымкент', 'Дворец', 'Зал 1', 'Айжан', :at, :at, 10, :at)"
+                ),
+                {"at": moment},
+            )
+        await upgrade_to_head(engine)
+        async with engine.connect() as connection:
+            row = (
+                await connection.execute(
+                    text(
+                        "SELECT city_kk, city_ru, city_en, venue_en, room_ru, speaker_kk"
+                        " FROM events"
+                    )
+                )
+            ).one()
+        assert tuple(row) == ("Шымкент", "Шымкент", "Шымкент", "Дворец", "Зал 1", "Айжан")
     finally:
         await engine.dispose()

@@ -56,6 +56,11 @@ CASES: list[tuple[tuple[str, ...], int, str]] = [
     (("import-members", "folder"), 2, "ppo-bot: folder: is a directory"),
     (("import-members", "absent.csv"), 2, "ppo-bot: absent.csv: no such file"),
     (
+        ("import-members", "registry.csv", "--report", "/proc/nope/rejected.csv"),
+        2,
+        "ppo-bot: cannot write the report /proc/nope/rejected.csv:",
+    ),
+    (
         ("import-members", "bad-byte.csv"),
         2,
         "ppo-bot: cannot import bad-byte.csv: line 1502: not UTF-8 text; save the file as CSV "

@@ -122,14 +122,14 @@ async def test_register_cancel_and_the_card(world: World) -> None:
     await forums.register(6002, world.forum_id)
     with world.counter.measure() as usage:
         waiting = await forums.register(6003, world.forum_id)
-    assert usage.counts == (9, 2)  # and the position on the waiting list
+    assert usage.counts == (8, 2)  # the position comes with the seats taken
     assert waiting.place.position == 2
     with world.counter.measure() as usage:
         cancelled = await forums.cancel(MEMBER, seated.place.registration.id)
     # the registration, the event (locked), the cancel, the waiting list served (seats taken,
-    # first in line, the promotion, its notice), the trainings, the person's places there, the
-    # training (locked), its cancel, its waiting list (seats taken, first in line), the card
-    # (seats, places)
+    # first in line, the promotion), the trainings, the person's places there, the training
+    # (locked), its cancel, its waiting list (seats taken, first in line), the notice to the
+    # one promoted, the card (seats, places)
     assert usage.counts == (15, 1)
     assert [promotion.telegram_id for promotion in cancelled.promotions] == [6002]
     assert cancelled.details.places == {}
@@ -148,7 +148,7 @@ async def test_ticket_scan_and_check_in(world: World) -> None:
     with world.counter.measure() as usage:
         done = await forum_admin.check_in(ORGANIZER, place.registration.id)
     # the registration, the roles, the event, the holder, the audit entry, the check-in, the
-    # attendee's notice
+    # notice to the holder
     assert usage.counts == (7, 1)
     assert done.newly
 
@@ -164,7 +164,7 @@ async def test_proposal_decisions(world: World) -> None:
     with world.counter.measure() as usage:
         moved = await proposals.shortlist(REVIEWER, ids[0])
     # the proposal (locked), the reviewer's roles, the change, the history entry, the author,
-    # the author's notice, the card's attachments and history
+    # the notice to the author, the card's attachments and history
     assert usage.counts == (8, 1)
     assert moved.author_chat == MEMBER
     assert moved.details.history[-1].action.value == "shortlist"

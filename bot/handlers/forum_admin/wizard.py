@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -286,6 +289,7 @@ async def ask_edit_value(
     await state.set_state(ForumWizard.edit_value)
     await state.update_data(edit_forum=callback_data.forum_id, edit_field=field.value)
     if message is not None:
+        await state.update_data(edit_prompt=message.message_id)
         cancel = InlineKeyboardBuilder()
         cancel.button(text=_("Cancel"), callback_data=WizardCallback(choice=WizardChoice.CANCEL))
         await edit_in_place(message, _prompt(field, settings), reply_markup=cancel.as_markup())
@@ -310,6 +314,12 @@ async def receive_edit_value(
     draft.values[field.value] = value
     await forum_admin.update_forum(message.from_user.id, draft.to_event(forum.id))
     await state.clear()
+    if isinstance(prompt := data.get("edit_prompt"), int) and message.bot is not None:
+        # the value is saved: the prompt's Cancel no longer applies
+        with contextlib.suppress(TelegramBadRequest):  # the prompt was deleted meanwhile
+            await message.bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=prompt, reply_markup=None
+            )
     await message.answer(_("Saved."), reply_markup=organizer_keyboard(forum.id))
 
 

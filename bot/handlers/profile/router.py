@@ -55,6 +55,7 @@ async def ask_for_value(
     await state.set_state(CorrectionStates.value)
     await state.update_data(field=callback_data.field.value)
     if (message := await acknowledge(callback)) is not None:
+        await state.update_data(prompt=message.message_id)
         await message.edit_text(
             _("Write the correct value for «{field}». Send /cancel to stop.").format(
                 field=field_label(callback_data.field)
@@ -63,12 +64,23 @@ async def ask_for_value(
         )
 
 
-async def receive_value(message: Message, state: FSMContext, profile: ProfileService) -> None:
+async def _drop_cancel(bot: Bot, chat_id: int, prompt: object) -> None:
+    """The step is done: its question loses the Cancel that no longer applies."""
+    if isinstance(prompt, int):
+        with contextlib.suppress(TelegramBadRequest):  # the question was deleted meanwhile
+            await bot.edit_message_reply_markup(chat_id=chat_id, message_id=prompt)
+
+
+async def receive_value(
+    message: Message, state: FSMContext, profile: ProfileService, bot: Bot
+) -> None:
     """File the correction (the service sends it to the organizers)."""
     assert message.from_user is not None
-    field = CorrectableField((await state.get_data())["field"])
+    data = await state.get_data()
+    field = CorrectableField(data["field"])
     await profile.request_correction(message.from_user.id, field, message.text or "")
     await state.clear()
+    await _drop_cancel(bot, message.chat.id, data.get("prompt"))
     await message.answer(
         _(
             "Your correction has been sent to the organizers of your region. You will be told "
@@ -84,8 +96,11 @@ async def cancel_correction(message: Message, state: FSMContext) -> None:
 
 
 async def cancel_by_button(callback: CallbackQuery, state: FSMContext) -> None:
-    """Cancel on the field picker or under the question: nothing is sent."""
-    if await state.get_state() == CorrectionStates.value.state:
+    """Cancel on the field picker or under a question: nothing is sent or decided."""
+    if await state.get_state() in (
+        CorrectionStates.value.state,
+        CorrectionStates.decline_reason.state,
+    ):
         await state.clear()
     if (message := await acknowledge(callback)) is not None:
         await edit_in_place(message, _("Cancelled. Nothing was changed."))
@@ -107,7 +122,11 @@ async def judge_correction(
         card = (message.message_id, message.html_text) if message and message.text else None
         await state.update_data(request_id=callback_data.request_id, card=card)
         if message is not None:
-            await message.answer(_("Write the reason for declining; the member will read it."))
+            prompt = await message.answer(
+                _("Write the reason for declining; the member will read it."),
+                reply_markup=cancel_keyboard(),
+            )
+            await state.update_data(prompt=prompt.message_id)
         return
     await profile.decide_correction(organizer, callback_data.request_id, accept=True)
     if (message := await acknowledge(callback)) is not None and message.html_text:
@@ -126,6 +145,7 @@ async def receive_decline_reason(
         message.from_user.id, request_id, accept=False, reason=message.text or ""
     )
     await state.clear()
+    await _drop_cancel(bot, message.chat.id, data.get("prompt"))
     if card := data.get("card"):
         card_id, card_text = card
         with contextlib.suppress(TelegramBadRequest):  # the card was deleted meanwhile

@@ -23,8 +23,6 @@ async def greet(
     i18n: I18n,
     access: AccessService,
     linking: LinkingService,
-    menus: Menus,
-    bot: Bot,
 ) -> None:
     """Welcome, in the guessed or chosen language; a guest is offered to link."""
     assert message.from_user is not None
@@ -37,14 +35,16 @@ async def greet(
         text + help_text(principal, linked=linked),
         reply_markup=start_linking_keyboard() if linked is False else None,
     )
-    if private:
-        await menus.refresh(bot, message.from_user.id)
 
 
 async def show_help(
     message: Message, access: AccessService, linking: LinkingService, menus: Menus, bot: Bot
 ) -> None:
-    """The commands, explained for this person; their menu set again to match."""
+    """The commands, explained for this person; their menu set again to match.
+
+    (Not on /start: people arrive in rushes, and the menu changes only with what they may do,
+    where it is set anyway.)
+    """
     assert message.from_user is not None
     principal = await access.principal(message.from_user.id)
     private = message.chat.type == "private"
