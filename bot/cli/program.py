@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.cli.base import EXIT_OK, fail, os_reason, settings_from
 from bot.clock import utcnow
 from bot.config import Settings
+from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.program import Program, ProgramError, check_program, parse_program
 
 
@@ -57,7 +58,13 @@ def execute(args: argparse.Namespace) -> int:
         fail(f"{args.file}: not valid TOML ({error})")
     except ProgramError as error:
         fail(f"{args.file}: {error}")
-    forum_id, created = asyncio.run(_load(settings, program))
+    try:
+        forum_id, created = asyncio.run(_load(settings, program))
+    except DomainError as error:
+        if error.code is not ErrorCode.SEATS_BELOW_TAKEN:
+            raise
+        taken = error.params["taken"]
+        fail(f"{args.file}: {taken} seats are taken already; the program cannot offer fewer")
     verb = "created" if created else "updated"
     print(f"forum {forum_id} {verb} with {len(program.trainings)} trainings")
     return EXIT_OK

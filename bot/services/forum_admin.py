@@ -184,8 +184,11 @@ class ForumAdminService:
     ) -> tuple[int, bool]:
         """Create the forum and its trainings, or update them when loaded again.
 
-        A forum is the same when its title and start are; a training likewise.
+        A forum is the same when its title and start are; a training likewise. Loading again
+        follows the one rule for seats: never below those taken, and more seats go to the
+        waiting list first, in order (each one told).
         """
+        promotions: list[Promotion] = []
         async with self._database.write() as connection:
             events_ = EventRepository(connection)
             title = program.forum.title.ru or program.forum.title.kk or program.forum.title.en
@@ -194,7 +197,9 @@ class ForumAdminService:
                 forum_id = await events_.add(program.forum, created_by=created_by)
             else:
                 forum_id = existing
-                await events_.replace(replace(program.forum, id=forum_id))
+                promotions += await _replace_seated(
+                    connection, replace(program.forum, id=forum_id)
+                )
             known = {
                 (t.starts_at, t.title.ru, t.title.kk, t.title.en): t.id
                 for t in await events_.trainings_of(forum_id)
@@ -203,9 +208,13 @@ class ForumAdminService:
                 training = replace(training, parent_id=forum_id)
                 key = (training.starts_at, training.title.ru, training.title.kk, training.title.en)
                 if key in known:
-                    await events_.replace(replace(training, id=known[key]))
+                    promotions += await _replace_seated(
+                        connection, replace(training, id=known[key])
+                    )
                 else:
                     await events_.add(training, created_by=created_by)
+        if promotions:
+            self._outbox_bell.ring()
         return forum_id, existing is None
 
     async def ticket(self, organizer_id: int, code: str) -> TicketView:
@@ -377,3 +386,15 @@ class ForumAdminService:
         ]
         name = f"forum-{forum_id}-{which.value}"
         return export_files(name, Table(which.value, labels.headers, table))
+
+
+async def _replace_seated(connection: AsyncConnection, event: Event) -> list[Promotion]:
+    """Overwrite a stored event under its lock, its seats never below those taken; seats that
+    appear go to the waiting list first."""
+    events_ = EventRepository(connection)
+    await events_.get(event.id, lock=True)
+    taken = len(await RegistrationRepository(connection).seats_taken(event.id))
+    if event.capacity < taken:
+        raise DomainError(ErrorCode.SEATS_BELOW_TAKEN, taken=taken)
+    await events_.replace(event)
+    return await serve_waiting_list(connection, event)
