@@ -157,15 +157,8 @@ class ForumAdminService:
                 raise DomainError(ErrorCode.SEATS_BELOW_TAKEN, taken=taken)
             await events_.replace(forum)
             promotions = await serve_waiting_list(connection, forum)
-            audit = AuditRepository(connection)
-            for promotion in promotions:
-                await audit.record(
-                    actor_id=organizer_id,
-                    action=AuditAction.REGISTRATION_CHANGED,
-                    member_id=promotion.member_id,
-                    reason=f"forum {forum.id} seats raised to {forum.capacity}: "
-                    f"seat {promotion.seat} from the waiting list",
-                )
+            cause = f"seats raised to {forum.capacity}"
+            await _audit_promotions(connection, organizer_id, promotions, cause)
         if promotions:
             self._outbox_bell.ring()
         return promotions
@@ -309,15 +302,8 @@ class ForumAdminService:
                 raise DomainError(ErrorCode.ALREADY_CHECKED_IN)
             view = await self._view(connection, principal, row, AuditAction.REGISTRATION_CHANGED)
             _, _, _, promotions = await cancel_place(connection, row)
-            audit = AuditRepository(connection)
-            for promotion in promotions:
-                await audit.record(
-                    actor_id=organizer_id,
-                    action=AuditAction.REGISTRATION_CHANGED,
-                    member_id=promotion.member_id,
-                    reason=f"event {promotion.event.id}: seat {promotion.seat} from the "
-                    f"waiting list after registration {row.id} was removed",
-                )
+            cause = f"registration {row.id} removed"
+            await _audit_promotions(connection, organizer_id, promotions, cause)
             kind = NoticeKind.REGISTRATION_REMOVED
             notice = Notice(row.telegram_id, kind, event_params(view.event))
             await NoticeRepository(connection).add([notice], utcnow())
@@ -398,3 +384,18 @@ async def _replace_seated(connection: AsyncConnection, event: Event) -> list[Pro
         raise DomainError(ErrorCode.SEATS_BELOW_TAKEN, taken=taken)
     await events_.replace(event)
     return await serve_waiting_list(connection, event)
+
+
+async def _audit_promotions(
+    connection: AsyncConnection, organizer_id: int, promotions: Sequence[Promotion], cause: str
+) -> None:
+    """An organizer's change moved people from a waiting list to seats: each one audited."""
+    audit = AuditRepository(connection)
+    for promotion in promotions:
+        await audit.record(
+            actor_id=organizer_id,
+            action=AuditAction.REGISTRATION_CHANGED,
+            member_id=promotion.member_id,
+            reason=f"event {promotion.event.id}: seat {promotion.seat} from the waiting list "
+            f"({cause})",
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
@@ -41,19 +43,8 @@ async def grant(
     bot: Bot,
 ) -> None:
     """Appoint; the appointee is told (by the service), and their menu gains the commands."""
-    assert message.from_user is not None
-    parsed = _parse(command)
-    if parsed is None:
-        await message.answer(_usage())
-        return
-    telegram_id, role = parsed
-    added = await access.grant(message.from_user.id, telegram_id, role)
-    what = describe_grant(role, i18n.current_locale)
-    if not added:
-        await message.answer(_("{user} already is {what}.").format(user=telegram_id, what=what))
-        return
-    await message.answer(_("{user} is now {what}.").format(user=telegram_id, what=what))
-    await menus.refresh(bot, telegram_id)
+    done, unchanged = _("{user} is now {what}."), _("{user} already is {what}.")
+    await _change_role(message, command, access.grant, (done, unchanged), menus, i18n, bot)
 
 
 async def revoke(
@@ -65,19 +56,33 @@ async def revoke(
     bot: Bot,
 ) -> None:
     """Dismiss; they are told (by the service), and their menu loses the role's commands."""
+    done, unchanged = _("{user} is no longer {what}."), _("{user} was not {what}.")
+    await _change_role(message, command, access.revoke, (done, unchanged), menus, i18n, bot)
+
+
+async def _change_role(
+    message: Message,
+    command: CommandObject,
+    change: Callable[[int | None, int, Grant], Awaitable[bool]],
+    replies: tuple[str, str],
+    menus: Menus,
+    i18n: I18n,
+    bot: Bot,
+) -> None:
+    """Parse `/grant|/revoke ID ROLE REGION`, make the change, say what became of it (the
+    first reply when it changed something, the second when it did not)."""
     assert message.from_user is not None
     parsed = _parse(command)
     if parsed is None:
         await message.answer(_usage())
         return
     telegram_id, role = parsed
-    removed = await access.revoke(message.from_user.id, telegram_id, role)
+    changed = await change(message.from_user.id, telegram_id, role)
     what = describe_grant(role, i18n.current_locale)
-    if removed:
-        await message.answer(_("{user} is no longer {what}.").format(user=telegram_id, what=what))
+    reply = replies[0] if changed else replies[1]
+    await message.answer(reply.format(user=telegram_id, what=what))
+    if changed:
         await menus.refresh(bot, telegram_id)
-    else:
-        await message.answer(_("{user} was not {what}.").format(user=telegram_id, what=what))
 
 
 def _usage() -> str:
