@@ -148,7 +148,7 @@ async def register(
     if message is None:
         return
     fmt = formatter(i18n, settings)
-    await edit_in_place(message, fmt.card(done.details), reply_markup=card_keyboard(done.details))
+    await _show_forum(message, done.details, fmt, trainings=False)
     await message.answer(_placed_text(done.place, fmt))
     if done.place.registration.ticket_code:
         await send_ticket(message, bot, done.place, done.holder, fmt)
@@ -166,7 +166,7 @@ async def show_trainings(
         return
     details = await forums.details(callback_data.forum_id, callback.from_user.id)
     fmt = formatter(i18n, settings)
-    await edit_in_place(message, _trainings_text(details, fmt), trainings_keyboard(details, fmt))
+    await _show_forum(message, details, fmt, trainings=True)
 
 
 def _trainings_text(details: ForumDetails, fmt: Formatter) -> str:
@@ -189,9 +189,7 @@ async def sign_up(
     if message is None:
         return
     fmt = formatter(i18n, settings)
-    await edit_in_place(
-        message, _trainings_text(done.details, fmt), trainings_keyboard(done.details, fmt)
-    )
+    await _show_forum(message, done.details, fmt, trainings=True)
     await message.answer(_placed_text(done.place, fmt))
 
 
@@ -215,9 +213,10 @@ async def ask_to_cancel(
     await edit_in_place(message, question, confirm_cancel_keyboard(place.registration.id))
 
 
-async def _show_forum_again(
+async def _show_forum(
     message: Message, details: ForumDetails, fmt: Formatter, *, trainings: bool
 ) -> None:
+    """The forum's card, or its trainings to sign up for, in place of the message."""
     if trainings:
         text = _trainings_text(details, fmt)
         await edit_in_place(message, text, trainings_keyboard(details, fmt))
@@ -239,7 +238,7 @@ async def keep(
         callback.from_user.id, callback_data.registration_id
     )
     fmt = formatter(i18n, settings)
-    await _show_forum_again(message, details, fmt, trainings=place.event.parent_id is not None)
+    await _show_forum(message, details, fmt, trainings=place.event.parent_id is not None)
 
 
 async def cancel(
@@ -256,7 +255,7 @@ async def cancel(
     fmt = formatter(i18n, settings)
     if message is not None:
         training = done.event.parent_id is not None
-        await _show_forum_again(message, done.details, fmt, trainings=training)
+        await _show_forum(message, done.details, fmt, trainings=training)
         await message.answer(
             html_format(
                 _("Your registration for «{event}» is cancelled."),
