@@ -50,6 +50,7 @@ from bot.handlers.profile import notices as profile_notices
 from bot.handlers.proposals import notices as proposals_notices
 from bot.i18n import create_i18n
 from bot.services.access import AccessService
+from bot.services.attendance import AttendanceService
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
 from bot.services.forum_admin import ForumAdminService
@@ -103,6 +104,7 @@ class Services:
     proposal_drafts: ProposalDraftService
     forums: ForumService
     forum_admin: ForumAdminService
+    attendance: AttendanceService
     outbox: OutboxService
     broadcasts: BroadcastService
     broadcast_runs: BroadcastRuns
@@ -121,6 +123,7 @@ class Services:
         default_language = settings.org.default_language
         key = settings.identity.account_hash_key
         hash_key = key.get_secret_value() if key is not None else None
+        margin = timedelta(hours=settings.forums.check_in_margin_hours)
         return cls(
             users=users,
             access=access,
@@ -140,9 +143,13 @@ class Services:
             ),
             forums=ForumService(database, outbox_bell=bell),
             forum_admin=ForumAdminService(
+                database, access=access, check_in_margin=margin, outbox_bell=bell
+            ),
+            attendance=AttendanceService(
                 database,
                 access=access,
-                check_in_margin=timedelta(hours=settings.forums.check_in_margin_hours),
+                tz=settings.org.tz,
+                check_in_margin=margin,
                 outbox_bell=bell,
             ),
             outbox=outbox,
