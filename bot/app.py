@@ -51,6 +51,7 @@ from bot.handlers.profile import notices as profile_notices
 from bot.handlers.proposals import notices as proposals_notices
 from bot.i18n import create_i18n
 from bot.services.access import AccessService
+from bot.services.attendance import AttendanceService
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService
@@ -105,6 +106,7 @@ class Services:
     proposal_drafts: ProposalDraftService
     forums: ForumService
     forum_admin: ForumAdminService
+    attendance: AttendanceService
     outbox: OutboxService
     broadcasts: BroadcastService
     broadcast_runs: BroadcastRuns
@@ -124,6 +126,7 @@ class Services:
         default_language = settings.org.default_language
         key = settings.identity.account_hash_key
         hash_key = key.get_secret_value() if key is not None else None
+        margin = timedelta(hours=settings.forums.check_in_margin_hours)
         return cls(
             users=users,
             access=access,
@@ -143,9 +146,13 @@ class Services:
             ),
             forums=ForumService(database, outbox_bell=bell),
             forum_admin=ForumAdminService(
+                database, access=access, check_in_margin=margin, outbox_bell=bell
+            ),
+            attendance=AttendanceService(
                 database,
                 access=access,
-                check_in_margin=timedelta(hours=settings.forums.check_in_margin_hours),
+                tz=settings.org.tz,
+                check_in_margin=margin,
                 outbox_bell=bell,
             ),
             outbox=outbox,
