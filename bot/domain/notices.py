@@ -31,6 +31,7 @@ class NoticeKind(StrEnum):
     PROPOSAL_SUBMITTED = "proposal_submitted"  # to the region's reviewers
     PROPOSAL_DECIDED = "proposal_decided"  # to the author
     CERTIFICATE_ISSUED = "certificate_issued"  # to an attendee of a training that ended
+    FEEDBACK_ASKED = "feedback_asked"  # to the same attendee: rate the training
 
 
 @dataclass(frozen=True, slots=True)
