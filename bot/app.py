@@ -63,6 +63,7 @@ from bot.services.profile import ProfileService
 from bot.services.proposal_drafts import ProposalDraftService
 from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
+from bot.services.similar_proposals import SimilarProposals
 from bot.services.users import UserService
 from bot.telegram_session import create_sender_session, create_session
 
@@ -121,6 +122,7 @@ class Services:
         default_language = settings.org.default_language
         key = settings.identity.account_hash_key
         hash_key = key.get_secret_value() if key is not None else None
+        similar = SimilarProposals()  # one index of proposals' texts for the process
         return cls(
             users=users,
             access=access,
@@ -137,6 +139,7 @@ class Services:
                 topics=settings.proposals.topics,
                 tz=settings.org.tz,
                 outbox_bell=bell,
+                similar=similar,
             ),
             forums=ForumService(database, outbox_bell=bell),
             forum_admin=ForumAdminService(
