@@ -50,6 +50,7 @@ from bot.handlers.profile import notices as profile_notices
 from bot.handlers.proposals import notices as proposals_notices
 from bot.i18n import create_i18n
 from bot.services.access import AccessService
+from bot.services.attendance import AttendanceService
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
 from bot.services.forum_admin import ForumAdminService
@@ -104,6 +105,7 @@ class Services:
     proposal_drafts: ProposalDraftService
     forums: ForumService
     forum_admin: ForumAdminService
+    attendance: AttendanceService
     outbox: OutboxService
     broadcasts: BroadcastService
     broadcast_runs: BroadcastRuns
@@ -122,7 +124,11 @@ class Services:
         default_language = settings.org.default_language
         key = settings.identity.account_hash_key
         hash_key = key.get_secret_value() if key is not None else None
+<<<<<<< HEAD
         similar = SimilarProposals()  # one index of proposals' texts for the process
+=======
+        margin = timedelta(hours=settings.forums.check_in_margin_hours)
+>>>>>>> main
         return cls(
             users=users,
             access=access,
@@ -143,9 +149,13 @@ class Services:
             ),
             forums=ForumService(database, outbox_bell=bell),
             forum_admin=ForumAdminService(
+                database, access=access, check_in_margin=margin, outbox_bell=bell
+            ),
+            attendance=AttendanceService(
                 database,
                 access=access,
-                check_in_margin=timedelta(hours=settings.forums.check_in_margin_hours),
+                tz=settings.org.tz,
+                check_in_margin=margin,
                 outbox_bell=bell,
             ),
             outbox=outbox,
