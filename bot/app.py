@@ -124,11 +124,8 @@ class Services:
         default_language = settings.org.default_language
         key = settings.identity.account_hash_key
         hash_key = key.get_secret_value() if key is not None else None
-<<<<<<< HEAD
         similar = SimilarProposals()  # one index of proposals' texts for the process
-=======
         margin = timedelta(hours=settings.forums.check_in_margin_hours)
->>>>>>> main
         return cls(
             users=users,
             access=access,
