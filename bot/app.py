@@ -33,6 +33,7 @@ from bot.delivery.runtime import SEND_TIMEOUT_SECONDS, SESSION_CONNECTIONS, Deli
 from bot.handlers import build_routers
 from bot.handlers.access import notices as access_notices
 from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
+from bot.handlers.certificates import notices as certificates_notices
 from bot.handlers.forum_admin import notices as forum_admin_notices
 from bot.handlers.forums import notices as forums_notices
 from bot.handlers.interrupt import CommandWins
@@ -53,6 +54,7 @@ from bot.services.access import AccessService
 from bot.services.attendance import AttendanceService
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
+from bot.services.certificates import CertificateService
 from bot.services.forum_admin import ForumAdminService
 from bot.services.forums import ForumService
 from bot.services.linking import LinkingService
@@ -110,6 +112,7 @@ class Services:
     broadcasts: BroadcastService
     broadcast_runs: BroadcastRuns
     reminders: ReminderService
+    certificates: CertificateService
     operations: OperationsService
 
     @classmethod
@@ -166,6 +169,7 @@ class Services:
                 default_language=default_language,
                 outbox_bell=bell,
             ),
+            certificates=CertificateService(database, outbox_bell=bell),
             operations=OperationsService(database),
         )
 
@@ -210,6 +214,7 @@ class Application:
             broadcasts=self.services.broadcasts,
             runs=self.services.broadcast_runs,
             reminders=self.services.reminders,
+            certificates=self.services.certificates,
             users=self.services.users,
             i18n=self.i18n,
             cancel_keyboard=cancel_broadcast_keyboard,
@@ -217,6 +222,7 @@ class Application:
         )
         for feature in (
             access_notices,
+            certificates_notices,
             forums_notices,
             forum_admin_notices,
             linking_notices,
@@ -224,6 +230,9 @@ class Application:
             proposals_notices,
         ):
             self.delivery.notices.register(feature.RENDERERS)
+        self.delivery.notices.register_documents(
+            certificates_notices.document_renderers(settings.org.name.get, settings.org.tz)
+        )
         self.in_flight = InFlight()
         self._user_changes: UserChanges | None = None
         if self.redis is not None:
