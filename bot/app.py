@@ -64,6 +64,7 @@ from bot.services.outbox import OutboxService
 from bot.services.privacy import PrivacyService
 from bot.services.profile import ProfileService
 from bot.services.proposal_drafts import ProposalDraftService
+from bot.services.proposal_merge import ProposalMergeService
 from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
 from bot.services.similar_proposals import SimilarProposals
@@ -105,6 +106,7 @@ class Services:
     privacy: PrivacyService
     proposals: ProposalService
     proposal_drafts: ProposalDraftService
+    proposal_merge: ProposalMergeService
     forums: ForumService
     forum_admin: ForumAdminService
     attendance: AttendanceService
@@ -146,6 +148,9 @@ class Services:
                 tz=settings.org.tz,
                 outbox_bell=bell,
                 similar=similar,
+            ),
+            proposal_merge=ProposalMergeService(
+                database, access=access, similar=similar, outbox_bell=bell
             ),
             forums=ForumService(database, outbox_bell=bell),
             forum_admin=ForumAdminService(
