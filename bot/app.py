@@ -66,8 +66,10 @@ from bot.services.outbox import OutboxService
 from bot.services.privacy import PrivacyService
 from bot.services.profile import ProfileService
 from bot.services.proposal_drafts import ProposalDraftService
+from bot.services.proposal_merge import ProposalMergeService
 from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
+from bot.services.similar_proposals import SimilarProposals
 from bot.services.users import UserService
 from bot.telegram_session import create_sender_session, create_session
 
@@ -106,6 +108,7 @@ class Services:
     privacy: PrivacyService
     proposals: ProposalService
     proposal_drafts: ProposalDraftService
+    proposal_merge: ProposalMergeService
     forums: ForumService
     forum_admin: ForumAdminService
     attendance: AttendanceService
@@ -129,6 +132,7 @@ class Services:
         default_language = settings.org.default_language
         key = settings.identity.account_hash_key
         hash_key = key.get_secret_value() if key is not None else None
+        similar = SimilarProposals()  # one index of proposals' texts for the process
         margin = timedelta(hours=settings.forums.check_in_margin_hours)
         return cls(
             users=users,
@@ -146,6 +150,10 @@ class Services:
                 topics=settings.proposals.topics,
                 tz=settings.org.tz,
                 outbox_bell=bell,
+                similar=similar,
+            ),
+            proposal_merge=ProposalMergeService(
+                database, access=access, similar=similar, outbox_bell=bell
             ),
             forums=ForumService(database, outbox_bell=bell),
             forum_admin=ForumAdminService(
