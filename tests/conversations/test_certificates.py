@@ -13,6 +13,8 @@ from tests.certificate_seed import ABSENT, GUEST, MEMBER, MEMBER_NAME, TRAINER, 
 from tests.chat import Chat
 from tests.conftest import RunningBot
 
+AHEAD = timedelta(days=10)  # the training ends then: the bot's own ticks leave it alone
+
 
 async def _certificate(chat: Chat) -> ChatMessage:
     """The certificate (a rating question comes with it, in either order)."""
@@ -32,9 +34,10 @@ async def test_attendees_get_their_certificate_and_anyone_can_check_it(
     member = make_chat(MEMBER, language_code="kk")
     guest = make_chat(GUEST, first_name="Alex", last_name="Brown", language_code="en")
     absent = make_chat(ABSENT, language_code="ru")
-    await seed_ended_training(database_url, ended_ago=timedelta(minutes=2))
+    seeded = await seed_ended_training(database_url, ended_ago=-AHEAD)
     assert running_bot.app is not None
-    assert await running_bot.app.delivery.certificate_tick() == 2
+    over = seeded.ends_at + timedelta(minutes=1)  # a moment the bot's own ticks never see
+    assert await running_bot.app.delivery.certificate_tick(over) == 2
     document = await _certificate(member)
     assert "тренингінің сертификаты" in (document.caption or "")
     assert document.document_name is not None
@@ -48,7 +51,7 @@ async def test_attendees_get_their_certificate_and_anyone_can_check_it(
     guests = await _certificate(guest)
     assert (guests.caption or "").startswith("🎓 Your certificate")
     assert "Alex Brown" in _pdf_text(guests.document)  # their Telegram name
-    assert await running_bot.app.delivery.certificate_tick() == 0
+    assert await running_bot.app.delivery.certificate_tick(over) == 0
     assert absent.texts == []
     assert len(member.texts) == 2  # once
 

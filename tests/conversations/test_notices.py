@@ -64,6 +64,13 @@ SAMPLES: dict[NoticeKind, Params] = {
         "action": "request_changes",
         "comment": "Толығырақ & нақтырақ",
     },
+    NoticeKind.PROPOSAL_MERGED: {
+        "number": "TRK-2026-0002",
+        "title": "Онлайн <жиналыс>",
+        "into_number": "TRK-2026-0001",
+        "into_title": "Цифрлық БПҰ",
+        "side": "merged",
+    },
     NoticeKind.CERTIFICATE_ISSUED: {
         "code": "K7QM2XWD9T",
         "name": "Сейітова Айгүл",
