@@ -53,7 +53,7 @@ from bot.services.access import AccessService
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
 from bot.services.forum_admin import ForumAdminService
-from bot.services.forums import ForumService
+from bot.services.forums import ForumService, OfferRules
 from bot.services.linking import LinkingService
 from bot.services.members_admin import MembersAdminService
 from bot.services.operations import OperationsService, SqlUpdateLedger, UpdateLedger
@@ -63,6 +63,7 @@ from bot.services.profile import ProfileService
 from bot.services.proposal_drafts import ProposalDraftService
 from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
+from bot.services.seat_offers import SeatOfferService
 from bot.services.users import UserService
 from bot.telegram_session import create_sender_session, create_session
 
@@ -108,6 +109,7 @@ class Services:
     broadcast_runs: BroadcastRuns
     reminders: ReminderService
     operations: OperationsService
+    seat_offers: SeatOfferService
 
     @classmethod
     def build(cls, database: Database, settings: Settings) -> Services:
@@ -121,6 +123,10 @@ class Services:
         default_language = settings.org.default_language
         key = settings.identity.account_hash_key
         hash_key = key.get_secret_value() if key is not None else None
+        offer_rules = OfferRules(
+            offer_for=timedelta(hours=settings.forums.offer_hours),
+            trainings=settings.forums.training_offers,
+        )
         return cls(
             users=users,
             access=access,
@@ -129,7 +135,9 @@ class Services:
             ),
             profile=ProfileService(database, access=access, outbox_bell=bell),
             members=MembersAdminService(database, access=access),
-            privacy=PrivacyService(database, users=users, outbox_bell=bell),
+            privacy=PrivacyService(
+                database, users=users, offer_rules=offer_rules, outbox_bell=bell
+            ),
             proposals=ProposalService(database, access=access, outbox_bell=bell),
             proposal_drafts=ProposalDraftService(
                 database,
@@ -138,11 +146,12 @@ class Services:
                 tz=settings.org.tz,
                 outbox_bell=bell,
             ),
-            forums=ForumService(database, outbox_bell=bell),
+            forums=ForumService(database, offer_rules=offer_rules, outbox_bell=bell),
             forum_admin=ForumAdminService(
                 database,
                 access=access,
                 check_in_margin=timedelta(hours=settings.forums.check_in_margin_hours),
+                offer_rules=offer_rules,
                 outbox_bell=bell,
             ),
             outbox=outbox,
@@ -157,6 +166,7 @@ class Services:
                 outbox_bell=bell,
             ),
             operations=OperationsService(database),
+            seat_offers=SeatOfferService(database, rules=offer_rules, outbox_bell=bell),
         )
 
 
@@ -214,6 +224,8 @@ class Application:
             proposals_notices,
         ):
             self.delivery.notices.register(feature.RENDERERS)
+        self.delivery.notices.register(forums_notices.timed_renderers(settings.org.tz))
+        self.delivery.schedule("offers", self.services.seat_offers.lapse)
         self.in_flight = InFlight()
         self._user_changes: UserChanges | None = None
         if self.redis is not None:
