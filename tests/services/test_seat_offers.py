@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,11 +16,13 @@ from bot.config import parse_settings
 from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade_to_head
 from bot.db.tables.outbox import outbox
+from bot.demo.events import add_full_demo_seminar
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import RegistrationStatus
 from bot.domain.offers import offer_deadline
+from bot.domain.roles import Grant, Role
 from bot.services.forums import OfferRules
-from tests.forum_seed import move_forum_on, small_forum
+from tests.forum_seed import ALMATY, move_forum_on, small_forum
 
 HOUR = timedelta(hours=1)
 SEATED, FIRST, SECOND, THIRD = 6101, 6102, 6103, 6104
@@ -152,3 +154,25 @@ async def test_a_taken_offer_cannot_be_declined_and_a_training_seat_is_given_at_
     training = (await world.services.forums.details(world.forum_id, FIRST)).trainings[0]
     assert OfferRules().deadline(training, utcnow()) is None
     assert OfferRules(trainings=True).deadline(training, utcnow()) is not None
+
+
+async def test_the_demo_seminar_is_full_and_a_seat_added_is_offered(database_url: str) -> None:
+    """The sandbox's way to see an offer: queue for the full seminar, the organizer adds one."""
+    database = Database(create_engine(database_url))
+    try:
+        await upgrade_to_head(database.engine)
+        for _ in range(2):  # seeding twice changes nothing
+            await add_full_demo_seminar(database, tz=ALMATY)
+        services = _services(database, database_url)
+        forum = next(
+            f for f in (await services.forums.upcoming(0)).forums if "Youth wing" in f.title.en
+        )
+        await services.users.greet_user(FIRST, "ru")
+        queued = await services.forums.register(FIRST, forum.id)
+        assert queued.place.position == 1
+        await services.access.grant(None, SEATED, Grant(Role.ORGANIZER, "TRK"))
+        await services.forum_admin.update_forum(SEATED, replace(forum, capacity=3))
+        offered = await services.seat_offers.open_offers([forum.id])
+        assert [offer.registration.telegram_id for offer in offered[forum.id]] == [FIRST]
+    finally:
+        await database.close()
