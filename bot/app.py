@@ -67,6 +67,7 @@ from bot.services.proposal_drafts import ProposalDraftService
 from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
 from bot.services.seat_offers import SeatOfferService
+from bot.services.similar_proposals import SimilarProposals
 from bot.services.users import UserService
 from bot.telegram_session import create_sender_session, create_session
 
@@ -132,6 +133,7 @@ class Services:
             offer_for=timedelta(hours=settings.forums.offer_hours),
             trainings=settings.forums.training_offers,
         )
+        similar = SimilarProposals()  # one index of proposals' texts for the process
         margin = timedelta(hours=settings.forums.check_in_margin_hours)
         return cls(
             users=users,
@@ -151,6 +153,7 @@ class Services:
                 topics=settings.proposals.topics,
                 tz=settings.org.tz,
                 outbox_bell=bell,
+                similar=similar,
             ),
             forums=ForumService(database, offer_rules=offer_rules, outbox_bell=bell),
             forum_admin=ForumAdminService(
