@@ -64,6 +64,7 @@ from bot.services.outbox import OutboxService
 from bot.services.privacy import PrivacyService
 from bot.services.profile import ProfileService
 from bot.services.proposal_drafts import ProposalDraftService
+from bot.services.proposal_merge import ProposalMergeService
 from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
 from bot.services.seat_offers import SeatOfferService
@@ -106,6 +107,7 @@ class Services:
     privacy: PrivacyService
     proposals: ProposalService
     proposal_drafts: ProposalDraftService
+    proposal_merge: ProposalMergeService
     forums: ForumService
     forum_admin: ForumAdminService
     attendance: AttendanceService
@@ -154,6 +156,9 @@ class Services:
                 tz=settings.org.tz,
                 outbox_bell=bell,
                 similar=similar,
+            ),
+            proposal_merge=ProposalMergeService(
+                database, access=access, similar=similar, outbox_bell=bell
             ),
             forums=ForumService(database, offer_rules=offer_rules, outbox_bell=bell),
             forum_admin=ForumAdminService(

@@ -41,6 +41,8 @@ class ErrorCode(StrEnum):
     PROPOSAL_REJECTED = "proposal_rejected"
     PROPOSAL_WITHDRAWN = "proposal_withdrawn"
     SUPPORT_OWN_PROPOSAL = "support_own_proposal"
+    PROPOSAL_MERGED = "proposal_merged"
+    MERGE_INTO_ITSELF = "merge_into_itself"
     DRAFT_MISSING = "draft_missing"
     # forums and trainings
     END_BEFORE_START = "end_before_start"

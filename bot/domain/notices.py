@@ -32,6 +32,7 @@ class NoticeKind(StrEnum):
     LINK_ATTEMPTED = "link_attempted"  # to the holder of a record someone else tried to link
     PROPOSAL_SUBMITTED = "proposal_submitted"  # to the region's reviewers
     PROPOSAL_DECIDED = "proposal_decided"  # to the author
+    PROPOSAL_MERGED = "proposal_merged"  # to the authors of both proposals merged
     CERTIFICATE_ISSUED = "certificate_issued"  # to an attendee of a training that ended
 
 

@@ -104,6 +104,13 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
         "This proposal has been withdrawn by its author. Nothing was changed."
     ),
     ErrorCode.SUPPORT_OWN_PROPOSAL: N_("You cannot support your own proposal."),
+    ErrorCode.PROPOSAL_MERGED: N_(
+        "This proposal has been merged into another one. Nothing was changed."
+    ),
+    ErrorCode.MERGE_INTO_ITSELF: N_(
+        "A proposal cannot be merged into itself, nor into one that is no longer open. "
+        "Nothing was changed."
+    ),
     ErrorCode.DRAFT_MISSING: N_(
         "This draft is no longer here: it was sent or cancelled. Send /propose to start a new one."
     ),

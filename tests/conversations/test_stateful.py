@@ -98,6 +98,8 @@ CALLBACK_PREFIXES = [
     "pv",
     "pw",
     "ps",
+    "pi",
+    "pm",
     "fg",
     "bs",
     "bl",
