@@ -59,6 +59,7 @@ class ErrorCode(StrEnum):
     SEATS_BELOW_TAKEN = "seats_below_taken"
     CHECK_IN_CLOSED = "check_in_closed"
     ALREADY_CHECKED_IN = "already_checked_in"
+    OFFER_CLOSED = "offer_closed"
     # feedback on trainings
     NOT_AN_ATTENDEE = "not_an_attendee"
     COMMENT_EMPTY = "comment_empty"

@@ -11,6 +11,7 @@ from bot.handlers.fallback import router as fallback
 from bot.handlers.feedback import router as feedback
 from bot.handlers.forum_admin import router as forum_organizers
 from bot.handlers.forum_admin import wizard as forum_wizard
+from bot.handlers.forums import offers as seat_offers
 from bot.handlers.forums import router as forums
 from bot.handlers.linking import router as linking
 from bot.handlers.members_admin import router as organizer
@@ -35,6 +36,7 @@ def build_routers() -> list[Router]:
         proposals.create_router(),
         forum_wizard.create_router(),
         forums.create_router(),
+        seat_offers.create_router(),
         forum_organizers.create_router(),
         feedback.create_router(),
         broadcast.create_router(),
