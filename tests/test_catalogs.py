@@ -22,6 +22,7 @@ UNTRANSLATABLE: set[str] = {
     "Trainer: {name}",
     "«{title}»",
     "«{title}»: ⭐ {average} ({count}, {comments})",
+    "• {number} «{title}»",
 }
 
 
