@@ -113,6 +113,8 @@ OWN_RECORDS_CACHED = 4096
 
 
 @lru_cache(maxsize=OWN_RECORDS_CACHED)
-def render_own_record(member: MemberRecord, *, locale: str, today: date, activity: Activity) -> str:
+def render_own_record(
+    member: MemberRecord, *, locale: str, today: date, activity: Activity
+) -> str:
     """render_record of the member's own view, for the current locale (which is `locale`)."""
     return render_record(member, locale=locale, today=today, activity=activity)
