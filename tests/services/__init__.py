@@ -10,8 +10,23 @@ import os
 
 import pytest
 
-PG_URL = os.environ.get("PPO_BOT_TEST_PG_URL")
-REDIS_URL = os.environ.get("PPO_BOT_TEST_REDIS_URL")
+PG_URL = os.environ.get("PPO_BOT_TEST_PG_URL")  # each pytest process makes its own database
+
+
+def _redis_url_of_this_worker(url: str | None) -> str | None:
+    """The Redis database for this pytest process: under pytest-xdist each worker takes the
+    next database number after the configured one (gw0 the configured one itself), so that
+    workers never flush each other's keys."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    if url is None or not worker.startswith("gw") or worker == "gw0":
+        return url
+    base, _, number = url.rpartition("/")
+    if not number.isdigit():
+        return url
+    return f"{base}/{(int(number) + int(worker[2:])) % 16}"
+
+
+REDIS_URL = _redis_url_of_this_worker(os.environ.get("PPO_BOT_TEST_REDIS_URL"))
 REQUIRED = os.environ.get("PPO_BOT_REQUIRE_SERVICES") == "1"
 
 
