@@ -164,8 +164,6 @@ async def ours(
         emulator.user(user_id, first_name="P", language_code="ru")
     since = len(emulator.requests)
     command = [sys.executable, "-m", "bot", "run", "--config", str(config)]
-    if args.profile:
-        command = ["py-spy", "record", "-o", args.profile, "-r", "50", "--", *command]
     process = await asyncio.create_subprocess_exec(*command, cwd=folder)
     watch = Watch()
     try:
@@ -177,6 +175,14 @@ async def ours(
         await asyncio.sleep(1.0)
         watch.attach(emulator)
         first = time.monotonic()
+        spy = None
+        if args.profile:  # collapsed stacks of the bot's process over the rush
+            spy = await asyncio.create_subprocess_exec(
+                *("py-spy", "record", "--pid", str(process.pid), "--format", "raw"),
+                *("--duration", "20", "--rate", "50", "--nonblocking", "-o", args.profile),
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
         await _press_all(emulator, watch, ids, f"fo:{forum_id}:r", args.spread)
         expected = args.people + min(args.seats, args.people)  # a text each, a ticket each seat
 
@@ -185,9 +191,11 @@ async def ours(
             return len(watch.answered) == args.people and got >= expected
 
         finished = await _until(done, args.timeout)
+        if spy is not None:
+            await spy.wait()
         await asyncio.sleep(0.5)
         if args.verbose:
-            print('first person sees:', emulator.users[ids[0]].texts()[-3:])
+            print("first person sees:", emulator.users[ids[0]].texts()[-3:])
     finally:
         process.terminate()
         await process.wait()
@@ -251,5 +259,9 @@ if __name__ == "__main__":
     parser.add_argument("--pg-url", default=None, help="PostgreSQL instead of SQLite (emptied!)")
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--verbose", action="store_true")
-    parser.add_argument("--profile", default=None, help="py-spy the bot into this SVG")
+    parser.add_argument(
+        "--profile",
+        default=None,
+        help="py-spy the bot (20 s from the first press) into this file, collapsed stacks",
+    )
     asyncio.run(main(parser.parse_args()))
