@@ -93,7 +93,7 @@ async def _until(condition, within: float) -> bool:  # type: ignore[no-untyped-d
 
 
 async def _polling(emulator: BotApiEmulator, since: int) -> None:
-    while not any(method == "getUpdates" for method, _ in emulator.requests[since:]):
+    while not any(method == "getUpdates" for method, _ in emulator.requests[since:]):  # noqa: ASYNC110
         await asyncio.sleep(0.05)
 
 
