@@ -72,6 +72,7 @@ from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
 from bot.services.seat_offers import SeatOfferService
 from bot.services.similar_proposals import SimilarProposals
+from bot.services.stats import StatsService
 from bot.services.users import UserService
 from bot.telegram_session import create_sender_session, create_session
 
@@ -120,6 +121,7 @@ class Services:
     reminders: ReminderService
     certificates: CertificateService
     feedback: FeedbackService
+    stats: StatsService
     operations: OperationsService
     seat_offers: SeatOfferService
 
@@ -192,6 +194,7 @@ class Services:
             ),
             certificates=CertificateService(database, outbox_bell=bell),
             feedback=FeedbackService(database, access=access),
+            stats=StatsService(database, access=access, tz=settings.org.tz),
             operations=OperationsService(database),
             seat_offers=SeatOfferService(database, rules=offer_rules, outbox_bell=bell),
         )

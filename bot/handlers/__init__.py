@@ -19,6 +19,7 @@ from bot.handlers.privacy import router as privacy
 from bot.handlers.profile import router as profile
 from bot.handlers.proposals import router as proposals
 from bot.handlers.start import router as start
+from bot.handlers.stats import router as stats
 from bot.handlers.users import router as language
 
 
@@ -39,6 +40,7 @@ def build_routers() -> list[Router]:
         seat_offers.create_router(),
         forum_organizers.create_router(),
         feedback.create_router(),
+        stats.create_router(),
         broadcast.create_router(),
     )
     return [

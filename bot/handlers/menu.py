@@ -29,6 +29,7 @@ DESCRIPTIONS: dict[str, str] = {
     "tickets": N_("My tickets"),
     "find": N_("Find a member"),
     "myforums": N_("My forums"),
+    "stats": N_("A forum's chart"),
     "broadcast": N_("An announcement"),
     "review": N_("Proposals to review"),
     "grant": N_("Appoint organizers and reviewers"),
@@ -37,7 +38,7 @@ DESCRIPTIONS: dict[str, str] = {
 }
 GUEST = ("start", "link", "forums", "tickets")
 MEMBER = ("start", "me", "propose", "myproposals", "shortlist", "forums", "tickets")
-ORGANIZER = ("find", "myforums", "broadcast")
+ORGANIZER = ("find", "myforums", "stats", "broadcast")
 REVIEWER = ("review",)
 ADMIN = ("grant",)
 ALWAYS = ("language", "help")
