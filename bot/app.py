@@ -35,6 +35,7 @@ from bot.handlers.access import notices as access_notices
 from bot.handlers.broadcasts import notices as broadcasts_notices
 from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
 from bot.handlers.certificates import notices as certificates_notices
+from bot.handlers.filters import run_filters_inline
 from bot.handlers.forum_admin import notices as forum_admin_notices
 from bot.handlers.forums import notices as forums_notices
 from bot.handlers.interrupt import CommandWins
@@ -58,7 +59,7 @@ from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService
 from bot.services.forum_admin import ForumAdminService
-from bot.services.forums import ForumService
+from bot.services.forums import ForumService, OfferRules
 from bot.services.linking import LinkingService
 from bot.services.members_admin import MembersAdminService
 from bot.services.operations import OperationsService, SqlUpdateLedger, UpdateLedger
@@ -69,6 +70,7 @@ from bot.services.proposal_drafts import ProposalDraftService
 from bot.services.proposal_merge import ProposalMergeService
 from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
+from bot.services.seat_offers import SeatOfferService
 from bot.services.similar_proposals import SimilarProposals
 from bot.services.users import UserService
 from bot.telegram_session import create_sender_session, create_session
@@ -119,6 +121,7 @@ class Services:
     reminders: ReminderService
     certificates: CertificateService
     operations: OperationsService
+    seat_offers: SeatOfferService
 
     @classmethod
     def build(cls, database: Database, settings: Settings) -> Services:
@@ -132,6 +135,10 @@ class Services:
         default_language = settings.org.default_language
         key = settings.identity.account_hash_key
         hash_key = key.get_secret_value() if key is not None else None
+        offer_rules = OfferRules(
+            offer_for=timedelta(hours=settings.forums.offer_hours),
+            trainings=settings.forums.training_offers,
+        )
         similar = SimilarProposals()  # one index of proposals' texts for the process
         broadcasts = BroadcastService(
             database,
@@ -149,7 +156,9 @@ class Services:
             ),
             profile=ProfileService(database, access=access, outbox_bell=bell),
             members=MembersAdminService(database, access=access),
-            privacy=PrivacyService(database, users=users, outbox_bell=bell),
+            privacy=PrivacyService(
+                database, users=users, offer_rules=offer_rules, outbox_bell=bell
+            ),
             proposals=ProposalService(database, access=access, outbox_bell=bell),
             proposal_drafts=ProposalDraftService(
                 database,
@@ -162,9 +171,13 @@ class Services:
             proposal_merge=ProposalMergeService(
                 database, access=access, similar=similar, outbox_bell=bell
             ),
-            forums=ForumService(database, outbox_bell=bell),
+            forums=ForumService(database, offer_rules=offer_rules, outbox_bell=bell),
             forum_admin=ForumAdminService(
-                database, access=access, check_in_margin=margin, outbox_bell=bell
+                database,
+                access=access,
+                check_in_margin=margin,
+                offer_rules=offer_rules,
+                outbox_bell=bell,
             ),
             attendance=AttendanceService(
                 database,
@@ -187,6 +200,7 @@ class Services:
             ),
             certificates=CertificateService(database, outbox_bell=bell),
             operations=OperationsService(database),
+            seat_offers=SeatOfferService(database, rules=offer_rules, outbox_bell=bell),
         )
 
 
@@ -247,6 +261,8 @@ class Application:
             proposals_notices,
         ):
             self.delivery.notices.register(feature.RENDERERS)
+        self.delivery.notices.register(forums_notices.timed_renderers(settings.org.tz))
+        self.delivery.schedule("offers", self.services.seat_offers.lapse)
         self.delivery.notices.register_documents(
             certificates_notices.document_renderers(settings.org.name.get, settings.org.tz)
         )
@@ -303,6 +319,7 @@ class Application:
         for observer in (dispatcher.message, dispatcher.callback_query):
             observer.middleware(boundary)
         dispatcher.include_routers(*build_routers())
+        run_filters_inline([dispatcher])
         dispatcher.startup.register(self._on_startup)
         # aiogram closes the FSM storage (and the Redis client it shares) first on shutdown;
         # ours closes it last, after the updates in hand and the sender have finished.

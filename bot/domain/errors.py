@@ -59,6 +59,7 @@ class ErrorCode(StrEnum):
     SEATS_BELOW_TAKEN = "seats_below_taken"
     CHECK_IN_CLOSED = "check_in_closed"
     ALREADY_CHECKED_IN = "already_checked_in"
+    OFFER_CLOSED = "offer_closed"
     # announcements
     AUDIENCE_EMPTY = "audience_empty"
     BROADCAST_OVER = "broadcast_over"

@@ -152,6 +152,10 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.ALREADY_CHECKED_IN: N_(
         "You have already been checked in here, so the registration cannot be cancelled."
     ),
+    ErrorCode.OFFER_CLOSED: N_(
+        "This offer is no longer open: its time ran out or it was answered already. "
+        "Your places are in /tickets."
+    ),
     ErrorCode.AUDIENCE_EMPTY: N_(
         "Nobody would receive this announcement: the audience has no one the bot can reach. "
         "Please choose another audience."
