@@ -35,6 +35,7 @@ from bot.handlers.access import notices as access_notices
 from bot.handlers.broadcasts import notices as broadcasts_notices
 from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
 from bot.handlers.certificates import notices as certificates_notices
+from bot.handlers.feedback import notices as feedback_notices
 from bot.handlers.filters import run_filters_inline
 from bot.handlers.forum_admin import notices as forum_admin_notices
 from bot.handlers.forums import notices as forums_notices
@@ -58,6 +59,7 @@ from bot.services.broadcast_approvals import BroadcastApprovalService
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService
+from bot.services.feedback import FeedbackService
 from bot.services.forum_admin import ForumAdminService
 from bot.services.forums import ForumService, OfferRules
 from bot.services.linking import LinkingService
@@ -120,6 +122,7 @@ class Services:
     broadcast_runs: BroadcastRuns
     reminders: ReminderService
     certificates: CertificateService
+    feedback: FeedbackService
     operations: OperationsService
     seat_offers: SeatOfferService
 
@@ -199,6 +202,7 @@ class Services:
                 outbox_bell=bell,
             ),
             certificates=CertificateService(database, outbox_bell=bell),
+            feedback=FeedbackService(database, access=access),
             operations=OperationsService(database),
             seat_offers=SeatOfferService(database, rules=offer_rules, outbox_bell=bell),
         )
@@ -254,6 +258,7 @@ class Application:
             access_notices,
             broadcasts_notices,
             certificates_notices,
+            feedback_notices,
             forums_notices,
             forum_admin_notices,
             linking_notices,

@@ -36,6 +36,7 @@ class NoticeKind(StrEnum):
     APPROVAL_REQUESTED = "approval_requested"  # to the organizers who may approve a broadcast
     APPROVAL_DECIDED = "approval_decided"  # to the broadcast's author
     CERTIFICATE_ISSUED = "certificate_issued"  # to an attendee of a training that ended
+    FEEDBACK_ASKED = "feedback_asked"  # to the same attendee: rate the training
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """Approvals of the widest broadcasts: asked when queued, decided by a second person.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-02
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from bot.db.types import UtcDateTime
 
-revision: str = "0014"
-down_revision: str | None = "0013"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
