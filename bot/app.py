@@ -34,6 +34,8 @@ from bot.handlers import build_routers
 from bot.handlers.access import notices as access_notices
 from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
 from bot.handlers.certificates import notices as certificates_notices
+from bot.handlers.feedback import notices as feedback_notices
+from bot.handlers.filters import run_filters_inline
 from bot.handlers.forum_admin import notices as forum_admin_notices
 from bot.handlers.forums import notices as forums_notices
 from bot.handlers.interrupt import CommandWins
@@ -55,6 +57,7 @@ from bot.services.attendance import AttendanceService
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService
+from bot.services.feedback import FeedbackService
 from bot.services.forum_admin import ForumAdminService
 from bot.services.forums import ForumService, OfferRules
 from bot.services.linking import LinkingService
@@ -117,6 +120,7 @@ class Services:
     broadcast_runs: BroadcastRuns
     reminders: ReminderService
     certificates: CertificateService
+    feedback: FeedbackService
     operations: OperationsService
     seat_offers: SeatOfferService
     still_coming: StillComingService
@@ -189,6 +193,7 @@ class Services:
                 outbox_bell=bell,
             ),
             certificates=CertificateService(database, outbox_bell=bell),
+            feedback=FeedbackService(database, access=access),
             operations=OperationsService(database),
             seat_offers=SeatOfferService(database, rules=offer_rules, outbox_bell=bell),
             still_coming=StillComingService(
@@ -253,6 +258,7 @@ class Application:
         for feature in (
             access_notices,
             certificates_notices,
+            feedback_notices,
             forums_notices,
             forum_admin_notices,
             linking_notices,
@@ -319,6 +325,7 @@ class Application:
         for observer in (dispatcher.message, dispatcher.callback_query):
             observer.middleware(boundary)
         dispatcher.include_routers(*build_routers())
+        run_filters_inline([dispatcher])
         dispatcher.startup.register(self._on_startup)
         # aiogram closes the FSM storage (and the Redis client it shares) first on shutdown;
         # ours closes it last, after the updates in hand and the sender have finished.

@@ -37,6 +37,7 @@ class NoticeKind(StrEnum):
     PROPOSAL_DECIDED = "proposal_decided"  # to the author
     PROPOSAL_MERGED = "proposal_merged"  # to the authors of both proposals merged
     CERTIFICATE_ISSUED = "certificate_issued"  # to an attendee of a training that ended
+    FEEDBACK_ASKED = "feedback_asked"  # to the same attendee: rate the training
 
 
 @dataclass(frozen=True, slots=True)
