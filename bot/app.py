@@ -75,6 +75,7 @@ from bot.services.reminders import ReminderService
 from bot.services.seat_offers import SeatOfferService
 from bot.services.similar_proposals import SimilarProposals
 from bot.services.stats import StatsService
+from bot.services.still_coming import ComingRules, StillComingService
 from bot.services.users import UserService
 from bot.telegram_session import create_sender_session, create_session
 
@@ -127,6 +128,7 @@ class Services:
     stats: StatsService
     operations: OperationsService
     seat_offers: SeatOfferService
+    still_coming: StillComingService
 
     @classmethod
     def build(cls, database: Database, settings: Settings) -> Services:
@@ -208,6 +210,16 @@ class Services:
             stats=StatsService(database, access=access, tz=settings.org.tz),
             operations=OperationsService(database),
             seat_offers=SeatOfferService(database, rules=offer_rules, outbox_bell=bell),
+            still_coming=StillComingService(
+                database,
+                access=access,
+                rules=ComingRules(
+                    ask_before=timedelta(hours=settings.forums.confirm_hours_before),
+                    release_silent=settings.forums.release_silent,
+                ),
+                offer_rules=offer_rules,
+                outbox_bell=bell,
+            ),
         )
 
 
@@ -271,6 +283,7 @@ class Application:
             self.delivery.notices.register(feature.RENDERERS)
         self.delivery.notices.register(forums_notices.timed_renderers(settings.org.tz))
         self.delivery.schedule("offers", self.services.seat_offers.lapse)
+        self.delivery.schedule("still-coming", self.services.still_coming.tick)
         self.delivery.notices.register_documents(
             certificates_notices.document_renderers(settings.org.name.get, settings.org.tz)
         )
