@@ -130,7 +130,12 @@ class Services:
             profile=ProfileService(database, access=access, outbox_bell=bell),
             members=MembersAdminService(database, access=access),
             privacy=PrivacyService(database, users=users, outbox_bell=bell),
-            proposals=ProposalService(database, access=access, outbox_bell=bell),
+            proposals=ProposalService(
+                database,
+                access=access,
+                quotas=settings.proposals.quota_of,
+                outbox_bell=bell,
+            ),
             proposal_drafts=ProposalDraftService(
                 database,
                 access=access,

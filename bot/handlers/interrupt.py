@@ -41,6 +41,7 @@ from bot.handlers.profile.callbacks import (
 )
 from bot.handlers.profile.states import CorrectionStates
 from bot.handlers.proposals.callbacks import (
+    ConfirmCallback,
     DraftCallback,
     MoveCallback,
     OpenCallback,
@@ -99,7 +100,14 @@ _STEPS: tuple[_Interrupted, ...] = (
     _Interrupted(
         ReviewStates,
         N_("Set aside: your comment on the proposal (the proposal was not changed)."),
-        buttons=(MoveCallback, WithdrawCallback, OpenCallback, PageCallback, SupportCallback),
+        buttons=(
+            MoveCallback,
+            ConfirmCallback,
+            WithdrawCallback,
+            OpenCallback,
+            PageCallback,
+            SupportCallback,
+        ),
     ),
     _Interrupted(
         BroadcastStates,
