@@ -34,3 +34,4 @@ class AuditAction(StrEnum):
     PROPOSAL_ACCEPTED = "proposal accepted"
     PROPOSAL_RETURNED = "proposal returned"
     PROPOSAL_DECLINED = "proposal declined"
+    PROPOSALS_MERGED = "proposals merged"

@@ -46,6 +46,8 @@ class ErrorCode(StrEnum):
     QUOTA_REACHED = "quota_reached"
     CONFIRMATION_EXPIRED = "confirmation_expired"
     SUPPORT_OWN_PROPOSAL = "support_own_proposal"
+    PROPOSAL_MERGED = "proposal_merged"
+    MERGE_INTO_ITSELF = "merge_into_itself"
     DRAFT_MISSING = "draft_missing"
     # forums and trainings
     END_BEFORE_START = "end_before_start"
@@ -62,6 +64,7 @@ class ErrorCode(StrEnum):
     SEATS_BELOW_TAKEN = "seats_below_taken"
     CHECK_IN_CLOSED = "check_in_closed"
     ALREADY_CHECKED_IN = "already_checked_in"
+    OFFER_CLOSED = "offer_closed"
     # announcements
     AUDIENCE_EMPTY = "audience_empty"
     BROADCAST_OVER = "broadcast_over"

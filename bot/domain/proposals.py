@@ -25,6 +25,7 @@ class ProposalStatus(StrEnum):
     WITHDRAWN = "withdrawn"
     ACCEPTED = "accepted"  # by the republican editorial group, for the republican forum
     DECLINED = "declined"  # rejected by the republican editorial group
+    MERGED = "merged"  # a duplicate, merged into another: its supports and author went there
 
 
 class ProposalAction(StrEnum):
@@ -38,6 +39,7 @@ class ProposalAction(StrEnum):
     ACCEPT = "accept"
     RETURN = "return"
     DECLINE = "decline"
+    MERGE = "merge"  # into another proposal of the region (the other is named in the comment)
 
 
 class Actor(StrEnum):
@@ -59,6 +61,7 @@ ACTORS: Mapping[ProposalAction, Actor] = MappingProxyType(
         ProposalAction.ACCEPT: Actor.REPUBLICAN,
         ProposalAction.RETURN: Actor.REPUBLICAN,
         ProposalAction.DECLINE: Actor.REPUBLICAN,
+        ProposalAction.MERGE: Actor.REVIEWER,
     }
 )
 
@@ -95,6 +98,7 @@ MOVES: Mapping[tuple[ProposalStatus, ProposalAction], ProposalStatus] = MappingP
         (ProposalStatus.SHORTLISTED, ProposalAction.ACCEPT): ProposalStatus.ACCEPTED,
         (ProposalStatus.SHORTLISTED, ProposalAction.RETURN): ProposalStatus.SUBMITTED,
         (ProposalStatus.SHORTLISTED, ProposalAction.DECLINE): ProposalStatus.DECLINED,
+        (ProposalStatus.SUBMITTED, ProposalAction.MERGE): ProposalStatus.MERGED,
     }
 )
 
@@ -108,6 +112,7 @@ _REFUSALS: Mapping[ProposalStatus, ErrorCode] = MappingProxyType(
         ProposalStatus.WITHDRAWN: ErrorCode.PROPOSAL_WITHDRAWN,
         ProposalStatus.ACCEPTED: ErrorCode.PROPOSAL_ACCEPTED,
         ProposalStatus.DECLINED: ErrorCode.PROPOSAL_DECLINED,
+        ProposalStatus.MERGED: ErrorCode.PROPOSAL_MERGED,
     }
 )
 

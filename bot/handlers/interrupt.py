@@ -43,10 +43,12 @@ from bot.handlers.profile.states import CorrectionStates
 from bot.handlers.proposals.callbacks import (
     ConfirmCallback,
     DraftCallback,
+    MergeCallback,
     MoveCallback,
     OpenCallback,
     PageCallback,
     SupportCallback,
+    SupportInsteadCallback,
     TopicCallback,
     WithdrawCallback,
 )
@@ -95,7 +97,7 @@ _STEPS: tuple[_Interrupted, ...] = (
         DraftStates,
         N_("Set aside: your proposal draft. It is kept: send /propose to go on with it."),
         "propose",
-        (TopicCallback, DraftCallback),
+        (TopicCallback, DraftCallback, SupportInsteadCallback),
     ),
     _Interrupted(
         ReviewStates,
@@ -107,6 +109,7 @@ _STEPS: tuple[_Interrupted, ...] = (
             OpenCallback,
             PageCallback,
             SupportCallback,
+            MergeCallback,
         ),
     ),
     _Interrupted(

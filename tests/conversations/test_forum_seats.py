@@ -14,7 +14,7 @@ from bot.db.engine import Database, create_engine
 from bot.db.events import EventRepository
 from bot.domain.events import RegistrationStatus
 from tests.conftest import RunningBot
-from tests.forum_seed import load, move_forum, small_forum
+from tests.forum_seed import ALMATY, load, move_forum, small_forum
 
 FORUM = "Шымкент"
 
@@ -64,12 +64,12 @@ async def test_more_seats_go_to_the_waiting_list_first_in_order(
     await _set_seats(organizer, "2")
     assert organizer.last_text == "Сохранено."
     notice = await second.wait_for_text("освободилось место")
-    assert "место 2" in notice
+    assert "закреплено за вами" in notice  # an offer
     newcomer = make_chat(7711, language_code="ru")
     await _register(newcomer)
     assert await _statuses(app, 7700, 7701, 7702, 7711) == [
         (RegistrationStatus.REGISTERED, 1),
-        (RegistrationStatus.REGISTERED, 2),  # promoted, not the newcomer
+        (RegistrationStatus.OFFERED, 2),  # offered, not the newcomer
         (RegistrationStatus.WAITING, 1),
         (RegistrationStatus.WAITING, 2),
     ]
@@ -173,20 +173,22 @@ async def test_check_in_only_on_the_day_once_and_then_no_cancelling(
     await organizer.send(f"/start checkin-{place.registration.ticket_code}")
     assert "Отметка о приходе на это мероприятие открыта с" in organizer.last_text
     assert organizer.last_message.buttons() == ["Снять регистрацию"]  # no check-in
-    await organizer.press_data(f"fk:{place.registration.id}")  # a kept or forged button
+    first_day = f"{place.event.starts_at.astimezone(ALMATY):%Y%m%d}"
+    await organizer.press_data(f"fk:{place.registration.id}:{first_day}")  # a forged button
     assert organizer.last_text.startswith("Отметка о приходе на это мероприятие открыта с")
     assert (await app.services.forums.my_places(7750))[0].registration.checked_in_at is None
 
     await move_forum(app, forum_id, datetime.now(UTC) - timedelta(hours=1))
+    today = f"{datetime.now(ALMATY):%Y%m%d}"
     await organizer.send(f"/start checkin-{place.registration.ticket_code}")
     scan = organizer.last_message
-    await organizer.press("Подтвердить приход")
+    await organizer.press(next(b for b in scan.buttons() if b.startswith("Отметить день: ")))
     assert "✅ Приход отмечен:" in (scan.text or "")
     assert "уже отмечен" not in (scan.text or "")
-    again = await organizer.user.press_data(f"fk:{place.registration.id}", scan.message_id)
+    again = await organizer.user.press_data(f"fk:{place.registration.id}:{today}", scan.message_id)
     await organizer.wait(again)
-    assert "Приход уже отмечен:" in (scan.text or "")
-    assert "✅" not in (scan.text or "")
+    assert "приход уже отмечен в " in (scan.text or "")
+    assert "✅ Приход отмечен" not in (scan.text or "")
 
     await _open(attendee)
     assert "Отменить регистрацию" not in attendee.last_message.buttons()
@@ -232,12 +234,16 @@ async def test_an_organizer_removing_someone_serves_the_waiting_list_first(
     assert (scan.text or "").endswith("Регистрация снята. Человеку отправлено сообщение.")
     assert scan.buttons() == []
     await seated.wait_for_text("Организаторы отменили вашу регистрацию")
-    assert "место 1" in await first.wait_for_text("освободилось место")
+    await first.wait_for_text("освободилось место")
     assert await _statuses(app, 7771, 7772) == [
-        (RegistrationStatus.REGISTERED, 1),
+        (RegistrationStatus.OFFERED, 1),  # the seat held for the first in line
         (RegistrationStatus.WAITING, 1),
     ]
     assert await app.services.forums.my_places(7770) == []
     async with app.database.read() as connection:
         actions = [entry.action async for entry in stream_audit(connection)]
-    assert actions.count("registration changed") == 2  # the removal, the promotion
+    assert actions.count("registration changed") == 2  # the removal, the offer
+    await organizer.send("/myforums")  # the organizer's card shows the open offer
+    assert "Мест предложено из листа ожидания: 1; первое предложение истекает" in (
+        organizer.last_text
+    )

@@ -41,6 +41,7 @@ EXPECTED = {
     (S.SHORTLISTED, A.ACCEPT): S.ACCEPTED,
     (S.SHORTLISTED, A.RETURN): S.SUBMITTED,
     (S.SHORTLISTED, A.DECLINE): S.DECLINED,
+    (S.SUBMITTED, A.MERGE): S.MERGED,
 }
 REFUSALS = {
     S.SUBMITTED: ErrorCode.PROPOSAL_AWAITS_REVIEW,
@@ -50,6 +51,7 @@ REFUSALS = {
     S.WITHDRAWN: ErrorCode.PROPOSAL_WITHDRAWN,
     S.ACCEPTED: ErrorCode.PROPOSAL_ACCEPTED,
     S.DECLINED: ErrorCode.PROPOSAL_DECLINED,
+    S.MERGED: ErrorCode.PROPOSAL_MERGED,
 }
 ALL_MOVES = list(itertools.product(ProposalStatus, ProposalAction))
 
@@ -88,7 +90,7 @@ def test_submitting_is_never_a_move_and_creates_a_submitted_proposal() -> None:
 
 
 def test_decided_and_withdrawn_proposals_are_final() -> None:
-    for status in (S.ACCEPTED, S.DECLINED, S.REJECTED, S.WITHDRAWN):
+    for status in (S.ACCEPTED, S.DECLINED, S.REJECTED, S.WITHDRAWN, S.MERGED):
         assert not [action for (source, action) in MOVES if source is status]
 
 
@@ -138,6 +140,7 @@ def test_authors_and_reviewers_each_have_their_moves() -> None:
         A.REQUEST_CHANGES,
         A.SHORTLIST,
         A.REJECT,
+        A.MERGE,
     ]
     assert allowed_actions(S.CHANGES_REQUESTED, Actor.AUTHOR) == [A.WITHDRAW, A.RESUBMIT]
     assert allowed_actions(S.CHANGES_REQUESTED, Actor.REVIEWER) == []

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.events import Event, LocalizedText, Scope, Topic
+from bot.domain.events import Event, LocalizedText, RegistrationStatus, Scope, Topic
 from bot.domain.regions import region_by_code
 from bot.formatting import (
     CAPTION_LIMIT,
@@ -18,6 +19,7 @@ from bot.formatting import (
     escape,
     fit_lines,
     format_day,
+    format_moment,
     format_short,
     format_time,
     html_format,
@@ -129,7 +131,12 @@ class Formatter:
         return line + " " + _("(seats left: {count})").format(count=left)
 
     def place_status(self, place: Place) -> str:
-        """Registered with a seat, or waiting at a position."""
+        """Registered with a seat, offered one, or waiting at a position."""
+        expires = place.registration.offer_expires_at
+        if place.registration.status is RegistrationStatus.OFFERED and expires is not None:
+            return _("🎟 A seat is held for you until {until}: take it or pass it on.").format(
+                until=format_moment(expires, self.locale, self.tz)
+            )
         if place.position is not None:
             return _("⏳ You are on the waiting list, position {position}.").format(
                 position=place.position
@@ -137,6 +144,12 @@ class Formatter:
         if place.registration.seat is not None:
             return _("✅ You are registered, seat {seat}.").format(seat=place.registration.seat)
         return _("✅ You are registered.")
+
+
+def attended_line(days: Sequence[date], fmt: Formatter) -> Html:
+    """«Attended: 10 March 2027, 11 March 2027»."""
+    names = ", ".join(format_day(day, fmt.locale) for day in days)
+    return html_format(_("✅ Attended: {days}"), days=names)
 
 
 def ticket_caption(

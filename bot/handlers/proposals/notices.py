@@ -83,6 +83,27 @@ def proposal_returned(params: Params, language: str) -> Rendered:
     reason = _("Reason: {reason}").format(reason=escape(params["comment"]))
     markup = open_keyboard(ProposalView.QUEUE, int(params["proposal_id"]))
     return text + "\n\n" + reason, markup
+def proposal_merged(params: Params, language: str) -> Rendered:
+    """To the authors of both: which proposal joined which; co-authors and supports follow."""
+    values = {
+        "number": escape(params["number"]),
+        "title": escape(params["title"]),
+        "into_number": escape(params["into_number"]),
+        "into_title": escape(params["into_title"]),
+    }
+    if params["side"] == "merged":
+        text = _(
+            "The editorial group merged your proposal {number} «{title}» into the similar "
+            "proposal {into_number} «{into_title}». You are its co-author now, and the "
+            "supports of yours carried over to it."
+        )
+    else:
+        text = _(
+            "The editorial group merged the similar proposal {number} «{title}» into your "
+            "proposal {into_number} «{into_title}»: its author is a co-author now, and its "
+            "supports carried over."
+        )
+    return text.format(**values), None
 
 
 RENDERERS = {
@@ -90,4 +111,5 @@ RENDERERS = {
     NoticeKind.PROPOSAL_DECIDED: proposal_decided,
     NoticeKind.PROPOSAL_SENT: proposal_sent,
     NoticeKind.PROPOSAL_RETURNED: proposal_returned,
+    NoticeKind.PROPOSAL_MERGED: proposal_merged,
 }

@@ -44,6 +44,7 @@ STATUS_LABELS: dict[ProposalStatus, str] = {
     ProposalStatus.WITHDRAWN: N_("withdrawn"),
     ProposalStatus.ACCEPTED: N_("accepted for the republican forum"),
     ProposalStatus.DECLINED: N_("rejected by the republican editorial group"),
+    ProposalStatus.MERGED: N_("merged into another proposal"),
 }
 
 ACTION_LABELS: dict[ProposalAction, str] = {
@@ -56,6 +57,7 @@ ACTION_LABELS: dict[ProposalAction, str] = {
     ProposalAction.ACCEPT: N_("Accepted for the republican forum"),
     ProposalAction.RETURN: N_("Returned to the region's editorial group"),
     ProposalAction.DECLINE: N_("Rejected by the republican editorial group"),
+    ProposalAction.MERGE: N_("Merged"),
 }
 
 
@@ -181,7 +183,7 @@ def render_card(
     if details.origin is not None:
         meta.append(_row(_("Author"), escape(details.origin.author or "—")))
         meta.append(_row(_("PPO"), escape(details.origin.ppo or "—")))
-    if proposal.status in ON_SHORTLIST:
+    if proposal.supports or proposal.status in ON_SHORTLIST:
         meta.append("👍 " + _supports(proposal.supports))
     if details.quota is not None:
         meta.append(quota_line(details.quota))
@@ -259,3 +261,36 @@ def export_labels(locale: str, tz: ZoneInfo, topics: Sequence[str]) -> ExportLab
         statuses={status: status_label(status) for status in ProposalStatus},
         groups={region.code: _group_names(region.name(locale)) for region in REGIONS},
     )
+
+
+SNIPPET = 200  # characters of a similar proposal's text shown in the hint
+
+
+def _snippet(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= SNIPPET else flat[: SNIPPET - 1].rstrip() + "…"
+
+
+def render_similar(similar: Sequence[Proposal], *, locale: str) -> str:
+    """Proposals like the one being written: number, region, status, supports, the gist."""
+    lines = [
+        _(
+            "<b>Similar proposals already exist.</b> If one of them says what you mean, "
+            "support it instead: a proposal supported by many weighs more. If yours is "
+            "different, go on."
+        )
+    ]
+    for proposal in similar:
+        region = region_by_code(proposal.region_code).name(locale)
+        status = escape(status_label(proposal.status))
+        meta = f"<b>{proposal.number}</b> · {escape(region)} · {status}"
+        lines.append(
+            "\n".join(
+                [
+                    meta + " · 👍 " + str(proposal.supports),
+                    f"<b>{escape(proposal.title)}</b>",
+                    italic(_snippet(proposal.text)),
+                ]
+            )
+        )
+    return "\n\n".join(lines)
