@@ -144,7 +144,7 @@ class ProposalService:
         self, telegram_id: int, proposal_id: int, action: ProposalAction, comment: str = ""
     ) -> Moved:
         """A reviewer's decision at either stage (the comment checked where one is needed)."""
-        if ACTORS[action] is Actor.AUTHOR:
+        if action not in _AUDITED:  # the author's moves, and merging, have their own calls
             raise DomainError(ErrorCode.NOT_ALLOWED)
         comment = clean_comment(comment) if action in COMMENT_REQUIRED else ""
         return await self._decide(telegram_id, proposal_id, action, comment)

@@ -73,6 +73,8 @@ class ConfirmCallback(BoundedCallbackData, prefix="pk"):
 
 class ExportCallback(BoundedCallbackData, prefix="px"):
     stage: ExportStage
+
+
 class SupportInsteadCallback(BoundedCallbackData, prefix="pi"):
     proposal_id: int  # a similar proposal the member supports instead of sending theirs
 

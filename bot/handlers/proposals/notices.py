@@ -83,6 +83,8 @@ def proposal_returned(params: Params, language: str) -> Rendered:
     reason = _("Reason: {reason}").format(reason=escape(params["comment"]))
     markup = open_keyboard(ProposalView.QUEUE, int(params["proposal_id"]))
     return text + "\n\n" + reason, markup
+
+
 def proposal_merged(params: Params, language: str) -> Rendered:
     """To the authors of both: which proposal joined which; co-authors and supports follow."""
     values = {

@@ -10,8 +10,7 @@ from aiogram.filters import Command, StateFilter
 
 from bot.domain.proposals import ProposalAction
 from bot.handlers.filters import TYPED_TEXT
-from bot.handlers.proposals import browse, decide, export, submit
-from bot.handlers.proposals import browse, decide, merge, submit
+from bot.handlers.proposals import browse, decide, export, merge, submit
 from bot.handlers.proposals.callbacks import (
     ConfirmCallback,
     DraftAction,
