@@ -3,7 +3,7 @@ has, and its card says the new status (issue 12, finding 8)."""
 
 from __future__ import annotations
 
-from tests.conversations.test_proposals import member, number, reviewer, submit
+from tests.conversations.test_proposals import member, notified, number, reviewer, submit
 from tests.conversations.test_records import (
     _ask_correction,
     aigul,
@@ -15,6 +15,7 @@ __all__ = ["aigul", "member_chat", "organizer", "reviewer"]  # fixtures used her
 
 
 async def _open_first_in_queue(reviewer):  # type: ignore[no-untyped-def]
+    await notified(reviewer, "Новое предложение")  # not to arrive under the card later
     await reviewer.send("/review")
     await reviewer.press(reviewer.last_message.buttons()[0])
     return reviewer.last_message
