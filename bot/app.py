@@ -34,6 +34,7 @@ from bot.handlers import build_routers
 from bot.handlers.access import notices as access_notices
 from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
 from bot.handlers.certificates import notices as certificates_notices
+from bot.handlers.feedback import notices as feedback_notices
 from bot.handlers.filters import run_filters_inline
 from bot.handlers.forum_admin import notices as forum_admin_notices
 from bot.handlers.forums import notices as forums_notices
@@ -56,6 +57,7 @@ from bot.services.attendance import AttendanceService
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService
+from bot.services.feedback import FeedbackService
 from bot.services.forum_admin import ForumAdminService
 from bot.services.forums import ForumService, OfferRules
 from bot.services.linking import LinkingService
@@ -117,6 +119,7 @@ class Services:
     broadcast_runs: BroadcastRuns
     reminders: ReminderService
     certificates: CertificateService
+    feedback: FeedbackService
     operations: OperationsService
     seat_offers: SeatOfferService
 
@@ -193,6 +196,7 @@ class Services:
                 outbox_bell=bell,
             ),
             certificates=CertificateService(database, outbox_bell=bell),
+            feedback=FeedbackService(database, access=access),
             operations=OperationsService(database),
             seat_offers=SeatOfferService(database, rules=offer_rules, outbox_bell=bell),
         )
@@ -247,6 +251,7 @@ class Application:
         for feature in (
             access_notices,
             certificates_notices,
+            feedback_notices,
             forums_notices,
             forum_admin_notices,
             linking_notices,

@@ -21,6 +21,7 @@ UNTRANSLATABLE: set[str] = {
     "Forum: {forum}",
     "Trainer: {name}",
     "«{title}»",
+    "«{title}»: ⭐ {average} ({count}, {comments})",
     "• {number} «{title}»",
 }
 

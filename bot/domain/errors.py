@@ -65,6 +65,10 @@ class ErrorCode(StrEnum):
     CHECK_IN_CLOSED = "check_in_closed"
     ALREADY_CHECKED_IN = "already_checked_in"
     OFFER_CLOSED = "offer_closed"
+    # feedback on trainings
+    NOT_AN_ATTENDEE = "not_an_attendee"
+    COMMENT_EMPTY = "comment_empty"
+    COMMENT_TOO_LONG = "comment_too_long"
     # announcements
     AUDIENCE_EMPTY = "audience_empty"
     BROADCAST_OVER = "broadcast_over"

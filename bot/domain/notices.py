@@ -36,6 +36,7 @@ class NoticeKind(StrEnum):
     PROPOSAL_RETURNED = "proposal_returned"  # to the region's reviewers, with the reason
     PROPOSAL_MERGED = "proposal_merged"  # to the authors of both proposals merged
     CERTIFICATE_ISSUED = "certificate_issued"  # to an attendee of a training that ended
+    FEEDBACK_ASKED = "feedback_asked"  # to the same attendee: rate the training
 
 
 @dataclass(frozen=True, slots=True)

@@ -153,6 +153,11 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
         "This forum is for party members. Link your membership with /link first."
     ),
     ErrorCode.NOT_AN_ORGANIZER: N_("Ticket check-in is for the organizers of this forum."),
+    ErrorCode.NOT_AN_ATTENDEE: N_("Only those who were checked in at this training can rate it."),
+    ErrorCode.COMMENT_EMPTY: N_("Please write your comment as text, or press Skip."),
+    ErrorCode.COMMENT_TOO_LONG: N_(
+        "The comment is too long: at most {limit} characters. Please shorten it."
+    ),
     ErrorCode.SEATS_BELOW_TAKEN: N_(
         "{taken} seats are already taken: the number of seats cannot be lower. "
         "Nothing was changed."
