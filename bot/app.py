@@ -32,6 +32,7 @@ from bot.db.migrate import upgrade_to_head
 from bot.delivery.runtime import SEND_TIMEOUT_SECONDS, SESSION_CONNECTIONS, Delivery
 from bot.handlers import build_routers
 from bot.handlers.access import notices as access_notices
+from bot.handlers.broadcasts import notices as broadcasts_notices
 from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
 from bot.handlers.certificates import notices as certificates_notices
 from bot.handlers.feedback import notices as feedback_notices
@@ -54,6 +55,7 @@ from bot.handlers.proposals import notices as proposals_notices
 from bot.i18n import create_i18n
 from bot.services.access import AccessService
 from bot.services.attendance import AttendanceService
+from bot.services.broadcast_approvals import BroadcastApprovalService
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService
@@ -116,6 +118,7 @@ class Services:
     attendance: AttendanceService
     outbox: OutboxService
     broadcasts: BroadcastService
+    broadcast_approvals: BroadcastApprovalService
     broadcast_runs: BroadcastRuns
     reminders: ReminderService
     certificates: CertificateService
@@ -140,6 +143,13 @@ class Services:
             trainings=settings.forums.training_offers,
         )
         similar = SimilarProposals()  # one index of proposals' texts for the process
+        broadcasts = BroadcastService(
+            database,
+            access=access,
+            default_language=default_language,
+            approval_threshold=settings.delivery.approval_threshold,
+            outbox_bell=bell,
+        )
         margin = timedelta(hours=settings.forums.check_in_margin_hours)
         return cls(
             users=users,
@@ -185,8 +195,9 @@ class Services:
                 outbox_bell=bell,
             ),
             outbox=outbox,
-            broadcasts=BroadcastService(
-                database, access=access, default_language=default_language
+            broadcasts=broadcasts,
+            broadcast_approvals=BroadcastApprovalService(
+                database, access=access, outbox_bell=bell, due_bell=broadcasts.bell
             ),
             broadcast_runs=BroadcastRuns(database, outbox_bell=bell),
             reminders=ReminderService(
@@ -250,6 +261,7 @@ class Application:
         )
         for feature in (
             access_notices,
+            broadcasts_notices,
             certificates_notices,
             feedback_notices,
             forums_notices,

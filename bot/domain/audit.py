@@ -35,3 +35,5 @@ class AuditAction(StrEnum):
     PROPOSAL_RETURNED = "proposal returned"
     PROPOSAL_DECLINED = "proposal declined"
     PROPOSALS_MERGED = "proposals merged"
+    BROADCAST_APPROVED = "broadcast approved"
+    BROADCAST_DECLINED = "broadcast declined"

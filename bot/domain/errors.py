@@ -73,6 +73,9 @@ class ErrorCode(StrEnum):
     AUDIENCE_EMPTY = "audience_empty"
     BROADCAST_OVER = "broadcast_over"
     BROADCAST_DRAFT_EXPIRED = "broadcast_draft_expired"
+    APPROVAL_OWN = "approval_own"
+    APPROVAL_EXPIRED = "approval_expired"
+    APPROVAL_DECIDED = "approval_decided"
 
 
 class DomainError(Exception):

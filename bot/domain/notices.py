@@ -35,6 +35,8 @@ class NoticeKind(StrEnum):
     PROPOSAL_SENT = "proposal_sent"  # to the republican editorial group
     PROPOSAL_RETURNED = "proposal_returned"  # to the region's reviewers, with the reason
     PROPOSAL_MERGED = "proposal_merged"  # to the authors of both proposals merged
+    APPROVAL_REQUESTED = "approval_requested"  # to the organizers who may approve a broadcast
+    APPROVAL_DECIDED = "approval_decided"  # to the broadcast's author
     CERTIFICATE_ISSUED = "certificate_issued"  # to an attendee of a training that ended
     FEEDBACK_ASKED = "feedback_asked"  # to the same attendee: rate the training
 

@@ -125,6 +125,15 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.PROPOSAL_MERGED: N_(
         "This proposal has been merged into another one. Nothing was changed."
     ),
+    ErrorCode.APPROVAL_OWN: N_(
+        "You cannot approve your own announcement: another organizer or an admin must."
+    ),
+    ErrorCode.APPROVAL_EXPIRED: N_(
+        "This request has expired (24 hours passed): the announcement will not be sent."
+    ),
+    ErrorCode.APPROVAL_DECIDED: N_(
+        "This announcement has already been approved, declined or cancelled. Nothing was changed."
+    ),
     ErrorCode.MERGE_INTO_ITSELF: N_(
         "A proposal cannot be merged into itself, nor into one that is no longer open. "
         "Nothing was changed."
