@@ -74,6 +74,7 @@ from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
 from bot.services.seat_offers import SeatOfferService
 from bot.services.similar_proposals import SimilarProposals
+from bot.services.still_coming import ComingRules, StillComingService
 from bot.services.users import UserService
 from bot.telegram_session import create_sender_session, create_session
 
@@ -125,6 +126,7 @@ class Services:
     feedback: FeedbackService
     operations: OperationsService
     seat_offers: SeatOfferService
+    still_coming: StillComingService
 
     @classmethod
     def build(cls, database: Database, settings: Settings) -> Services:
@@ -210,6 +212,16 @@ class Services:
             feedback=FeedbackService(database, access=access),
             operations=OperationsService(database),
             seat_offers=SeatOfferService(database, rules=offer_rules, outbox_bell=bell),
+            still_coming=StillComingService(
+                database,
+                access=access,
+                rules=ComingRules(
+                    ask_before=timedelta(hours=settings.forums.confirm_hours_before),
+                    release_silent=settings.forums.release_silent,
+                ),
+                offer_rules=offer_rules,
+                outbox_bell=bell,
+            ),
         )
 
 
@@ -273,6 +285,7 @@ class Application:
             self.delivery.notices.register(feature.RENDERERS)
         self.delivery.notices.register(forums_notices.timed_renderers(settings.org.tz))
         self.delivery.schedule("offers", self.services.seat_offers.lapse)
+        self.delivery.schedule("still-coming", self.services.still_coming.tick)
         self.delivery.notices.register_documents(
             certificates_notices.document_renderers(settings.org.name.get, settings.org.tz)
         )

@@ -65,6 +65,7 @@ class ErrorCode(StrEnum):
     CHECK_IN_CLOSED = "check_in_closed"
     ALREADY_CHECKED_IN = "already_checked_in"
     OFFER_CLOSED = "offer_closed"
+    REGISTRATION_GONE = "registration_gone"
     # feedback on trainings
     NOT_AN_ATTENDEE = "not_an_attendee"
     COMMENT_EMPTY = "comment_empty"

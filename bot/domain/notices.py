@@ -21,6 +21,9 @@ class NoticeKind(StrEnum):
     SEAT_PROMOTED = "seat_promoted"  # to the first in line: the freed seat is theirs
     SEAT_OFFERED = "seat_offered"  # to the first in line: the freed seat, theirs if taken in time
     OFFER_LAPSED = "offer_lapsed"  # to the one who let an offer run out: off the waiting list
+    STILL_COMING = "still_coming"  # to the registered, before the forum: Yes / No
+    STILL_COMING_REMINDER = "still_coming_reminder"  # once, to those who have not answered
+    SEAT_RELEASED = "seat_released"  # to the silent whose seat was released
     CHECKED_IN = "checked_in"  # to the attendee
     REGISTRATION_REMOVED = "registration_removed"  # to the one whose place organizers took back
     ROLE_GRANTED = "role_granted"  # to the appointee

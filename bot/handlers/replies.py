@@ -179,6 +179,10 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
         "This offer is no longer open: its time ran out or it was answered already. "
         "Your places are in /tickets."
     ),
+    ErrorCode.REGISTRATION_GONE: N_(
+        "This registration is no longer active, so there is nothing to answer. "
+        "See the forums: /forums"
+    ),
     ErrorCode.AUDIENCE_EMPTY: N_(
         "Nobody would receive this announcement: the audience has no one the bot can reach. "
         "Please choose another audience."
