@@ -166,7 +166,12 @@ class Services:
             privacy=PrivacyService(
                 database, users=users, offer_rules=offer_rules, outbox_bell=bell
             ),
-            proposals=ProposalService(database, access=access, outbox_bell=bell),
+            proposals=ProposalService(
+                database,
+                access=access,
+                quotas=settings.proposals.quota_of,
+                outbox_bell=bell,
+            ),
             proposal_drafts=ProposalDraftService(
                 database,
                 access=access,
