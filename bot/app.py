@@ -33,6 +33,7 @@ from bot.delivery.runtime import SEND_TIMEOUT_SECONDS, SESSION_CONNECTIONS, Deli
 from bot.handlers import build_routers
 from bot.handlers.access import notices as access_notices
 from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
+from bot.handlers.certificates import notices as certificates_notices
 from bot.handlers.forum_admin import notices as forum_admin_notices
 from bot.handlers.forums import notices as forums_notices
 from bot.handlers.interrupt import CommandWins
@@ -50,8 +51,10 @@ from bot.handlers.profile import notices as profile_notices
 from bot.handlers.proposals import notices as proposals_notices
 from bot.i18n import create_i18n
 from bot.services.access import AccessService
+from bot.services.attendance import AttendanceService
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
+from bot.services.certificates import CertificateService
 from bot.services.forum_admin import ForumAdminService
 from bot.services.forums import ForumService
 from bot.services.linking import LinkingService
@@ -63,6 +66,7 @@ from bot.services.profile import ProfileService
 from bot.services.proposal_drafts import ProposalDraftService
 from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
+from bot.services.similar_proposals import SimilarProposals
 from bot.services.users import UserService
 from bot.telegram_session import create_sender_session, create_session
 
@@ -103,10 +107,12 @@ class Services:
     proposal_drafts: ProposalDraftService
     forums: ForumService
     forum_admin: ForumAdminService
+    attendance: AttendanceService
     outbox: OutboxService
     broadcasts: BroadcastService
     broadcast_runs: BroadcastRuns
     reminders: ReminderService
+    certificates: CertificateService
     operations: OperationsService
 
     @classmethod
@@ -121,6 +127,8 @@ class Services:
         default_language = settings.org.default_language
         key = settings.identity.account_hash_key
         hash_key = key.get_secret_value() if key is not None else None
+        similar = SimilarProposals()  # one index of proposals' texts for the process
+        margin = timedelta(hours=settings.forums.check_in_margin_hours)
         return cls(
             users=users,
             access=access,
@@ -137,12 +145,17 @@ class Services:
                 topics=settings.proposals.topics,
                 tz=settings.org.tz,
                 outbox_bell=bell,
+                similar=similar,
             ),
             forums=ForumService(database, outbox_bell=bell),
             forum_admin=ForumAdminService(
+                database, access=access, check_in_margin=margin, outbox_bell=bell
+            ),
+            attendance=AttendanceService(
                 database,
                 access=access,
-                check_in_margin=timedelta(hours=settings.forums.check_in_margin_hours),
+                tz=settings.org.tz,
+                check_in_margin=margin,
                 outbox_bell=bell,
             ),
             outbox=outbox,
@@ -156,6 +169,7 @@ class Services:
                 default_language=default_language,
                 outbox_bell=bell,
             ),
+            certificates=CertificateService(database, outbox_bell=bell),
             operations=OperationsService(database),
         )
 
@@ -200,6 +214,7 @@ class Application:
             broadcasts=self.services.broadcasts,
             runs=self.services.broadcast_runs,
             reminders=self.services.reminders,
+            certificates=self.services.certificates,
             users=self.services.users,
             i18n=self.i18n,
             cancel_keyboard=cancel_broadcast_keyboard,
@@ -207,6 +222,7 @@ class Application:
         )
         for feature in (
             access_notices,
+            certificates_notices,
             forums_notices,
             forum_admin_notices,
             linking_notices,
@@ -214,6 +230,9 @@ class Application:
             proposals_notices,
         ):
             self.delivery.notices.register(feature.RENDERERS)
+        self.delivery.notices.register_documents(
+            certificates_notices.document_renderers(settings.org.name.get, settings.org.tz)
+        )
         self.in_flight = InFlight()
         self._user_changes: UserChanges | None = None
         if self.redis is not None:

@@ -306,8 +306,9 @@ def activity_counts(
 ) -> tuple[ScalarSelect[int], ScalarSelect[int]]:
     """Scalar subqueries: forums attended and trainings completed by `member_id`.
 
-    A forum counts once checked in; a training once it is over, for someone who was
-    registered for it and checked in at its forum (trainings have no check-in of their own).
+    A forum counts once a day of it is marked (its registration's check-in); a training once
+    it is over, for someone marked present at it (its registration's check-in: the one
+    ticket of the forum is scanned there too).
     `member_id` may be a column, so that the counts ride along with the record's own query.
     """
     forums = (
@@ -322,27 +323,16 @@ def activity_counts(
         )
         .scalar_subquery()
     )
-    attendee = registrations.alias("attendee")
-    at_forum = registrations.alias("at_forum")
-    training = events.alias("training")
     trainings = (
         select(func.count())
-        .select_from(
-            attendee.join(training, attendee.c.event_id == training.c.id).join(
-                at_forum,
-                and_(
-                    at_forum.c.event_id == training.c.parent_id,
-                    at_forum.c.member_id == attendee.c.member_id,
-                    at_forum.c.checked_in_at.is_not(None),
-                ),
-            )
-        )
+        .select_from(registrations.join(events, registrations.c.event_id == events.c.id))
         .where(
             and_(
-                attendee.c.member_id == member_id,
-                attendee.c.status == RegistrationStatus.REGISTERED.value,
-                training.c.kind == EventKind.TRAINING.value,
-                training.c.ends_at < now,
+                registrations.c.member_id == member_id,
+                registrations.c.status == RegistrationStatus.REGISTERED.value,
+                registrations.c.checked_in_at.is_not(None),
+                events.c.kind == EventKind.TRAINING.value,
+                events.c.ends_at < now,
             )
         )
         .scalar_subquery()

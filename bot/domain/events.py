@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from bot.domain.errors import DomainError, ErrorCode
 
@@ -112,6 +113,13 @@ class Event:
     def overlaps(self, other: Event) -> bool:
         """Do the two run at the same time?"""
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+    def days(self, tz: ZoneInfo) -> list[date]:
+        """The local calendar days it runs on, first to last (attendance is kept per day)."""
+        first = self.starts_at.astimezone(tz).date()
+        # An end at midnight closes the day before, it opens no new one.
+        last = max((self.ends_at - timedelta(microseconds=1)).astimezone(tz).date(), first)
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def check_schedule(

@@ -6,7 +6,7 @@ renders it in the recipient's language when it sends it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -30,6 +30,7 @@ class NoticeKind(StrEnum):
     LINK_ATTEMPTED = "link_attempted"  # to the holder of a record someone else tried to link
     PROPOSAL_SUBMITTED = "proposal_submitted"  # to the region's reviewers
     PROPOSAL_DECIDED = "proposal_decided"  # to the author
+    CERTIFICATE_ISSUED = "certificate_issued"  # to an attendee of a training that ended
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +45,20 @@ class Notice:
 def notices_to(chat_ids: Iterable[int], kind: NoticeKind, params: Params) -> list[Notice]:
     """The same notice to each of `chat_ids` (each once, in order)."""
     return [Notice(chat_id, kind, params) for chat_id in sorted(set(chat_ids))]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentContext:
+    """What a file may need that only the sender knows when it sends."""
+
+    bot_username: str
+    recipient_name: str  # their Telegram name when the document asked for it, else ""
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeDocument:
+    """A file a notice is sent as; the notice's text becomes its caption (<= 1024)."""
+
+    filename: str
+    build: Callable[[DocumentContext], bytes]  # runs in a worker thread, off the event loop
+    needs_recipient_name: bool = False

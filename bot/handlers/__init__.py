@@ -6,6 +6,7 @@ from aiogram import F, Router
 
 from bot.handlers.access import router as admin
 from bot.handlers.broadcasts import router as broadcast
+from bot.handlers.certificates import router as certificates
 from bot.handlers.fallback import router as fallback
 from bot.handlers.forum_admin import router as forum_organizers
 from bot.handlers.forum_admin import wizard as forum_wizard
@@ -39,6 +40,7 @@ def build_routers() -> list[Router]:
     return [
         privacy.create_group_router(),
         forum_organizers.create_check_in_router(),
+        certificates.create_router(),
         start.create_router(),
         language.create_router(),
         personal,

@@ -46,6 +46,7 @@ from bot.handlers.proposals.callbacks import (
     OpenCallback,
     PageCallback,
     SupportCallback,
+    SupportInsteadCallback,
     TopicCallback,
     WithdrawCallback,
 )
@@ -94,7 +95,7 @@ _STEPS: tuple[_Interrupted, ...] = (
         DraftStates,
         N_("Set aside: your proposal draft. It is kept: send /propose to go on with it."),
         "propose",
-        (TopicCallback, DraftCallback),
+        (TopicCallback, DraftCallback, SupportInsteadCallback),
     ),
     _Interrupted(
         ReviewStates,

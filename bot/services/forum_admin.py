@@ -12,51 +12,33 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import utcnow
+from bot.db.attendance import AttendanceRepository
 from bot.db.audit import AuditRepository
 from bot.db.engine import Database
 from bot.db.events import EventRepository
-from bot.db.members import MemberRepository
 from bot.db.notices import NoticeRepository
-from bot.db.registrations import AttendeeRow, RegistrationRepository, RegistrationRow
+from bot.db.registrations import AttendeeRow, RegistrationRepository
 from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import Event, EventKind, RegistrationStatus, check_schedule
 from bot.domain.notices import Notice, NoticeKind
 from bot.domain.program import Program
 from bot.domain.regions import region_by_code
-from bot.domain.roles import Principal, Role
-from bot.formatting import format_stamp
+from bot.domain.roles import Role
+from bot.formatting import format_day, format_stamp
 from bot.services.access import AccessService
+from bot.services.attendance import TicketView, ticket_view
 from bot.services.forums import Promotion, cancel_place, event_params, serve_waiting_list
 from bot.services.outbox import Doorbell
 from bot.services.tabular import Cell, ExportFiles, Table, export_files
+
+PRESENT = "✓"  # a day or a training attended, in the lists
 
 
 class ExportList(StrEnum):
     REGISTERED = "registered"
     WAITING = "waiting"
     ATTENDED = "attended"
-
-
-@dataclass(frozen=True, slots=True)
-class TicketView:
-    registration: RegistrationRow
-    event: Event
-    holder: str  # the linked member's name, else "" (a guest)
-    check_in_opens: datetime
-    check_in_closes: datetime
-
-    def check_in_open(self, now: datetime) -> bool:
-        """Within the event's days, with the margin?"""
-        return self.check_in_opens <= now <= self.check_in_closes
-
-
-@dataclass(frozen=True, slots=True)
-class CheckIn:
-    """A check-in confirmed: the ticket after it; `newly` False when it had been done before."""
-
-    view: TicketView
-    newly: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,76 +192,6 @@ class ForumAdminService:
             self._outbox_bell.ring()
         return forum_id, existing is None
 
-    async def ticket(self, organizer_id: int, code: str) -> TicketView:
-        """Whose ticket this is — for the forum's organizers; anyone else learns nothing."""
-        async with self._database.write() as connection:
-            principal = await self._access.principal_on(connection, organizer_id)
-            if principal.regions(Role.ORGANIZER) == frozenset():
-                raise DomainError(ErrorCode.NOT_AN_ORGANIZER)
-            row = await RegistrationRepository(connection).by_ticket(code)
-            if row is None or row.status is not RegistrationStatus.REGISTERED:
-                raise DomainError(ErrorCode.NOT_FOUND)
-            return await self._view(connection, principal, row, AuditAction.READ)
-
-    async def _view(
-        self,
-        connection: AsyncConnection,
-        principal: Principal,
-        row: RegistrationRow,
-        action: AuditAction,
-    ) -> TicketView:
-        """The ticket for one of its forum's organizers (NOT_AN_ORGANIZER for others), audited."""
-        organizer_id = principal.telegram_id
-        event = await EventRepository(connection).get(row.event_id)
-        assert event is not None
-        if not principal.reaches(Role.ORGANIZER, event.owner_region):
-            raise DomainError(ErrorCode.NOT_AN_ORGANIZER)
-        holder = ""
-        if row.member_id is not None:
-            member = await MemberRepository(connection).by_id(row.member_id)
-            holder = member.full_name if member else ""
-        await AuditRepository(connection).record(
-            actor_id=organizer_id,
-            action=action,
-            member_id=row.member_id,
-            reason=f"ticket, event {event.id}, registration {row.id}",
-        )
-        opens = event.starts_at - self._check_in_margin
-        closes = event.ends_at + self._check_in_margin
-        return TicketView(row, event, holder, opens, closes)
-
-    async def check_in(
-        self, organizer_id: int, registration_id: int, now: datetime | None = None
-    ) -> CheckIn:
-        """Mark attended, during the event only, and tell the attendee; done before, it says
-        when (idempotent)."""
-        now = now or utcnow()
-        async with self._database.write() as connection:
-            registrations = RegistrationRepository(connection)
-            row = await registrations.get(registration_id)
-            if row is None or row.status is not RegistrationStatus.REGISTERED:
-                raise DomainError(ErrorCode.NOT_FOUND)
-            principal = await self._access.principal_on(connection, organizer_id)
-            if row.checked_in_at is not None:
-                before = await self._view(connection, principal, row, AuditAction.READ)
-                return CheckIn(before, False)
-            view = await self._view(connection, principal, row, AuditAction.CHECK_IN)
-            if not view.check_in_open(now):
-                raise DomainError(
-                    ErrorCode.CHECK_IN_CLOSED,
-                    opens=view.check_in_opens,
-                    closes=view.check_in_closes,
-                )
-            if not await registrations.check_in(row.id, by=organizer_id, at=now):
-                # Another organizer checked them in this instant: theirs is the time.
-                again = await registrations.get(row.id)
-                assert again is not None
-                return CheckIn(replace(view, registration=again), False)
-            notice = Notice(row.telegram_id, NoticeKind.CHECKED_IN, event_params(view.event))
-            await NoticeRepository(connection).add([notice], utcnow())  # `now` may be a test's
-        self._outbox_bell.ring()
-        return CheckIn(replace(view, registration=replace(row, checked_in_at=now)), True)
-
     async def ticket_of(self, organizer_id: int, registration_id: int) -> TicketView:
         """A registration's ticket by its id (from a button), for the forum's organizers."""
         async with self._database.write() as connection:
@@ -287,7 +199,9 @@ class ForumAdminService:
             row = await RegistrationRepository(connection).get(registration_id)
             if row is None or row.status is not RegistrationStatus.REGISTERED:
                 raise DomainError(ErrorCode.NOT_FOUND)
-            return await self._view(connection, principal, row, AuditAction.READ)
+            return await ticket_view(
+                connection, principal, row, AuditAction.READ, self._check_in_margin
+            )
 
     async def remove(self, organizer_id: int, registration_id: int) -> Removal:
         """Take a registration back (not once checked in); the seat goes to the waiting list
@@ -300,7 +214,9 @@ class ForumAdminService:
                 raise DomainError(ErrorCode.NOT_FOUND)
             if row.checked_in_at is not None:
                 raise DomainError(ErrorCode.ALREADY_CHECKED_IN)
-            view = await self._view(connection, principal, row, AuditAction.REGISTRATION_CHANGED)
+            view = await ticket_view(
+                connection, principal, row, AuditAction.REGISTRATION_CHANGED, self._check_in_margin
+            )
             _, _, _, promotions = await cancel_place(connection, row)
             cause = f"registration {row.id} removed"
             await _audit_promotions(connection, organizer_id, promotions, cause)
@@ -352,26 +268,43 @@ class ForumAdminService:
         tz: ZoneInfo,
         labels: RegistrationLabels,
     ) -> ExportFiles:
-        """One list of the forum as XLSX and CSV, titled in the labels' language (organizer_id
-        None: the command line)."""
-        _, rows = await self._attendees(organizer_id, forum_id, which)
-
-        table: list[list[Cell]] = [
-            [
-                index,
-                r.registration.seat or index,
-                r.full_name or labels.guest,
-                region_by_code(r.region_code).name(labels.locale) if r.region_code else "",
-                r.ppo_name,
-                labels.statuses[r.registration.status],
-                format_stamp(r.registration.created_at, tz),
-                format_stamp(r.registration.checked_in_at, tz),
-                r.registration.telegram_id,
-            ]
-            for index, r in enumerate(rows, start=1)
+        """One list of the forum as XLSX and CSV, titled in the labels' language, with a column
+        per forum day and per training marking who attended (organizer_id None: the command
+        line)."""
+        forum, rows = await self._attendees(organizer_id, forum_id, which)
+        async with self._database.read() as connection:
+            trainings = await EventRepository(connection).trainings_of(forum_id)
+            days_marked, trainings_marked = await AttendanceRepository(connection).forum_marks(
+                forum_id
+            )
+        days = forum.days(tz)
+        headers = [
+            *labels.headers,
+            *(format_day(day, labels.locale) for day in days),
+            *(t.title.get(labels.locale, labels.locale) for t in trainings),
         ]
+        table: list[list[Cell]] = []
+        for index, r in enumerate(rows, start=1):
+            registration = r.registration
+            marked = days_marked.get(registration.id, set())
+            attended = trainings_marked.get(registration.telegram_id, set())
+            table.append(
+                [
+                    index,
+                    registration.seat or index,
+                    r.full_name or labels.guest,
+                    region_by_code(r.region_code).name(labels.locale) if r.region_code else "",
+                    r.ppo_name,
+                    labels.statuses[registration.status],
+                    format_stamp(registration.created_at, tz),
+                    format_stamp(registration.checked_in_at, tz),
+                    registration.telegram_id,
+                    *(PRESENT if day in marked else "" for day in days),
+                    *(PRESENT if t.id in attended else "" for t in trainings),
+                ]
+            )
         name = f"forum-{forum_id}-{which.value}"
-        return export_files(name, Table(which.value, labels.headers, table))
+        return export_files(name, Table(which.value, headers, table))
 
 
 async def _replace_seated(connection: AsyncConnection, event: Event) -> list[Promotion]:

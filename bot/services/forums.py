@@ -5,11 +5,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import utcnow
+from bot.db.attendance import AttendanceRepository
 from bot.db.engine import Database
 from bot.db.events import EventRepository
 from bot.db.members import MemberRepository
@@ -81,6 +82,7 @@ class Tickets:
 
     places: list[Place]
     holder: str | None
+    days: dict[int, list[date]]  # the forum days marked present, by registration id
 
 
 def event_params(event: Event) -> dict[str, str | dict[str, str]]:
@@ -318,7 +320,10 @@ class ForumService:
         async with self._database.read() as connection:
             places = await _places(connection, telegram_id)
             member = await MemberRepository(connection).by_telegram_id(telegram_id)
-        return Tickets(places, member.full_name if member else None)
+            tickets = [p.registration.id for p in places if p.registration.ticket_code]
+            marked = await AttendanceRepository(connection).days(tickets)
+        days = {registration: sorted(marks) for registration, marks in marked.items()}
+        return Tickets(places, member.full_name if member else None, days)
 
     async def my_places(self, telegram_id: int) -> list[Place]:
         """The person's live registrations and waiting-list places, forums first."""

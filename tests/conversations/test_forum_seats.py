@@ -14,7 +14,7 @@ from bot.db.engine import Database, create_engine
 from bot.db.events import EventRepository
 from bot.domain.events import RegistrationStatus
 from tests.conftest import RunningBot
-from tests.forum_seed import load, move_forum, small_forum
+from tests.forum_seed import ALMATY, load, move_forum, small_forum
 
 FORUM = "Шымкент"
 
@@ -173,20 +173,22 @@ async def test_check_in_only_on_the_day_once_and_then_no_cancelling(
     await organizer.send(f"/start checkin-{place.registration.ticket_code}")
     assert "Отметка о приходе на это мероприятие открыта с" in organizer.last_text
     assert organizer.last_message.buttons() == ["Снять регистрацию"]  # no check-in
-    await organizer.press_data(f"fk:{place.registration.id}")  # a kept or forged button
+    first_day = f"{place.event.starts_at.astimezone(ALMATY):%Y%m%d}"
+    await organizer.press_data(f"fk:{place.registration.id}:{first_day}")  # a forged button
     assert organizer.last_text.startswith("Отметка о приходе на это мероприятие открыта с")
     assert (await app.services.forums.my_places(7750))[0].registration.checked_in_at is None
 
     await move_forum(app, forum_id, datetime.now(UTC) - timedelta(hours=1))
+    today = f"{datetime.now(ALMATY):%Y%m%d}"
     await organizer.send(f"/start checkin-{place.registration.ticket_code}")
     scan = organizer.last_message
-    await organizer.press("Подтвердить приход")
+    await organizer.press(next(b for b in scan.buttons() if b.startswith("Отметить день: ")))
     assert "✅ Приход отмечен:" in (scan.text or "")
     assert "уже отмечен" not in (scan.text or "")
-    again = await organizer.user.press_data(f"fk:{place.registration.id}", scan.message_id)
+    again = await organizer.user.press_data(f"fk:{place.registration.id}:{today}", scan.message_id)
     await organizer.wait(again)
-    assert "Приход уже отмечен:" in (scan.text or "")
-    assert "✅" not in (scan.text or "")
+    assert "приход уже отмечен в " in (scan.text or "")
+    assert "✅ Приход отмечен" not in (scan.text or "")
 
     await _open(attendee)
     assert "Отменить регистрацию" not in attendee.last_message.buttons()

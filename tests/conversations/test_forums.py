@@ -12,7 +12,7 @@ import pytest
 from bot.domain.events import RegistrationStatus
 from bot.handlers.forums.tickets import check_in_link, qr_png
 from tests.conftest import MODES, RunningBot
-from tests.forum_seed import example_program, load, move_forum, small_forum
+from tests.forum_seed import ALMATY, example_program, load, move_forum, small_forum
 from tests.registry_seed import add_member
 
 PHONE = "+77011234567"
@@ -211,21 +211,21 @@ async def test_organizers_check_people_in_and_others_learn_nothing(
     await other_region.send(f"/start checkin-{code}")
     assert "Ахметова" not in other_region.last_text
     registration = (await app.services.forums.my_places(7501))[0].registration.id
-    await other_region.press_data(f"fk:{registration}")
+    today = datetime.now(ALMATY).date()
+    await other_region.press_data(f"fk:{registration}:{today:%Y%m%d}")
     assert other_region.last_text.startswith("Отметка о приходе по билетам")
     organizer = await make_organizer(7504, "SHY")
     await move_forum(app, forum_id, datetime.now(UTC) - timedelta(hours=1))  # its day has come
     await organizer.send(f"/start checkin-{code}")
     assert "Ахметова Дина" in organizer.last_text
     assert "Место 1" in organizer.last_text
-    await organizer.press("Подтвердить приход")
+    await organizer.press(_button(organizer, "Отметить день: "))
     assert "✅ Приход отмечен:" in organizer.last_text
     assert "уже отмечен" not in organizer.last_text  # one clear answer
-    assert organizer.last_message.buttons() == []
+    assert organizer.last_message.buttons() == []  # one day open, no trainings: nothing more
     await organizer.send(f"/start checkin-{code}")
-    assert "Приход уже отмечен: " in organizer.last_text
-    # The one way to write a moment: "2 декабря 2026, 14:05", never seconds.
-    assert re.search(r"отмечен: \d{1,2} [а-я]+ \d{4}, \d\d:\d\d\.$", organizer.last_text)
+    # The day's mark with its time: "✅ 2 декабря 2026 — 14:05".
+    assert re.search(r"✅ \d{1,2} [а-я]+ \d{4} — \d\d:\d\d", organizer.last_text)
     await attendee.wait_for_text("Ваш приход на форум «Региональный форум ППО — Шымкент» отмечен.")
     assert sum("Ваш приход" in text for text in attendee.texts) == 1  # told once
     await attendee.send("/me")

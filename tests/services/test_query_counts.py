@@ -22,7 +22,7 @@ from bot.db.engine import Database, create_engine
 from bot.db.members import MemberRepository
 from bot.db.migrate import upgrade_to_head
 from bot.domain.roles import Grant, Role
-from tests.forum_seed import move_forum_on, small_forum
+from tests.forum_seed import ALMATY, move_forum_on, small_forum
 from tests.registry_seed import add_member
 
 DATA = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
@@ -135,21 +135,29 @@ async def test_register_cancel_and_the_card(world: World) -> None:
     assert cancelled.details.places == {}
 
 
-async def test_ticket_scan_and_check_in(world: World) -> None:
-    forums, forum_admin = world.services.forums, world.services.forum_admin
+async def test_ticket_scan_and_marks(world: World) -> None:
+    forums, attendance = world.services.forums, world.services.attendance
     place = (await forums.register(MEMBER, world.forum_id)).place
+    await forums.register(MEMBER, world.training_id)
     code = place.registration.ticket_code
     assert code is not None
     with world.counter.measure() as usage:
-        await forum_admin.ticket(ORGANIZER, code)
-    # the organizer's roles, the ticket, the event, the holder, the audit entry
-    assert usage.counts == (5, 1)
+        await attendance.scan(ORGANIZER, code)
+    # the organizer's roles, the ticket, the event, the holder, the audit entry, the days
+    # marked, the person's trainings and their events
+    assert usage.counts == (8, 1)
     await move_forum_on(world.database, world.forum_id, datetime.now(UTC) - timedelta(hours=1))
+    today = datetime.now(ALMATY).date()
     with world.counter.measure() as usage:
-        done = await forum_admin.check_in(ORGANIZER, place.registration.id)
-    # the registration, the roles, the event, the holder, the audit entry, the check-in, the
-    # notice to the holder
-    assert usage.counts == (7, 1)
+        done = await attendance.mark_day(ORGANIZER, place.registration.id, today)
+    # the roles, the registration, the event, the holder, the days marked, the trainings and
+    # their events, the mark, its audit entry, the check-in at the forum, the notice
+    assert usage.counts == (11, 1)
+    assert done.newly
+    with world.counter.measure() as usage:
+        done = await attendance.mark_training(ORGANIZER, place.registration.id, world.training_id)
+    # as above, without the forum's check-in
+    assert usage.counts == (10, 1)
     assert done.newly
 
 

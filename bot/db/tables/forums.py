@@ -6,12 +6,14 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 
@@ -79,4 +81,17 @@ registrations = Table(
         sqlite_where=text("status != 'cancelled'"),
         postgresql_where=text("status != 'cancelled'"),
     ),
+)
+
+# A person's forum attendance, day by day (the forum registration holds their one ticket).
+# A training's attendance is its own registration's checked_in_at.
+attendance_days = Table(
+    "attendance_days",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("registration_id", ForeignKey("registrations.id", ondelete="CASCADE"), nullable=False),
+    Column("day", Date, nullable=False),  # the local calendar day of the forum
+    Column("checked_in_at", UtcDateTime, nullable=False),
+    Column("checked_in_by", BigInteger, nullable=True),
+    UniqueConstraint("registration_id", "day"),
 )

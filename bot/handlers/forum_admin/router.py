@@ -1,31 +1,34 @@
-"""Organizers' forum tools: /myforums with counts and files, ticket check-in by QR link."""
+"""Organizers' forum tools: /myforums with counts and files, taking a registration back."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject, CommandStart
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.filters import Command
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
-from bot.clock import utcnow
 from bot.config import Settings
 from bot.domain.regions import region_by_code
-from bot.formatting import escape, fit_lines, format_moment
+from bot.formatting import escape, fit_lines
+from bot.handlers.forum_admin.check_in import (
+    create_check_in_router,
+    register_marks,
+    scan_view,
+    ticket_text,
+)
 from bot.handlers.forum_admin.exports import registration_labels
 from bot.handlers.forums.callbacks import (
-    CheckInCallback,
     ForumAction,
     ForumCallback,
     RemoveCallback,
     RemoveStep,
 )
-from bot.handlers.forums.keyboards import organizer_keyboard, remove_keyboard, ticket_keyboard
+from bot.handlers.forums.keyboards import organizer_keyboard, remove_keyboard
 from bot.handlers.forums.router import formatter
 from bot.handlers.replies import acknowledge, edit_in_place
-from bot.services.forum_admin import ExportList, ForumAdminService, TicketView
+from bot.services.attendance import AttendanceService
+from bot.services.forum_admin import ExportList, ForumAdminService
 
 EXPORTS = {
     ForumAction.EXPORT_REGISTERED: ExportList.REGISTERED,
@@ -100,54 +103,6 @@ async def send_export(
         await message.answer_document(BufferedInputFile(files.csv, filename=f"{files.name}.csv"))
 
 
-def _ticket_text(view: TicketView, i18n: I18n, settings: Settings) -> str:
-    fmt = formatter(i18n, settings)
-    return "\n".join(
-        (
-            _("<b>Ticket</b> · {event}").format(event=fmt.text(view.event.title)),
-            "👤 " + escape(view.holder or _("guest")),
-            _("Seat {seat}").format(seat=view.registration.seat),
-        )
-    )
-
-
-def _moment(moment: datetime, i18n: I18n, settings: Settings) -> str:
-    return format_moment(moment, i18n.current_locale, settings.org.tz)
-
-
-async def open_ticket(
-    message: Message,
-    command: CommandObject,
-    forum_admin: ForumAdminService,
-    i18n: I18n,
-    settings: Settings,
-) -> None:
-    """A scanned ticket: whose it is, and one clear answer — confirm, done before, or not now."""
-    assert message.from_user is not None
-    code = (command.args or "").removeprefix("checkin-")
-    view = await forum_admin.ticket(message.from_user.id, code)
-    text, markup = _scan(view, i18n, settings)
-    await message.answer(text, reply_markup=markup)
-
-
-def _scan(
-    view: TicketView, i18n: I18n, settings: Settings
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The ticket and what can be done with it now."""
-    text = _ticket_text(view, i18n, settings)
-    if view.registration.checked_in_at is not None:
-        moment = _moment(view.registration.checked_in_at, i18n, settings)
-        text += "\n" + _("Checked in already: {moment}.").format(moment=moment)
-        return text, None
-    check_in = view.check_in_open(utcnow())
-    if not check_in:
-        text += "\n" + _("Check-in for this event is open from {opens} to {closes}.").format(
-            opens=_moment(view.check_in_opens, i18n, settings),
-            closes=_moment(view.check_in_closes, i18n, settings),
-        )
-    return text, ticket_keyboard(view.registration.id, check_in=check_in)
-
-
 async def ask_to_remove(
     callback: CallbackQuery,
     callback_data: RemoveCallback,
@@ -165,7 +120,7 @@ async def ask_to_remove(
         )
         await edit_in_place(
             message,
-            _ticket_text(view, i18n, settings) + "\n\n" + question,
+            ticket_text(view, i18n, settings) + "\n\n" + question,
             remove_keyboard(view.registration.id),
         )
 
@@ -173,15 +128,15 @@ async def ask_to_remove(
 async def keep_registration(
     callback: CallbackQuery,
     callback_data: RemoveCallback,
-    forum_admin: ForumAdminService,
+    attendance: AttendanceService,
     i18n: I18n,
     settings: Settings,
 ) -> None:
     """No: back to the ticket."""
     message = await acknowledge(callback)
-    view = await forum_admin.ticket_of(callback.from_user.id, callback_data.registration_id)
+    scan = await attendance.scan_of(callback.from_user.id, callback_data.registration_id)
     if message is not None:
-        await edit_in_place(message, *_scan(view, i18n, settings))
+        await edit_in_place(message, *scan_view(scan, i18n, settings))
 
 
 async def remove_registration(
@@ -195,40 +150,8 @@ async def remove_registration(
     message = await acknowledge(callback)
     done = await forum_admin.remove(callback.from_user.id, callback_data.registration_id)
     if message is not None:
-        text = _ticket_text(done.view, i18n, settings)
+        text = ticket_text(done.view, i18n, settings)
         await edit_in_place(message, text + "\n" + _("Removed. The person has been told."))
-
-
-async def confirm_check_in(
-    callback: CallbackQuery,
-    callback_data: CheckInCallback,
-    forum_admin: ForumAdminService,
-    i18n: I18n,
-    settings: Settings,
-) -> None:
-    """Mark attended (the rights are checked again: the button may be forged)."""
-    message = await acknowledge(callback)
-    done = await forum_admin.check_in(callback.from_user.id, callback_data.registration_id)
-    if message is None:
-        return
-    checked_in_at = done.view.registration.checked_in_at
-    assert checked_in_at is not None
-    moment = _moment(checked_in_at, i18n, settings)
-    if done.newly:
-        line = _("✅ Checked in at {moment}.").format(moment=moment)
-    else:
-        line = _("Checked in already: {moment}.").format(moment=moment)
-    await edit_in_place(message, _ticket_text(done.view, i18n, settings) + "\n" + line)
-
-
-def create_check_in_router() -> Router:
-    """The ticket deep link, ahead of the plain /start."""
-    router = Router(name="check-in")
-    router.message.filter(F.chat.type == "private")
-    router.message.register(
-        open_ticket, CommandStart(deep_link=True, magic=F.args.startswith("checkin-"))
-    )
-    return router
 
 
 def create_router() -> Router:
@@ -237,7 +160,7 @@ def create_router() -> Router:
     router.message.register(my_forums, Command("myforums"))
     router.callback_query.register(show_stats, ForumCallback.filter(F.action == ForumAction.STATS))
     router.callback_query.register(send_export, ForumCallback.filter(F.action.in_(EXPORTS)))
-    router.callback_query.register(confirm_check_in, CheckInCallback.filter())
+    register_marks(router)
     router.callback_query.register(ask_to_remove, RemoveCallback.filter(F.step == RemoveStep.ASK))
     router.callback_query.register(
         remove_registration, RemoveCallback.filter(F.step == RemoveStep.YES)
@@ -246,3 +169,6 @@ def create_router() -> Router:
         keep_registration, RemoveCallback.filter(F.step == RemoveStep.NO)
     )
     return router
+
+
+__all__ = ["create_check_in_router", "create_router"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
+from bot.domain.errors import DomainError, ErrorCode
 from bot.handlers.callback_data import BoundedCallbackData
 
 
@@ -44,8 +46,31 @@ class PlaceCallback(BoundedCallbackData, prefix="fc"):
     action: PlaceAction
 
 
-class CheckInCallback(BoundedCallbackData, prefix="fk"):
-    registration_id: int
+class CheckInDay(BoundedCallbackData, prefix="fk"):
+    """Mark the ticket's holder present on a day of the forum."""
+
+    registration_id: int  # the forum registration (the ticket)
+    day: int  # YYYYMMDD
+
+    @classmethod
+    def of(cls, registration_id: int, day: date) -> CheckInDay:
+        return cls(
+            registration_id=registration_id, day=day.year * 10000 + day.month * 100 + day.day
+        )
+
+    def date(self) -> date:
+        """The day (NOT_FOUND for a forged number that is no date)."""
+        try:
+            return date(self.day // 10000, self.day // 100 % 100, self.day % 100)
+        except ValueError:
+            raise DomainError(ErrorCode.NOT_FOUND) from None
+
+
+class CheckInTraining(BoundedCallbackData, prefix="fn"):
+    """Mark the ticket's holder present at one of their trainings."""
+
+    registration_id: int  # the forum registration (the ticket)
+    training_id: int
 
 
 class RemoveStep(StrEnum):

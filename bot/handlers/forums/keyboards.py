@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.formatting import format_day
 from bot.handlers.forums.callbacks import (
-    CheckInCallback,
+    CheckInDay,
+    CheckInTraining,
     ForumAction,
     ForumCallback,
     ForumPage,
@@ -19,6 +23,7 @@ from bot.handlers.forums.callbacks import (
 )
 from bot.handlers.forums.render import Formatter
 from bot.handlers.paging import paged_keyboard, shorten
+from bot.services.attendance import Scan
 from bot.services.forums import ForumDetails
 from bot.services.forums import ForumPage as Page
 
@@ -120,18 +125,31 @@ def confirm_cancel_keyboard(registration_id: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def ticket_keyboard(registration_id: int, *, check_in: bool) -> InlineKeyboardMarkup:
-    """Confirm the check-in (during the event); remove the registration."""
+def scan_keyboard(scan: Scan, fmt: Formatter, now: datetime) -> InlineKeyboardMarkup:
+    """What can be marked now (a day of the forum, one of the person's trainings); remove the
+    registration (before the first check-in)."""
     builder = InlineKeyboardBuilder()
-    if check_in:
+    registration = scan.view.registration
+    for day in scan.days:
+        if day.mark is None and day.open(now):
+            builder.button(
+                text=_("Mark the day: {day}").format(day=format_day(day.day, fmt.locale)),
+                callback_data=CheckInDay.of(registration.id, day.day),
+            )
+    for item in scan.trainings:
+        if item.mark is None and item.open(now):
+            name = f"{fmt.short_moment(item.training.starts_at)} {fmt.plain(item.training.title)}"
+            builder.button(
+                text=shorten(_("Mark the training: {training}").format(training=name)),
+                callback_data=CheckInTraining(
+                    registration_id=registration.id, training_id=item.training.id
+                ),
+            )
+    if registration.checked_in_at is None:
         builder.button(
-            text=_("Confirm check-in"),
-            callback_data=CheckInCallback(registration_id=registration_id),
+            text=_("Remove registration"),
+            callback_data=RemoveCallback(registration_id=registration.id, step=RemoveStep.ASK),
         )
-    builder.button(
-        text=_("Remove registration"),
-        callback_data=RemoveCallback(registration_id=registration_id, step=RemoveStep.ASK),
-    )
     builder.adjust(1)
     return builder.as_markup()
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
@@ -137,6 +138,12 @@ class Formatter:
         if place.registration.seat is not None:
             return _("✅ You are registered, seat {seat}.").format(seat=place.registration.seat)
         return _("✅ You are registered.")
+
+
+def attended_line(days: Sequence[date], fmt: Formatter) -> Html:
+    """«Attended: 10 March 2027, 11 March 2027»."""
+    names = ", ".join(format_day(day, fmt.locale) for day in days)
+    return html_format(_("✅ Attended: {days}"), days=names)
 
 
 def ticket_caption(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
@@ -25,7 +28,7 @@ from bot.handlers.forums.keyboards import (
     confirm_cancel_keyboard,
     trainings_keyboard,
 )
-from bot.handlers.forums.render import Formatter, ticket_caption
+from bot.handlers.forums.render import Formatter, attended_line, ticket_caption
 from bot.handlers.forums.tickets import check_in_link, qr_png
 from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.forums import ForumDetails, ForumService, Place
@@ -115,9 +118,15 @@ def _placed_text(place: Place, fmt: Formatter) -> str:
 
 
 async def send_ticket(
-    chat: Message, bot: Bot, place: Place, holder: str | None, fmt: Formatter
+    chat: Message,
+    bot: Bot,
+    place: Place,
+    holder: str | None,
+    fmt: Formatter,
+    attended: Sequence[date] = (),
 ) -> None:
-    """The ticket: a QR code of the check-in link, with the forum and the seat."""
+    """The ticket: a QR code of the check-in link, with the forum, the seat and the days
+    attended; the one ticket for the whole forum, its trainings too."""
     assert place.registration.ticket_code is not None
     me = await bot.me()
     link = check_in_link(me.username or "", place.registration.ticket_code)
@@ -126,7 +135,8 @@ async def send_ticket(
         place.event,
         holder,
         place.registration.seat,
-        _("Show this QR code at the entrance."),
+        _("Show this QR code at the entrance and at your trainings."),
+        *([attended_line(attended, fmt)] if attended else []),
     )
     await chat.answer_photo(
         BufferedInputFile(qr_png(link), filename=f"ticket-{place.registration.id}.png"),
@@ -291,14 +301,17 @@ async def show_tickets(
         return
     for place in mine.places:
         if place.registration.ticket_code:
-            await send_ticket(message, bot, place, mine.holder, fmt)
+            days = mine.days.get(place.registration.id, [])
+            await send_ticket(message, bot, place, mine.holder, fmt, days)
     others = [place for place in mine.places if not place.registration.ticket_code]
     if others:
         lines = (
             html_format(
                 "{event}: {status}",
                 event=fmt.text(p.event.title),
-                status=Html(fmt.place_status(p)),
+                status=Html(
+                    _("✅ attended") if p.registration.checked_in_at else fmt.place_status(p)
+                ),
             )
             for p in others
         )

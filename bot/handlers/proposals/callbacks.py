@@ -28,6 +28,8 @@ class DraftAction(StrEnum):
     CANCEL = "c"
     RESUME = "r"  # go on with the draft set aside earlier
     RESTART = "n"  # drop it and start a new proposal
+    DIFFERENT = "f"  # mine is not one of the similar proposals: go on
+    BACK = "b"  # from the similar proposals, back to the text
 
 
 class DraftCallback(BoundedCallbackData, prefix="pd"):
@@ -56,3 +58,7 @@ class WithdrawCallback(BoundedCallbackData, prefix="pw"):
 
 class SupportCallback(BoundedCallbackData, prefix="ps"):
     proposal_id: int
+
+
+class SupportInsteadCallback(BoundedCallbackData, prefix="pi"):
+    proposal_id: int  # a similar proposal the member supports instead of sending theirs

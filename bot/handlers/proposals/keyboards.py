@@ -18,6 +18,7 @@ from bot.handlers.proposals.callbacks import (
     PageCallback,
     ProposalView,
     SupportCallback,
+    SupportInsteadCallback,
     TopicCallback,
     WithdrawCallback,
 )
@@ -77,6 +78,25 @@ def attachments_keyboard(attached: int) -> InlineKeyboardMarkup:
         builder.button(
             text=_("Remove the attachments"), callback_data=DraftCallback(action=DraftAction.CLEAR)
         )
+    _cancel(builder)
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def similar_keyboard(similar: Sequence[Proposal]) -> InlineKeyboardMarkup:
+    """Support one of them instead; mine is different; back to the text; cancel."""
+    builder = InlineKeyboardBuilder()
+    for proposal in similar:
+        builder.button(
+            text=_("👍 Support {number} instead").format(number=proposal.number),
+            callback_data=SupportInsteadCallback(proposal_id=proposal.id),
+        )
+    builder.button(
+        text=_("Mine is different"), callback_data=DraftCallback(action=DraftAction.DIFFERENT)
+    )
+    builder.button(
+        text=_("◀ Back to the text"), callback_data=DraftCallback(action=DraftAction.BACK)
+    )
     _cancel(builder)
     builder.adjust(1)
     return builder.as_markup()

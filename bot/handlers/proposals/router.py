@@ -18,6 +18,7 @@ from bot.handlers.proposals.callbacks import (
     OpenCallback,
     PageCallback,
     SupportCallback,
+    SupportInsteadCallback,
     TopicCallback,
     WithdrawCallback,
 )
@@ -34,6 +35,7 @@ def _register_writing(router: Router) -> None:
         submit.ask_for_text, StateFilter(DraftStates.title, DraftStates.text), ~F.text
     )
     router.message.register(submit.explain_attachments, DraftStates.attachments, TYPED_TEXT)
+    router.message.register(submit.explain_similar, DraftStates.similar)
     # Documents and photos are kept; stickers, voice, video and the rest are refused there.
     router.message.register(submit.receive_attachment, DraftStates.attachments, ~F.text)
     router.callback_query.register(submit.choose_topic, TopicCallback.filter())
@@ -54,6 +56,19 @@ def _register_writing(router: Router) -> None:
     )
     router.callback_query.register(
         submit.send, DraftStates.preview, DraftCallback.filter(F.action == DraftAction.SEND)
+    )
+    router.callback_query.register(
+        submit.different,
+        DraftStates.similar,
+        DraftCallback.filter(F.action == DraftAction.DIFFERENT),
+    )
+    router.callback_query.register(
+        submit.back_to_text,
+        DraftStates.similar,
+        DraftCallback.filter(F.action == DraftAction.BACK),
+    )
+    router.callback_query.register(
+        submit.support_instead, DraftStates.similar, SupportInsteadCallback.filter()
     )
     router.callback_query.register(
         submit.cancel_by_button, DraftCallback.filter(F.action == DraftAction.CANCEL)

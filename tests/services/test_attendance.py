@@ -1,0 +1,126 @@
+"""The rules of marking attendance with one ticket: who, which day, which training, twice."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.app import Services
+from bot.config import parse_settings
+from bot.db.audit import stream_audit
+from bot.db.engine import Database, create_engine
+from bot.db.members import MemberRepository
+from bot.db.migrate import upgrade_to_head
+from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.events import RegistrationStatus
+from bot.domain.roles import Grant, Role
+from bot.services.forum_admin import ExportList, RegistrationLabels
+from tests.forum_seed import ALMATY, move_forum_on, small_forum
+from tests.registry_seed import add_member
+
+PERSON, ORGANIZER, OTHER_ORGANIZER, ELSEWHERE = 5300, 5301, 5302, 5303
+
+
+@dataclass
+class Forum:
+    services: Services
+    database: Database
+    forum_id: int
+    ticket: int  # the person's forum registration
+    trainings: list[int]  # the forum's trainings, the first one the person's
+
+
+@pytest.fixture
+async def forum(database_url: str) -> AsyncIterator[Forum]:
+    database = Database(create_engine(database_url))
+    await upgrade_to_head(database.engine)
+    services = Services.build(database, parse_settings({"database": {"url": database_url}}))
+    forum_id, _ = await services.forum_admin.load_program(small_forum(5))
+    for user_id in (PERSON, ORGANIZER, OTHER_ORGANIZER, ELSEWHERE):
+        await services.users.greet_user(user_id, "ru")
+    organizer = await add_member(
+        database_url, last_name="Серікова", first_name="Айгүл", phone="+77017654321"
+    )
+    async with database.write() as connection:
+        await MemberRepository(connection).link(organizer.member_id, ORGANIZER)
+    for user_id, region in ((ORGANIZER, "SHY"), (OTHER_ORGANIZER, "SHY"), (ELSEWHERE, "AKM")):
+        await services.access.grant(None, user_id, Grant(Role.ORGANIZER, region))
+    ticket = (await services.forums.register(PERSON, forum_id)).place.registration.id
+    trainings = [t.id for t in (await services.forums.details(forum_id, PERSON)).trainings]
+    await services.forums.register(PERSON, trainings[0])
+    yield Forum(services, database, forum_id, ticket, trainings)
+    await database.close()
+
+
+async def _code(forum: Forum, expected: ErrorCode, mark: object) -> None:
+    with pytest.raises(DomainError) as refused:
+        await mark  # type: ignore[misc]
+    assert refused.value.code is expected
+
+
+async def test_who_marks_what_when_and_twice(forum: Forum) -> None:
+    """Only the forum's organizers, only days that have come, only the person's trainings;
+    marked twice says when and by whom; the lists show it all."""
+    attendance = forum.services.attendance
+    first_day = (await forum.services.forums.details(forum.forum_id, PERSON)).forum.starts_at
+    first = first_day.astimezone(ALMATY).date()
+    await _code(
+        forum, ErrorCode.CHECK_IN_CLOSED, attendance.mark_day(ORGANIZER, forum.ticket, first)
+    )
+    await move_forum_on(forum.database, forum.forum_id, datetime.now(UTC) - timedelta(hours=1))
+    today = datetime.now(ALMATY).date()
+    await _code(
+        forum, ErrorCode.NOT_AN_ORGANIZER, attendance.mark_day(ELSEWHERE, forum.ticket, today)
+    )
+    tomorrow = today + timedelta(days=1)  # the forum's second day: not yet
+    await _code(
+        forum, ErrorCode.CHECK_IN_CLOSED, attendance.mark_day(ORGANIZER, forum.ticket, tomorrow)
+    )
+    await _code(
+        forum,
+        ErrorCode.NOT_FOUND,
+        attendance.mark_day(ORGANIZER, forum.ticket, today - timedelta(days=1)),  # no forum day
+    )
+    not_theirs = attendance.mark_training(ORGANIZER, forum.ticket, forum.trainings[1])
+    await _code(forum, ErrorCode.NOT_FOUND, not_theirs)
+    places = await forum.services.forums.my_places(PERSON)
+    assert [p.registration.checked_in_at for p in places] == [None, None]  # nothing marked
+
+    # Marked twice: the second organizer learns when and by whom, nothing changes.
+    first = await attendance.mark_day(ORGANIZER, forum.ticket, today)
+    again = await attendance.mark_day(OTHER_ORGANIZER, forum.ticket, today)
+    assert first.newly
+    assert not again.newly
+    assert again.mark == first.mark
+    assert again.by == "Серікова Айгүл"
+    training = await attendance.mark_training(OTHER_ORGANIZER, forum.ticket, forum.trainings[0])
+    assert training.newly
+    assert (await attendance.mark_training(ORGANIZER, forum.ticket, forum.trainings[0])).by == ""
+    places = await forum.services.forums.my_places(PERSON)
+    assert all(p.registration.checked_in_at is not None for p in places)  # forum and training
+    scan = await attendance.scan_of(ORGANIZER, forum.ticket)
+    assert [d.mark is not None for d in scan.days] == [True, False]
+    async with forum.database.read() as connection:
+        actions = [entry.action async for entry in stream_audit(connection)]
+    assert actions.count("check-in") == 2  # the day and the training, each once
+    mine = await forum.services.forums.tickets(PERSON)
+    assert mine.days == {forum.ticket: [today]}
+
+    labels = RegistrationLabels(
+        locale="ru",
+        headers=[str(n) for n in range(9)],
+        statuses={status: status.value for status in RegistrationStatus},
+        guest="гость",
+    )
+    files = await forum.services.forum_admin.export(
+        None, forum.forum_id, ExportList.REGISTERED, ALMATY, labels
+    )
+    header, row = list(csv.reader(io.StringIO(files.csv.decode("utf-8-sig"))))
+    assert len(header) == 9 + 2 + 5  # two days, five trainings
+    assert header[11] == "Ораторское мастерство"
+    assert row[9:] == ["✓", "", "✓", "", "", "", ""]
