@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import hashlib
 import os
 import re
 import signal
@@ -38,14 +39,14 @@ CANCELS = min(30, SEATS)  # seated people who cancel afterwards: as many promoti
 RATE = 10  # [delivery] rate_per_second of the cluster
 # What each person does, in order, all queued at once: a message (or a press, by callback data,
 # on a message the bot can no longer edit: its answer is the press's alone) and a fragment of the
-# answer it must get. {id} is the person's Telegram id.
+# answer it must get. {id} is the person's Telegram id; {title} and {text} their proposal's.
 SCRIPT: tuple[tuple[str, str | None], ...] = (
     ("/me", "Membership record\n\nFull name: Test {id}"),  # the seeded record, linked
     ("fo:1:r", None),  # Register for forum 1 (a press queued this long is too old to answer)
     ("/propose", "Choose its topic:"),
     ("pt:ppo_work", None),  # the topic: the title step begins
-    ("Title {id}", "Now write the proposal itself"),  # two quick messages: the title,
-    ("Text {id}", "You can attach up to"),  # then the text, each its own step
+    ("{title}", "Now write the proposal itself"),  # two quick messages: the title,
+    ("{text}", "You can attach up to"),  # then the text, each its own step
     ("pd:d", None),  # no attachments: the preview step
     ("pd:s", None),  # send
     ("lang:ru", None),
@@ -54,6 +55,7 @@ SCRIPT: tuple[tuple[str, str | None], ...] = (
 UPDATES = PEOPLE * len(SCRIPT)
 GONE = 10**9  # the id of a message that does not exist
 MAX_CONNECTIONS = 40  # [webhook] max_connections of the cluster
+IN_HAND = re.compile(r"update (\d+) is in hand elsewhere")
 HANDLED = re.compile(r"^(\S+ \S+) INFO bot\.updates: update (\d+) (?:ok|error) by", re.MULTILINE)
 
 
@@ -61,7 +63,20 @@ async def _act(person: EmulatedUser, action: str) -> int:
     """Send the step; its update_id."""
     if re.fullmatch(r"[a-z]+:[\w:]+", action):
         return await person.press_data(action, GONE)
-    return await person.send(action.format(id=person.id))
+    return await person.send(action.format(id=person.id, **_proposal(person.id)))
+
+
+def _proposal(person_id: int) -> dict[str, str]:
+    """A title and a text of words of their own: not similar to anyone else's proposal."""
+
+    def words(kind: str, count: int) -> str:
+        digest = hashlib.sha256(f"{kind}{person_id}".encode()).digest()
+        return " ".join(
+            "".join(chr(ord("a") + byte % 26) for byte in digest[start : start + 7])
+            for start in range(0, 7 * count, 7)
+        )
+
+    return {"title": words("title", 3).capitalize(), "text": words("text", 4).capitalize() + "."}
 
 
 async def _load_forum(workdir: Path, env: dict[str, str]) -> None:
@@ -144,6 +159,12 @@ async def test_three_processes_behind_nginx_handle_every_update_once_through_a_k
         in_killed = {int(u) for _moment, u in HANDLED.findall(killed_log)}
         missing = [u for u in owner if not handled_at[u]]
         twice = {u for u, moments in handled_at.items() if len(moments) > 1}
+        # The updates the killed process had in hand: they may have run there in part (a reply
+        # sent, the update not confirmed) and then again elsewhere, where the process nginx
+        # retried them on found them in hand. Their people may see an answer twice in a row;
+        # everyone else is checked exactly.
+        cut = twice | {int(u) for u in IN_HAND.findall(logs)}
+        exact = {p.id for p in people if not cut & set(sent_ids[p.id])}
         waits = sorted(webhook.stats.latencies.values())
         round_trips = sorted(webhook.stats.round_trips)
         p99 = round_trips[int(len(round_trips) * 0.99) - 1]
@@ -152,7 +173,8 @@ async def test_three_processes_behind_nginx_handle_every_update_once_through_a_k
             f"({UPDATES / elapsed:.0f}/s); p99 handling (a delivery's round trip) "
             f"{p99 * 1000:.0f} ms, median wait from queueing {waits[len(waits) // 2]:.1f} s; "
             f"delivery attempts {webhook.stats.attempts}, failed {webhook.stats.failures}; "
-            f"handled twice (in hand in the killed process): {len(twice)}"
+            f"handled twice (in hand in the killed process): {len(twice)}; "
+            f"people whose update was cut off by the kill: {PEOPLE - len(exact)}"
         )
         assert missing == []
         # Only an update the killed process had handled but not yet marked handled can run
@@ -160,10 +182,8 @@ async def test_three_processes_behind_nginx_handle_every_update_once_through_a_k
         assert twice <= in_killed
         assert len(twice) <= MAX_CONNECTIONS
         assert in_killed, "the killed process handled nothing before the kill"
-        # A person whose update ran twice saw its answer twice; everyone else is checked exactly.
-        exact = [p for p in people if not twice & set(sent_ids[p.id])]
         assert len(exact) >= PEOPLE - MAX_CONNECTIONS
-        for person in exact:
+        for person in people:
             mine = sent_ids[person.id]
             # Handled one at a time in the order sent, whichever process took each one (the
             # clocks are one machine's; the next is delivered only once the last is answered).
@@ -172,10 +192,17 @@ async def test_three_processes_behind_nginx_handle_every_update_once_through_a_k
             # Answered in that order: each expected answer once, in order, and nothing between
             # them that belongs to another step.
             wanted = [a.format(id=person.id) for _action, a in SCRIPT if a is not None]
-            got = [t for t in person.texts() if any(w in t for w in wanted)]
-            assert len(got) == len(wanted), (person.id, person.texts())
-            for answer, message_text in zip(wanted, got, strict=True):
-                assert answer in message_text, (person.id, person.texts())
+            steps = [
+                next(n for n, w in enumerate(wanted) if w in t)
+                for t in person.texts()
+                if any(w in t for w in wanted)
+            ]
+            if person.id not in exact:
+                steps = [n for i, n in enumerate(steps) if i == 0 or steps[i - 1] != n]
+            assert steps == list(range(len(wanted))), (
+                person.id,
+                [t[:60] for t in person.texts()],
+            )
 
         async with engine.connect() as connection:
             proposals = (
@@ -191,8 +218,11 @@ async def test_three_processes_behind_nginx_handle_every_update_once_through_a_k
         # The title and the text, sent back to back, were two steps: each in its own field.
         written = {row.telegram_id: (row.title, row.text) for row in proposals}
         assert len(proposals) == len(written)  # one proposal each
-        for person in exact:
-            assert written[person.id] == (f"Title {person.id}", f"Text {person.id}")
+        for person in people:
+            if person.id not in exact:
+                continue
+            own = _proposal(person.id)
+            assert written[person.id] == (own["title"], own["text"])
             assert languages[person.id] == "ru"
         pressed_register = set(ids)
 
