@@ -34,6 +34,7 @@ from bot.handlers import build_routers
 from bot.handlers.access import notices as access_notices
 from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
 from bot.handlers.certificates import notices as certificates_notices
+from bot.handlers.filters import run_filters_inline
 from bot.handlers.forum_admin import notices as forum_admin_notices
 from bot.handlers.forums import notices as forums_notices
 from bot.handlers.interrupt import CommandWins
@@ -56,7 +57,7 @@ from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService
 from bot.services.forum_admin import ForumAdminService
-from bot.services.forums import ForumService
+from bot.services.forums import ForumService, OfferRules
 from bot.services.linking import LinkingService
 from bot.services.members_admin import MembersAdminService
 from bot.services.operations import OperationsService, SqlUpdateLedger, UpdateLedger
@@ -64,8 +65,10 @@ from bot.services.outbox import OutboxService
 from bot.services.privacy import PrivacyService
 from bot.services.profile import ProfileService
 from bot.services.proposal_drafts import ProposalDraftService
+from bot.services.proposal_merge import ProposalMergeService
 from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
+from bot.services.seat_offers import SeatOfferService
 from bot.services.similar_proposals import SimilarProposals
 from bot.services.users import UserService
 from bot.telegram_session import create_sender_session, create_session
@@ -105,6 +108,7 @@ class Services:
     privacy: PrivacyService
     proposals: ProposalService
     proposal_drafts: ProposalDraftService
+    proposal_merge: ProposalMergeService
     forums: ForumService
     forum_admin: ForumAdminService
     attendance: AttendanceService
@@ -114,6 +118,7 @@ class Services:
     reminders: ReminderService
     certificates: CertificateService
     operations: OperationsService
+    seat_offers: SeatOfferService
 
     @classmethod
     def build(cls, database: Database, settings: Settings) -> Services:
@@ -127,6 +132,10 @@ class Services:
         default_language = settings.org.default_language
         key = settings.identity.account_hash_key
         hash_key = key.get_secret_value() if key is not None else None
+        offer_rules = OfferRules(
+            offer_for=timedelta(hours=settings.forums.offer_hours),
+            trainings=settings.forums.training_offers,
+        )
         similar = SimilarProposals()  # one index of proposals' texts for the process
         margin = timedelta(hours=settings.forums.check_in_margin_hours)
         return cls(
@@ -137,7 +146,9 @@ class Services:
             ),
             profile=ProfileService(database, access=access, outbox_bell=bell),
             members=MembersAdminService(database, access=access),
-            privacy=PrivacyService(database, users=users, outbox_bell=bell),
+            privacy=PrivacyService(
+                database, users=users, offer_rules=offer_rules, outbox_bell=bell
+            ),
             proposals=ProposalService(database, access=access, outbox_bell=bell),
             proposal_drafts=ProposalDraftService(
                 database,
@@ -147,9 +158,16 @@ class Services:
                 outbox_bell=bell,
                 similar=similar,
             ),
-            forums=ForumService(database, outbox_bell=bell),
+            proposal_merge=ProposalMergeService(
+                database, access=access, similar=similar, outbox_bell=bell
+            ),
+            forums=ForumService(database, offer_rules=offer_rules, outbox_bell=bell),
             forum_admin=ForumAdminService(
-                database, access=access, check_in_margin=margin, outbox_bell=bell
+                database,
+                access=access,
+                check_in_margin=margin,
+                offer_rules=offer_rules,
+                outbox_bell=bell,
             ),
             attendance=AttendanceService(
                 database,
@@ -171,6 +189,7 @@ class Services:
             ),
             certificates=CertificateService(database, outbox_bell=bell),
             operations=OperationsService(database),
+            seat_offers=SeatOfferService(database, rules=offer_rules, outbox_bell=bell),
         )
 
 
@@ -230,6 +249,8 @@ class Application:
             proposals_notices,
         ):
             self.delivery.notices.register(feature.RENDERERS)
+        self.delivery.notices.register(forums_notices.timed_renderers(settings.org.tz))
+        self.delivery.schedule("offers", self.services.seat_offers.lapse)
         self.delivery.notices.register_documents(
             certificates_notices.document_renderers(settings.org.name.get, settings.org.tz)
         )
@@ -288,6 +309,7 @@ class Application:
         for observer in (dispatcher.message, dispatcher.callback_query):
             observer.middleware(boundary)
         dispatcher.include_routers(*build_routers())
+        run_filters_inline([dispatcher])
         dispatcher.startup.register(self._on_startup)
         # aiogram closes the FSM storage (and the Redis client it shares) first on shutdown;
         # ours closes it last, after the updates in hand and the sender have finished.

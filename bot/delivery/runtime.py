@@ -106,6 +106,17 @@ class Delivery:
         self._operations = operations
         self.leading = False
         self._leadership: asyncio.Task[None] | None = None
+        self._ticks: list[tuple[str, Callable[[], Awaitable[object]], timedelta]] = []
+
+    def schedule(
+        self,
+        name: str,
+        tick: Callable[[], Awaitable[object]],
+        every: timedelta = timedelta(seconds=REMINDER_TICK_SECONDS),
+    ) -> None:
+        """Run `tick` every `every` while this process leads (before `start`): a feature's
+        periodic work (the database says what is due; running twice must be harmless)."""
+        self._ticks.append((name, tick, every))
 
     async def start(self) -> None:
         """Compete for the sender's lease; the holder sends and runs the ticks."""
@@ -162,6 +173,7 @@ class Delivery:
             ("certificates", self.certificate_tick, timedelta(seconds=CERTIFICATE_TICK_SECONDS)),
             ("broadcasts", self.broadcast_tick, timedelta(seconds=BROADCAST_TICK_SECONDS)),
             ("purge", self.purge, timedelta(hours=PURGE_EVERY_HOURS)),
+            *self._ticks,
         ]
         for name, tick, every in jobs:
             self._scheduler.add_job(

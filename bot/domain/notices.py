@@ -19,6 +19,8 @@ class NoticeKind(StrEnum):
     """Every kind of notice; each has one renderer, next to its feature's handlers."""
 
     SEAT_PROMOTED = "seat_promoted"  # to the first in line: the freed seat is theirs
+    SEAT_OFFERED = "seat_offered"  # to the first in line: the freed seat, theirs if taken in time
+    OFFER_LAPSED = "offer_lapsed"  # to the one who let an offer run out: off the waiting list
     CHECKED_IN = "checked_in"  # to the attendee
     REGISTRATION_REMOVED = "registration_removed"  # to the one whose place organizers took back
     ROLE_GRANTED = "role_granted"  # to the appointee
@@ -30,6 +32,7 @@ class NoticeKind(StrEnum):
     LINK_ATTEMPTED = "link_attempted"  # to the holder of a record someone else tried to link
     PROPOSAL_SUBMITTED = "proposal_submitted"  # to the region's reviewers
     PROPOSAL_DECIDED = "proposal_decided"  # to the author
+    PROPOSAL_MERGED = "proposal_merged"  # to the authors of both proposals merged
     CERTIFICATE_ISSUED = "certificate_issued"  # to an attendee of a training that ended
 
 

@@ -42,6 +42,7 @@ from bot.handlers.profile.callbacks import (
 from bot.handlers.profile.states import CorrectionStates
 from bot.handlers.proposals.callbacks import (
     DraftCallback,
+    MergeCallback,
     MoveCallback,
     OpenCallback,
     PageCallback,
@@ -100,7 +101,14 @@ _STEPS: tuple[_Interrupted, ...] = (
     _Interrupted(
         ReviewStates,
         N_("Set aside: your comment on the proposal (the proposal was not changed)."),
-        buttons=(MoveCallback, WithdrawCallback, OpenCallback, PageCallback, SupportCallback),
+        buttons=(
+            MoveCallback,
+            WithdrawCallback,
+            OpenCallback,
+            PageCallback,
+            SupportCallback,
+            MergeCallback,
+        ),
     ),
     _Interrupted(
         BroadcastStates,

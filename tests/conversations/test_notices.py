@@ -23,6 +23,13 @@ TITLE = {"kk": "Өңірлік форум", "ru": "Региональный фо
 EVENT: Params = {"kind": "forum", "title": TITLE}
 SAMPLES: dict[NoticeKind, Params] = {
     NoticeKind.SEAT_PROMOTED: {**EVENT, "seat": 7},
+    NoticeKind.SEAT_OFFERED: {
+        **EVENT,
+        "seat": 7,
+        "registration_id": 2_147_483_647,
+        "until": "2027-05-14T09:00:00+00:00",
+    },
+    NoticeKind.OFFER_LAPSED: EVENT,
     NoticeKind.CHECKED_IN: EVENT,
     NoticeKind.REGISTRATION_REMOVED: EVENT,
     NoticeKind.ROLE_GRANTED: {"role": "organizer", "region": "TRK"},

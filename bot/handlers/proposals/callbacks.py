@@ -62,3 +62,16 @@ class SupportCallback(BoundedCallbackData, prefix="ps"):
 
 class SupportInsteadCallback(BoundedCallbackData, prefix="pi"):
     proposal_id: int  # a similar proposal the member supports instead of sending theirs
+
+
+class MergeStep(StrEnum):
+    COMPARE = "c"  # the two side by side
+    ASK = "a"  # merge the source into the target? (asked first: it cannot be undone)
+    CONFIRM = "y"
+    CANCEL = "n"
+
+
+class MergeCallback(BoundedCallbackData, prefix="pm"):
+    step: MergeStep
+    source_id: int  # the proposal that would leave the queue
+    target_id: int  # the proposal it would join

@@ -131,6 +131,8 @@ def moves_keyboard(proposal: Proposal, actor: Actor) -> InlineKeyboardMarkup | N
         return None
     builder = InlineKeyboardBuilder()
     for action in actions:
+        if action not in MOVE_BUTTONS:  # merging starts from the likely duplicates
+            continue
         builder.button(
             text=_(MOVE_BUTTONS[action]),
             callback_data=MoveCallback(proposal_id=proposal.id, action=action),

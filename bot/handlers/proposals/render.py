@@ -41,6 +41,7 @@ STATUS_LABELS: dict[ProposalStatus, str] = {
     ProposalStatus.SHORTLISTED: N_("shortlisted (for the republican forum)"),
     ProposalStatus.REJECTED: N_("rejected"),
     ProposalStatus.WITHDRAWN: N_("withdrawn"),
+    ProposalStatus.MERGED: N_("merged into another proposal"),
 }
 
 ACTION_LABELS: dict[ProposalAction, str] = {
@@ -50,6 +51,7 @@ ACTION_LABELS: dict[ProposalAction, str] = {
     ProposalAction.REQUEST_CHANGES: N_("Changes requested"),
     ProposalAction.SHORTLIST: N_("Shortlisted for the republican forum"),
     ProposalAction.REJECT: N_("Rejected"),
+    ProposalAction.MERGE: N_("Merged"),
 }
 
 

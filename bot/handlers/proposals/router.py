@@ -10,10 +10,12 @@ from aiogram.filters import Command, StateFilter
 
 from bot.domain.proposals import ProposalAction
 from bot.handlers.filters import TYPED_TEXT
-from bot.handlers.proposals import browse, decide, submit
+from bot.handlers.proposals import browse, decide, merge, submit
 from bot.handlers.proposals.callbacks import (
     DraftAction,
     DraftCallback,
+    MergeCallback,
+    MergeStep,
     MoveCallback,
     OpenCallback,
     PageCallback,
@@ -95,6 +97,14 @@ def _register_moves(router: Router) -> None:
         router.callback_query.register(handler, MoveCallback.filter(F.action == action))
     router.callback_query.register(decide.withdraw, WithdrawCallback.filter())
     router.callback_query.register(decide.toggle_support, SupportCallback.filter())
+    steps: dict[MergeStep, Callable[..., Any]] = {
+        MergeStep.COMPARE: merge.compare,
+        MergeStep.ASK: merge.ask,
+        MergeStep.CONFIRM: merge.confirm,
+        MergeStep.CANCEL: merge.cancel,
+    }
+    for step, handler in steps.items():
+        router.callback_query.register(handler, MergeCallback.filter(F.step == step))
 
 
 def create_router() -> Router:
