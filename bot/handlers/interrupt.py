@@ -27,6 +27,8 @@ from bot.handlers.broadcasts.callbacks import (
     TextLanguage,
 )
 from bot.handlers.broadcasts.states import BroadcastStates
+from bot.handlers.feedback.callbacks import CommentCallback, RateCallback
+from bot.handlers.feedback.states import FeedbackStates
 from bot.handlers.forum_admin.wizard import ForumWizard
 from bot.handlers.forums.callbacks import EditField, WizardCallback
 from bot.handlers.linking.callbacks import LinkCallback
@@ -41,6 +43,7 @@ from bot.handlers.profile.callbacks import (
 )
 from bot.handlers.profile.states import CorrectionStates
 from bot.handlers.proposals.callbacks import (
+    ConfirmCallback,
     DraftCallback,
     MergeCallback,
     MoveCallback,
@@ -103,6 +106,7 @@ _STEPS: tuple[_Interrupted, ...] = (
         N_("Set aside: your comment on the proposal (the proposal was not changed)."),
         buttons=(
             MoveCallback,
+            ConfirmCallback,
             WithdrawCallback,
             OpenCallback,
             PageCallback,
@@ -124,6 +128,11 @@ _STEPS: tuple[_Interrupted, ...] = (
             ReaderLanguage,
             BroadcastCancel,
         ),
+    ),
+    _Interrupted(
+        FeedbackStates,
+        N_("Set aside: your comment on the training (your rating is saved)."),
+        buttons=(RateCallback, CommentCallback),
     ),
     _Interrupted(
         ForumWizard,

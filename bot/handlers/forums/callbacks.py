@@ -22,6 +22,8 @@ class ForumAction(StrEnum):
     EXPORT_WAITING = "xw"
     EXPORT_ATTENDED = "xa"
     EDIT = "e"
+    FEEDBACK = "fb"  # the trainings' ratings and comments
+    EXPORT_FEEDBACK = "xf"
     LIST = "l"  # back to the list of forums
 
 
@@ -56,6 +58,33 @@ class OfferCallback(BoundedCallbackData, prefix="fy"):
 
     registration_id: int
     answer: OfferAnswer
+
+
+class ComingAnswer(StrEnum):
+    YES = "y"
+    NO = "n"  # asks again before the seat goes
+    GIVE_UP = "g"  # no, for sure: the seat goes
+    BACK = "b"  # back to the question
+
+
+class ComingCallback(BoundedCallbackData, prefix="fq"):
+    """The registered answer "still coming?" (from the notice)."""
+
+    registration_id: int
+    answer: ComingAnswer
+
+
+class ReleaseStep(StrEnum):
+    ASK = "a"
+    YES = "y"
+    NO = "n"
+
+
+class ReleaseCallback(BoundedCallbackData, prefix="fs"):
+    """An organizer releases the seats of those silent after the reminder."""
+
+    forum_id: int
+    step: ReleaseStep
 
 
 class CheckInDay(BoundedCallbackData, prefix="fk"):
