@@ -309,11 +309,13 @@ class Application:
         if self.redis is not None:
             from aiogram.fsm.storage.redis import RedisStorage
 
-            redis = RedisStorage(
-                self.redis, key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
-            )
-            # A lock in Redis holds across processes (webhook workers, several bots).
-            return redis, redis.create_isolation()
+            from bot.server.isolation import KeptRedisIsolation
+
+            key_builder = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+            redis = RedisStorage(self.redis, key_builder=key_builder)
+            # A lock in Redis holds across processes (webhook workers, several bots); kept
+            # while its update runs, it frees the chat of a process that died within seconds.
+            return redis, KeptRedisIsolation(self.redis, key_builder)
         # One bot on SQLite is the table's only writer; several (PostgreSQL) share it.
         storage = SqlStorage(self.database, sole_writer=self.database.dialect == "sqlite")
         return storage, SimpleEventIsolation()
