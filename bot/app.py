@@ -53,6 +53,7 @@ from bot.services.access import AccessService
 from bot.services.attendance import AttendanceService
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
+from bot.services.calendar import CalendarService
 from bot.services.forum_admin import ForumAdminService
 from bot.services.forums import ForumService
 from bot.services.linking import LinkingService
@@ -105,6 +106,7 @@ class Services:
     forums: ForumService
     forum_admin: ForumAdminService
     attendance: AttendanceService
+    calendar: CalendarService
     outbox: OutboxService
     broadcasts: BroadcastService
     broadcast_runs: BroadcastRuns
@@ -151,6 +153,12 @@ class Services:
                 tz=settings.org.tz,
                 check_in_margin=margin,
                 outbox_bell=bell,
+            ),
+            calendar=CalendarService(
+                database,
+                tz=settings.org.tz,
+                default_language=default_language,
+                domain=settings.org.domain,
             ),
             outbox=outbox,
             broadcasts=BroadcastService(

@@ -23,6 +23,7 @@ class ForumAction(StrEnum):
     EXPORT_ATTENDED = "xa"
     EDIT = "e"
     LIST = "l"  # back to the list of forums
+    CALENDAR = "c"  # the forum and one's trainings as a calendar file
 
 
 class ForumCallback(BoundedCallbackData, prefix="fo"):
