@@ -126,9 +126,12 @@ async def send_ticket(
     holder: str | None,
     fmt: Formatter,
     attended: Sequence[date] = (),
+    *,
+    calendar: bool = True,
 ) -> None:
     """The ticket: a QR code of the check-in link, with the forum, the seat and the days
-    attended; the one ticket for the whole forum, its trainings too."""
+    attended; the one ticket for the whole forum, its trainings too. Its "Add to calendar"
+    is left out right after registering (the card just above has it)."""
     assert place.registration.ticket_code is not None
     me = await bot.me()
     link = check_in_link(me.username or "", place.registration.ticket_code)
@@ -143,7 +146,7 @@ async def send_ticket(
     await chat.answer_photo(
         BufferedInputFile(qr_png(link), filename=f"ticket-{place.registration.id}.png"),
         caption=caption,
-        reply_markup=ticket_keyboard(place.event.id),
+        reply_markup=ticket_keyboard(place.event.id) if calendar else None,
     )
 
 
@@ -164,7 +167,7 @@ async def register(
     await _show_forum(message, done.details, fmt, trainings=False)
     await message.answer(_placed_text(done.place, fmt))
     if done.place.registration.ticket_code:
-        await send_ticket(message, bot, done.place, done.holder, fmt)
+        await send_ticket(message, bot, done.place, done.holder, fmt, calendar=False)
 
 
 async def show_trainings(
