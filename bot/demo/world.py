@@ -110,6 +110,8 @@ def demo_world(*, members: int) -> DemoWorld:
             " or send /link.",
             "Share your phone number with the button, then type the demo IIN below.",
             "Send /me: your record, and a button to ask for a correction.",
+            "/forums: register for a forum and its trainings; /tickets: one QR ticket for all"
+            " of them, and “📅 Күнтізбеге қосу” (Add to calendar) sends an .ics file.",
             "/language switches between Қазақша, Русский and English; /mydata sends a file.",
         ),
         iin=MEMBER_RECORD.iin,
