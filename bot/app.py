@@ -33,6 +33,7 @@ from bot.delivery.runtime import SEND_TIMEOUT_SECONDS, SESSION_CONNECTIONS, Deli
 from bot.handlers import build_routers
 from bot.handlers.access import notices as access_notices
 from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
+from bot.handlers.certificates import notices as certificates_notices
 from bot.handlers.forum_admin import notices as forum_admin_notices
 from bot.handlers.forums import notices as forums_notices
 from bot.handlers.interrupt import CommandWins
@@ -54,8 +55,9 @@ from bot.services.attendance import AttendanceService
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
 from bot.services.calendar import CalendarService
+from bot.services.certificates import CertificateService
 from bot.services.forum_admin import ForumAdminService
-from bot.services.forums import ForumService
+from bot.services.forums import ForumService, OfferRules
 from bot.services.linking import LinkingService
 from bot.services.members_admin import MembersAdminService
 from bot.services.operations import OperationsService, SqlUpdateLedger, UpdateLedger
@@ -63,8 +65,11 @@ from bot.services.outbox import OutboxService
 from bot.services.privacy import PrivacyService
 from bot.services.profile import ProfileService
 from bot.services.proposal_drafts import ProposalDraftService
+from bot.services.proposal_merge import ProposalMergeService
 from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
+from bot.services.seat_offers import SeatOfferService
+from bot.services.similar_proposals import SimilarProposals
 from bot.services.users import UserService
 from bot.telegram_session import create_sender_session, create_session
 
@@ -103,6 +108,7 @@ class Services:
     privacy: PrivacyService
     proposals: ProposalService
     proposal_drafts: ProposalDraftService
+    proposal_merge: ProposalMergeService
     forums: ForumService
     forum_admin: ForumAdminService
     attendance: AttendanceService
@@ -111,7 +117,9 @@ class Services:
     broadcasts: BroadcastService
     broadcast_runs: BroadcastRuns
     reminders: ReminderService
+    certificates: CertificateService
     operations: OperationsService
+    seat_offers: SeatOfferService
 
     @classmethod
     def build(cls, database: Database, settings: Settings) -> Services:
@@ -125,6 +133,11 @@ class Services:
         default_language = settings.org.default_language
         key = settings.identity.account_hash_key
         hash_key = key.get_secret_value() if key is not None else None
+        offer_rules = OfferRules(
+            offer_for=timedelta(hours=settings.forums.offer_hours),
+            trainings=settings.forums.training_offers,
+        )
+        similar = SimilarProposals()  # one index of proposals' texts for the process
         margin = timedelta(hours=settings.forums.check_in_margin_hours)
         return cls(
             users=users,
@@ -134,7 +147,9 @@ class Services:
             ),
             profile=ProfileService(database, access=access, outbox_bell=bell),
             members=MembersAdminService(database, access=access),
-            privacy=PrivacyService(database, users=users, outbox_bell=bell),
+            privacy=PrivacyService(
+                database, users=users, offer_rules=offer_rules, outbox_bell=bell
+            ),
             proposals=ProposalService(database, access=access, outbox_bell=bell),
             proposal_drafts=ProposalDraftService(
                 database,
@@ -142,10 +157,18 @@ class Services:
                 topics=settings.proposals.topics,
                 tz=settings.org.tz,
                 outbox_bell=bell,
+                similar=similar,
             ),
-            forums=ForumService(database, outbox_bell=bell),
+            proposal_merge=ProposalMergeService(
+                database, access=access, similar=similar, outbox_bell=bell
+            ),
+            forums=ForumService(database, offer_rules=offer_rules, outbox_bell=bell),
             forum_admin=ForumAdminService(
-                database, access=access, check_in_margin=margin, outbox_bell=bell
+                database,
+                access=access,
+                check_in_margin=margin,
+                offer_rules=offer_rules,
+                outbox_bell=bell,
             ),
             attendance=AttendanceService(
                 database,
@@ -171,7 +194,9 @@ class Services:
                 default_language=default_language,
                 outbox_bell=bell,
             ),
+            certificates=CertificateService(database, outbox_bell=bell),
             operations=OperationsService(database),
+            seat_offers=SeatOfferService(database, rules=offer_rules, outbox_bell=bell),
         )
 
 
@@ -215,6 +240,7 @@ class Application:
             broadcasts=self.services.broadcasts,
             runs=self.services.broadcast_runs,
             reminders=self.services.reminders,
+            certificates=self.services.certificates,
             users=self.services.users,
             i18n=self.i18n,
             cancel_keyboard=cancel_broadcast_keyboard,
@@ -222,6 +248,7 @@ class Application:
         )
         for feature in (
             access_notices,
+            certificates_notices,
             forums_notices,
             forum_admin_notices,
             linking_notices,
@@ -229,6 +256,11 @@ class Application:
             proposals_notices,
         ):
             self.delivery.notices.register(feature.RENDERERS)
+        self.delivery.notices.register(forums_notices.timed_renderers(settings.org.tz))
+        self.delivery.schedule("offers", self.services.seat_offers.lapse)
+        self.delivery.notices.register_documents(
+            certificates_notices.document_renderers(settings.org.name.get, settings.org.tz)
+        )
         self.in_flight = InFlight()
         self._user_changes: UserChanges | None = None
         if self.redis is not None:

@@ -171,6 +171,16 @@ class ForumSettings(_Section):
     # Check-in is open during the event's days, from this many hours before its start
     # until this many hours after its end.
     check_in_margin_hours: float = Field(default=3, ge=0, le=48)
+    # A freed forum seat is offered to the first in line for this long (never past the
+    # forum's start); unanswered, it passes to the next.
+    offer_hours: float = Field(default=12, gt=0, le=168)
+    # Trainings' seats are offered too (false: given at once to the first in line).
+    training_offers: bool = False
+    # "Still coming?" is asked this long before a forum starts (0: never asked).
+    confirm_hours_before: float = Field(default=48, ge=0, le=720)
+    # Seats of those who answered neither the question nor its reminder are released on
+    # their own (false: an organizer releases them with one press).
+    release_silent: bool = False
 
 
 class IdentitySettings(_Section):

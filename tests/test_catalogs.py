@@ -15,7 +15,8 @@ from bot.i18n import LOCALES_DIR
 
 KAZAKH_LETTERS = re.compile("[әғқңөұүһі]", re.IGNORECASE)
 # Messages that are the same in every language by nature (a command, a placeholder only).
-UNTRANSLATABLE: set[str] = set()
+# The same words in Kazakh and Russian (on certificates).
+UNTRANSLATABLE: set[str] = {"CERTIFICATE", "Forum: {forum}", "Trainer: {name}", "«{title}»"}
 
 
 def _read(path: Path, locale: str | None = None) -> Catalog:

@@ -7,10 +7,30 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.cli import demo_data, export, import_members, members, migrate, program, run, sandbox
+from bot.cli import (
+    certificates,
+    demo_data,
+    export,
+    import_members,
+    members,
+    migrate,
+    program,
+    run,
+    sandbox,
+)
 from bot.cli.base import EXIT_FAILURE, OneLineParser, common_options
 
-SUBCOMMANDS = (run, sandbox, migrate, members, program, export, import_members, demo_data)
+SUBCOMMANDS = (
+    run,
+    sandbox,
+    migrate,
+    members,
+    program,
+    export,
+    certificates,
+    import_members,
+    demo_data,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

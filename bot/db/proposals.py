@@ -300,3 +300,12 @@ class SupportRepository:
             .on_conflict_do_nothing()
         )
         return True
+
+    async def add(self, proposal_id: int, member_id: int) -> bool:
+        """Support (once: a second support is no change); True when it is new."""
+        result = await self._connection.execute(
+            insert_for(self._connection, proposal_supports)
+            .values(proposal_id=proposal_id, member_id=member_id, at=utcnow())
+            .on_conflict_do_nothing()
+        )
+        return bool(result.rowcount)

@@ -16,7 +16,13 @@ from bot.db.tables.registry import members, ppos
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import EventKind, RegistrationStatus
 
-LIVE = (RegistrationStatus.REGISTERED.value, RegistrationStatus.WAITING.value)
+LIVE = (
+    RegistrationStatus.REGISTERED.value,
+    RegistrationStatus.WAITING.value,
+    RegistrationStatus.OFFERED.value,
+)
+# A seat is held by the registered and by an open offer: together never above the capacity.
+HOLDING = (RegistrationStatus.REGISTERED.value, RegistrationStatus.OFFERED.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +36,7 @@ class RegistrationRow:
     ticket_code: str | None
     created_at: datetime
     checked_in_at: datetime | None
+    offer_expires_at: datetime | None = None  # while offered
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +59,7 @@ _COLUMNS = (
     registrations.c.ticket_code,
     registrations.c.created_at,
     registrations.c.checked_in_at,
+    registrations.c.offer_expires_at,
 )
 
 
@@ -115,13 +123,13 @@ class RegistrationRepository:
         return [_registration(row) for row in rows]
 
     async def seats_taken(self, event_id: int) -> list[int]:
-        """Seat numbers of the registered, ascending."""
+        """Seat numbers of the registered and of open offers, ascending."""
         rows = await self._connection.execute(
             select(registrations.c.seat)
             .where(
                 and_(
                     registrations.c.event_id == event_id,
-                    registrations.c.status == RegistrationStatus.REGISTERED.value,
+                    registrations.c.status.in_(HOLDING),
                 )
             )
             .order_by(registrations.c.seat)
@@ -155,13 +163,13 @@ class RegistrationRepository:
         return int(result.scalar_one())
 
     async def counts(self, event_ids: Sequence[int]) -> dict[int, int]:
-        """Registered (seated) people per event."""
+        """Seats held per event: the registered and open offers."""
         rows = await self._connection.execute(
             select(registrations.c.event_id, func.count())
             .where(
                 and_(
                     registrations.c.event_id.in_(list(event_ids)),
-                    registrations.c.status == RegistrationStatus.REGISTERED.value,
+                    registrations.c.status.in_(HOLDING),
                 )
             )
             .group_by(registrations.c.event_id)
@@ -236,11 +244,16 @@ class RegistrationRepository:
         await self._connection.execute(
             update(registrations)
             .where(registrations.c.id == registration_id)
-            .values(status=RegistrationStatus.CANCELLED.value, seat=None, cancelled_at=utcnow())
+            .values(
+                status=RegistrationStatus.CANCELLED.value,
+                seat=None,
+                cancelled_at=utcnow(),
+                offer_expires_at=None,
+            )
         )
 
     async def promote(self, registration_id: int, *, seat: int, ticket_code: str | None) -> None:
-        """Move from the waiting list to a seat."""
+        """Move from the waiting list (or an offer taken) to a seat."""
         await self._connection.execute(
             update(registrations)
             .where(registrations.c.id == registration_id)
@@ -249,8 +262,47 @@ class RegistrationRepository:
                 seat=seat,
                 ticket_code=ticket_code,
                 promoted_at=utcnow(),
+                offer_expires_at=None,
             )
         )
+
+    async def offer(self, registration_id: int, *, seat: int, until: datetime) -> None:
+        """Hold a seat for the first in line until `until`."""
+        await self._connection.execute(
+            update(registrations)
+            .where(registrations.c.id == registration_id)
+            .values(status=RegistrationStatus.OFFERED.value, seat=seat, offer_expires_at=until)
+        )
+
+    async def events_with_lapsed_offers(self, now: datetime, limit: int) -> list[int]:
+        """Events (ascending) where an offer has run out by `now`."""
+        rows = await self._connection.execute(
+            select(registrations.c.event_id)
+            .where(
+                and_(
+                    registrations.c.status == RegistrationStatus.OFFERED.value,
+                    registrations.c.offer_expires_at <= now,
+                )
+            )
+            .group_by(registrations.c.event_id)
+            .order_by(registrations.c.event_id)
+            .limit(limit)
+        )
+        return [int(event_id) for event_id in rows.scalars()]
+
+    async def offers(self, event_ids: Sequence[int]) -> list[RegistrationRow]:
+        """Open offers of these events, the soonest to lapse first (lapsed ones too)."""
+        rows = await self._connection.execute(
+            select(*_COLUMNS)
+            .where(
+                and_(
+                    registrations.c.event_id.in_(list(event_ids)),
+                    registrations.c.status == RegistrationStatus.OFFERED.value,
+                )
+            )
+            .order_by(registrations.c.offer_expires_at, registrations.c.id)
+        )
+        return [_registration(row) for row in rows]
 
     async def check_in(self, registration_id: int, *, by: int, at: datetime) -> bool:
         """Mark attended unless already; True when marked now."""

@@ -25,6 +25,7 @@ from bot.delivery.transport import Contents, TelegramTransport
 from bot.metrics import SENDER_LEADER
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
+from bot.services.certificates import CertificateService
 from bot.services.operations import OperationsService
 from bot.services.outbox import OutboxService
 from bot.services.reminders import ReminderService
@@ -37,6 +38,7 @@ log = logging.getLogger("bot.delivery")
 logging.getLogger("apscheduler").setLevel(logging.ERROR)
 
 REMINDER_TICK_SECONDS = 30
+CERTIFICATE_TICK_SECONDS = 60
 BROADCAST_TICK_SECONDS = 1
 PROGRESS_EVERY_SECONDS = 3
 PURGE_EVERY_HOURS = 1
@@ -60,6 +62,7 @@ class Delivery:
         broadcasts: BroadcastService,
         runs: BroadcastRuns,
         reminders: ReminderService,
+        certificates: CertificateService,
         users: UserService,
         i18n: I18n,
         cancel_keyboard: CancelKeyboard,
@@ -92,6 +95,7 @@ class Delivery:
         self._broadcasts = broadcasts
         self._runs = runs
         self._reminders = reminders
+        self._certificates = certificates
         self._lease = options.lease_seconds
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._tick_lock = asyncio.Lock()
@@ -102,6 +106,17 @@ class Delivery:
         self._operations = operations
         self.leading = False
         self._leadership: asyncio.Task[None] | None = None
+        self._ticks: list[tuple[str, Callable[[], Awaitable[object]], timedelta]] = []
+
+    def schedule(
+        self,
+        name: str,
+        tick: Callable[[], Awaitable[object]],
+        every: timedelta = timedelta(seconds=REMINDER_TICK_SECONDS),
+    ) -> None:
+        """Run `tick` every `every` while this process leads (before `start`): a feature's
+        periodic work (the database says what is due; running twice must be harmless)."""
+        self._ticks.append((name, tick, every))
 
     async def start(self) -> None:
         """Compete for the sender's lease; the holder sends and runs the ticks."""
@@ -155,8 +170,10 @@ class Delivery:
         now = datetime.now(UTC)
         jobs: list[tuple[str, Callable[[], Awaitable[object]], timedelta]] = [
             ("reminders", self.reminder_tick, timedelta(seconds=REMINDER_TICK_SECONDS)),
+            ("certificates", self.certificate_tick, timedelta(seconds=CERTIFICATE_TICK_SECONDS)),
             ("broadcasts", self.broadcast_tick, timedelta(seconds=BROADCAST_TICK_SECONDS)),
             ("purge", self.purge, timedelta(hours=PURGE_EVERY_HOURS)),
+            *self._ticks,
         ]
         for name, tick, every in jobs:
             self._scheduler.add_job(
@@ -214,6 +231,13 @@ class Delivery:
         if queued:
             log.info("%d reminders queued", queued)
         return queued
+
+    async def certificate_tick(self, now: datetime | None = None) -> int:
+        """Issue the certificates of trainings ended by `now` (tests pass the moment)."""
+        issued = await self._certificates.tick(now)
+        if issued:
+            log.info("%d certificates issued", issued)
+        return issued
 
     async def broadcast_tick(self, now: datetime | None = None) -> None:
         """Start broadcasts due by `now`, copy audiences, report progress and the ends."""

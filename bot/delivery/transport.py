@@ -18,10 +18,11 @@ from aiogram.exceptions import (
     TelegramNotFound,
     TelegramRetryAfter,
 )
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
 from bot.delivery.notices import NoticeError, NoticeRenderers
 from bot.domain.audiences import Content, MediaKind
+from bot.domain.notices import DocumentContext, NoticeDocument
 from bot.domain.outbox import ClaimedMessage
 from bot.services.outbox import OutboxService
 
@@ -87,23 +88,30 @@ class TelegramTransport:
     async def deliver(self, row: ClaimedMessage) -> SendResult:
         """Send the row and classify the answer (never raises for Telegram's answers)."""
         if row.notice is not None:
+            params = row.params or {}
             try:
-                text, markup = self._notices.render(row.notice, row.params or {}, row.language)
+                text, markup = self._notices.render(row.notice, params, row.language)
+                document = self._notices.document(row.notice, params, row.language)
             except NoticeError as error:  # never retried: it would fail the same way
                 log.warning("message %d cannot be rendered: %s", row.id, error)
                 return SendResult(Verdict.FAILED, str(error))
             row = replace(row, text=text, reply_markup=None)
-            return await self._classified(row, markup)
+            return await self._classified(row, markup, document)
         markup = None
         if row.reply_markup:
             markup = InlineKeyboardMarkup.model_validate_json(row.reply_markup)
         return await self._classified(row, markup)
 
     async def _classified(
-        self, row: ClaimedMessage, markup: InlineKeyboardMarkup | None
+        self,
+        row: ClaimedMessage,
+        markup: InlineKeyboardMarkup | None,
+        document: NoticeDocument | None = None,
     ) -> SendResult:
         try:
-            if not await self._send(row, markup):
+            if document is not None:
+                await self._send_document(row, markup, document)
+            elif not await self._send(row, markup):
                 return SendResult(Verdict.FAILED, "broadcast_deleted")
         except TelegramRetryAfter as error:
             return SendResult(Verdict.RATE_LIMITED, "429", float(error.retry_after))
@@ -119,6 +127,25 @@ class TelegramTransport:
         except AiogramError as error:  # an answer that was not JSON (a proxy's error page)
             return SendResult(Verdict.TRANSIENT, type(error).__name__)
         return SendResult(Verdict.SENT)
+
+    async def _send_document(
+        self, row: ClaimedMessage, markup: InlineKeyboardMarkup | None, document: NoticeDocument
+    ) -> None:
+        """The notice as a file with its text as the caption; drawn in a worker thread."""
+        recipient = ""
+        if document.needs_recipient_name:
+            chat = await self._bot.get_chat(row.chat_id)
+            recipient = " ".join(part for part in (chat.first_name, chat.last_name) if part)
+        me = await self._bot.me()
+        context = DocumentContext(bot_username=me.username or "", recipient_name=recipient)
+        data = await asyncio.to_thread(document.build, context)
+        await self._bot.send_document(
+            row.chat_id,
+            BufferedInputFile(data, document.filename),
+            caption=row.text or None,
+            reply_markup=markup,
+            allow_paid_broadcast=self._paid,
+        )
 
     async def _send(self, row: ClaimedMessage, markup: InlineKeyboardMarkup | None) -> bool:
         if row.broadcast_id is None:

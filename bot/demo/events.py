@@ -11,11 +11,15 @@ from bot.clock import utcnow
 from bot.db.engine import Database
 from bot.db.members import MemberRepository
 from bot.db.proposals import ProposalRepository
+from bot.db.registrations import RegistrationRepository
+from bot.db.users import UserRepository
 from bot.demo.registry import generate_members
+from bot.domain.events import RegistrationStatus
 from bot.domain.program import moved_to_future, parse_program
 from bot.domain.proposals import Draft, ProposalAction, ProposalEvent, ProposalStatus
 from bot.services.access import AccessService
 from bot.services.forum_admin import ForumAdminService
+from bot.services.forums import new_ticket_code
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 DEMO_PROGRAMS = ("shymkent-forum.toml", "astana-republican-forum.toml")
@@ -91,4 +95,50 @@ async def add_demo_proposals(database: Database, *, members: int, seed: int, yea
                         now,
                         "",
                     ),
+                )
+
+
+# A small seminar, full, so that a visitor can queue and see a freed seat offered to them.
+FULL_SEMINAR = """
+[forum]
+kind = "regional"
+region = "TRK"
+city = { kk = "Түркістан", ru = "Туркестан", en = "Turkistan" }
+venue = { kk = "Жастар орталығы", ru = "Молодёжный центр", en = "Youth centre" }
+start = 2027-04-15T10:00:00
+end = 2027-04-15T17:00:00
+capacity = 2
+members_only = false
+
+[forum.title]
+kk = "Жастар қанатының семинары — Түркістан"
+ru = "Семинар молодёжного крыла — Туркестан"
+en = "Youth wing seminar — Turkistan"
+
+[forum.description]
+kk = "Екі орын, екеуі де бос емес: күту тізіміне жазылыңыз — орын босаса, сізге ұсынылады."
+ru = "Два места, оба заняты: встаньте в лист ожидания — освободившееся место предложат вам."
+en = "Two seats, both taken: join the waiting list — a freed seat will be offered to you."
+"""
+SEMINAR_HOLDERS = (600_000_201, 600_000_202)  # demo accounts that hold its two seats
+
+
+async def add_full_demo_seminar(database: Database, *, tz: ZoneInfo) -> None:
+    """The small Turkistan seminar, its two seats taken; only once."""
+    service = ForumAdminService(database, access=AccessService(database, admins=()))
+    program = moved_to_future(parse_program(tomllib.loads(FULL_SEMINAR), tz), utcnow())
+    forum_id, _ = await service.load_program(program)
+    async with database.write() as connection:
+        registrations = RegistrationRepository(connection)
+        users = UserRepository(connection)
+        for seat, holder in enumerate(SEMINAR_HOLDERS, start=1):
+            await users.add_if_missing(holder, language="kk")
+            if await registrations.live(forum_id, holder) is None:
+                await registrations.add(
+                    event_id=forum_id,
+                    telegram_id=holder,
+                    member_id=None,
+                    status=RegistrationStatus.REGISTERED,
+                    seat=seat,
+                    ticket_code=new_ticket_code(),
                 )

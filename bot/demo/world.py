@@ -16,7 +16,7 @@ from bot.db.engine import Database
 from bot.db.registry import RegistryRepository
 from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
-from bot.demo.events import add_demo_forums, add_demo_proposals
+from bot.demo.events import add_demo_forums, add_demo_proposals, add_full_demo_seminar
 from bot.demo.registry import generate_members, write_csv
 from bot.domain.iin import Sex, make_iin
 from bot.domain.members import RegistryEntry
@@ -25,7 +25,7 @@ from bot.services.registry_import import import_registry
 
 DEMO_REGION = "TRK"
 ALMATY = ZoneInfo("Asia/Almaty")
-DEMO_WORLD_VERSION = 2
+DEMO_WORLD_VERSION = 3
 """Raise it when the world grows (a forum, proposals): sandboxes seed the new parts on start."""
 
 
@@ -113,6 +113,8 @@ def demo_world(*, members: int) -> DemoWorld:
             "/forums: register for a forum and its trainings; /tickets: one QR ticket for all"
             " of them, and “📅 Күнтізбеге қосу” (Add to calendar) sends an .ics file.",
             "/language switches between Қазақша, Русский and English; /mydata sends a file.",
+            "/forums → the Turkistan youth wing seminar is full: join its waiting list. When "
+            "the organizer adds a seat, the bot offers it to you: Take it or No thanks.",
         ),
         iin=MEMBER_RECORD.iin,
     )
@@ -132,6 +134,9 @@ def demo_world(*, members: int) -> DemoWorld:
             "Send /start: the bot answers in Russian, his Telegram language.",
             "Find a member of his region: /find Сейітова (or an IIN).",
             "Link requests that members send to the organizers arrive here, with buttons.",
+            "After the member has joined the full youth wing seminar's waiting list: /myforums "
+            "→ the seminar → Изменить → Количество мест → 3. The seat is offered to her; "
+            "/myforums shows the open offer.",
         ),
     )
     reviewer = DemoPerson(
@@ -177,6 +182,7 @@ async def seed_demo_world(
     await import_demo_registry(database, members=members, seed=seed)
     await add_demo_people(database, world)
     await add_demo_forums(database, admins=(), tz=tz)
+    await add_full_demo_seminar(database, tz=tz)
     await add_demo_proposals(database, members=members, seed=seed, year=dt.datetime.now(tz).year)
     return world
 

@@ -27,3 +27,4 @@ class AuditAction(StrEnum):
     ROLE_REVOKED = "role revoked"
     CHECK_IN = "check-in"
     REGISTRATION_CHANGED = "registration changed"
+    PROPOSALS_MERGED = "proposals merged"

@@ -41,6 +41,8 @@ class ErrorCode(StrEnum):
     PROPOSAL_REJECTED = "proposal_rejected"
     PROPOSAL_WITHDRAWN = "proposal_withdrawn"
     SUPPORT_OWN_PROPOSAL = "support_own_proposal"
+    PROPOSAL_MERGED = "proposal_merged"
+    MERGE_INTO_ITSELF = "merge_into_itself"
     DRAFT_MISSING = "draft_missing"
     # forums and trainings
     END_BEFORE_START = "end_before_start"
@@ -57,6 +59,7 @@ class ErrorCode(StrEnum):
     SEATS_BELOW_TAKEN = "seats_below_taken"
     CHECK_IN_CLOSED = "check_in_closed"
     ALREADY_CHECKED_IN = "already_checked_in"
+    OFFER_CLOSED = "offer_closed"
     # announcements
     AUDIENCE_EMPTY = "audience_empty"
     BROADCAST_OVER = "broadcast_over"

@@ -37,6 +37,7 @@ class Topic(StrEnum):
 class RegistrationStatus(StrEnum):
     REGISTERED = "registered"
     WAITING = "waiting"
+    OFFERED = "offered"  # first in line, a freed seat held for them until the offer ends
     CANCELLED = "cancelled"
 
 

@@ -6,7 +6,7 @@ renders it in the recipient's language when it sends it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -19,6 +19,8 @@ class NoticeKind(StrEnum):
     """Every kind of notice; each has one renderer, next to its feature's handlers."""
 
     SEAT_PROMOTED = "seat_promoted"  # to the first in line: the freed seat is theirs
+    SEAT_OFFERED = "seat_offered"  # to the first in line: the freed seat, theirs if taken in time
+    OFFER_LAPSED = "offer_lapsed"  # to the one who let an offer run out: off the waiting list
     CHECKED_IN = "checked_in"  # to the attendee
     REGISTRATION_REMOVED = "registration_removed"  # to the one whose place organizers took back
     ROLE_GRANTED = "role_granted"  # to the appointee
@@ -30,6 +32,8 @@ class NoticeKind(StrEnum):
     LINK_ATTEMPTED = "link_attempted"  # to the holder of a record someone else tried to link
     PROPOSAL_SUBMITTED = "proposal_submitted"  # to the region's reviewers
     PROPOSAL_DECIDED = "proposal_decided"  # to the author
+    PROPOSAL_MERGED = "proposal_merged"  # to the authors of both proposals merged
+    CERTIFICATE_ISSUED = "certificate_issued"  # to an attendee of a training that ended
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +48,20 @@ class Notice:
 def notices_to(chat_ids: Iterable[int], kind: NoticeKind, params: Params) -> list[Notice]:
     """The same notice to each of `chat_ids` (each once, in order)."""
     return [Notice(chat_id, kind, params) for chat_id in sorted(set(chat_ids))]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentContext:
+    """What a file may need that only the sender knows when it sends."""
+
+    bot_username: str
+    recipient_name: str  # their Telegram name when the document asked for it, else ""
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeDocument:
+    """A file a notice is sent as; the notice's text becomes its caption (<= 1024)."""
+
+    filename: str
+    build: Callable[[DocumentContext], bytes]  # runs in a worker thread, off the event loop
+    needs_recipient_name: bool = False

@@ -23,6 +23,7 @@ class ProposalStatus(StrEnum):
     SHORTLISTED = "shortlisted"  # chosen for the republican forum
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    MERGED = "merged"  # a duplicate, merged into another: its supports and author went there
 
 
 class ProposalAction(StrEnum):
@@ -32,6 +33,7 @@ class ProposalAction(StrEnum):
     REQUEST_CHANGES = "request_changes"
     SHORTLIST = "shortlist"
     REJECT = "reject"
+    MERGE = "merge"  # into another proposal of the region (the other is named in the comment)
 
 
 class Actor(StrEnum):
@@ -49,6 +51,7 @@ ACTORS: Mapping[ProposalAction, Actor] = MappingProxyType(
         ProposalAction.REQUEST_CHANGES: Actor.REVIEWER,
         ProposalAction.SHORTLIST: Actor.REVIEWER,
         ProposalAction.REJECT: Actor.REVIEWER,
+        ProposalAction.MERGE: Actor.REVIEWER,
     }
 )
 
@@ -66,6 +69,7 @@ MOVES: Mapping[tuple[ProposalStatus, ProposalAction], ProposalStatus] = MappingP
         (ProposalStatus.SUBMITTED, ProposalAction.REJECT): ProposalStatus.REJECTED,
         (ProposalStatus.CHANGES_REQUESTED, ProposalAction.RESUBMIT): ProposalStatus.SUBMITTED,
         (ProposalStatus.CHANGES_REQUESTED, ProposalAction.WITHDRAW): ProposalStatus.WITHDRAWN,
+        (ProposalStatus.SUBMITTED, ProposalAction.MERGE): ProposalStatus.MERGED,
     }
 )
 
@@ -77,6 +81,7 @@ _REFUSALS: Mapping[ProposalStatus, ErrorCode] = MappingProxyType(
         ProposalStatus.SHORTLISTED: ErrorCode.PROPOSAL_SHORTLISTED,
         ProposalStatus.REJECTED: ErrorCode.PROPOSAL_REJECTED,
         ProposalStatus.WITHDRAWN: ErrorCode.PROPOSAL_WITHDRAWN,
+        ProposalStatus.MERGED: ErrorCode.PROPOSAL_MERGED,
     }
 )
 

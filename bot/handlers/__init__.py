@@ -6,9 +6,11 @@ from aiogram import F, Router
 
 from bot.handlers.access import router as admin
 from bot.handlers.broadcasts import router as broadcast
+from bot.handlers.certificates import router as certificates
 from bot.handlers.fallback import router as fallback
 from bot.handlers.forum_admin import router as forum_organizers
 from bot.handlers.forum_admin import wizard as forum_wizard
+from bot.handlers.forums import offers as seat_offers
 from bot.handlers.forums import router as forums
 from bot.handlers.linking import router as linking
 from bot.handlers.members_admin import router as organizer
@@ -33,12 +35,14 @@ def build_routers() -> list[Router]:
         proposals.create_router(),
         forum_wizard.create_router(),
         forums.create_router(),
+        seat_offers.create_router(),
         forum_organizers.create_router(),
         broadcast.create_router(),
     )
     return [
         privacy.create_group_router(),
         forum_organizers.create_check_in_router(),
+        certificates.create_router(),
         start.create_router(),
         language.create_router(),
         personal,

@@ -42,10 +42,12 @@ from bot.handlers.profile.callbacks import (
 from bot.handlers.profile.states import CorrectionStates
 from bot.handlers.proposals.callbacks import (
     DraftCallback,
+    MergeCallback,
     MoveCallback,
     OpenCallback,
     PageCallback,
     SupportCallback,
+    SupportInsteadCallback,
     TopicCallback,
     WithdrawCallback,
 )
@@ -94,12 +96,19 @@ _STEPS: tuple[_Interrupted, ...] = (
         DraftStates,
         N_("Set aside: your proposal draft. It is kept: send /propose to go on with it."),
         "propose",
-        (TopicCallback, DraftCallback),
+        (TopicCallback, DraftCallback, SupportInsteadCallback),
     ),
     _Interrupted(
         ReviewStates,
         N_("Set aside: your comment on the proposal (the proposal was not changed)."),
-        buttons=(MoveCallback, WithdrawCallback, OpenCallback, PageCallback, SupportCallback),
+        buttons=(
+            MoveCallback,
+            WithdrawCallback,
+            OpenCallback,
+            PageCallback,
+            SupportCallback,
+            MergeCallback,
+        ),
     ),
     _Interrupted(
         BroadcastStates,

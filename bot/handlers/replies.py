@@ -104,6 +104,13 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
         "This proposal has been withdrawn by its author. Nothing was changed."
     ),
     ErrorCode.SUPPORT_OWN_PROPOSAL: N_("You cannot support your own proposal."),
+    ErrorCode.PROPOSAL_MERGED: N_(
+        "This proposal has been merged into another one. Nothing was changed."
+    ),
+    ErrorCode.MERGE_INTO_ITSELF: N_(
+        "A proposal cannot be merged into itself, nor into one that is no longer open. "
+        "Nothing was changed."
+    ),
     ErrorCode.DRAFT_MISSING: N_(
         "This draft is no longer here: it was sent or cancelled. Send /propose to start a new one."
     ),
@@ -135,6 +142,10 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.CHECK_IN_CLOSED: N_("Check-in for this event is open from {opens} to {closes}."),
     ErrorCode.ALREADY_CHECKED_IN: N_(
         "You have already been checked in here, so the registration cannot be cancelled."
+    ),
+    ErrorCode.OFFER_CLOSED: N_(
+        "This offer is no longer open: its time ran out or it was answered already. "
+        "Your places are in /tickets."
     ),
     ErrorCode.AUDIENCE_EMPTY: N_(
         "Nobody would receive this announcement: the audience has no one the bot can reach. "

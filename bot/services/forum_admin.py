@@ -28,7 +28,13 @@ from bot.domain.roles import Role
 from bot.formatting import format_day, format_stamp
 from bot.services.access import AccessService
 from bot.services.attendance import TicketView, ticket_view
-from bot.services.forums import Promotion, cancel_place, event_params, serve_waiting_list
+from bot.services.forums import (
+    OfferRules,
+    Promotion,
+    cancel_place,
+    event_params,
+    serve_waiting_list,
+)
 from bot.services.outbox import Doorbell
 from bot.services.tabular import Cell, ExportFiles, Table, export_files
 
@@ -77,11 +83,13 @@ class ForumAdminService:
         *,
         access: AccessService,
         check_in_margin: timedelta = timedelta(hours=3),
+        offer_rules: OfferRules | None = None,
         outbox_bell: Doorbell | None = None,
     ) -> None:
         self._database = database
         self._access = access
         self._check_in_margin = check_in_margin
+        self._offer_rules = offer_rules or OfferRules()
         self._outbox_bell = outbox_bell or Doorbell()
 
     async def _require(self, organizer_id: int | None, event: Event) -> None:
@@ -142,7 +150,7 @@ class ForumAdminService:
             await events_.replace(forum)
             if forum.moved_from(locked):
                 await events_.raise_sequence(forum.id)
-            promotions = await serve_waiting_list(connection, forum)
+            promotions = await serve_waiting_list(connection, forum, self._offer_rules)
             cause = f"seats raised to {forum.capacity}"
             await _audit_promotions(connection, organizer_id, promotions, cause)
         if promotions:
@@ -177,7 +185,7 @@ class ForumAdminService:
             else:
                 forum_id = existing
                 promotions += await _replace_seated(
-                    connection, replace(program.forum, id=forum_id)
+                    connection, replace(program.forum, id=forum_id), self._offer_rules
                 )
             known = {
                 (t.starts_at, t.title.ru, t.title.kk, t.title.en): t.id
@@ -188,7 +196,7 @@ class ForumAdminService:
                 key = (training.starts_at, training.title.ru, training.title.kk, training.title.en)
                 if key in known:
                     promotions += await _replace_seated(
-                        connection, replace(training, id=known[key])
+                        connection, replace(training, id=known[key]), self._offer_rules
                     )
                 else:
                     await events_.add(training, created_by=created_by)
@@ -221,7 +229,7 @@ class ForumAdminService:
             view = await ticket_view(
                 connection, principal, row, AuditAction.REGISTRATION_CHANGED, self._check_in_margin
             )
-            _, _, _, promotions = await cancel_place(connection, row)
+            _, _, _, promotions = await cancel_place(connection, row, self._offer_rules)
             cause = f"registration {row.id} removed"
             await _audit_promotions(connection, organizer_id, promotions, cause)
             kind = NoticeKind.REGISTRATION_REMOVED
@@ -311,7 +319,9 @@ class ForumAdminService:
         return export_files(name, Table(which.value, headers, table))
 
 
-async def _replace_seated(connection: AsyncConnection, event: Event) -> list[Promotion]:
+async def _replace_seated(
+    connection: AsyncConnection, event: Event, rules: OfferRules
+) -> list[Promotion]:
     """Overwrite a stored event under its lock, its seats never below those taken (a new time
     or place raises its sequence); seats that appear go to the waiting list first."""
     events_ = EventRepository(connection)
@@ -323,7 +333,7 @@ async def _replace_seated(connection: AsyncConnection, event: Event) -> list[Pro
     await events_.replace(event)
     if event.moved_from(stored):
         await events_.raise_sequence(event.id)
-    return await serve_waiting_list(connection, event)
+    return await serve_waiting_list(connection, event, rules)
 
 
 async def _audit_promotions(
@@ -332,10 +342,11 @@ async def _audit_promotions(
     """An organizer's change moved people from a waiting list to seats: each one audited."""
     audit = AuditRepository(connection)
     for promotion in promotions:
+        given = "offered" if promotion.offered_until else "given"
         await audit.record(
             actor_id=organizer_id,
             action=AuditAction.REGISTRATION_CHANGED,
             member_id=promotion.member_id,
-            reason=f"event {promotion.event.id}: seat {promotion.seat} from the waiting list "
-            f"({cause})",
+            reason=f"event {promotion.event.id}: seat {promotion.seat} {given} to the first "
+            f"on the waiting list ({cause})",
         )

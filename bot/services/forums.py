@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -19,6 +19,7 @@ from bot.db.registrations import RegistrationRepository, RegistrationRow
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import Event, EventKind, RegistrationStatus
 from bot.domain.notices import Notice, NoticeKind, Params
+from bot.domain.offers import offer_deadline
 from bot.services.outbox import Doorbell
 
 PAGE_SIZE = 5
@@ -52,12 +53,27 @@ class ForumDetails:
 
 @dataclass(frozen=True, slots=True)
 class Promotion:
-    """Someone moved from the waiting list to a seat, to be told."""
+    """Someone first in line got a freed seat (or an offer of it), to be told."""
 
     telegram_id: int
     member_id: int | None
     event: Event
     seat: int
+    offered_until: datetime | None = None  # an offer that lapses then; None: the seat is theirs
+
+
+@dataclass(frozen=True, slots=True)
+class OfferRules:
+    """How a freed seat reaches the waiting list: an offer that lapses, or given at once."""
+
+    offer_for: timedelta = timedelta(hours=12)
+    trainings: bool = False  # trainings' seats are offered too (else given at once)
+
+    def deadline(self, event: Event, now: datetime) -> datetime | None:
+        """When an offer of this event's seat made `now` lapses; None: give the seat at once."""
+        if event.kind is EventKind.TRAINING and not self.trainings:
+            return None
+        return offer_deadline(now=now, offer_for=self.offer_for, starts_at=event.starts_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,34 +122,60 @@ def _free_seats(taken: list[int], count: int) -> list[int]:
     return free
 
 
-async def serve_waiting_list(connection: AsyncConnection, event: Event) -> list[Promotion]:
-    """Give every free seat to the waiting list, first in line first — the one rule for seats;
-    each one promoted is told, by a notice written in the same transaction.
+async def serve_waiting_list(
+    connection: AsyncConnection,
+    event: Event,
+    rules: OfferRules | None = None,
+    now: datetime | None = None,
+) -> list[Promotion]:
+    """Give every free seat to the waiting list, first in line first — the one rule for seats:
+    as an offer that lapses (forums) or at once (trainings, or once the event has begun); each
+    one is told, by a notice written in the same transaction.
 
     Called under the event's lock whenever seats may have appeared: a cancellation, more
-    seats, an organizer removing someone.
+    seats, an organizer removing someone, an offer declined or lapsed. Open offers hold their
+    seats, so the registered and the offered are never more than the capacity.
     """
+    rules = rules or OfferRules()
+    now = now or utcnow()
     registrations = RegistrationRepository(connection)
     taken = await registrations.seats_taken(event.id)
     free = event.capacity - len(taken)
     if free <= 0:
         return []
     waiting = await registrations.first_waiting(event.id, limit=free)
+    until = rules.deadline(event, now)
     promotions = []
     for row, seat in zip(waiting, _free_seats(taken, len(waiting)), strict=True):
-        ticket = new_ticket_code() if event.kind is EventKind.FORUM else None
-        await registrations.promote(row.id, seat=seat, ticket_code=ticket)
-        promotions.append(Promotion(row.telegram_id, row.member_id, event, seat))
-    notices = []
-    for promotion in promotions:
-        params: Params = {**event_params(event), "seat": promotion.seat}
-        notices.append(Notice(promotion.telegram_id, NoticeKind.SEAT_PROMOTED, params))
+        if until is not None:
+            await registrations.offer(row.id, seat=seat, until=until)
+        else:
+            ticket = new_ticket_code() if event.kind is EventKind.FORUM else None
+            await registrations.promote(row.id, seat=seat, ticket_code=ticket)
+        promotions.append(Promotion(row.telegram_id, row.member_id, event, seat, until))
+    notices = [
+        _promotion_notice(promotion, row.id)
+        for promotion, row in zip(promotions, waiting, strict=True)
+    ]
+    # due at once: `now` is the moment judged, which a test may set in the future
     await NoticeRepository(connection).add(notices, utcnow())
     return promotions
 
 
+def _promotion_notice(promotion: Promotion, registration_id: int) -> Notice:
+    params: Params = {**event_params(promotion.event), "seat": promotion.seat}
+    if promotion.offered_until is None:
+        return Notice(promotion.telegram_id, NoticeKind.SEAT_PROMOTED, params)
+    offer: Params = {
+        **params,
+        "registration_id": registration_id,
+        "until": promotion.offered_until.isoformat(),
+    }
+    return Notice(promotion.telegram_id, NoticeKind.SEAT_OFFERED, offer)
+
+
 async def cancel_place(
-    connection: AsyncConnection, row: RegistrationRow
+    connection: AsyncConnection, row: RegistrationRow, rules: OfferRules | None = None
 ) -> tuple[Event, Event, list[Event], list[Promotion]]:
     """Cancel a live place, its seat to the waiting list (a forum's place takes the person's
     trainings there with it): the event, its forum, the forum's trainings, the promotions."""
@@ -144,18 +186,20 @@ async def cancel_place(
     forum = event if event.parent_id is None else await events_.get(event.parent_id)
     assert forum is not None
     await registrations.cancel(row.id)
-    promotions = await serve_waiting_list(connection, event)
+    promotions = await serve_waiting_list(connection, event, rules)
     trainings = await events_.trainings_of(forum.id)
     if event.kind is EventKind.FORUM:  # the trainings there go with the forum
         for own in await registrations.of_person(row.telegram_id, [t.id for t in trainings]):
             locked = await events_.get(own.event_id, lock=True)
             assert locked is not None
             await registrations.cancel(own.id)
-            promotions += await serve_waiting_list(connection, locked)
+            promotions += await serve_waiting_list(connection, locked, rules)
     return event, forum, trainings, promotions
 
 
-async def release_places(connection: AsyncConnection, telegram_id: int) -> list[Promotion]:
+async def release_places(
+    connection: AsyncConnection, telegram_id: int, rules: OfferRules | None = None
+) -> list[Promotion]:
     """Cancel every live place of the person (they leave), each seat to its waiting list."""
     registrations = RegistrationRepository(connection)
     events_ = EventRepository(connection)
@@ -165,15 +209,22 @@ async def release_places(connection: AsyncConnection, telegram_id: int) -> list[
         event = await events_.get(row.event_id, lock=True)
         assert event is not None
         await registrations.cancel(row.id)
-        promotions += await serve_waiting_list(connection, event)
+        promotions += await serve_waiting_list(connection, event, rules)
     return promotions
 
 
 class ForumService:
     """What attendees do: browse, register, cancel, see their tickets."""
 
-    def __init__(self, database: Database, *, outbox_bell: Doorbell | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        offer_rules: OfferRules | None = None,
+        outbox_bell: Doorbell | None = None,
+    ) -> None:
         self._database = database
+        self._offer_rules = offer_rules or OfferRules()
         self._outbox_bell = outbox_bell or Doorbell()
 
     async def upcoming(self, page: int, now: datetime | None = None) -> ForumPage:
@@ -309,7 +360,9 @@ class ForumService:
                 raise DomainError(ErrorCode.NOT_FOUND)  # someone else's looks like nothing
             if row.checked_in_at is not None:
                 raise DomainError(ErrorCode.ALREADY_CHECKED_IN)
-            event, forum, trainings, promotions = await cancel_place(connection, row)
+            event, forum, trainings, promotions = await cancel_place(
+                connection, row, self._offer_rules
+            )
             details = await _details(connection, forum, telegram_id, trainings)
         if promotions:
             self._outbox_bell.ring()

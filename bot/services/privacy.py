@@ -16,7 +16,7 @@ from bot.db.registrations import RegistrationRepository
 from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
 from bot.domain.audit import AuditAction
-from bot.services.forums import Promotion, release_places
+from bot.services.forums import OfferRules, Promotion, release_places
 from bot.services.outbox import Doorbell
 from bot.services.users import UserService
 
@@ -35,10 +35,16 @@ class PrivacyService:
     """/mydata and /forgetme."""
 
     def __init__(
-        self, database: Database, *, users: UserService, outbox_bell: Doorbell | None = None
+        self,
+        database: Database,
+        *,
+        users: UserService,
+        offer_rules: OfferRules | None = None,
+        outbox_bell: Doorbell | None = None,
     ) -> None:
         self._database = database
         self._users = users
+        self._offer_rules = offer_rules or OfferRules()
         self._outbox_bell = outbox_bell or Doorbell()
 
     async def export(self, telegram_id: int) -> dict[str, Any]:
@@ -81,7 +87,7 @@ class PrivacyService:
         The person's seats go to the waiting lists first: those promoted are returned.
         """
         async with self._database.write() as connection:
-            promotions = await release_places(connection, telegram_id)
+            promotions = await release_places(connection, telegram_id, self._offer_rules)
             member_id = await MemberRepository(connection).unlink(telegram_id)
             if member_id is not None:
                 await AuditRepository(connection).record(

@@ -13,7 +13,7 @@ from bot.clock import utcnow
 from bot.db.engine import Database
 from bot.db.notices import NoticeRepository
 from bot.db.proposal_drafts import DraftRepository
-from bot.db.proposals import ProposalRepository
+from bot.db.proposals import ProposalRepository, SupportRepository
 from bot.db.roles import RoleRepository
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.members import MemberRecord
@@ -35,6 +35,7 @@ from bot.domain.roles import Role
 from bot.services.access import AccessService
 from bot.services.outbox import Doorbell
 from bot.services.proposals import check_actor, member_of, move_proposal, proposal_of
+from bot.services.similar_proposals import SimilarProposals, may_hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,14 @@ class Sent:
     proposal: Proposal
     revised: bool
     reviewers: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """The draft with its text, and proposals like it the member may support instead."""
+
+    draft: Draft
+    similar: list[Proposal]
 
 
 class ProposalDraftService:
@@ -57,8 +66,10 @@ class ProposalDraftService:
         topics: Sequence[str],
         tz: ZoneInfo,
         outbox_bell: Doorbell | None = None,
+        similar: SimilarProposals | None = None,
     ) -> None:
         self._database = database
+        self._similar = similar or SimilarProposals()
         self._access = access
         self.topics = tuple(topics)
         self._tz = tz
@@ -112,6 +123,37 @@ class ProposalDraftService:
         """The text, checked, kept as typed."""
         text = clean_text(typed)
         return await self._edit(telegram_id, lambda draft: replace(draft, text=text))
+
+    async def write_text(self, telegram_id: int, typed: str) -> Written:
+        """The text, checked; for a new proposal, the similar ones already there."""
+        draft = await self.set_text(telegram_id, typed)
+        if draft.revising_id is not None:
+            return Written(draft, [])
+        async with self._database.read() as connection:
+            member = await member_of(connection, telegram_id)
+            similar = await self._similar.for_member(
+                connection,
+                title=draft.title,
+                text=draft.text,
+                region_code=member.region_code,
+                member_id=member.id,
+            )
+        return Written(draft, similar)
+
+    async def support_instead(self, telegram_id: int, proposal_id: int) -> Proposal:
+        """Support a similar proposal instead of sending one's own: the draft is dropped."""
+        async with self._database.write() as connection:
+            member = await member_of(connection, telegram_id)
+            proposal = await ProposalRepository(connection).get(proposal_id, lock=True)
+            if proposal is None or not may_hint(
+                proposal.region_code, proposal.status, member.region_code
+            ):
+                raise DomainError(ErrorCode.NOT_FOUND)
+            if proposal.member_id == member.id:
+                raise DomainError(ErrorCode.SUPPORT_OWN_PROPOSAL)
+            await SupportRepository(connection).add(proposal_id, member.id)
+            await DraftRepository(connection).delete(telegram_id)
+            return await proposal_of(connection, proposal_id)
 
     async def add_attachment(self, telegram_id: int, attachment: Attachment) -> Draft:
         """One more file, up to MAX_ATTACHMENTS (counted under the draft's lock)."""

@@ -64,12 +64,12 @@ async def test_more_seats_go_to_the_waiting_list_first_in_order(
     await _set_seats(organizer, "2")
     assert organizer.last_text == "Сохранено."
     notice = await second.wait_for_text("освободилось место")
-    assert "место 2" in notice
+    assert "закреплено за вами" in notice  # an offer
     newcomer = make_chat(7711, language_code="ru")
     await _register(newcomer)
     assert await _statuses(app, 7700, 7701, 7702, 7711) == [
         (RegistrationStatus.REGISTERED, 1),
-        (RegistrationStatus.REGISTERED, 2),  # promoted, not the newcomer
+        (RegistrationStatus.OFFERED, 2),  # offered, not the newcomer
         (RegistrationStatus.WAITING, 1),
         (RegistrationStatus.WAITING, 2),
     ]
@@ -240,12 +240,16 @@ async def test_an_organizer_removing_someone_serves_the_waiting_list_first(
     assert (scan.text or "").endswith("Регистрация снята. Человеку отправлено сообщение.")
     assert scan.buttons() == []
     await seated.wait_for_text("Организаторы отменили вашу регистрацию")
-    assert "место 1" in await first.wait_for_text("освободилось место")
+    await first.wait_for_text("освободилось место")
     assert await _statuses(app, 7771, 7772) == [
-        (RegistrationStatus.REGISTERED, 1),
+        (RegistrationStatus.OFFERED, 1),  # the seat held for the first in line
         (RegistrationStatus.WAITING, 1),
     ]
     assert await app.services.forums.my_places(7770) == []
     async with app.database.read() as connection:
         actions = [entry.action async for entry in stream_audit(connection)]
-    assert actions.count("registration changed") == 2  # the removal, the promotion
+    assert actions.count("registration changed") == 2  # the removal, the offer
+    await organizer.send("/myforums")  # the organizer's card shows the open offer
+    assert "Мест предложено из листа ожидания: 1; первое предложение истекает" in (
+        organizer.last_text
+    )

@@ -118,7 +118,7 @@ async def test_registration_gives_a_seat_and_a_qr_ticket(make_chat, app, emulato
     assert chat.last_message.photo == ticket.photo
 
 
-async def test_a_full_forum_queues_and_a_cancellation_promotes(make_chat, app) -> None:
+async def test_a_full_forum_queues_and_a_cancellation_offers_the_seat(make_chat, app) -> None:
     await load(app, small_forum(2))
     chats = [make_chat(7100 + n, language_code="ru") for n in range(4)]
     for chat in chats:
@@ -133,7 +133,9 @@ async def test_a_full_forum_queues_and_a_cancellation_promotes(make_chat, app) -
     await chats[0].press("Да, отменить")
     assert "Ваша регистрация на «Региональный форум ППО — Шымкент» отменена." in chats[0].last_text
     notice = await chats[2].wait_for_text("освободилось место")  # sent after the commit
-    assert "место 1" in notice
+    assert "закреплено за вами до" in notice
+    await chats[2].send("/tickets")
+    assert "За вами закреплено место до" in chats[2].last_text
     await chats[3].send("/tickets")
     assert "позиция 1" in chats[3].last_text  # the list closed up
 

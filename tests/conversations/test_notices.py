@@ -23,6 +23,13 @@ TITLE = {"kk": "Өңірлік форум", "ru": "Региональный фо
 EVENT: Params = {"kind": "forum", "title": TITLE}
 SAMPLES: dict[NoticeKind, Params] = {
     NoticeKind.SEAT_PROMOTED: {**EVENT, "seat": 7},
+    NoticeKind.SEAT_OFFERED: {
+        **EVENT,
+        "seat": 7,
+        "registration_id": 2_147_483_647,
+        "until": "2027-05-14T09:00:00+00:00",
+    },
+    NoticeKind.OFFER_LAPSED: EVENT,
     NoticeKind.CHECKED_IN: EVENT,
     NoticeKind.REGISTRATION_REMOVED: EVENT,
     NoticeKind.ROLE_GRANTED: {"role": "organizer", "region": "TRK"},
@@ -63,6 +70,15 @@ SAMPLES: dict[NoticeKind, Params] = {
         "title": "Цифрлық БПҰ",
         "action": "request_changes",
         "comment": "Толығырақ & нақтырақ",
+    },
+    NoticeKind.CERTIFICATE_ISSUED: {
+        "code": "K7QM2XWD9T",
+        "name": "Сейітова Айгүл",
+        "training": {"kk": "Шешендік <өнер>", "ru": "Ораторское искусство", "en": ""},
+        "forum": TITLE,
+        "speaker": {"kk": "", "ru": "", "en": ""},
+        "starts_at": "2026-03-10T05:00:00+00:00",
+        "ends_at": "2026-03-10T07:00:00+00:00",
     },
 }
 READERS = {"kk": 9601, "ru": 9602, "en": 9603}
@@ -126,7 +142,7 @@ async def test_every_kind_arrives_in_the_language_each_reader_reads(
     for language, chat in chats.items():
         await chat.user.wait_for_messages(before[language] + len(SAMPLES))
     received = {
-        language: [m.text or "" for m in chat.user.transcript[before[language] :]]
+        language: [m.text or m.caption or "" for m in chat.user.transcript[before[language] :]]
         for language, chat in chats.items()
     }
     for index, kind in enumerate(SAMPLES):
@@ -140,7 +156,12 @@ async def test_every_kind_arrives_in_the_language_each_reader_reads(
     correction = received["ru"][list(SAMPLES).index(NoticeKind.CORRECTION_REQUESTED)]
     assert "Нұрланова &lt;Айгүл&gt;, ИИН ••••••••1234" in correction  # values escaped
     assert "«Ауруханасы &amp; Co»" in correction
-    assert chats["ru"].last_message.buttons()  # the decision asks for changes: an Open button
+    decided = before["ru"] + list(SAMPLES).index(NoticeKind.PROPOSAL_DECIDED)
+    assert chats["ru"].user.transcript[decided].buttons()  # asks for changes: an Open button
+    certificate = chats["kk"].user.transcript[-1]  # a PDF, its caption escaped
+    assert certificate.caption is not None
+    assert "«Шешендік &lt;өнер&gt;»" in certificate.caption
+    assert (certificate.document or b"").startswith(b"%PDF")
 
 
 async def test_an_unknown_kind_or_missing_parameters_fail_that_row_only(

@@ -98,6 +98,8 @@ CALLBACK_PREFIXES = [
     "pv",
     "pw",
     "ps",
+    "pi",
+    "pm",
     "fg",
     "bs",
     "bl",
@@ -495,7 +497,8 @@ class Walk:
             ).all()
         for event_id, seats in capacity.items():
             mine = [row for row in rows if row.event_id == event_id]
-            seated = [row for row in mine if row.status == "registered"]
+            # an open offer holds its seat: the registered and the offered are the seated
+            seated = [row for row in mine if row.status in ("registered", "offered")]
             waiting = [row for row in mine if row.status == "waiting"]
             if len(seated) > seats:
                 broken.append(f"event {event_id}: {len(seated)} seated, capacity {seats}")

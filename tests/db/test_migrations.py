@@ -54,7 +54,16 @@ async def test_a_current_database_is_left_alone_and_an_old_one_upgraded(database
         assert await pending_revisions(engine) == []
         async with engine.begin() as connection:  # the downgrades work too
             await connection.run_sync(_downgrade, "0006")
-        assert await pending_revisions(engine) == ["0007", "0008", "0009", "0010", "0011"]
+        assert await pending_revisions(engine) == [
+            "0007",
+            "0008",
+            "0009",
+            "0010",
+            "0011",
+            "0012",
+            "0013",
+            "0014",
+        ]
         await upgrade_to_head(engine)
         assert await applied_revision(engine) == HEAD_REVISION
         async with engine.connect() as connection:

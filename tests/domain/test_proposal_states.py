@@ -35,6 +35,7 @@ EXPECTED = {
     (S.SUBMITTED, A.REJECT): S.REJECTED,
     (S.CHANGES_REQUESTED, A.RESUBMIT): S.SUBMITTED,
     (S.CHANGES_REQUESTED, A.WITHDRAW): S.WITHDRAWN,
+    (S.SUBMITTED, A.MERGE): S.MERGED,
 }
 REFUSALS = {
     S.SUBMITTED: ErrorCode.PROPOSAL_AWAITS_REVIEW,
@@ -42,6 +43,7 @@ REFUSALS = {
     S.SHORTLISTED: ErrorCode.PROPOSAL_SHORTLISTED,
     S.REJECTED: ErrorCode.PROPOSAL_REJECTED,
     S.WITHDRAWN: ErrorCode.PROPOSAL_WITHDRAWN,
+    S.MERGED: ErrorCode.PROPOSAL_MERGED,
 }
 ALL_MOVES = list(itertools.product(ProposalStatus, ProposalAction))
 
@@ -80,7 +82,7 @@ def test_submitting_is_never_a_move_and_creates_a_submitted_proposal() -> None:
 
 
 def test_decided_and_withdrawn_proposals_are_final() -> None:
-    for status in (S.SHORTLISTED, S.REJECTED, S.WITHDRAWN):
+    for status in (S.SHORTLISTED, S.REJECTED, S.WITHDRAWN, S.MERGED):
         assert not [action for (source, action) in MOVES if source is status]
 
 
@@ -101,6 +103,7 @@ def test_authors_and_reviewers_each_have_their_moves() -> None:
         A.REQUEST_CHANGES,
         A.SHORTLIST,
         A.REJECT,
+        A.MERGE,
     ]
     assert allowed_actions(S.CHANGES_REQUESTED, Actor.AUTHOR) == [A.WITHDRAW, A.RESUBMIT]
     assert allowed_actions(S.CHANGES_REQUESTED, Actor.REVIEWER) == []

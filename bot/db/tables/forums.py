@@ -64,7 +64,7 @@ registrations = Table(
     Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
     Column("telegram_id", ForeignKey("users.telegram_id", ondelete="CASCADE"), nullable=False),
     Column("member_id", ForeignKey("members.id", ondelete="SET NULL"), nullable=True),
-    Column("status", String(10), nullable=False),  # registered | waiting | cancelled
+    Column("status", String(10), nullable=False),  # registered | waiting | offered | cancelled
     Column("seat", Integer, nullable=True),  # the seat number while registered
     Column("ticket_code", String(32), nullable=True, unique=True),
     Column("created_at", UtcDateTime, nullable=False),  # also the order of the waiting list
@@ -72,7 +72,14 @@ registrations = Table(
     Column("cancelled_at", UtcDateTime, nullable=True),
     Column("checked_in_at", UtcDateTime, nullable=True),
     Column("checked_in_by", BigInteger, nullable=True),
+    Column("offer_expires_at", UtcDateTime, nullable=True),  # while offered: when it lapses
+    # "still coming?": asked, reminded once, answered (yes | no)
+    Column("coming_asked_at", UtcDateTime, nullable=True),
+    Column("coming_reminded_at", UtcDateTime, nullable=True),
+    Column("coming_answered_at", UtcDateTime, nullable=True),
+    Column("coming_answer", String(3), nullable=True),
     Index(None, "event_id", "status", "id"),
+    Index(None, "status", "offer_expires_at"),
     Index(None, "telegram_id", "status"),
     # one live registration (or waiting-list place) per person and event
     Index(

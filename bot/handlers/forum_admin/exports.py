@@ -26,6 +26,7 @@ def registration_labels(locale: str) -> RegistrationLabels:
         statuses={
             RegistrationStatus.REGISTERED: _("registered"),
             RegistrationStatus.WAITING: _("waiting list"),
+            RegistrationStatus.OFFERED: _("seat offered"),
             RegistrationStatus.CANCELLED: _("cancelled"),
         },
         guest=_("guest"),

@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.regions import region_by_code
-from bot.formatting import escape, fit_lines
+from bot.formatting import escape, fit_lines, format_moment
 from bot.handlers.forum_admin.check_in import (
     create_check_in_router,
     register_marks,
@@ -29,6 +29,7 @@ from bot.handlers.forums.router import formatter
 from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.attendance import AttendanceService
 from bot.services.forum_admin import ExportList, ForumAdminService
+from bot.services.seat_offers import SeatOfferService
 
 EXPORTS = {
     ForumAction.EXPORT_REGISTERED: ExportList.REGISTERED,
@@ -38,20 +39,34 @@ EXPORTS = {
 
 
 async def my_forums(
-    message: Message, forum_admin: ForumAdminService, i18n: I18n, settings: Settings
+    message: Message,
+    forum_admin: ForumAdminService,
+    seat_offers: SeatOfferService,
+    i18n: I18n,
+    settings: Settings,
 ) -> None:
-    """The upcoming forums this organizer manages, each with its tools."""
+    """The upcoming forums this organizer manages, each with its tools and open offers."""
     assert message.from_user is not None
     forums = await forum_admin.managed_forums(message.from_user.id)
     if not forums:
         await message.answer(_("You manage no upcoming forums. Create one: /newforum"))
         return
+    offers = await seat_offers.open_offers([forum.id for forum in forums])
     fmt = formatter(i18n, settings)
     for forum in forums:
-        await message.answer(
-            f"<b>{fmt.text(forum.title)}</b>\n{fmt.kind(forum)} · {fmt.span(forum)}",
-            reply_markup=organizer_keyboard(forum.id),
-        )
+        text = f"<b>{fmt.text(forum.title)}</b>\n{fmt.kind(forum)} · {fmt.span(forum)}"
+        if forum_offers := offers.get(forum.id):
+            text += "\n" + ngettext(
+                "🎟 {count} seat offered to the waiting list; the first offer lapses {moment}.",
+                "🎟 {count} seats offered to the waiting list; the first offer lapses {moment}.",
+                len(forum_offers),
+            ).format(
+                count=len(forum_offers),
+                moment=format_moment(
+                    forum_offers[0].expires_at, i18n.current_locale, settings.org.tz
+                ),
+            )
+        await message.answer(text, reply_markup=organizer_keyboard(forum.id))
 
 
 async def show_stats(

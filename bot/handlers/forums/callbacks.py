@@ -47,6 +47,18 @@ class PlaceCallback(BoundedCallbackData, prefix="fc"):
     action: PlaceAction
 
 
+class OfferAnswer(StrEnum):
+    TAKE = "t"
+    DECLINE = "n"
+
+
+class OfferCallback(BoundedCallbackData, prefix="fy"):
+    """The first in line answers a seat offer (from the notice)."""
+
+    registration_id: int
+    answer: OfferAnswer
+
+
 class CheckInDay(BoundedCallbackData, prefix="fk"):
     """Mark the ticket's holder present on a day of the forum."""
 

@@ -8,6 +8,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.domain.events import RegistrationStatus
 from bot.formatting import format_day
 from bot.handlers.forums.callbacks import (
     CheckInDay,
@@ -15,6 +16,8 @@ from bot.handlers.forums.callbacks import (
     ForumAction,
     ForumCallback,
     ForumPage,
+    OfferAnswer,
+    OfferCallback,
     PlaceAction,
     PlaceCallback,
     RemoveCallback,
@@ -53,14 +56,19 @@ def card_keyboard(details: ForumDetails) -> InlineKeyboardMarkup:
             callback_data=ForumCallback(forum_id=forum.id, action=ForumAction.REGISTER),
         )
     else:
-        if own.registration.ticket_code:
+        if own.registration.status is RegistrationStatus.OFFERED:  # the notice may be lost
+            _offer_buttons(builder, own.registration.id)
+        elif own.registration.ticket_code:
             builder.button(
                 text=_("My ticket"),
                 callback_data=PlaceCallback(
                     registration_id=own.registration.id, action=PlaceAction.TICKET
                 ),
             )
-        if own.registration.checked_in_at is None:  # once checked in, the seat is used
+        if (
+            own.registration.checked_in_at is None  # once checked in, the seat is used
+            and own.registration.status is not RegistrationStatus.OFFERED
+        ):
             builder.button(
                 text=_("Cancel registration"),
                 callback_data=PlaceCallback(
@@ -81,6 +89,22 @@ def card_keyboard(details: ForumDetails) -> InlineKeyboardMarkup:
         callback_data=ForumCallback(forum_id=forum.id, action=ForumAction.LIST),
     )
     builder.adjust(1)
+    return builder.as_markup()
+
+
+def _offer_buttons(builder: InlineKeyboardBuilder, registration_id: int) -> None:
+    for label, answer in ((_("Take it"), OfferAnswer.TAKE), (_("No thanks"), OfferAnswer.DECLINE)):
+        builder.button(
+            text=label,
+            callback_data=OfferCallback(registration_id=registration_id, answer=answer),
+        )
+
+
+def offer_keyboard(registration_id: int) -> InlineKeyboardMarkup:
+    """Take it / No thanks, under a seat offer."""
+    builder = InlineKeyboardBuilder()
+    _offer_buttons(builder, registration_id)
+    builder.adjust(2)
     return builder.as_markup()
 
 

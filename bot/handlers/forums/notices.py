@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.events import EventKind, LocalizedText
 from bot.domain.notices import NoticeKind
+from bot.formatting import format_moment
+from bot.handlers.forums.keyboards import offer_keyboard
 from bot.handlers.notices import Params, Rendered
 
 
@@ -27,4 +32,29 @@ def seat_promoted(params: Params, language: str) -> Rendered:
     return text, None
 
 
-RENDERERS = {NoticeKind.SEAT_PROMOTED: seat_promoted}
+def offer_lapsed(params: Params, language: str) -> Rendered:
+    """They did not answer an offer in time: the seat went on, they left the waiting list."""
+    text = _(
+        "The seat offered to you at «{event}» was not taken in time and has gone to the next "
+        "person waiting. You are no longer on the waiting list; to queue again: /forums"
+    )
+    return text.format(event=event_title(params, language)), None
+
+
+def timed_renderers(tz: ZoneInfo) -> dict[NoticeKind, Callable[[Params, str], Rendered]]:
+    """Renderers that write a moment, in the organisation's zone `tz`."""
+
+    def seat_offered(params: Params, language: str) -> Rendered:
+        """A seat has freed up: theirs if they take it before the offer lapses."""
+        until = format_moment(datetime.fromisoformat(str(params["until"])), language, tz)
+        text = _(
+            "Good news: a seat has freed up at «{event}». It is held for you until {until}: "
+            "take it, or let the next person in line have it. Unanswered, it passes on "
+            "and you leave the waiting list."
+        ).format(event=event_title(params, language), until=until)
+        return text, offer_keyboard(int(params["registration_id"]))
+
+    return {NoticeKind.SEAT_OFFERED: seat_offered}
+
+
+RENDERERS = {NoticeKind.SEAT_PROMOTED: seat_promoted, NoticeKind.OFFER_LAPSED: offer_lapsed}

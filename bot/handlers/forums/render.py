@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.events import Event, LocalizedText, Scope, Topic
+from bot.domain.events import Event, LocalizedText, RegistrationStatus, Scope, Topic
 from bot.domain.regions import region_by_code
 from bot.formatting import (
     CAPTION_LIMIT,
@@ -19,6 +19,7 @@ from bot.formatting import (
     escape,
     fit_lines,
     format_day,
+    format_moment,
     format_short,
     format_time,
     html_format,
@@ -130,7 +131,12 @@ class Formatter:
         return line + " " + _("(seats left: {count})").format(count=left)
 
     def place_status(self, place: Place) -> str:
-        """Registered with a seat, or waiting at a position."""
+        """Registered with a seat, offered one, or waiting at a position."""
+        expires = place.registration.offer_expires_at
+        if place.registration.status is RegistrationStatus.OFFERED and expires is not None:
+            return _("🎟 A seat is held for you until {until}: take it or pass it on.").format(
+                until=format_moment(expires, self.locale, self.tz)
+            )
         if place.position is not None:
             return _("⏳ You are on the waiting list, position {position}.").format(
                 position=place.position

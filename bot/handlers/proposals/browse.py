@@ -13,9 +13,11 @@ from bot.config import Settings
 from bot.domain.proposals import Actor, AttachmentKind
 from bot.handlers.proposals.callbacks import OpenCallback, PageCallback, ProposalView
 from bot.handlers.proposals.keyboards import moves_keyboard, page_keyboard, support_keyboard
+from bot.handlers.proposals.merge import show_duplicates
 from bot.handlers.proposals.render import export_labels, render_card, render_page
 from bot.handlers.replies import acknowledge
 from bot.services.proposal_export import shortlist_files
+from bot.services.proposal_merge import ProposalMergeService
 from bot.services.proposals import ProposalDetails, ProposalPage, ProposalService
 
 PageLoader = Callable[[int, int], Awaitable[ProposalPage]]
@@ -82,10 +84,12 @@ async def open_proposal(
     callback: CallbackQuery,
     callback_data: OpenCallback,
     proposals: ProposalService,
+    proposal_merge: ProposalMergeService,
     settings: Settings,
     i18n: I18n,
 ) -> None:
-    """The proposal with its files; the buttons of the list it was opened from."""
+    """The proposal with its files; the buttons of the list it was opened from; for a
+    reviewer, its likely duplicates."""
     user_id, proposal_id = callback.from_user.id, callback_data.proposal_id
     markup: InlineKeyboardMarkup | None
     if callback_data.view is ProposalView.MINE:
@@ -105,6 +109,8 @@ async def open_proposal(
             with_history=callback_data.view is not ProposalView.SHORTLIST,
         )
         await send_proposal(message, details, texts, markup)
+        if callback_data.view is ProposalView.QUEUE:
+            await show_duplicates(message, details.proposal, proposal_merge, user_id)
 
 
 async def send_proposal(

@@ -28,6 +28,8 @@ class DraftAction(StrEnum):
     CANCEL = "c"
     RESUME = "r"  # go on with the draft set aside earlier
     RESTART = "n"  # drop it and start a new proposal
+    DIFFERENT = "f"  # mine is not one of the similar proposals: go on
+    BACK = "b"  # from the similar proposals, back to the text
 
 
 class DraftCallback(BoundedCallbackData, prefix="pd"):
@@ -56,3 +58,20 @@ class WithdrawCallback(BoundedCallbackData, prefix="pw"):
 
 class SupportCallback(BoundedCallbackData, prefix="ps"):
     proposal_id: int
+
+
+class SupportInsteadCallback(BoundedCallbackData, prefix="pi"):
+    proposal_id: int  # a similar proposal the member supports instead of sending theirs
+
+
+class MergeStep(StrEnum):
+    COMPARE = "c"  # the two side by side
+    ASK = "a"  # merge the source into the target? (asked first: it cannot be undone)
+    CONFIRM = "y"
+    CANCEL = "n"
+
+
+class MergeCallback(BoundedCallbackData, prefix="pm"):
+    step: MergeStep
+    source_id: int  # the proposal that would leave the queue
+    target_id: int  # the proposal it would join

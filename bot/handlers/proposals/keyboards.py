@@ -18,6 +18,7 @@ from bot.handlers.proposals.callbacks import (
     PageCallback,
     ProposalView,
     SupportCallback,
+    SupportInsteadCallback,
     TopicCallback,
     WithdrawCallback,
 )
@@ -82,6 +83,25 @@ def attachments_keyboard(attached: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def similar_keyboard(similar: Sequence[Proposal]) -> InlineKeyboardMarkup:
+    """Support one of them instead; mine is different; back to the text; cancel."""
+    builder = InlineKeyboardBuilder()
+    for proposal in similar:
+        builder.button(
+            text=_("👍 Support {number} instead").format(number=proposal.number),
+            callback_data=SupportInsteadCallback(proposal_id=proposal.id),
+        )
+    builder.button(
+        text=_("Mine is different"), callback_data=DraftCallback(action=DraftAction.DIFFERENT)
+    )
+    builder.button(
+        text=_("◀ Back to the text"), callback_data=DraftCallback(action=DraftAction.BACK)
+    )
+    _cancel(builder)
+    builder.adjust(1)
+    return builder.as_markup()
+
+
 def preview_keyboard() -> InlineKeyboardMarkup:
     """Send or cancel."""
     builder = InlineKeyboardBuilder()
@@ -111,6 +131,8 @@ def moves_keyboard(proposal: Proposal, actor: Actor) -> InlineKeyboardMarkup | N
         return None
     builder = InlineKeyboardBuilder()
     for action in actions:
+        if action not in MOVE_BUTTONS:  # merging starts from the likely duplicates
+            continue
         builder.button(
             text=_(MOVE_BUTTONS[action]),
             callback_data=MoveCallback(proposal_id=proposal.id, action=action),

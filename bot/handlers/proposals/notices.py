@@ -48,7 +48,31 @@ def proposal_decided(params: Params, language: str) -> Rendered:
     return f"{text}\n\n<i>{comment}</i>\n\n{hint}", markup
 
 
+def proposal_merged(params: Params, language: str) -> Rendered:
+    """To the authors of both: which proposal joined which; co-authors and supports follow."""
+    values = {
+        "number": escape(params["number"]),
+        "title": escape(params["title"]),
+        "into_number": escape(params["into_number"]),
+        "into_title": escape(params["into_title"]),
+    }
+    if params["side"] == "merged":
+        text = _(
+            "The editorial group merged your proposal {number} «{title}» into the similar "
+            "proposal {into_number} «{into_title}». You are its co-author now, and the "
+            "supports of yours carried over to it."
+        )
+    else:
+        text = _(
+            "The editorial group merged the similar proposal {number} «{title}» into your "
+            "proposal {into_number} «{into_title}»: its author is a co-author now, and its "
+            "supports carried over."
+        )
+    return text.format(**values), None
+
+
 RENDERERS = {
     NoticeKind.PROPOSAL_SUBMITTED: proposal_submitted,
     NoticeKind.PROPOSAL_DECIDED: proposal_decided,
+    NoticeKind.PROPOSAL_MERGED: proposal_merged,
 }

@@ -41,6 +41,7 @@ STATUS_LABELS: dict[ProposalStatus, str] = {
     ProposalStatus.SHORTLISTED: N_("shortlisted (for the republican forum)"),
     ProposalStatus.REJECTED: N_("rejected"),
     ProposalStatus.WITHDRAWN: N_("withdrawn"),
+    ProposalStatus.MERGED: N_("merged into another proposal"),
 }
 
 ACTION_LABELS: dict[ProposalAction, str] = {
@@ -50,6 +51,7 @@ ACTION_LABELS: dict[ProposalAction, str] = {
     ProposalAction.REQUEST_CHANGES: N_("Changes requested"),
     ProposalAction.SHORTLIST: N_("Shortlisted for the republican forum"),
     ProposalAction.REJECT: N_("Rejected"),
+    ProposalAction.MERGE: N_("Merged"),
 }
 
 
@@ -142,7 +144,7 @@ def render_card(
         _row(_("Region"), escape(region)),
         _row(_("Submitted"), format_day(proposal.submitted_at.astimezone(tz), locale)),
     ]
-    if proposal.status is ProposalStatus.SHORTLISTED:
+    if proposal.supports or proposal.status is ProposalStatus.SHORTLISTED:
         meta.append("👍 " + _supports(proposal.supports))
     content = _content(proposal.topic, proposal.title, proposal.text, details.attachments)
     parts = ["\n".join(meta), *content]
@@ -201,3 +203,36 @@ def export_labels(locale: str, tz: ZoneInfo, topics: Sequence[str]) -> ExportLab
         topics={code: topic_label(code) for code in (*TOPIC_LABELS, *topics)},
         actions={action: action_label(action) for action in ProposalAction},
     )
+
+
+SNIPPET = 200  # characters of a similar proposal's text shown in the hint
+
+
+def _snippet(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= SNIPPET else flat[: SNIPPET - 1].rstrip() + "…"
+
+
+def render_similar(similar: Sequence[Proposal], *, locale: str) -> str:
+    """Proposals like the one being written: number, region, status, supports, the gist."""
+    lines = [
+        _(
+            "<b>Similar proposals already exist.</b> If one of them says what you mean, "
+            "support it instead: a proposal supported by many weighs more. If yours is "
+            "different, go on."
+        )
+    ]
+    for proposal in similar:
+        region = region_by_code(proposal.region_code).name(locale)
+        status = escape(status_label(proposal.status))
+        meta = f"<b>{proposal.number}</b> · {escape(region)} · {status}"
+        lines.append(
+            "\n".join(
+                [
+                    meta + " · 👍 " + str(proposal.supports),
+                    f"<b>{escape(proposal.title)}</b>",
+                    italic(_snippet(proposal.text)),
+                ]
+            )
+        )
+    return "\n\n".join(lines)

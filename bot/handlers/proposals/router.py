@@ -10,14 +10,17 @@ from aiogram.filters import Command, StateFilter
 
 from bot.domain.proposals import ProposalAction
 from bot.handlers.filters import TYPED_TEXT
-from bot.handlers.proposals import browse, decide, submit
+from bot.handlers.proposals import browse, decide, merge, submit
 from bot.handlers.proposals.callbacks import (
     DraftAction,
     DraftCallback,
+    MergeCallback,
+    MergeStep,
     MoveCallback,
     OpenCallback,
     PageCallback,
     SupportCallback,
+    SupportInsteadCallback,
     TopicCallback,
     WithdrawCallback,
 )
@@ -34,6 +37,7 @@ def _register_writing(router: Router) -> None:
         submit.ask_for_text, StateFilter(DraftStates.title, DraftStates.text), ~F.text
     )
     router.message.register(submit.explain_attachments, DraftStates.attachments, TYPED_TEXT)
+    router.message.register(submit.explain_similar, DraftStates.similar)
     # Documents and photos are kept; stickers, voice, video and the rest are refused there.
     router.message.register(submit.receive_attachment, DraftStates.attachments, ~F.text)
     router.callback_query.register(submit.choose_topic, TopicCallback.filter())
@@ -54,6 +58,19 @@ def _register_writing(router: Router) -> None:
     )
     router.callback_query.register(
         submit.send, DraftStates.preview, DraftCallback.filter(F.action == DraftAction.SEND)
+    )
+    router.callback_query.register(
+        submit.different,
+        DraftStates.similar,
+        DraftCallback.filter(F.action == DraftAction.DIFFERENT),
+    )
+    router.callback_query.register(
+        submit.back_to_text,
+        DraftStates.similar,
+        DraftCallback.filter(F.action == DraftAction.BACK),
+    )
+    router.callback_query.register(
+        submit.support_instead, DraftStates.similar, SupportInsteadCallback.filter()
     )
     router.callback_query.register(
         submit.cancel_by_button, DraftCallback.filter(F.action == DraftAction.CANCEL)
@@ -80,6 +97,14 @@ def _register_moves(router: Router) -> None:
         router.callback_query.register(handler, MoveCallback.filter(F.action == action))
     router.callback_query.register(decide.withdraw, WithdrawCallback.filter())
     router.callback_query.register(decide.toggle_support, SupportCallback.filter())
+    steps: dict[MergeStep, Callable[..., Any]] = {
+        MergeStep.COMPARE: merge.compare,
+        MergeStep.ASK: merge.ask,
+        MergeStep.CONFIRM: merge.confirm,
+        MergeStep.CANCEL: merge.cancel,
+    }
+    for step, handler in steps.items():
+        router.callback_query.register(handler, MergeCallback.filter(F.step == step))
 
 
 def create_router() -> Router:

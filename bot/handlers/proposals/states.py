@@ -7,6 +7,7 @@ class DraftStates(StatesGroup):
     topic = State()
     title = State()
     text = State()
+    similar = State()  # similar proposals shown: support one of them, or go on
     attachments = State()
     preview = State()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.errors import DomainError, ErrorCode
@@ -16,15 +17,16 @@ from bot.domain.proposals import (
     Draft,
 )
 from bot.formatting import escape, html_format
-from bot.handlers.proposals.callbacks import TopicCallback
+from bot.handlers.proposals.callbacks import SupportInsteadCallback, TopicCallback
 from bot.handlers.proposals.keyboards import (
     attachments_keyboard,
     keep_keyboard,
     preview_keyboard,
     resume_keyboard,
+    similar_keyboard,
     topics_keyboard,
 )
-from bot.handlers.proposals.render import render_preview, topic_label
+from bot.handlers.proposals.render import render_preview, render_similar, topic_label
 from bot.handlers.proposals.states import DraftStates
 from bot.handlers.replies import acknowledge
 from bot.services.proposal_drafts import ProposalDraftService
@@ -155,13 +157,73 @@ async def receive_title(
 
 
 async def receive_text(
-    message: Message, state: FSMContext, proposal_drafts: ProposalDraftService
+    message: Message, state: FSMContext, proposal_drafts: ProposalDraftService, i18n: I18n
 ) -> None:
-    """The text, checked; then the attachments step."""
+    """The text, checked; similar proposals, if there are any; then the attachments step."""
     assert message.from_user is not None
-    draft = await proposal_drafts.set_text(message.from_user.id, message.text or "")
+    written = await proposal_drafts.write_text(message.from_user.id, message.text or "")
+    if written.similar:
+        await state.set_state(DraftStates.similar)
+        await message.answer(
+            render_similar(written.similar, locale=i18n.current_locale),
+            reply_markup=similar_keyboard(written.similar),
+        )
+        return
     await state.set_state(DraftStates.attachments)
-    await _ask_attachments(message, draft)
+    await _ask_attachments(message, written.draft)
+
+
+async def different(
+    callback: CallbackQuery, state: FSMContext, proposal_drafts: ProposalDraftService
+) -> None:
+    """Mine is different: on to the attachments."""
+    draft = await proposal_drafts.draft(callback.from_user.id)
+    await state.set_state(DraftStates.attachments)
+    if (message := await acknowledge(callback)) is not None:
+        await message.edit_reply_markup(reply_markup=None)
+        await _ask_attachments(message, draft)
+
+
+async def back_to_text(
+    callback: CallbackQuery, state: FSMContext, proposal_drafts: ProposalDraftService
+) -> None:
+    """Back from the similar proposals: write the text again."""
+    draft = await proposal_drafts.draft(callback.from_user.id)
+    await state.set_state(DraftStates.text)
+    if (message := await acknowledge(callback)) is not None:
+        await message.edit_reply_markup(reply_markup=None)
+        await _ask_text(message, draft)
+
+
+async def support_instead(
+    callback: CallbackQuery,
+    callback_data: SupportInsteadCallback,
+    state: FSMContext,
+    proposal_drafts: ProposalDraftService,
+) -> None:
+    """Support the similar proposal; the member's own draft is dropped."""
+    proposal = await proposal_drafts.support_instead(
+        callback.from_user.id, callback_data.proposal_id
+    )
+    await state.clear()
+    if (message := await acknowledge(callback)) is not None:
+        await message.edit_reply_markup(reply_markup=None)
+        await message.answer(
+            _(
+                "Thank you! You support the proposal {number} «{title}»; supported by "
+                "{count} now. Your own draft was dropped."
+            ).format(number=proposal.number, title=escape(proposal.title), count=proposal.supports)
+        )
+
+
+async def explain_similar(message: Message) -> None:
+    """Text while similar proposals are shown: say what the buttons do."""
+    await message.answer(
+        _(
+            "Please choose with the buttons above: support one of the similar proposals, "
+            "or press «Mine is different» to go on. Send /cancel to stop."
+        )
+    )
 
 
 async def keep_current(

@@ -1,0 +1,1 @@
+"""Certificates of attendance: the PDF, its notice, and checking one by its code."""
