@@ -1,11 +1,15 @@
-"""/me through the whole bot pipeline with a large registry, beside a bare aiogram echo bot.
+"""/me through the whole bot pipeline with a large registry, beside two bare aiogram bots.
 
-Both dispatchers get the same kind of updates fed with `Dispatcher.feed_update` (so polling
-does not limit the rate), and both reply over real HTTP to the local Bot API emulator. ppo-bot's
-path is the real one: update log, FSM storage, the user row, locale, the linked record's query
-(with its primary organisation) over `members_count` members, rendering in the user's language.
+Every dispatcher gets the same kind of updates fed with `Dispatcher.feed_update` (so polling
+does not limit the rate), and every one replies over real HTTP to the local Bot API emulator.
+ppo-bot's path is the real one: update log, FSM storage, the user row, locale, the linked
+record's query (with its primary organisation and activity) over `members` members, rendering
+in the user's language. The baselines, measured in the same run:
+- the fair floor: an aiogram bot answering each member with *the same* HTML text and keyboard
+  ppo-bot sends them, taken from a dictionary (built before measuring) — it pays for the send;
+- a bare aiogram echo bot answering "hello".
 
-Usage: python bench/profile_lookup.py [--members 1000000] [--updates 3000] [--concurrency 32]
+Usage: python -m bench.profile_lookup [--members 1000000] [--updates 3000] [--concurrency 1 32]
 """
 
 from __future__ import annotations
@@ -18,17 +22,20 @@ import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
-from aiogram.types import Update
+from aiogram.types import InlineKeyboardMarkup, Update
 
-from bench.echo_bot import build_bot, build_dispatcher
+from bench.echo_bot import build_bot, build_dictionary_dispatcher, build_dispatcher
 from bot.app import Application
 from bot.config import parse_settings
 from bot.db.engine import create_engine
 from bot.db.migrate import upgrade_to_head
 from bot.demo.registry import generate_members, ppo_names
+from bot.handlers.profile.keyboards import record_keyboard
+from bot.handlers.profile.render import render_record
 from botapi_emulator.server import BotApiEmulator
 
 LINKED = 2_000  # accounts linked to records; the updates come from them in turn
@@ -129,7 +136,64 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def main(members: int, updates: int, workers: int) -> None:
+Result = tuple[float, list[float]]
+
+
+async def _replies(app: Application) -> dict[int, tuple[str, InlineKeyboardMarkup]]:
+    """Set-up only: what ppo-bot answers each linked member to /me, rendered once."""
+    replies: dict[int, tuple[str, InlineKeyboardMarkup]] = {}
+    today = datetime.now(app.settings.org.tz).date()
+    with app.i18n.context(), app.i18n.use_locale("ru"):
+        for n in range(LINKED):
+            member, activity = await app.services.profile.my_record(100_000 + n)
+            text = render_record(member, locale="ru", today=today, activity=activity)
+            replies[100_000 + n] = (text, record_keyboard("ru"))
+    return replies
+
+
+async def _ours(
+    emulator: BotApiEmulator, database: Path, updates: int, levels: list[int]
+) -> tuple[dict[int, Result], dict[int, tuple[str, InlineKeyboardMarkup]]]:
+    settings = parse_settings(
+        {
+            "telegram": {"token": emulator.token, "api_base": emulator.api_base},
+            "database": {"url": f"sqlite+aiosqlite:///{database}"},
+            "logging": {"level": "WARNING"},
+        }
+    )
+    app = Application(settings)
+    await upgrade_to_head(app.database.engine)
+    dispatcher: Dispatcher = app.dispatcher
+
+    async def feed(update: Update) -> object:
+        return await dispatcher.feed_update(app.bot, update)
+
+    results: dict[int, Result] = {}
+    for workers in levels:
+        await _measure(feed, app.bot, "/me", 200, workers)  # warm-up
+        results[workers] = await _measure(feed, app.bot, "/me", updates, workers)
+    assert "Анкета члена партии" in emulator.user(100_001, first_name="Bench").last_text
+    replies = await _replies(app)
+    await app.bot.session.close()
+    await app.database.close()
+    return results, replies
+
+
+async def _baseline(
+    dispatcher: Dispatcher, bot: Bot, text: str, updates: int, levels: list[int]
+) -> dict[int, Result]:
+    async def feed(update: Update) -> object:
+        return await dispatcher.feed_update(bot, update)
+
+    results: dict[int, Result] = {}
+    for workers in levels:
+        await _measure(feed, bot, text, 200, workers)
+        results[workers] = await _measure(feed, bot, text, updates, workers)
+    await bot.session.close()
+    return results
+
+
+async def main(members: int, updates: int, levels: list[int]) -> None:
     emulator = BotApiEmulator()
     await emulator.start()
     for n in range(LINKED):
@@ -140,52 +204,35 @@ async def main(members: int, updates: int, workers: int) -> None:
         started = time.perf_counter()
         _fill_registry(database, members)
         print(f"registry: {members:,} members ({time.perf_counter() - started:.1f} s to set up)")
-        settings = parse_settings(
-            {
-                "telegram": {"token": emulator.token, "api_base": emulator.api_base},
-                "database": {"url": f"sqlite+aiosqlite:///{database}"},
-                "logging": {"level": "WARNING"},
-            }
-        )
-        app = Application(settings)
-        await upgrade_to_head(app.database.engine)
-        dispatcher: Dispatcher = app.dispatcher
-
-        async def feed_ours(update: Update) -> object:
-            return await dispatcher.feed_update(app.bot, update)
-
-        await _measure(feed_ours, app.bot, "/me", 200, workers)  # warm-up
-        ours_rate, ours = await _measure(feed_ours, app.bot, "/me", updates, workers)
-        assert "Анкета члена партии" in emulator.user(100_001, first_name="Bench").last_text
-        await app.bot.session.close()
-        await app.database.close()
-
-        echo_bot = build_bot(emulator.token, emulator.api_base)
-        echo = build_dispatcher()
-
-        async def feed_echo(update: Update) -> object:
-            return await echo.feed_update(echo_bot, update)
-
-        await _measure(feed_echo, echo_bot, "hello", 200, workers)
-        echo_rate, echo_latencies = await _measure(feed_echo, echo_bot, "hello", updates, workers)
-        await echo_bot.session.close()
+        ours, replies = await _ours(emulator, database, updates, levels)
+    fair_bot = build_bot(emulator.token, emulator.api_base, html=True)
+    fair = await _baseline(build_dictionary_dispatcher(replies), fair_bot, "/me", updates, levels)
+    echo_bot = build_bot(emulator.token, emulator.api_base)
+    echo = await _baseline(build_dispatcher(), echo_bot, "hello", updates, levels)
     await emulator.stop()
-    print(f"updates: {updates:,}, concurrency {workers}")
-    for name, rate, latencies in (
-        ("ppo-bot /me", ours_rate, ours),
-        ("aiogram echo", echo_rate, echo_latencies),
-    ):
+    print(f"updates: {updates:,} per measurement")
+    for workers in levels:
+        print(f"concurrency {workers}:")
+        for name, (rate, latencies) in (
+            ("ppo-bot /me", ours[workers]),
+            ("dictionary bot", fair[workers]),
+            ("aiogram echo", echo[workers]),
+        ):
+            print(
+                f"  {name:15}: {rate:7.0f} updates/s, "
+                f"p50 {statistics.median(latencies) * 1000:6.1f} ms, "
+                f"p99 {_percentile(latencies, 0.99) * 1000:6.1f} ms"
+            )
         print(
-            f"{name:13}: {rate:7.0f} updates/s, p50 {statistics.median(latencies) * 1000:6.1f} ms,"
-            f" p99 {_percentile(latencies, 0.99) * 1000:6.1f} ms"
+            f"  ratio to the dictionary bot: {ours[workers][0] / fair[workers][0]:.2f}x "
+            f"(goal >= 0.5x); to the echo: {ours[workers][0] / echo[workers][0]:.2f}x"
         )
-    print(f"ratio (ppo-bot / echo): {ours_rate / echo_rate:.2f}x  (goal ≥ 0.5x)")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--members", type=int, default=1_000_000)
     parser.add_argument("--updates", type=int, default=3_000)
-    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 32])
     options = parser.parse_args()
     asyncio.run(main(options.members, options.updates, options.concurrency))

@@ -32,8 +32,11 @@ from bot.db.migrate import upgrade_to_head
 from bot.delivery.runtime import SEND_TIMEOUT_SECONDS, SESSION_CONNECTIONS, Delivery
 from bot.handlers import build_routers
 from bot.handlers.access import notices as access_notices
+from bot.handlers.broadcasts import notices as broadcasts_notices
 from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
 from bot.handlers.certificates import notices as certificates_notices
+from bot.handlers.feedback import notices as feedback_notices
+from bot.handlers.filters import run_filters_inline
 from bot.handlers.forum_admin import notices as forum_admin_notices
 from bot.handlers.forums import notices as forums_notices
 from bot.handlers.interrupt import CommandWins
@@ -52,10 +55,12 @@ from bot.handlers.proposals import notices as proposals_notices
 from bot.i18n import create_i18n
 from bot.services.access import AccessService
 from bot.services.attendance import AttendanceService
+from bot.services.broadcast_approvals import BroadcastApprovalService
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
 from bot.services.calendar import CalendarService
 from bot.services.certificates import CertificateService
+from bot.services.feedback import FeedbackService
 from bot.services.forum_admin import ForumAdminService
 from bot.services.forums import ForumService, OfferRules
 from bot.services.linking import LinkingService
@@ -115,9 +120,11 @@ class Services:
     calendar: CalendarService
     outbox: OutboxService
     broadcasts: BroadcastService
+    broadcast_approvals: BroadcastApprovalService
     broadcast_runs: BroadcastRuns
     reminders: ReminderService
     certificates: CertificateService
+    feedback: FeedbackService
     operations: OperationsService
     seat_offers: SeatOfferService
 
@@ -138,6 +145,13 @@ class Services:
             trainings=settings.forums.training_offers,
         )
         similar = SimilarProposals()  # one index of proposals' texts for the process
+        broadcasts = BroadcastService(
+            database,
+            access=access,
+            default_language=default_language,
+            approval_threshold=settings.delivery.approval_threshold,
+            outbox_bell=bell,
+        )
         margin = timedelta(hours=settings.forums.check_in_margin_hours)
         return cls(
             users=users,
@@ -184,8 +198,9 @@ class Services:
                 domain=settings.org.domain,
             ),
             outbox=outbox,
-            broadcasts=BroadcastService(
-                database, access=access, default_language=default_language
+            broadcasts=broadcasts,
+            broadcast_approvals=BroadcastApprovalService(
+                database, access=access, outbox_bell=bell, due_bell=broadcasts.bell
             ),
             broadcast_runs=BroadcastRuns(database, outbox_bell=bell),
             reminders=ReminderService(
@@ -195,6 +210,7 @@ class Services:
                 outbox_bell=bell,
             ),
             certificates=CertificateService(database, outbox_bell=bell),
+            feedback=FeedbackService(database, access=access),
             operations=OperationsService(database),
             seat_offers=SeatOfferService(database, rules=offer_rules, outbox_bell=bell),
         )
@@ -248,7 +264,9 @@ class Application:
         )
         for feature in (
             access_notices,
+            broadcasts_notices,
             certificates_notices,
+            feedback_notices,
             forums_notices,
             forum_admin_notices,
             linking_notices,
@@ -314,6 +332,7 @@ class Application:
         for observer in (dispatcher.message, dispatcher.callback_query):
             observer.middleware(boundary)
         dispatcher.include_routers(*build_routers())
+        run_filters_inline([dispatcher])
         dispatcher.startup.register(self._on_startup)
         # aiogram closes the FSM storage (and the Redis client it shares) first on shutdown;
         # ours closes it last, after the updates in hand and the sender have finished.

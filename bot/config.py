@@ -111,6 +111,9 @@ class DeliverySettings(_Section):
     # false: this process never sends; what it queues waits in the outbox for a process that
     # does (or for this one, restarted with true).
     enabled: bool = True
+    # A broadcast to all members, or to more recipients than this, waits until a second
+    # organizer (or an admin) approves it.
+    approval_threshold: int = Field(default=100_000, ge=0)
 
     @model_validator(mode="after")
     def _paid_above_free_rate(self) -> DeliverySettings:

@@ -26,6 +26,7 @@ class Seeded:
     forum_id: int
     training_id: int
     ends_at: datetime
+    registrations: dict[int, int]  # telegram id → their training registration's id
 
 
 async def seed_ended_training(database_url: str, *, ended_ago: timedelta) -> Seeded:
@@ -90,21 +91,26 @@ async def seed_ended_training(database_url: str, *, ended_ago: timedelta) -> See
                     .returning(members.c.id)
                 )
             ).scalar_one()
+            ids: dict[int, int] = {}
             for seat, (telegram_id, member, checked) in enumerate(
                 ((MEMBER, member_id, True), (GUEST, None, True), (ABSENT, None, False)), start=1
             ):
-                await connection.execute(
-                    insert(registrations).values(
-                        event_id=training_id,
-                        telegram_id=telegram_id,
-                        member_id=member,
-                        status="registered",
-                        seat=seat,
-                        created_at=starts_at - timedelta(days=1),
-                        checked_in_at=starts_at if checked else None,
-                        checked_in_by=1 if checked else None,
+                ids[telegram_id] = (
+                    await connection.execute(
+                        insert(registrations)
+                        .values(
+                            event_id=training_id,
+                            telegram_id=telegram_id,
+                            member_id=member,
+                            status="registered",
+                            seat=seat,
+                            created_at=starts_at - timedelta(days=1),
+                            checked_in_at=starts_at if checked else None,
+                            checked_in_by=1 if checked else None,
+                        )
+                        .returning(registrations.c.id)
                     )
-                )
+                ).scalar_one()
     finally:
         await database.close()
-    return Seeded(int(forum_id), int(training_id), ends_at)
+    return Seeded(int(forum_id), int(training_id), ends_at, ids)

@@ -16,7 +16,14 @@ from bot.i18n import LOCALES_DIR
 KAZAKH_LETTERS = re.compile("[әғқңөұүһі]", re.IGNORECASE)
 # Messages that are the same in every language by nature (a command, a placeholder only).
 # The same words in Kazakh and Russian (on certificates).
-UNTRANSLATABLE: set[str] = {"CERTIFICATE", "Forum: {forum}", "Trainer: {name}", "«{title}»"}
+UNTRANSLATABLE: set[str] = {
+    "CERTIFICATE",
+    "Forum: {forum}",
+    "Trainer: {name}",
+    "«{title}»",
+    "«{title}»: ⭐ {average} ({count}, {comments})",
+    "• {number} «{title}»",
+}
 
 
 def _read(path: Path, locale: str | None = None) -> Catalog:

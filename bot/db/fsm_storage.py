@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,11 +15,10 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
-from sqlalchemy import and_, delete, select
+from sqlalchemy import and_, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import utcnow
-from bot.db.cache import BoundedCache
 from bot.db.dialect import insert_for
 from bot.db.engine import Database
 from bot.db.tables.accounts import fsm_state
@@ -29,6 +29,9 @@ def _require_dict(data: Mapping[str, Any]) -> dict[str, Any]:
         msg = f"Data must be a dict or dict-like object, got {type(data).__name__}"
         raise DataNotDictLikeError(msg)
     return dict(data)
+
+
+_STATE = select(fsm_state.c.state).where(fsm_state.c.key == bindparam("key"))
 
 
 class SqlStorage(BaseStorage):
@@ -47,14 +50,18 @@ class SqlStorage(BaseStorage):
     ) -> None:
         """`sole_writer`: this process is the only one writing the table (one bot on SQLite).
 
-        aiogram reads the state of every update; with a sole writer that read is served from
-        memory after the first, as every change passes through here.
+        aiogram reads the state of every update. With a sole writer every change passes
+        through here, so the states are read once (the table holds only conversations in
+        progress: few rows) and kept in memory, and a key not there has no state — no update
+        reads SQL for it. A write whose outcome is unknown (it failed) makes its key read
+        from the table again. With several writers every read goes to the table.
         """
         self._database = database
         self._key_builder = key_builder or DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
-        self._states: BoundedCache[str, str | None] | None = (
-            BoundedCache(size=100_000, ttl=3600) if sole_writer else None
-        )
+        self._sole_writer = sole_writer
+        self._states: dict[str, str] | None = None  # every state in the table, once loaded
+        self._doubtful: set[str] = set()  # keys whose row may differ from `_states`
+        self._loading = asyncio.Lock()
 
     def _key(self, key: StorageKey) -> str:
         return self._key_builder.build(key)
@@ -83,30 +90,46 @@ class SqlStorage(BaseStorage):
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
         storage_key = self._key(key)
-        try:
-            async with self._database.write() as connection:
-                await self._upsert(connection, storage_key, state=value)
-                if value is None:
-                    await self._drop_if_empty(connection, storage_key)
-        finally:
-            if self._states is not None:
-                self._states.evict(storage_key)  # re-read after a failure; cached on success
-        if self._states is not None:
-            self._states.put(storage_key, value)
+        if self._sole_writer:
+            self._doubtful.add(storage_key)  # until the write is known to have happened
+        async with self._database.write() as connection:
+            await self._upsert(connection, storage_key, state=value)
+            if value is None:
+                await self._drop_if_empty(connection, storage_key)
+        if self._sole_writer:
+            self._remember(storage_key, value)
+
+    def _remember(self, storage_key: str, state: str | None) -> None:
+        if self._states is None:  # not loaded yet: the load may miss this change
+            return
+        if state is None:
+            self._states.pop(storage_key, None)
+        else:
+            self._states[storage_key] = state
+        self._doubtful.discard(storage_key)
+
+    async def _load_states(self) -> dict[str, str]:
+        async with self._loading:
+            if self._states is None:
+                async with self._database.read() as connection:
+                    rows = await connection.execute(
+                        select(fsm_state.c.key, fsm_state.c.state).where(
+                            fsm_state.c.state.is_not(None)
+                        )
+                    )
+                    self._states = {row.key: row.state for row in rows}
+            return self._states
 
     async def get_state(self, key: StorageKey) -> str | None:
         storage_key = self._key(key)
-        if self._states is not None:
-            hit, cached = self._states.lookup(storage_key)
-            if hit:
-                return cached
-        async with self._database.read() as connection:
-            result = await connection.execute(
-                select(fsm_state.c.state).where(fsm_state.c.key == storage_key)
-            )
-            state: str | None = result.scalar_one_or_none()
-        if self._states is not None:
-            self._states.put(storage_key, state)
+        if self._sole_writer:
+            states = self._states if self._states is not None else await self._load_states()
+            if storage_key not in self._doubtful:
+                return states.get(storage_key)
+        row = await self._database.lookup.one_or_none(_STATE, {"key": storage_key})
+        state: str | None = None if row is None else row.state
+        if self._sole_writer:
+            self._remember(storage_key, state)
         return state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:

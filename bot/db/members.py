@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import utcnow
+from bot.db.engine import Lookup
 from bot.db.registrations import activity_counts
 from bot.db.tables.proposals import proposals
 from bot.db.tables.registry import members, ppos
@@ -55,6 +56,26 @@ def _own_record_statement() -> Select[Any]:
 _OWN_RECORD = _own_record_statement()
 
 
+def _own(row: Row[Any]) -> tuple[MemberRecord, tuple[int, int, int]]:
+    values = row._asdict()
+    counts = (
+        int(values.pop("forums_attended")),
+        int(values.pop("trainings_completed")),
+        int(values.pop("proposals_submitted")),
+    )
+    return _record(values), counts
+
+
+async def find_own_record(
+    lookup: Lookup, telegram_id: int, now: datetime
+) -> tuple[MemberRecord, tuple[int, int, int]] | None:
+    """The record linked to the account, with (forums attended, trainings completed,
+    proposals submitted) — one statement outside any transaction: /me is the most frequent
+    request."""
+    row = await lookup.one_or_none(_OWN_RECORD, {"telegram_id": telegram_id, "now": now})
+    return None if row is None else _own(row)
+
+
 def _record(values: dict[str, Any]) -> MemberRecord:
     values["status"] = MemberStatus(values["status"])
     return MemberRecord(**values)
@@ -78,27 +99,19 @@ class MemberRepository:
         """The record with this IIN (12 digits)."""
         return await self._one(members.c.iin == iin)
 
-    async def own_record(
-        self, telegram_id: int, now: datetime
-    ) -> tuple[MemberRecord, tuple[int, int, int]] | None:
-        """The record linked to the account, with (forums attended, trainings completed,
-        proposals submitted) — in one query: /me is the most frequent request."""
-        row = (
-            await self._connection.execute(_OWN_RECORD, {"telegram_id": telegram_id, "now": now})
-        ).one_or_none()
-        if row is None:
-            return None
-        values = row._asdict()
-        counts = (
-            int(values.pop("forums_attended")),
-            int(values.pop("trainings_completed")),
-            int(values.pop("proposals_submitted")),
-        )
-        return _record(values), counts
-
     async def by_telegram_id(self, telegram_id: int) -> MemberRecord | None:
         """The record linked to this Telegram account."""
         return await self._one(members.c.telegram_id == telegram_id)
+
+    async def by_telegram_ids(self, telegram_ids: Sequence[int]) -> dict[int, MemberRecord]:
+        """The records linked to these Telegram accounts, by account (unlinked ones left out)."""
+        if not telegram_ids:
+            return {}
+        rows = await self._connection.execute(
+            _RECORD.where(members.c.telegram_id.in_(list(telegram_ids)))
+        )
+        records = (_record(row._asdict()) for row in rows)
+        return {record.telegram_id: record for record in records if record.telegram_id}
 
     async def link(self, member_id: int, telegram_id: int) -> bool:
         """Link the record to the account unless it is linked already; True when linked now."""

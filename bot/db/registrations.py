@@ -122,6 +122,26 @@ class RegistrationRepository:
         )
         return [_registration(row) for row in rows]
 
+    async def of_people(
+        self, telegram_ids: Sequence[int], event_ids: Sequence[int]
+    ) -> dict[int, list[RegistrationRow]]:
+        """The live registrations of several people for these events, by person."""
+        rows = await self._connection.execute(
+            select(*_COLUMNS)
+            .where(
+                and_(
+                    registrations.c.telegram_id.in_(list(telegram_ids)),
+                    registrations.c.event_id.in_(list(event_ids)),
+                    registrations.c.status.in_(LIVE),
+                )
+            )
+            .order_by(registrations.c.id)
+        )
+        people: dict[int, list[RegistrationRow]] = {}
+        for row in map(_registration, rows):
+            people.setdefault(row.telegram_id, []).append(row)
+        return people
+
     async def seats_taken(self, event_id: int) -> list[int]:
         """Seat numbers of the registered and of open offers, ascending."""
         rows = await self._connection.execute(

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import utcnow
 from bot.db.dialect import insert_for
+from bot.db.engine import Lookup
 from bot.db.tables.accounts import users
 from bot.domain.users import User
+
+_USER = select(users.c.telegram_id, users.c.language, users.c.created_at).where(
+    users.c.telegram_id == bindparam("telegram_id")
+)
+
+
+async def find_user(lookup: Lookup, telegram_id: int) -> User | None:
+    """The user, or None if they never wrote to the bot — outside any transaction."""
+    row = await lookup.one_or_none(_USER, {"telegram_id": telegram_id})
+    return None if row is None else User(row.telegram_id, row.language, row.created_at)
 
 
 class UserRepository:
@@ -21,11 +32,7 @@ class UserRepository:
 
     async def get(self, telegram_id: int) -> User | None:
         """The user, or None if they never wrote to the bot."""
-        result = await self._connection.execute(
-            select(users.c.telegram_id, users.c.language, users.c.created_at).where(
-                users.c.telegram_id == telegram_id
-            )
-        )
+        result = await self._connection.execute(_USER, {"telegram_id": telegram_id})
         row = result.one_or_none()
         return None if row is None else User(*row)
 

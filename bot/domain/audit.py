@@ -28,3 +28,5 @@ class AuditAction(StrEnum):
     CHECK_IN = "check-in"
     REGISTRATION_CHANGED = "registration changed"
     PROPOSALS_MERGED = "proposals merged"
+    BROADCAST_APPROVED = "broadcast approved"
+    BROADCAST_DECLINED = "broadcast declined"

@@ -60,10 +60,17 @@ class ErrorCode(StrEnum):
     CHECK_IN_CLOSED = "check_in_closed"
     ALREADY_CHECKED_IN = "already_checked_in"
     OFFER_CLOSED = "offer_closed"
+    # feedback on trainings
+    NOT_AN_ATTENDEE = "not_an_attendee"
+    COMMENT_EMPTY = "comment_empty"
+    COMMENT_TOO_LONG = "comment_too_long"
     # announcements
     AUDIENCE_EMPTY = "audience_empty"
     BROADCAST_OVER = "broadcast_over"
     BROADCAST_DRAFT_EXPIRED = "broadcast_draft_expired"
+    APPROVAL_OWN = "approval_own"
+    APPROVAL_EXPIRED = "approval_expired"
+    APPROVAL_DECIDED = "approval_decided"
 
 
 class DomainError(Exception):

@@ -33,7 +33,10 @@ class NoticeKind(StrEnum):
     PROPOSAL_SUBMITTED = "proposal_submitted"  # to the region's reviewers
     PROPOSAL_DECIDED = "proposal_decided"  # to the author
     PROPOSAL_MERGED = "proposal_merged"  # to the authors of both proposals merged
+    APPROVAL_REQUESTED = "approval_requested"  # to the organizers who may approve a broadcast
+    APPROVAL_DECIDED = "approval_decided"  # to the broadcast's author
     CERTIFICATE_ISSUED = "certificate_issued"  # to an attendee of a training that ended
+    FEEDBACK_ASKED = "feedback_asked"  # to the same attendee: rate the training
 
 
 @dataclass(frozen=True, slots=True)

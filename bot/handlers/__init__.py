@@ -8,6 +8,7 @@ from bot.handlers.access import router as admin
 from bot.handlers.broadcasts import router as broadcast
 from bot.handlers.certificates import router as certificates
 from bot.handlers.fallback import router as fallback
+from bot.handlers.feedback import router as feedback
 from bot.handlers.forum_admin import router as forum_organizers
 from bot.handlers.forum_admin import wizard as forum_wizard
 from bot.handlers.forums import offers as seat_offers
@@ -37,6 +38,7 @@ def build_routers() -> list[Router]:
         forums.create_router(),
         seat_offers.create_router(),
         forum_organizers.create_router(),
+        feedback.create_router(),
         broadcast.create_router(),
     )
     return [

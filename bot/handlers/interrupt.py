@@ -27,6 +27,8 @@ from bot.handlers.broadcasts.callbacks import (
     TextLanguage,
 )
 from bot.handlers.broadcasts.states import BroadcastStates
+from bot.handlers.feedback.callbacks import CommentCallback, RateCallback
+from bot.handlers.feedback.states import FeedbackStates
 from bot.handlers.forum_admin.wizard import ForumWizard
 from bot.handlers.forums.callbacks import EditField, WizardCallback
 from bot.handlers.linking.callbacks import LinkCallback
@@ -124,6 +126,11 @@ _STEPS: tuple[_Interrupted, ...] = (
             ReaderLanguage,
             BroadcastCancel,
         ),
+    ),
+    _Interrupted(
+        FeedbackStates,
+        N_("Set aside: your comment on the training (your rating is saved)."),
+        buttons=(RateCallback, CommentCallback),
     ),
     _Interrupted(
         ForumWizard,

@@ -107,6 +107,15 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.PROPOSAL_MERGED: N_(
         "This proposal has been merged into another one. Nothing was changed."
     ),
+    ErrorCode.APPROVAL_OWN: N_(
+        "You cannot approve your own announcement: another organizer or an admin must."
+    ),
+    ErrorCode.APPROVAL_EXPIRED: N_(
+        "This request has expired (24 hours passed): the announcement will not be sent."
+    ),
+    ErrorCode.APPROVAL_DECIDED: N_(
+        "This announcement has already been approved, declined or cancelled. Nothing was changed."
+    ),
     ErrorCode.MERGE_INTO_ITSELF: N_(
         "A proposal cannot be merged into itself, nor into one that is no longer open. "
         "Nothing was changed."
@@ -135,6 +144,11 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
         "This forum is for party members. Link your membership with /link first."
     ),
     ErrorCode.NOT_AN_ORGANIZER: N_("Ticket check-in is for the organizers of this forum."),
+    ErrorCode.NOT_AN_ATTENDEE: N_("Only those who were checked in at this training can rate it."),
+    ErrorCode.COMMENT_EMPTY: N_("Please write your comment as text, or press Skip."),
+    ErrorCode.COMMENT_TOO_LONG: N_(
+        "The comment is too long: at most {limit} characters. Please shorten it."
+    ),
     ErrorCode.SEATS_BELOW_TAKEN: N_(
         "{taken} seats are already taken: the number of seats cannot be lower. "
         "Nothing was changed."

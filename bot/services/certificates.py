@@ -110,9 +110,14 @@ async def _issue(connection: AsyncConnection, due: Sequence[Due]) -> list[Certif
     }
     ours = await CertificateRepository(connection).add(list(made.items()), now)
     issued = [made[registration_id] for registration_id in sorted(ours)]
-    notices = [
-        Notice(certificate.telegram_id, NoticeKind.CERTIFICATE_ISSUED, certificate.params())
-        for certificate in issued
-    ]
+    notices = []
+    for registration_id in sorted(ours):
+        certificate = made[registration_id]
+        notices.append(
+            Notice(certificate.telegram_id, NoticeKind.CERTIFICATE_ISSUED, certificate.params())
+        )
+        # the same moment asks what they thought of it (the feedback feature rates it)
+        asked = {"registration_id": registration_id, "title": certificate.params()["training"]}
+        notices.append(Notice(certificate.telegram_id, NoticeKind.FEEDBACK_ASKED, asked))
     await NoticeRepository(connection).add(notices, now)
     return issued

@@ -41,6 +41,9 @@ from bot.services.tabular import Cell, ExportFiles, Table, export_files
 PRESENT = "✓"  # a day or a training attended, in the lists
 
 
+RECENTLY_OVER = timedelta(days=30)
+
+
 class ExportList(StrEnum):
     REGISTERED = "registered"
     WAITING = "waiting"
@@ -158,11 +161,12 @@ class ForumAdminService:
         return promotions
 
     async def managed_forums(self, organizer_id: int, now: datetime | None = None) -> list[Event]:
-        """Upcoming forums the organizer manages."""
+        """Forums the organizer manages: upcoming ones, and those over for less than
+        RECENTLY_OVER (their attendance, ratings and charts are read afterwards)."""
         principal = await self._access.principal(organizer_id)
         async with self._database.read() as connection:
             forums, _ = await EventRepository(connection).upcoming_forums(
-                now or utcnow(), offset=0, limit=50
+                (now or utcnow()) - RECENTLY_OVER, offset=0, limit=50
             )
         return [f for f in forums if principal.reaches(Role.ORGANIZER, f.owner_region)]
 

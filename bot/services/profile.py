@@ -8,7 +8,7 @@ from bot.clock import utcnow
 from bot.db.audit import AuditRepository
 from bot.db.corrections import CorrectionRepository
 from bot.db.engine import Database
-from bot.db.members import MemberRepository
+from bot.db.members import MemberRepository, find_own_record
 from bot.db.notices import NoticeRepository
 from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
@@ -81,8 +81,7 @@ class ProfileService:
 
     async def my_record(self, telegram_id: int) -> tuple[MemberRecord, Activity]:
         """The record linked to this account (NOT_LINKED if none) and the member's activity."""
-        async with self._database.read() as connection:
-            found = await MemberRepository(connection).own_record(telegram_id, utcnow())
+        found = await find_own_record(self._database.lookup, telegram_id, utcnow())
         if found is None:
             raise DomainError(ErrorCode.NOT_LINKED)
         member, (forums, trainings, proposals) = found

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from bot.config import LANGUAGES
 from bot.db.cache import BoundedCache
 from bot.db.engine import Database
-from bot.db.users import UserRepository
+from bot.db.users import UserRepository, find_user
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.users import User
 
@@ -31,8 +31,7 @@ class UserService:
         hit, known = self._known.lookup(telegram_id)
         if hit and known is not None:
             return known
-        async with self._database.read() as connection:
-            user = await UserRepository(connection).get(telegram_id)
+        user = await find_user(self._database.lookup, telegram_id)
         if user is None or user.language is None:
             # A write that depends on what was read takes the write lock up front (SQLite
             # would refuse to upgrade a read transaction while another writer waits).

@@ -71,6 +71,13 @@ SAMPLES: dict[NoticeKind, Params] = {
         "action": "request_changes",
         "comment": "Толығырақ & нақтырақ",
     },
+    NoticeKind.PROPOSAL_MERGED: {
+        "number": "TRK-2026-0002",
+        "title": "Онлайн <жиналыс>",
+        "into_number": "TRK-2026-0001",
+        "into_title": "Цифрлық БПҰ",
+        "side": "merged",
+    },
     NoticeKind.CERTIFICATE_ISSUED: {
         "code": "K7QM2XWD9T",
         "name": "Сейітова Айгүл",
@@ -80,6 +87,7 @@ SAMPLES: dict[NoticeKind, Params] = {
         "starts_at": "2026-03-10T05:00:00+00:00",
         "ends_at": "2026-03-10T07:00:00+00:00",
     },
+    NoticeKind.FEEDBACK_ASKED: {"registration_id": 12, "title": TITLE},
 }
 READERS = {"kk": 9601, "ru": 9602, "en": 9603}
 
@@ -158,7 +166,7 @@ async def test_every_kind_arrives_in_the_language_each_reader_reads(
     assert "«Ауруханасы &amp; Co»" in correction
     decided = before["ru"] + list(SAMPLES).index(NoticeKind.PROPOSAL_DECIDED)
     assert chats["ru"].user.transcript[decided].buttons()  # asks for changes: an Open button
-    certificate = chats["kk"].user.transcript[-1]  # a PDF, its caption escaped
+    [certificate] = [m for m in chats["kk"].user.transcript if m.document]  # its caption escaped
     assert certificate.caption is not None
     assert "«Шешендік &lt;өнер&gt;»" in certificate.caption
     assert (certificate.document or b"").startswith(b"%PDF")

@@ -43,6 +43,7 @@ async def organizer(make_organizer):  # type: ignore[no-untyped-def]
 
 async def _ask_correction(member_chat, value: str) -> None:  # type: ignore[no-untyped-def]
     await member_chat.send("/me")
+    assert "<b>Место работы:</b> Түркістан қалалық ауруханасы" in member_chat.last_text
     await member_chat.press("Запросить исправление")
     await member_chat.press("Место работы")
     assert "Напишите правильное значение поля «Место работы»" in member_chat.last_text
@@ -65,6 +66,7 @@ async def test_a_correction_accepted_changes_the_record(
         entry[:3] for entry in await audit_entries(database_url)
     }
     await member_chat.wait_for_text("Ваше исправление принято")
+    # /me was answered (and its text cached) before the correction: the new value shows at once
     await member_chat.send("/me")
     assert "<b>Место работы:</b> Түркістан облыстық ауруханасы" in member_chat.last_text
 

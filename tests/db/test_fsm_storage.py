@@ -155,3 +155,43 @@ async def test_a_sole_writer_serves_states_from_memory_but_reads_the_truth_first
     finally:
         await database.close()
         await cached_database.close()
+
+
+async def test_a_sole_writer_knows_every_state_in_the_table_after_one_read(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fsm.db'}"
+    writer, database = await _sql_storage(url)
+    await writer.set_state(KEY, Form.title)
+    await writer.set_state(OTHER, "other")
+    cached, cached_database = await _sql_storage(url, sole_writer=True)
+    try:
+        assert await cached.get_state(KEY) == "Form:title"
+        assert await cached.get_state(OTHER) == "other"
+        await cached.set_state(OTHER, None)
+        assert await cached.get_state(OTHER) is None
+        assert await writer.get_state(OTHER) is None  # written through
+    finally:
+        await database.close()
+        await cached_database.close()
+
+
+async def test_a_sole_writer_reads_a_key_again_after_a_failed_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fsm.db'}"
+    cached, database = await _sql_storage(url, sole_writer=True)
+    try:
+        await cached.set_state(KEY, Form.title)
+        assert await cached.get_state(KEY) == "Form:title"
+
+        async def fail(*_: object) -> None:
+            msg = "the disk is full"
+            raise OSError(msg)
+
+        monkeypatch.setattr(cached, "_drop_if_empty", fail)
+        with pytest.raises(OSError, match="disk"):
+            await cached.set_state(KEY, None)  # rolled back: the table keeps Form:title
+        assert await cached.get_state(KEY) == "Form:title"
+    finally:
+        await database.close()

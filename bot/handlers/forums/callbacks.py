@@ -22,6 +22,8 @@ class ForumAction(StrEnum):
     EXPORT_WAITING = "xw"
     EXPORT_ATTENDED = "xa"
     EDIT = "e"
+    FEEDBACK = "fb"  # the trainings' ratings and comments
+    EXPORT_FEEDBACK = "xf"
     LIST = "l"  # back to the list of forums
     CALENDAR = "c"  # the forum and one's trainings as a calendar file
 

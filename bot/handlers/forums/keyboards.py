@@ -215,8 +215,10 @@ def organizer_keyboard(forum_id: int) -> InlineKeyboardMarkup:
         (_("Registered (files)"), ForumAction.EXPORT_REGISTERED),
         (_("Waiting list (files)"), ForumAction.EXPORT_WAITING),
         (_("Attendance (files)"), ForumAction.EXPORT_ATTENDED),
+        (_("Ratings of trainings"), ForumAction.FEEDBACK),
+        (_("Ratings (files)"), ForumAction.EXPORT_FEEDBACK),
         (_("Edit"), ForumAction.EDIT),
     ):
         builder.button(text=label, callback_data=ForumCallback(forum_id=forum_id, action=action))
-    builder.adjust(1, 3, 1)
+    builder.adjust(1, 3, 2, 1)
     return builder.as_markup()

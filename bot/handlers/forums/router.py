@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import date
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
@@ -30,10 +31,12 @@ from bot.handlers.forums.keyboards import (
     trainings_keyboard,
 )
 from bot.handlers.forums.render import Formatter, attended_line, ticket_caption
-from bot.handlers.forums.tickets import check_in_link, qr_png
+from bot.handlers.forums.tickets import TicketImages, check_in_link
 from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.calendar import CalendarService
 from bot.services.forums import ForumDetails, ForumService, Place
+
+TICKETS = TicketImages()  # one drawing per ticket, in a worker thread
 
 
 def formatter(i18n: I18n, settings: Settings) -> Formatter:
@@ -144,7 +147,7 @@ async def send_ticket(
         *([attended_line(attended, fmt)] if attended else []),
     )
     await chat.answer_photo(
-        BufferedInputFile(qr_png(link), filename=f"ticket-{place.registration.id}.png"),
+        BufferedInputFile(await TICKETS.png(link), filename=f"ticket-{place.registration.id}.png"),
         caption=caption,
         reply_markup=ticket_keyboard(place.event.id) if calendar else None,
     )
@@ -157,10 +160,18 @@ async def register(
     i18n: I18n,
     settings: Settings,
     bot: Bot,
+    event_update: Update,
 ) -> None:
     """A seat (and the ticket) or a place on the waiting list; the card follows."""
-    message = await acknowledge(callback)  # at once: the seat may take a while under load
-    done = await forums.register(callback.from_user.id, callback_data.forum_id)
+    # In line first, in the order of the presses; then the answer, at once (the seat may take
+    # a while under load).
+    seating = asyncio.ensure_future(
+        forums.register(callback.from_user.id, callback_data.forum_id, turn=event_update.update_id)
+    )
+    try:
+        message = await acknowledge(callback)
+    finally:
+        done = await seating
     if message is None:
         return
     fmt = formatter(i18n, settings)
@@ -198,10 +209,18 @@ async def sign_up(
     forums: ForumService,
     i18n: I18n,
     settings: Settings,
+    event_update: Update,
 ) -> None:
     """A place in a training (only for the forum's registered participants)."""
-    message = await acknowledge(callback)
-    done = await forums.register(callback.from_user.id, callback_data.training_id)
+    seating = asyncio.ensure_future(
+        forums.register(
+            callback.from_user.id, callback_data.training_id, turn=event_update.update_id
+        )
+    )
+    try:
+        message = await acknowledge(callback)
+    finally:
+        done = await seating
     if message is None:
         return
     fmt = formatter(i18n, settings)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -17,8 +19,10 @@ from bot.handlers.profile.callbacks import (
 from bot.handlers.profile.render import field_label
 
 
-def record_keyboard() -> InlineKeyboardMarkup:
-    """Under the member's own record."""
+@lru_cache(maxsize=8)
+def record_keyboard(locale: str) -> InlineKeyboardMarkup:
+    """Under the member's own record, in the current locale (which is `locale`): built once
+    per language, as nothing else in it changes."""
     builder = InlineKeyboardBuilder()
     builder.button(text=_("Ask for a correction"), callback_data=CorrectionStart())
     return builder.as_markup()

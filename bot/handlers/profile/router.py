@@ -24,7 +24,7 @@ from bot.handlers.profile.callbacks import (
     Verdict,
 )
 from bot.handlers.profile.keyboards import cancel_keyboard, fields_keyboard, record_keyboard
-from bot.handlers.profile.render import field_label, render_record
+from bot.handlers.profile.render import field_label, render_own_record
 from bot.handlers.profile.states import CorrectionStates
 from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.profile import ProfileService
@@ -37,8 +37,9 @@ async def show_my_record(
     assert message.from_user is not None
     member, activity = await profile.my_record(message.from_user.id)
     today = datetime.now(settings.org.tz).date()
-    text = render_record(member, locale=i18n.current_locale, today=today, activity=activity)
-    await message.answer(text, reply_markup=record_keyboard())
+    locale = i18n.current_locale
+    text = render_own_record(member, locale=locale, today=today, activity=activity)
+    await message.answer(text, reply_markup=record_keyboard(locale))
 
 
 async def choose_field(callback: CallbackQuery, profile: ProfileService) -> None:

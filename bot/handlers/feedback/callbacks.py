@@ -1,0 +1,34 @@
+"""Callback data of feedback (prefixes r*)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.handlers.callback_data import BoundedCallbackData
+
+
+class RateCallback(BoundedCallbackData, prefix="rr"):
+    registration_id: int
+    rating: int
+
+
+class CommentStep(StrEnum):
+    SKIP = "s"
+    CANCEL = "c"
+
+
+class CommentCallback(BoundedCallbackData, prefix="rc"):
+    registration_id: int
+    step: CommentStep
+
+
+class CommentsPage(BoundedCallbackData, prefix="rp"):
+    training_id: int
+    page: int
+
+
+class CommentsTurn(BoundedCallbackData, prefix="rn"):
+    """◀ ▶ under a page of comments: the page changes in place."""
+
+    training_id: int
+    page: int
