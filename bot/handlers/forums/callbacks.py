@@ -24,6 +24,7 @@ class ForumAction(StrEnum):
     EDIT = "e"
     FEEDBACK = "fb"  # the trainings' ratings and comments
     EXPORT_FEEDBACK = "xf"
+    CHART = "ch"  # the forum's figures as a picture
     LIST = "l"  # back to the list of forums
     CALENDAR = "c"  # the forum and one's trainings as a calendar file
 
@@ -59,6 +60,33 @@ class OfferCallback(BoundedCallbackData, prefix="fy"):
 
     registration_id: int
     answer: OfferAnswer
+
+
+class ComingAnswer(StrEnum):
+    YES = "y"
+    NO = "n"  # asks again before the seat goes
+    GIVE_UP = "g"  # no, for sure: the seat goes
+    BACK = "b"  # back to the question
+
+
+class ComingCallback(BoundedCallbackData, prefix="fq"):
+    """The registered answer "still coming?" (from the notice)."""
+
+    registration_id: int
+    answer: ComingAnswer
+
+
+class ReleaseStep(StrEnum):
+    ASK = "a"
+    YES = "y"
+    NO = "n"
+
+
+class ReleaseCallback(BoundedCallbackData, prefix="fs"):
+    """An organizer releases the seats of those silent after the reminder."""
+
+    forum_id: int
+    step: ReleaseStep
 
 
 class CheckInDay(BoundedCallbackData, prefix="fk"):
