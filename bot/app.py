@@ -74,6 +74,7 @@ from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
 from bot.services.seat_offers import SeatOfferService
 from bot.services.similar_proposals import SimilarProposals
+from bot.services.stats import StatsService
 from bot.services.still_coming import ComingRules, StillComingService
 from bot.services.users import UserService
 from bot.telegram_session import create_sender_session, create_session
@@ -124,6 +125,7 @@ class Services:
     reminders: ReminderService
     certificates: CertificateService
     feedback: FeedbackService
+    stats: StatsService
     operations: OperationsService
     seat_offers: SeatOfferService
     still_coming: StillComingService
@@ -164,7 +166,12 @@ class Services:
             privacy=PrivacyService(
                 database, users=users, offer_rules=offer_rules, outbox_bell=bell
             ),
-            proposals=ProposalService(database, access=access, outbox_bell=bell),
+            proposals=ProposalService(
+                database,
+                access=access,
+                quotas=settings.proposals.quota_of,
+                outbox_bell=bell,
+            ),
             proposal_drafts=ProposalDraftService(
                 database,
                 access=access,
@@ -205,6 +212,7 @@ class Services:
             ),
             certificates=CertificateService(database, outbox_bell=bell),
             feedback=FeedbackService(database, access=access),
+            stats=StatsService(database, access=access, tz=settings.org.tz),
             operations=OperationsService(database),
             seat_offers=SeatOfferService(database, rules=offer_rules, outbox_bell=bell),
             still_coming=StillComingService(
@@ -301,11 +309,13 @@ class Application:
         if self.redis is not None:
             from aiogram.fsm.storage.redis import RedisStorage
 
-            redis = RedisStorage(
-                self.redis, key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
-            )
-            # A lock in Redis holds across processes (webhook workers, several bots).
-            return redis, redis.create_isolation()
+            from bot.server.isolation import KeptRedisIsolation
+
+            key_builder = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+            redis = RedisStorage(self.redis, key_builder=key_builder)
+            # A lock in Redis holds across processes (webhook workers, several bots); kept
+            # while its update runs, it frees the chat of a process that died within seconds.
+            return redis, KeptRedisIsolation(self.redis, key_builder)
         # One bot on SQLite is the table's only writer; several (PostgreSQL) share it.
         storage = SqlStorage(self.database, sole_writer=self.database.dialect == "sqlite")
         return storage, SimpleEventIsolation()

@@ -35,6 +35,8 @@ class NoticeKind(StrEnum):
     LINK_ATTEMPTED = "link_attempted"  # to the holder of a record someone else tried to link
     PROPOSAL_SUBMITTED = "proposal_submitted"  # to the region's reviewers
     PROPOSAL_DECIDED = "proposal_decided"  # to the author
+    PROPOSAL_SENT = "proposal_sent"  # to the republican editorial group
+    PROPOSAL_RETURNED = "proposal_returned"  # to the region's reviewers, with the reason
     PROPOSAL_MERGED = "proposal_merged"  # to the authors of both proposals merged
     APPROVAL_REQUESTED = "approval_requested"  # to the organizers who may approve a broadcast
     APPROVAL_DECIDED = "approval_decided"  # to the broadcast's author

@@ -73,7 +73,11 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.TEXT_TOO_LONG: N_(
         "This is too long: {length} characters, at most {limit}. Please shorten it."
     ),
-    ErrorCode.UNKNOWN_ROLE: N_("Unknown role. Use organizer or reviewer."),
+    ErrorCode.UNKNOWN_ROLE: N_("Unknown role. Use organizer, reviewer or republican."),
+    ErrorCode.ROLE_FOR_ALL_REGIONS: N_(
+        "The republican editorial group reviews the proposals of all regions: write all as "
+        "the region."
+    ),
     ErrorCode.UNKNOWN_REGION: N_("Unknown region. Write its name, or all for every region."),
     ErrorCode.ATTACHMENT_UNSUPPORTED: N_(
         "Only documents and photos can be attached, not stickers, voice messages, videos "
@@ -102,6 +106,20 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
     ),
     ErrorCode.PROPOSAL_WITHDRAWN: N_(
         "This proposal has been withdrawn by its author. Nothing was changed."
+    ),
+    ErrorCode.PROPOSAL_ACCEPTED: N_(
+        "This proposal has already been accepted for the republican forum. Nothing was changed."
+    ),
+    ErrorCode.PROPOSAL_DECLINED: N_(
+        "This proposal has already been rejected by the republican editorial group. Nothing "
+        "was changed."
+    ),
+    ErrorCode.QUOTA_REACHED: N_(
+        "Your region has already sent {quota} proposals to the republican stage this year, "
+        "its whole quota. Nothing was changed."
+    ),
+    ErrorCode.CONFIRMATION_EXPIRED: N_(
+        "This question is out of date. Open the proposal again to decide. Nothing was changed."
     ),
     ErrorCode.SUPPORT_OWN_PROPOSAL: N_("You cannot support your own proposal."),
     ErrorCode.PROPOSAL_MERGED: N_(

@@ -24,6 +24,7 @@ class ForumAction(StrEnum):
     EDIT = "e"
     FEEDBACK = "fb"  # the trainings' ratings and comments
     EXPORT_FEEDBACK = "xf"
+    CHART = "ch"  # the forum's figures as a picture
     LIST = "l"  # back to the list of forums
 
 

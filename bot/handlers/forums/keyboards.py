@@ -241,6 +241,7 @@ def organizer_keyboard(forum_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for label, action in (
         (_("Counts"), ForumAction.STATS),
+        (_("Chart"), ForumAction.CHART),
         (_("Registered (files)"), ForumAction.EXPORT_REGISTERED),
         (_("Waiting list (files)"), ForumAction.EXPORT_WAITING),
         (_("Attendance (files)"), ForumAction.EXPORT_ATTENDED),
@@ -249,5 +250,5 @@ def organizer_keyboard(forum_id: int) -> InlineKeyboardMarkup:
         (_("Edit"), ForumAction.EDIT),
     ):
         builder.button(text=label, callback_data=ForumCallback(forum_id=forum_id, action=action))
-    builder.adjust(1, 3, 2, 1)
+    builder.adjust(2, 3, 2, 1)
     return builder.as_markup()
