@@ -114,7 +114,7 @@ async def test_the_demo_people_are_listed_with_the_members_iin(web: WebClient) -
         listing = await response.json()
     assert listing["bot"]["username"] == "ppo_sandbox_bot"
     people = {person["key"]: person for person in listing["people"]}
-    assert list(people) == ["member", "organizer", "reviewer", "guest"]
+    assert list(people) == ["member", "organizer", "reviewer", "republican", "guest"]
     assert people["member"]["iin"] == web.world.member_iin
     assert is_valid_iin(web.world.member_iin)
     assert people["guest"]["iin"] is None
@@ -253,7 +253,7 @@ async def test_seeding_twice_changes_nothing(tmp_path: Path) -> None:
         first = await seed_demo_world(database, members=50)
         counts = await _counts(database)
         second = await seed_demo_world(database, members=50)
-        assert await _counts(database) == counts == (51, 3)  # organizer: TRK and SHY
+        assert await _counts(database) == counts == (51, 4)  # organizer: TRK, SHY; 2 reviewers
         assert first == second
     finally:
         await database.close()
