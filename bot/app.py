@@ -39,12 +39,14 @@ from bot.handlers.feedback import notices as feedback_notices
 from bot.handlers.filters import run_filters_inline
 from bot.handlers.forum_admin import notices as forum_admin_notices
 from bot.handlers.forums import notices as forums_notices
+from bot.handlers.forums.callbacks import answered_at_once
 from bot.handlers.interrupt import CommandWins
 from bot.handlers.linking import notices as linking_notices
 from bot.handlers.menu import Menus, publish_menus
 from bot.handlers.middlewares import (
     HandlerBoundary,
     InFlight,
+    PressFirst,
     TimedIsolation,
     UpdateLogMiddleware,
     UserLocaleMiddleware,
@@ -343,6 +345,8 @@ class Application:
         command_wins = CommandWins()  # inside the locale: it speaks
         dispatcher.message.outer_middleware(command_wins)
         dispatcher.callback_query.outer_middleware(command_wins)
+        # Register's press is answered before routing, ahead of the work of other presses.
+        dispatcher.callback_query.outer_middleware(PressFirst(answered_at_once))
         boundary = HandlerBoundary()
         for observer in (dispatcher.message, dispatcher.callback_query):
             observer.middleware(boundary)

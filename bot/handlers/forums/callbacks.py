@@ -37,6 +37,18 @@ class TrainingSignUp(BoundedCallbackData, prefix="ft"):
     training_id: int
 
 
+_REGISTER_SUFFIX = f":{ForumAction.REGISTER.value}"
+_SIGN_UP_PREFIX = f"{TrainingSignUp.__prefix__}:"
+
+
+def answered_at_once(data: str) -> bool:
+    """Register or a training's sign-up: their handlers answer the press before anything else
+    (so it may be answered before routing, see `PressFirst`)."""
+    if data.startswith(_SIGN_UP_PREFIX):
+        return True
+    return data.startswith(f"{ForumCallback.__prefix__}:") and data.endswith(_REGISTER_SUFFIX)
+
+
 class PlaceAction(StrEnum):
     CANCEL = "c"
     CONFIRM_CANCEL = "y"
