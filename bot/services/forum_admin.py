@@ -36,6 +36,7 @@ from bot.services.forums import (
     serve_waiting_list,
 )
 from bot.services.outbox import Doorbell
+from bot.services.stats import FigureLabels, figures_table, forum_figures
 from bot.services.tabular import Cell, ExportFiles, Table, export_files
 
 PRESENT = "✓"  # a day or a training attended, in the lists
@@ -75,6 +76,7 @@ class RegistrationLabels:
     headers: Sequence[str]
     statuses: Mapping[RegistrationStatus, str]
     guest: str
+    figures: FigureLabels | None = None  # a second sheet of the XLSX: the forum's figures
 
 
 class ForumAdminService:
@@ -289,6 +291,10 @@ class ForumAdminService:
             days_marked, trainings_marked = await AttendanceRepository(connection).forum_marks(
                 forum_id
             )
+            more = []
+            if labels.figures is not None:  # the /stats figures as a sheet of the XLSX
+                figures = await forum_figures(connection, forum, tz)
+                more.append(figures_table(figures, labels.figures))
         days = forum.days(tz)
         headers = [
             *labels.headers,
@@ -316,7 +322,7 @@ class ForumAdminService:
                 ]
             )
         name = f"forum-{forum_id}-{which.value}"
-        return export_files(name, Table(which.value, headers, table))
+        return export_files(name, Table(which.value, headers, table), more=more)
 
 
 async def _replace_seated(
