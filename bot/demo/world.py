@@ -16,7 +16,12 @@ from bot.db.engine import Database
 from bot.db.registry import RegistryRepository
 from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
-from bot.demo.events import add_demo_forums, add_demo_proposals, add_full_demo_seminar
+from bot.demo.events import (
+    add_demo_forums,
+    add_demo_past_training,
+    add_demo_proposals,
+    add_full_demo_seminar,
+)
 from bot.demo.registry import generate_members, write_csv
 from bot.domain.iin import Sex, make_iin
 from bot.domain.members import RegistryEntry
@@ -25,7 +30,7 @@ from bot.services.registry_import import import_registry
 
 DEMO_REGION = "TRK"
 ALMATY = ZoneInfo("Asia/Almaty")
-DEMO_WORLD_VERSION = 3
+DEMO_WORLD_VERSION = 4
 """Raise it when the world grows (a forum, proposals): sandboxes seed the new parts on start."""
 
 
@@ -112,6 +117,9 @@ def demo_world(*, members: int) -> DemoWorld:
             "Share your phone number with the button, then type the demo IIN below.",
             "Send /me: your record, and a button to ask for a correction.",
             "/language switches between Қазақша, Русский and English; /mydata sends a file.",
+            "She is at a training that ends 20 minutes after the sandbox's first start: then"
+            " her PDF certificate and a 1–5 rating question arrive. The QR code on it (or"
+            " /start verify-CODE) checks it.",
             "/forums → the Turkistan youth wing seminar is full: join its waiting list. When "
             "the organizer adds a seat, the bot offers it to you: Take it or No thanks.",
         ),
@@ -203,6 +211,9 @@ async def seed_demo_world(
     await import_demo_registry(database, members=members, seed=seed)
     await add_demo_people(database, world)
     await add_demo_forums(database, admins=(), tz=tz)
+    await add_demo_past_training(
+        database, member_iin=MEMBER_RECORD.iin, telegram_id=world.member.telegram_id
+    )
     await add_full_demo_seminar(database, tz=tz)
     await add_demo_proposals(database, members=members, seed=seed, year=dt.datetime.now(tz).year)
     return world
