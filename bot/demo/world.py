@@ -116,6 +116,8 @@ def demo_world(*, members: int) -> DemoWorld:
             " or send /link.",
             "Share your phone number with the button, then type the demo IIN below.",
             "Send /me: your record, and a button to ask for a correction.",
+            "/forums: register for a forum and its trainings; /tickets: one QR ticket for all"
+            " of them, and “📅 Күнтізбеге қосу” (Add to calendar) sends an .ics file.",
             "/language switches between Қазақша, Русский and English; /mydata sends a file.",
             "/forums → the Turkistan youth wing seminar is full: join its waiting list. When "
             "the organizer adds a seat, the bot offers it to you: Take it or No thanks.",
