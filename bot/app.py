@@ -39,12 +39,14 @@ from bot.handlers.feedback import notices as feedback_notices
 from bot.handlers.filters import run_filters_inline
 from bot.handlers.forum_admin import notices as forum_admin_notices
 from bot.handlers.forums import notices as forums_notices
+from bot.handlers.forums.callbacks import answered_at_once
 from bot.handlers.interrupt import CommandWins
 from bot.handlers.linking import notices as linking_notices
 from bot.handlers.menu import Menus, publish_menus
 from bot.handlers.middlewares import (
     HandlerBoundary,
     InFlight,
+    PressFirst,
     TimedIsolation,
     UpdateLogMiddleware,
     UserLocaleMiddleware,
@@ -58,6 +60,7 @@ from bot.services.attendance import AttendanceService
 from bot.services.broadcast_approvals import BroadcastApprovalService
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
+from bot.services.calendar import CalendarService
 from bot.services.certificates import CertificateService
 from bot.services.feedback import FeedbackService
 from bot.services.forum_admin import ForumAdminService
@@ -74,6 +77,7 @@ from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
 from bot.services.seat_offers import SeatOfferService
 from bot.services.similar_proposals import SimilarProposals
+from bot.services.stats import StatsService
 from bot.services.still_coming import ComingRules, StillComingService
 from bot.services.users import UserService
 from bot.telegram_session import create_sender_session, create_session
@@ -117,6 +121,7 @@ class Services:
     forums: ForumService
     forum_admin: ForumAdminService
     attendance: AttendanceService
+    calendar: CalendarService
     outbox: OutboxService
     broadcasts: BroadcastService
     broadcast_approvals: BroadcastApprovalService
@@ -124,6 +129,7 @@ class Services:
     reminders: ReminderService
     certificates: CertificateService
     feedback: FeedbackService
+    stats: StatsService
     operations: OperationsService
     seat_offers: SeatOfferService
     still_coming: StillComingService
@@ -196,6 +202,12 @@ class Services:
                 check_in_margin=margin,
                 outbox_bell=bell,
             ),
+            calendar=CalendarService(
+                database,
+                tz=settings.org.tz,
+                default_language=default_language,
+                domain=settings.org.domain,
+            ),
             outbox=outbox,
             broadcasts=broadcasts,
             broadcast_approvals=BroadcastApprovalService(
@@ -210,6 +222,7 @@ class Services:
             ),
             certificates=CertificateService(database, outbox_bell=bell),
             feedback=FeedbackService(database, access=access),
+            stats=StatsService(database, access=access, tz=settings.org.tz),
             operations=OperationsService(database),
             seat_offers=SeatOfferService(database, rules=offer_rules, outbox_bell=bell),
             still_coming=StillComingService(
@@ -340,6 +353,8 @@ class Application:
         command_wins = CommandWins()  # inside the locale: it speaks
         dispatcher.message.outer_middleware(command_wins)
         dispatcher.callback_query.outer_middleware(command_wins)
+        # Register's press is answered before routing, ahead of the work of other presses.
+        dispatcher.callback_query.outer_middleware(PressFirst(answered_at_once))
         boundary = HandlerBoundary()
         for observer in (dispatcher.message, dispatcher.callback_query):
             observer.middleware(boundary)

@@ -21,6 +21,7 @@ from bot.handlers.privacy import router as privacy
 from bot.handlers.profile import router as profile
 from bot.handlers.proposals import router as proposals
 from bot.handlers.start import router as start
+from bot.handlers.stats import router as stats
 from bot.handlers.users import router as language
 
 
@@ -43,6 +44,7 @@ def build_routers() -> list[Router]:
         forum_organizers.create_router(),
         forum_seats.create_router(),
         feedback.create_router(),
+        stats.create_router(),
         broadcast.create_router(),
     )
     return [

@@ -35,6 +35,7 @@ def help_text(principal: Principal | None, *, linked: bool | None) -> str:
             _("For organizers:"),
             _("/find — find a member by IIN or name"),
             _("/myforums — your forums: counts, lists, editing; /newforum — a new one"),
+            _("/stats — a forum's figures as a chart"),
             _("/broadcast — an announcement to members or to forum participants"),
         ]
     republican = principal is not None and principal.reaches(Role.REPUBLICAN, None)

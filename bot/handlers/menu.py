@@ -29,6 +29,7 @@ DESCRIPTIONS: dict[str, str] = {
     "tickets": N_("My tickets"),
     "find": N_("Find a member"),
     "myforums": N_("My forums"),
+    "stats": N_("A forum's chart"),
     "broadcast": N_("An announcement"),
     "review": N_("Proposals to review"),
     "republican": N_("Proposals sent by the regions"),
@@ -38,7 +39,7 @@ DESCRIPTIONS: dict[str, str] = {
 }
 GUEST = ("start", "link", "forums", "tickets")
 MEMBER = ("start", "me", "propose", "myproposals", "shortlist", "forums", "tickets")
-ORGANIZER = ("find", "myforums", "broadcast")
+ORGANIZER = ("find", "myforums", "stats", "broadcast")
 REVIEWER = ("review",)
 REPUBLICAN = ("republican",)
 ADMIN = ("grant",)

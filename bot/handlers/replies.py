@@ -224,7 +224,8 @@ async def acknowledge(callback: CallbackQuery) -> Message | None:
     Call it first, before any slow work: Telegram refuses answers to presses older than ~15 s.
     A refusal raised afterwards then arrives as a message instead of an alert.
     """
-    await callback.answer()
+    if not _press_answered.get():  # `PressFirst` may have answered it before routing
+        await callback.answer()
     _press_answered.set(True)
     return callback.message if isinstance(callback.message, Message) else None
 
@@ -234,9 +235,10 @@ def press_answered() -> bool:
     return _press_answered.get()
 
 
-def new_press() -> None:
-    """A new update is being handled: its press (if any) is not answered yet."""
-    _press_answered.set(False)
+def new_press(*, answered: bool = False) -> None:
+    """A new update is being handled: its press (if any) is not answered yet (unless
+    `PressFirst` answered it before routing)."""
+    _press_answered.set(answered)
 
 
 async def edit_in_place(

@@ -24,7 +24,9 @@ class ForumAction(StrEnum):
     EDIT = "e"
     FEEDBACK = "fb"  # the trainings' ratings and comments
     EXPORT_FEEDBACK = "xf"
+    CHART = "ch"  # the forum's figures as a picture
     LIST = "l"  # back to the list of forums
+    CALENDAR = "c"  # the forum and one's trainings as a calendar file
 
 
 class ForumCallback(BoundedCallbackData, prefix="fo"):
@@ -34,6 +36,18 @@ class ForumCallback(BoundedCallbackData, prefix="fo"):
 
 class TrainingSignUp(BoundedCallbackData, prefix="ft"):
     training_id: int
+
+
+_REGISTER_SUFFIX = f":{ForumAction.REGISTER.value}"
+_SIGN_UP_PREFIX = f"{TrainingSignUp.__prefix__}:"
+
+
+def answered_at_once(data: str) -> bool:
+    """Register or a training's sign-up: their handlers answer the press before anything else
+    (so it may be answered before routing, see `PressFirst`)."""
+    if data.startswith(_SIGN_UP_PREFIX):
+        return True
+    return data.startswith(f"{ForumCallback.__prefix__}:") and data.endswith(_REGISTER_SUFFIX)
 
 
 class PlaceAction(StrEnum):

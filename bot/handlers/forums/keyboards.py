@@ -85,6 +85,10 @@ def card_keyboard(details: ForumDetails) -> InlineKeyboardMarkup:
             callback_data=ForumCallback(forum_id=forum.id, action=ForumAction.TRAININGS),
         )
     builder.button(
+        text=_("📅 Add to calendar"),
+        callback_data=ForumCallback(forum_id=forum.id, action=ForumAction.CALENDAR),
+    )
+    builder.button(
         text=_("◀ All forums"),
         callback_data=ForumCallback(forum_id=forum.id, action=ForumAction.LIST),
     )
@@ -175,6 +179,16 @@ def trainings_keyboard(details: ForumDetails, fmt: Formatter) -> InlineKeyboardM
     return builder.as_markup()
 
 
+def ticket_keyboard(forum_id: int) -> InlineKeyboardMarkup:
+    """Under a ticket: the forum and one's trainings into one's calendar."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("📅 Add to calendar"),
+        callback_data=ForumCallback(forum_id=forum_id, action=ForumAction.CALENDAR),
+    )
+    return builder.as_markup()
+
+
 def confirm_cancel_keyboard(registration_id: int) -> InlineKeyboardMarkup:
     """Yes, cancel — or no, keep the seat."""
     builder = InlineKeyboardBuilder()
@@ -241,6 +255,7 @@ def organizer_keyboard(forum_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for label, action in (
         (_("Counts"), ForumAction.STATS),
+        (_("Chart"), ForumAction.CHART),
         (_("Registered (files)"), ForumAction.EXPORT_REGISTERED),
         (_("Waiting list (files)"), ForumAction.EXPORT_WAITING),
         (_("Attendance (files)"), ForumAction.EXPORT_ATTENDED),
@@ -249,5 +264,5 @@ def organizer_keyboard(forum_id: int) -> InlineKeyboardMarkup:
         (_("Edit"), ForumAction.EDIT),
     ):
         builder.button(text=label, callback_data=ForumCallback(forum_id=forum_id, action=action))
-    builder.adjust(1, 3, 2, 1)
+    builder.adjust(2, 3, 2, 1)
     return builder.as_markup()
