@@ -108,7 +108,7 @@ async def test_the_demo_people_are_listed_with_the_members_iin(web: WebClient) -
         listing = await response.json()
     assert listing["bot"]["username"] == "ppo_sandbox_bot"
     people = {person["key"]: person for person in listing["people"]}
-    assert list(people) == ["member", "organizer", "reviewer", "guest"]
+    assert list(people) == ["member", "organizer", "reviewer", "republican", "guest"]
     assert people["member"]["iin"] == web.world.member_iin
     assert is_valid_iin(web.world.member_iin)
     assert people["guest"]["iin"] is None
@@ -138,6 +138,11 @@ async def test_the_tips_say_what_the_bot_does(web: WebClient) -> None:
     waiting = (await web.last_bot_message(reviewer.telegram_id))["text"]
     assert "Сараптауды күтіп тұр" in waiting
     assert "TRK-" in waiting
+    republican = web.world.republican
+    assert any("/republican" in tip for tip in republican.tips)
+    await web.act(republican.telegram_id, "send", text="/republican")
+    sent = await web.last_bot_message(republican.telegram_id)
+    assert "Присланы регионами, ждут республиканскую редакционную группу</b>: 2." in sent["text"]
 
 
 async def test_pressing_a_language_button_edits_the_message_in_place(web: WebClient) -> None:
@@ -247,7 +252,7 @@ async def test_seeding_twice_changes_nothing(tmp_path: Path) -> None:
         first = await seed_demo_world(database, members=50)
         counts = await _counts(database)
         second = await seed_demo_world(database, members=50)
-        assert await _counts(database) == counts == (51, 3)  # organizer: TRK and SHY
+        assert await _counts(database) == counts == (51, 4)  # organizer: TRK and SHY; republican
         assert first == second
     finally:
         await database.close()
