@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 
 from bot.clock import utcnow
 from bot.db.engine import Database
+from bot.db.events import EventRepository
 from bot.db.members import MemberRepository
 from bot.db.proposals import ProposalRepository
 from bot.db.registrations import RegistrationRepository
@@ -269,8 +270,10 @@ async def add_soon_demo_meeting(
     )
     program = parse_program(tomllib.loads(document), tz)
     async with database.read() as connection:
-        if await RegistrationRepository(connection).of_person(member_telegram_id):
-            return  # seeded before: she has her seat (or her other registrations) already
+        seats = await RegistrationRepository(connection).of_person(member_telegram_id)
+        events = await EventRepository(connection).get_many([seat.event_id for seat in seats])
+    if any(event.title.en == program.forum.title.en for event in events.values()):
+        return  # seeded before: she has her seat there already
     service = ForumAdminService(database, access=AccessService(database, admins=()))
     forum_id, _ = await service.load_program(program)
     async with database.write() as connection:
