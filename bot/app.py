@@ -39,12 +39,14 @@ from bot.handlers.feedback import notices as feedback_notices
 from bot.handlers.filters import run_filters_inline
 from bot.handlers.forum_admin import notices as forum_admin_notices
 from bot.handlers.forums import notices as forums_notices
+from bot.handlers.forums.callbacks import answered_at_once
 from bot.handlers.interrupt import CommandWins
 from bot.handlers.linking import notices as linking_notices
 from bot.handlers.menu import Menus, publish_menus
 from bot.handlers.middlewares import (
     HandlerBoundary,
     InFlight,
+    PressFirst,
     TimedIsolation,
     UpdateLogMiddleware,
     UserLocaleMiddleware,
@@ -74,6 +76,8 @@ from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
 from bot.services.seat_offers import SeatOfferService
 from bot.services.similar_proposals import SimilarProposals
+from bot.services.stats import StatsService
+from bot.services.still_coming import ComingRules, StillComingService
 from bot.services.users import UserService
 from bot.telegram_session import create_sender_session, create_session
 
@@ -123,8 +127,10 @@ class Services:
     reminders: ReminderService
     certificates: CertificateService
     feedback: FeedbackService
+    stats: StatsService
     operations: OperationsService
     seat_offers: SeatOfferService
+    still_coming: StillComingService
 
     @classmethod
     def build(cls, database: Database, settings: Settings) -> Services:
@@ -162,7 +168,12 @@ class Services:
             privacy=PrivacyService(
                 database, users=users, offer_rules=offer_rules, outbox_bell=bell
             ),
-            proposals=ProposalService(database, access=access, outbox_bell=bell),
+            proposals=ProposalService(
+                database,
+                access=access,
+                quotas=settings.proposals.quota_of,
+                outbox_bell=bell,
+            ),
             proposal_drafts=ProposalDraftService(
                 database,
                 access=access,
@@ -203,8 +214,19 @@ class Services:
             ),
             certificates=CertificateService(database, outbox_bell=bell),
             feedback=FeedbackService(database, access=access),
+            stats=StatsService(database, access=access, tz=settings.org.tz),
             operations=OperationsService(database),
             seat_offers=SeatOfferService(database, rules=offer_rules, outbox_bell=bell),
+            still_coming=StillComingService(
+                database,
+                access=access,
+                rules=ComingRules(
+                    ask_before=timedelta(hours=settings.forums.confirm_hours_before),
+                    release_silent=settings.forums.release_silent,
+                ),
+                offer_rules=offer_rules,
+                outbox_bell=bell,
+            ),
         )
 
 
@@ -268,6 +290,7 @@ class Application:
             self.delivery.notices.register(feature.RENDERERS)
         self.delivery.notices.register(forums_notices.timed_renderers(settings.org.tz))
         self.delivery.schedule("offers", self.services.seat_offers.lapse)
+        self.delivery.schedule("still-coming", self.services.still_coming.tick)
         self.delivery.notices.register_documents(
             certificates_notices.document_renderers(settings.org.name.get, settings.org.tz)
         )
@@ -288,11 +311,13 @@ class Application:
         if self.redis is not None:
             from aiogram.fsm.storage.redis import RedisStorage
 
-            redis = RedisStorage(
-                self.redis, key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
-            )
-            # A lock in Redis holds across processes (webhook workers, several bots).
-            return redis, redis.create_isolation()
+            from bot.server.isolation import KeptRedisIsolation
+
+            key_builder = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+            redis = RedisStorage(self.redis, key_builder=key_builder)
+            # A lock in Redis holds across processes (webhook workers, several bots); kept
+            # while its update runs, it frees the chat of a process that died within seconds.
+            return redis, KeptRedisIsolation(self.redis, key_builder)
         # One bot on SQLite is the table's only writer; several (PostgreSQL) share it.
         storage = SqlStorage(self.database, sole_writer=self.database.dialect == "sqlite")
         return storage, SimpleEventIsolation()
@@ -320,6 +345,8 @@ class Application:
         command_wins = CommandWins()  # inside the locale: it speaks
         dispatcher.message.outer_middleware(command_wins)
         dispatcher.callback_query.outer_middleware(command_wins)
+        # Register's press is answered before routing, ahead of the work of other presses.
+        dispatcher.callback_query.outer_middleware(PressFirst(answered_at_once))
         boundary = HandlerBoundary()
         for observer in (dispatcher.message, dispatcher.callback_query):
             observer.middleware(boundary)

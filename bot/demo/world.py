@@ -57,13 +57,14 @@ class DemoWorld:
     member: DemoPerson
     organizer: DemoPerson
     reviewer: DemoPerson
+    republican: DemoPerson
     guest: DemoPerson
     registry_size: int
 
     @property
     def people(self) -> tuple[DemoPerson, ...]:
         """In the order the page lists them."""
-        return (self.member, self.organizer, self.reviewer, self.guest)
+        return (self.member, self.organizer, self.reviewer, self.republican, self.guest)
 
     @property
     def member_iin(self) -> str:
@@ -152,6 +153,28 @@ def demo_world(*, members: int) -> DemoWorld:
             "it, reject it or ask for changes. /shortlist shows what was chosen.",
         ),
     )
+    republican = DemoPerson(
+        key="republican",
+        telegram_id=600_000_105,
+        first_name="Нұрлан",
+        last_name="Жұмабеков",
+        phone="+77060000105",
+        language_code="ru",
+        title="Republican editorial group",
+        about=(
+            "In the republican editorial group, in Astana: decides on the proposals every "
+            "region shortlists for the republican forum."
+        ),
+        tips=(
+            "Send /republican: the proposals the regions sent (two from Turkistan); open one "
+            "to accept it for the republican forum, return it to its region or reject it — "
+            "each decision asks to confirm, and the card changes in place.",
+            "The buttons under the list export the proposals with their trail: XLSX, CSV and "
+            "a ZIP of the attachments.",
+            "Play the member, propose, then the reviewer shortlists it (within Turkistan's "
+            "quota, shown as “N of 5 sent”) and it arrives here.",
+        ),
+    )
     guest = DemoPerson(
         key="guest",
         telegram_id=600_000_104,
@@ -169,7 +192,7 @@ def demo_world(*, members: int) -> DemoWorld:
             "Write anything: the bot never stays silent.",
         ),
     )
-    return DemoWorld(member, organizer, reviewer, guest, registry_size=members)
+    return DemoWorld(member, organizer, reviewer, republican, guest, registry_size=members)
 
 
 async def seed_demo_world(
@@ -197,7 +220,7 @@ async def import_demo_registry(database: Database, *, members: int, seed: int = 
 
 
 async def add_demo_people(database: Database, world: DemoWorld) -> None:
-    """The member's registry row, and the organizer's and reviewer's roles."""
+    """The member's registry row, and the organizer's and the reviewers' roles."""
     async with database.write() as connection:
         registry = RegistryRepository(connection)
         await registry.ensure_ppos({(MEMBER_RECORD.region_code, MEMBER_RECORD.ppo)})
@@ -208,6 +231,7 @@ async def add_demo_people(database: Database, world: DemoWorld) -> None:
             # the demo forum is in Shymkent: its organizer checks people in there too
             (world.organizer, Grant(Role.ORGANIZER, "SHY")),
             (world.reviewer, Grant(Role.REVIEWER, DEMO_REGION)),
+            (world.republican, Grant(Role.REPUBLICAN, None)),
         )
         for person, grant in grants:
             # no language yet: the bot guesses it from Telegram, as for anyone new

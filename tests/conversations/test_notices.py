@@ -30,6 +30,17 @@ SAMPLES: dict[NoticeKind, Params] = {
         "until": "2027-05-14T09:00:00+00:00",
     },
     NoticeKind.OFFER_LAPSED: EVENT,
+    NoticeKind.STILL_COMING: {
+        **EVENT,
+        "registration_id": 2_147_483_647,
+        "starts_at": "2027-05-14T09:00:00+00:00",
+    },
+    NoticeKind.STILL_COMING_REMINDER: {
+        **EVENT,
+        "registration_id": 2_147_483_647,
+        "starts_at": "2027-05-14T09:00:00+00:00",
+    },
+    NoticeKind.SEAT_RELEASED: EVENT,
     NoticeKind.CHECKED_IN: EVENT,
     NoticeKind.REGISTRATION_REMOVED: EVENT,
     NoticeKind.ROLE_GRANTED: {"role": "organizer", "region": "TRK"},
