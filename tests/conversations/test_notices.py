@@ -103,7 +103,7 @@ SAMPLES: dict[NoticeKind, Params] = {
     NoticeKind.APPROVAL_REQUESTED: {
         "broadcast_id": 2_147_483_647,
         "recipients": 1_200_000,
-        "texts": {language: "<b>&" * 225 for language in ("kk", "ru", "en")},
+        "texts": dict.fromkeys(("kk", "ru", "en"), "<b>&" * 225),
         "media": True,
     },
     NoticeKind.APPROVAL_DECIDED: {"broadcast_id": 7, "decision": "expired", "recipients": 9},
