@@ -82,6 +82,20 @@ SAMPLES: dict[NoticeKind, Params] = {
         "action": "request_changes",
         "comment": "Толығырақ & нақтырақ",
     },
+    NoticeKind.PROPOSAL_SENT: {
+        "proposal_id": 2_147_483_647,
+        "number": "TRK-2026-0042",
+        "title": "Цифрлық <БПҰ>",
+        "action": "shortlist",
+        "comment": "",
+    },
+    NoticeKind.PROPOSAL_RETURNED: {
+        "proposal_id": 2_147_483_647,
+        "number": "TRK-2026-0042",
+        "title": "Цифрлық <БПҰ>",
+        "action": "return",
+        "comment": "Квота & <себеп>",
+    },
     NoticeKind.PROPOSAL_MERGED: {
         "number": "TRK-2026-0002",
         "title": "Онлайн <жиналыс>",
