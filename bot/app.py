@@ -60,6 +60,7 @@ from bot.services.attendance import AttendanceService
 from bot.services.broadcast_approvals import BroadcastApprovalService
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
+from bot.services.calendar import CalendarService
 from bot.services.certificates import CertificateService
 from bot.services.feedback import FeedbackService
 from bot.services.forum_admin import ForumAdminService
@@ -120,6 +121,7 @@ class Services:
     forums: ForumService
     forum_admin: ForumAdminService
     attendance: AttendanceService
+    calendar: CalendarService
     outbox: OutboxService
     broadcasts: BroadcastService
     broadcast_approvals: BroadcastApprovalService
@@ -199,6 +201,12 @@ class Services:
                 tz=settings.org.tz,
                 check_in_margin=margin,
                 outbox_bell=bell,
+            ),
+            calendar=CalendarService(
+                database,
+                tz=settings.org.tz,
+                default_language=default_language,
+                domain=settings.org.domain,
             ),
             outbox=outbox,
             broadcasts=broadcasts,

@@ -83,6 +83,8 @@ class OrgSettings(_Section):
     name: LocalizedName = LocalizedName()
     default_language: Language = "kk"
     timezone: str = "Asia/Almaty"
+    # the organisation's internet domain: the stable ids of events in calendar files
+    domain: str = Field(default="ppo-bot.local", pattern=r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,250})$")
 
     @field_validator("timezone")
     @classmethod

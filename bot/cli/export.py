@@ -1,7 +1,7 @@
 """`ppo-bot export WHAT`: data as files for people outside the bot (one sub-subcommand each).
 
 A new export is a function adding its parser to `EXPORTS` (the forums feature adds
-`registrations --forum ID` next to `proposals`).
+`registrations --forum ID` and `calendar --forum ID` next to `proposals`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TypeAlias
 
 from bot.cli.base import EXIT_OK, fail, in_language, os_reason, settings_from, write_files
+from bot.cli.export_calendar import add_calendar
 from bot.cli.export_registrations import add_registrations
 from bot.config import LANGUAGES, Settings
 from bot.services.proposals import ExportStage, ProposalDetails
@@ -118,6 +119,7 @@ def _add_proposals(exports: Parsers, common: argparse.ArgumentParser) -> None:
 EXPORTS: tuple[Callable[[Parsers, argparse.ArgumentParser], None], ...] = (
     _add_proposals,
     add_registrations,
+    add_calendar,
 )
 
 

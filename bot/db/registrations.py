@@ -235,8 +235,11 @@ class RegistrationRepository:
         status: RegistrationStatus,
         seat: int | None,
         ticket_code: str | None,
+        created_at: datetime | None = None,
     ) -> RegistrationRow:
-        """A new registration or waiting-list place (ALREADY_REGISTERED if the person has one)."""
+        """A new registration or waiting-list place (ALREADY_REGISTERED if the person has one).
+
+        `created_at` only for the sandbox's demo world (a seat taken days ago); else now."""
         statement = (
             insert(registrations)
             .values(
@@ -246,7 +249,7 @@ class RegistrationRepository:
                 status=status.value,
                 seat=seat,
                 ticket_code=ticket_code,
-                created_at=utcnow(),
+                created_at=created_at or utcnow(),
             )
             .returning(*_COLUMNS)
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -142,3 +142,62 @@ async def add_full_demo_seminar(database: Database, *, tz: ZoneInfo) -> None:
                     seat=seat,
                     ticket_code=new_ticket_code(),
                 )
+
+
+# A meeting that starts soon, where the demo member has held a seat for days: the bot asks
+# her "Still coming?" (forums.confirm_hours_before) within a minute of the sandbox's start.
+SOON_MEETING = """
+[forum]
+kind = "regional"
+region = "TRK"
+city = {{ kk = "Түркістан", ru = "Туркестан", en = "Turkistan" }}
+venue = {{ kk = "Мұғалімдер үйі", ru = "Дом учителя", en = "Teachers' house" }}
+start = {start}
+end = {end}
+capacity = 30
+members_only = false
+
+[forum.title]
+kk = "Мұғалімдер жиналысы — Түркістан"
+ru = "Собрание учителей — Туркестан"
+en = "Teachers' meeting — Turkistan"
+
+[forum.description]
+kk = "Айгүл бір апта бұрын тіркелген. Жиналыс жақында: бот «Келесіз бе?» деп сұрайды."
+ru = "Айгүль записалась неделю назад. Собрание скоро: бот спросит «Вы придёте?»."
+en = "Aigul registered a week ago. The meeting is soon: the bot asks “Still coming?”."
+"""
+
+
+async def add_soon_demo_meeting(
+    database: Database, *, tz: ZoneInfo, ask_before: timedelta, member_telegram_id: int
+) -> None:
+    """The meeting halfway into the "Still coming?" window, the member seated a week ago.
+
+    Only once (while she holds no seat there); nothing when the question is switched off."""
+    if not ask_before:
+        return
+    now = utcnow()
+    start = (now + ask_before / 2).astimezone(tz).replace(tzinfo=None, second=0, microsecond=0)
+    if ask_before >= timedelta(hours=4):  # a whole hour, still well inside the window
+        start = start.replace(minute=0) + timedelta(hours=1)
+    document = SOON_MEETING.format(
+        start=start.isoformat(), end=(start + timedelta(hours=4)).isoformat()
+    )
+    program = parse_program(tomllib.loads(document), tz)
+    async with database.read() as connection:
+        if await RegistrationRepository(connection).of_person(member_telegram_id):
+            return  # seeded before: she has her seat (or her other registrations) already
+    service = ForumAdminService(database, access=AccessService(database, admins=()))
+    forum_id, _ = await service.load_program(program)
+    async with database.write() as connection:
+        await UserRepository(connection).add_if_missing(member_telegram_id, language=None)
+        await RegistrationRepository(connection).add(
+            event_id=forum_id,
+            telegram_id=member_telegram_id,
+            member_id=None,
+            status=RegistrationStatus.REGISTERED,
+            seat=1,
+            ticket_code=new_ticket_code(),
+            created_at=program.forum.starts_at - ask_before - timedelta(days=6),
+        )

@@ -16,7 +16,12 @@ from bot.db.engine import Database
 from bot.db.registry import RegistryRepository
 from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
-from bot.demo.events import add_demo_forums, add_demo_proposals, add_full_demo_seminar
+from bot.demo.events import (
+    add_demo_forums,
+    add_demo_proposals,
+    add_full_demo_seminar,
+    add_soon_demo_meeting,
+)
 from bot.demo.registry import generate_members, write_csv
 from bot.domain.iin import Sex, make_iin
 from bot.domain.members import RegistryEntry
@@ -25,7 +30,7 @@ from bot.services.registry_import import import_registry
 
 DEMO_REGION = "TRK"
 ALMATY = ZoneInfo("Asia/Almaty")
-DEMO_WORLD_VERSION = 3
+DEMO_WORLD_VERSION = 4
 """Raise it when the world grows (a forum, proposals): sandboxes seed the new parts on start."""
 
 
@@ -111,9 +116,14 @@ def demo_world(*, members: int) -> DemoWorld:
             " or send /link.",
             "Share your phone number with the button, then type the demo IIN below.",
             "Send /me: your record, and a button to ask for a correction.",
+            "/forums: register for a forum and its trainings; /tickets: one QR ticket for all"
+            " of them, and “📅 Күнтізбеге қосу” (Add to calendar) sends an .ics file.",
             "/language switches between Қазақша, Русский and English; /mydata sends a file.",
             "/forums → the Turkistan youth wing seminar is full: join its waiting list. When "
             "the organizer adds a seat, the bot offers it to you: Take it or No thanks.",
+            "She has held a seat at the Teachers' meeting (it starts soon) for a week: "
+            "within a minute of the sandbox's start the bot asks “Still coming?” — Yes keeps "
+            "the seat, No frees it. /myforums shows that ticket; start over with --reset.",
         ),
         iin=MEMBER_RECORD.iin,
     )
@@ -136,6 +146,8 @@ def demo_world(*, members: int) -> DemoWorld:
             "After the member has joined the full youth wing seminar's waiting list: /myforums "
             "→ the seminar → Изменить → Количество мест → 3. The seat is offered to her; "
             "/myforums shows the open offer.",
+            "/myforums → the Teachers' meeting: its card counts the “Still coming?” answers "
+            "(yes / no / silent); while the member is silent, he can release her seat.",
         ),
     )
     reviewer = DemoPerson(
@@ -196,14 +208,24 @@ def demo_world(*, members: int) -> DemoWorld:
 
 
 async def seed_demo_world(
-    database: Database, *, members: int, seed: int = 0, tz: ZoneInfo = ALMATY
+    database: Database,
+    *,
+    members: int,
+    seed: int = 0,
+    tz: ZoneInfo = ALMATY,
+    ask_before: dt.timedelta = dt.timedelta(hours=48),
 ) -> DemoWorld:
-    """Fill the database with the demo registry and people; running it again changes nothing."""
+    """Fill the database with the demo registry and people; running it again changes nothing.
+
+    `ask_before` is `forums.confirm_hours_before`: the soon meeting starts halfway into it."""
     world = demo_world(members=members)
     await import_demo_registry(database, members=members, seed=seed)
     await add_demo_people(database, world)
     await add_demo_forums(database, admins=(), tz=tz)
     await add_full_demo_seminar(database, tz=tz)
+    await add_soon_demo_meeting(
+        database, tz=tz, ask_before=ask_before, member_telegram_id=world.member.telegram_id
+    )
     await add_demo_proposals(database, members=members, seed=seed, year=dt.datetime.now(tz).year)
     return world
 

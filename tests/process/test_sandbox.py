@@ -12,6 +12,7 @@ import socket
 import sys
 import zlib
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,17 @@ from bot.cli.sandbox import TOKEN, Sandbox
 from bot.config import parse_settings
 from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade_to_head
+from bot.db.registrations import RegistrationRepository
 from bot.db.tables.accounts import roles
+from bot.db.tables.outbox import outbox
 from bot.db.tables.registry import members
 from bot.demo.world import DemoWorld, seed_demo_world
 from bot.domain.iin import is_valid_iin
+from bot.domain.notices import NoticeKind
 from bot.sandbox import webchat
 from bot.sandbox.webchat import PAGES
+from bot.services.access import AccessService
+from bot.services.still_coming import StillComingService
 from tests.chat import HandledUpdates
 
 ACTION = {"X-Sandbox-Action": "1"}
@@ -108,7 +114,7 @@ async def test_the_demo_people_are_listed_with_the_members_iin(web: WebClient) -
         listing = await response.json()
     assert listing["bot"]["username"] == "ppo_sandbox_bot"
     people = {person["key"]: person for person in listing["people"]}
-    assert list(people) == ["member", "organizer", "reviewer", "guest"]
+    assert list(people) == ["member", "organizer", "reviewer", "republican", "guest"]
     assert people["member"]["iin"] == web.world.member_iin
     assert is_valid_iin(web.world.member_iin)
     assert people["guest"]["iin"] is None
@@ -247,8 +253,31 @@ async def test_seeding_twice_changes_nothing(tmp_path: Path) -> None:
         first = await seed_demo_world(database, members=50)
         counts = await _counts(database)
         second = await seed_demo_world(database, members=50)
-        assert await _counts(database) == counts == (51, 3)  # organizer: TRK and SHY
+        assert await _counts(database) == counts == (51, 4)  # organizer: TRK, SHY; 2 reviewers
         assert first == second
+    finally:
+        await database.close()
+
+
+async def test_the_demo_member_is_asked_still_coming(tmp_path: Path) -> None:
+    """The soon meeting: she held her seat before the window opened, so the first tick asks her
+    (and only her); a second seeding adds no second meeting."""
+    database = Database(create_engine(f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"))
+    await upgrade_to_head(database.engine)
+    try:
+        world = await seed_demo_world(database, members=5, ask_before=timedelta(hours=48))
+        await seed_demo_world(database, members=5, ask_before=timedelta(hours=48))
+        async with database.read() as connection:
+            seats = await RegistrationRepository(connection).of_person(world.member.telegram_id)
+        assert len(seats) == 1
+        service = StillComingService(database, access=AccessService(database, admins=()))
+        assert await service.tick() == 1
+        assert await service.tick() == 0
+        async with database.read() as connection:
+            told = (await connection.execute(select(outbox.c.chat_id, outbox.c.notice))).all()
+        assert [tuple(row) for row in told] == [
+            (world.member.telegram_id, NoticeKind.STILL_COMING.value)
+        ]
     finally:
         await database.close()
 

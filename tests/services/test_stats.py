@@ -10,6 +10,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select, update
 
@@ -17,15 +18,18 @@ from bot.db.engine import Database, create_engine
 from bot.db.tables.forums import registrations
 from bot.db.tables.registry import members
 from bot.domain.errors import DomainError
+from bot.handlers.forum_admin.exports import registration_labels
 from bot.handlers.stats.chart import chart_png
 from bot.handlers.stats.router import chart_data
 from bot.i18n import create_i18n
 from bot.services.access import AccessService
+from bot.services.forum_admin import ExportList, ForumAdminService
 from bot.services.stats import StatsService
 from tests.certificate_seed import ABSENT, GUEST, MEMBER, TRAINING, seed_ended_training
 from tests.delivery_seed import register
 
 ADMIN, OUTSIDER = 7199, 7198
+ALMATY = ZoneInfo("Asia/Almaty")
 
 
 @pytest.fixture
@@ -81,3 +85,16 @@ async def test_a_forums_figures_and_their_chart_in_kazakh(
     with Image.open(io.BytesIO(png)) as image:
         assert image.format == "PNG"
         assert image.size == (1170, 810)
+
+    # the registrations export carries the same figures as a second sheet
+    admin = ForumAdminService(database, access=AccessService(database, admins=(ADMIN,)))
+    with i18n.context(), i18n.use_locale("kk"):
+        labels = registration_labels("kk")
+    files = await admin.export(ADMIN, seeded.forum_id, ExportList.REGISTERED, ALMATY, labels)
+    workbook = load_workbook(io.BytesIO(files.xlsx))
+    assert workbook.sheetnames == ["registered", "көрсеткіштер"]
+    sheet = {row[0]: row[1] for row in workbook["көрсеткіштер"].iter_rows(values_only=True)}
+    assert sheet["Орындар"] == 50
+    assert sheet["күту тізімінде"] == 1
+    assert sheet[f"«{TRAINING}»: келгені белгіленді"] == 2
+    assert sheet["Өңір: Түркістан облысы"] == 1

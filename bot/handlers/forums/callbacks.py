@@ -26,6 +26,7 @@ class ForumAction(StrEnum):
     EXPORT_FEEDBACK = "xf"
     CHART = "ch"  # the forum's figures as a picture
     LIST = "l"  # back to the list of forums
+    CALENDAR = "c"  # the forum and one's trainings as a calendar file
 
 
 class ForumCallback(BoundedCallbackData, prefix="fo"):

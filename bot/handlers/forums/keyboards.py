@@ -85,6 +85,10 @@ def card_keyboard(details: ForumDetails) -> InlineKeyboardMarkup:
             callback_data=ForumCallback(forum_id=forum.id, action=ForumAction.TRAININGS),
         )
     builder.button(
+        text=_("📅 Add to calendar"),
+        callback_data=ForumCallback(forum_id=forum.id, action=ForumAction.CALENDAR),
+    )
+    builder.button(
         text=_("◀ All forums"),
         callback_data=ForumCallback(forum_id=forum.id, action=ForumAction.LIST),
     )
@@ -172,6 +176,16 @@ def trainings_keyboard(details: ForumDetails, fmt: Formatter) -> InlineKeyboardM
         callback_data=ForumCallback(forum_id=details.forum.id, action=ForumAction.OPEN),
     )
     builder.adjust(1)
+    return builder.as_markup()
+
+
+def ticket_keyboard(forum_id: int) -> InlineKeyboardMarkup:
+    """Under a ticket: the forum and one's trainings into one's calendar."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("📅 Add to calendar"),
+        callback_data=ForumCallback(forum_id=forum_id, action=ForumAction.CALENDAR),
+    )
     return builder.as_markup()
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
@@ -27,11 +27,13 @@ from bot.handlers.forums.keyboards import (
     card_keyboard,
     catalog_keyboard,
     confirm_cancel_keyboard,
+    ticket_keyboard,
     trainings_keyboard,
 )
 from bot.handlers.forums.render import Formatter, attended_line, ticket_caption
 from bot.handlers.forums.tickets import TicketImages, check_in_link
 from bot.handlers.replies import acknowledge, edit_in_place
+from bot.services.calendar import CalendarService
 from bot.services.forums import ForumDetails, ForumService, Place
 
 TICKETS = TicketImages()  # one drawing per ticket, in a worker thread
@@ -127,9 +129,12 @@ async def send_ticket(
     holder: str | None,
     fmt: Formatter,
     attended: Sequence[date] = (),
+    *,
+    calendar: bool = True,
 ) -> None:
     """The ticket: a QR code of the check-in link, with the forum, the seat and the days
-    attended; the one ticket for the whole forum, its trainings too."""
+    attended; the one ticket for the whole forum, its trainings too. Its "Add to calendar"
+    is left out right after registering (the card just above has it)."""
     assert place.registration.ticket_code is not None
     me = await bot.me()
     link = check_in_link(me.username or "", place.registration.ticket_code)
@@ -144,6 +149,7 @@ async def send_ticket(
     await chat.answer_photo(
         BufferedInputFile(await TICKETS.png(link), filename=f"ticket-{place.registration.id}.png"),
         caption=caption,
+        reply_markup=ticket_keyboard(place.event.id) if calendar else None,
     )
 
 
@@ -172,7 +178,7 @@ async def register(
     await _show_forum(message, done.details, fmt, trainings=False)
     await message.answer(_placed_text(done.place, fmt))
     if done.place.registration.ticket_code:
-        await send_ticket(message, bot, done.place, done.holder, fmt)
+        await send_ticket(message, bot, done.place, done.holder, fmt, calendar=False)
 
 
 async def show_trainings(
@@ -337,6 +343,31 @@ async def show_tickets(
         await message.answer(fit_lines(lines))
 
 
+async def send_calendar(
+    callback: CallbackQuery,
+    callback_data: ForumCallback,
+    calendar: CalendarService,
+    i18n: I18n,
+) -> None:
+    """The forum and the person's trainings as an .ics file (times in the organisation's
+    zone; opening it again after a change updates the calendar)."""
+    if (message := await acknowledge(callback)) is None:
+        return
+    file = await calendar.for_person(
+        callback.from_user.id, callback_data.forum_id, i18n.current_locale
+    )
+    caption = _("Open the file to add the forum to your calendar.")
+    if file.events > 1:
+        caption = ngettext(
+            "Open the file to add the forum and your trainings to your calendar: {count} event.",
+            "Open the file to add the forum and your trainings to your calendar: {count} events.",
+            file.events,
+        ).format(count=file.events)
+    await message.answer_document(
+        BufferedInputFile(file.content, filename=file.name), caption=caption
+    )
+
+
 def create_router() -> Router:
     """A fresh router (one per Dispatcher: a router can have only one parent)."""
     router = Router(name="forums")
@@ -363,5 +394,8 @@ def create_router() -> Router:
     router.callback_query.register(keep, PlaceCallback.filter(F.action == PlaceAction.KEEP))
     router.callback_query.register(
         back_to_list, ForumCallback.filter(F.action == ForumAction.LIST)
+    )
+    router.callback_query.register(
+        send_calendar, ForumCallback.filter(F.action == ForumAction.CALENDAR)
     )
     return router
