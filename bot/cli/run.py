@@ -52,8 +52,7 @@ def _settle_memory() -> None:
             ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, MALLOC_ARENAS)
         except (OSError, AttributeError):  # not glibc: its own allocator decides
             pass
-    gc.collect()
-    gc.freeze()
+    gc.freeze()  # no collection first: it would cost start-up time for little garbage
 
 
 def execute(args: argparse.Namespace) -> int:
