@@ -7,11 +7,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import insert, select
+
 from bot.clock import utcnow
 from bot.db.engine import Database
 from bot.db.members import MemberRepository
 from bot.db.proposals import ProposalRepository
 from bot.db.registrations import RegistrationRepository
+from bot.db.tables.forums import events, registrations
 from bot.db.users import UserRepository
 from bot.demo.registry import generate_members
 from bot.domain.events import RegistrationStatus
@@ -142,6 +145,86 @@ async def add_full_demo_seminar(database: Database, *, tz: ZoneInfo) -> None:
                     seat=seat,
                     ticket_code=new_ticket_code(),
                 )
+
+
+PAST_TRAINING_ENDS_IN = timedelta(minutes=20)
+PAST_FORUM_TITLE = {
+    "kk": "Түркістан облысы БПҰ жетекшілерінің семинары",
+    "ru": "Семинар руководителей ППО Туркестанской области",
+    "en": "Seminar of Turkistan region PPO leaders",
+}
+PAST_TRAINING_TITLE = {
+    "kk": "Шешендік өнер: сөйлеуге дайындық",
+    "ru": "Ораторское мастерство: подготовка к выступлению",
+    "en": "Oratory: preparing a speech",
+}
+
+
+async def add_demo_past_training(database: Database, *, member_iin: str, telegram_id: int) -> None:
+    """A training the demo member was checked in at, ending PAST_TRAINING_ENDS_IN after the
+    first seeding: then the bot sends her certificate and asks for a rating (not at once, so
+    that a visitor first meets an empty chat with START); only once."""
+    now = utcnow()
+    ends_at = now + PAST_TRAINING_ENDS_IN
+    common = {
+        "scope": "regional",
+        "region_code": "TRK",
+        "city_kk": "Түркістан",
+        "city_ru": "Туркестан",
+        "city_en": "Turkistan",
+        "capacity": 40,
+        "created_at": now,
+    }
+    async with database.write() as connection:
+        known = await connection.execute(
+            select(events.c.id).where(events.c.title_en == PAST_FORUM_TITLE["en"])
+        )
+        record = await MemberRepository(connection).by_iin(member_iin)
+        if known.first() is not None or record is None:
+            return
+        forum_id = (
+            await connection.execute(
+                insert(events)
+                .values(
+                    kind="forum",
+                    starts_at=ends_at - timedelta(hours=6),
+                    ends_at=ends_at,
+                    **{f"title_{lang}": title for lang, title in PAST_FORUM_TITLE.items()},
+                    **common,
+                )
+                .returning(events.c.id)
+            )
+        ).scalar_one()
+        training_id = (
+            await connection.execute(
+                insert(events)
+                .values(
+                    kind="training",
+                    parent_id=forum_id,
+                    starts_at=ends_at - timedelta(hours=2),
+                    ends_at=ends_at,
+                    speaker_kk="Ғалия Өтегенова",
+                    speaker_ru="Галия Утегенова",
+                    speaker_en="Galiya Utegenova",
+                    **{f"title_{lang}": title for lang, title in PAST_TRAINING_TITLE.items()},
+                    **common,
+                )
+                .returning(events.c.id)
+            )
+        ).scalar_one()
+        await UserRepository(connection).add_if_missing(telegram_id, language=None)
+        for event_id in (forum_id, training_id):
+            await connection.execute(
+                insert(registrations).values(
+                    event_id=event_id,
+                    telegram_id=telegram_id,
+                    member_id=record.id,
+                    status="registered",
+                    seat=1,
+                    created_at=ends_at - timedelta(days=2),
+                    checked_in_at=ends_at - timedelta(hours=2),
+                )
+            )
 
 
 # A meeting that starts soon, where the demo member has held a seat for days: the bot asks

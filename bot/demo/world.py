@@ -18,6 +18,7 @@ from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
 from bot.demo.events import (
     add_demo_forums,
+    add_demo_past_training,
     add_demo_proposals,
     add_full_demo_seminar,
     add_soon_demo_meeting,
@@ -30,7 +31,7 @@ from bot.services.registry_import import import_registry
 
 DEMO_REGION = "TRK"
 ALMATY = ZoneInfo("Asia/Almaty")
-DEMO_WORLD_VERSION = 4
+DEMO_WORLD_VERSION = 5
 """Raise it when the world grows (a forum, proposals): sandboxes seed the new parts on start."""
 
 
@@ -119,6 +120,9 @@ def demo_world(*, members: int) -> DemoWorld:
             "/forums: register for a forum and its trainings; /tickets: one QR ticket for all"
             " of them, and “📅 Күнтізбеге қосу” (Add to calendar) sends an .ics file.",
             "/language switches between Қазақша, Русский and English; /mydata sends a file.",
+            "She is at a training that ends 20 minutes after the sandbox's first start: then"
+            " her PDF certificate and a 1–5 rating question arrive. The QR code on it (or"
+            " /start verify-CODE) checks it.",
             "/forums → the Turkistan youth wing seminar is full: join its waiting list. When "
             "the organizer adds a seat, the bot offers it to you: Take it or No thanks.",
             "She has held a seat at the Teachers' meeting (it starts soon) for a week: "
@@ -222,6 +226,9 @@ async def seed_demo_world(
     await import_demo_registry(database, members=members, seed=seed)
     await add_demo_people(database, world)
     await add_demo_forums(database, admins=(), tz=tz)
+    await add_demo_past_training(
+        database, member_iin=MEMBER_RECORD.iin, telegram_id=world.member.telegram_id
+    )
     await add_full_demo_seminar(database, tz=tz)
     await add_soon_demo_meeting(
         database, tz=tz, ask_before=ask_before, member_telegram_id=world.member.telegram_id
