@@ -83,18 +83,18 @@ SAMPLES: dict[NoticeKind, Params] = {
         "comment": "Толығырақ & нақтырақ",
     },
     NoticeKind.PROPOSAL_SENT: {
-        "proposal_id": 2_147_483_647,
-        "number": "TRK-2026-0042",
+        "proposal_id": 5,
+        "number": "TRK-2026-0001",
         "title": "Цифрлық <БПҰ>",
         "action": "shortlist",
         "comment": "",
     },
     NoticeKind.PROPOSAL_RETURNED: {
         "proposal_id": 2_147_483_647,
-        "number": "TRK-2026-0042",
-        "title": "Цифрлық <БПҰ>",
+        "number": "TRK-2026-0001",
+        "title": "Цифрлық БПҰ",
         "action": "return",
-        "comment": "Квота & <себеп>",
+        "comment": "Нақтылаңыз <аудан> & сан",
     },
     NoticeKind.PROPOSAL_MERGED: {
         "number": "TRK-2026-0002",

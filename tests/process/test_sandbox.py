@@ -144,6 +144,11 @@ async def test_the_tips_say_what_the_bot_does(web: WebClient) -> None:
     waiting = (await web.last_bot_message(reviewer.telegram_id))["text"]
     assert "Сараптауды күтіп тұр" in waiting
     assert "TRK-" in waiting
+    republican = web.world.republican
+    assert any("/republican" in tip for tip in republican.tips)
+    await web.act(republican.telegram_id, "send", text="/republican")
+    sent = await web.last_bot_message(republican.telegram_id)
+    assert "Присланы регионами, ждут республиканскую редакционную группу</b>: 2." in sent["text"]
 
 
 async def test_pressing_a_language_button_edits_the_message_in_place(web: WebClient) -> None:
