@@ -246,9 +246,9 @@ ru = "Собрание учителей — Туркестан"
 en = "Teachers' meeting — Turkistan"
 
 [forum.description]
-kk = "Айгүл бір апта бұрын тіркелген. Жиналыс жақында: бот «Келесіз бе?» деп сұрайды."
-ru = "Айгүль записалась неделю назад. Собрание скоро: бот спросит «Вы придёте?»."
-en = "Aigul registered a week ago. The meeting is soon: the bot asks “Still coming?”."
+kk = "Жиналыс жақында: тіркелгендерден бот «Келесіз бе?» деп сұрайды."
+ru = "Собрание скоро: бот спрашивает записавшихся «Вы придёте?»."
+en = "The meeting is soon: the bot asks those registered “Still coming?”."
 """
 
 

@@ -127,7 +127,7 @@ def demo_world(*, members: int) -> DemoWorld:
             "the organizer adds a seat, the bot offers it to you: Take it or No thanks.",
             "She has held a seat at the Teachers' meeting (it starts soon) for a week: "
             "within a minute of the sandbox's start the bot asks “Still coming?” — Yes keeps "
-            "the seat, No frees it. /myforums shows that ticket; start over with --reset.",
+            "the seat, No frees it. /tickets shows that ticket; start over with --reset.",
         ),
         iin=MEMBER_RECORD.iin,
     )
@@ -152,6 +152,8 @@ def demo_world(*, members: int) -> DemoWorld:
             "/myforums shows the open offer.",
             "/myforums → the Teachers' meeting: its card counts the “Still coming?” answers "
             "(yes / no / silent); while the member is silent, he can release her seat.",
+            "/stats (or “График” on a forum's card): a PNG chart of registrations, seats, "
+            "attendance per training and top regions, labelled in his language.",
         ),
     )
     reviewer = DemoPerson(
