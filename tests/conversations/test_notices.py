@@ -113,6 +113,14 @@ SAMPLES: dict[NoticeKind, Params] = {
         "ends_at": "2026-03-10T07:00:00+00:00",
     },
     NoticeKind.FEEDBACK_ASKED: {"registration_id": 12, "title": TITLE},
+    # The longest request: three texts of the most an excerpt keeps, with markup to escape.
+    NoticeKind.APPROVAL_REQUESTED: {
+        "broadcast_id": 2_147_483_647,
+        "recipients": 1_200_000,
+        "texts": dict.fromkeys(("kk", "ru", "en"), "<b>&" * 225),
+        "media": True,
+    },
+    NoticeKind.APPROVAL_DECIDED: {"broadcast_id": 7, "decision": "expired", "recipients": 9},
 }
 READERS = {"kk": 9601, "ru": 9602, "en": 9603}
 
