@@ -32,18 +32,21 @@ from bot.db.migrate import upgrade_to_head
 from bot.delivery.runtime import SEND_TIMEOUT_SECONDS, SESSION_CONNECTIONS, Delivery
 from bot.handlers import build_routers
 from bot.handlers.access import notices as access_notices
+from bot.handlers.broadcasts import notices as broadcasts_notices
 from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
 from bot.handlers.certificates import notices as certificates_notices
 from bot.handlers.feedback import notices as feedback_notices
 from bot.handlers.filters import run_filters_inline
 from bot.handlers.forum_admin import notices as forum_admin_notices
 from bot.handlers.forums import notices as forums_notices
+from bot.handlers.forums.callbacks import answered_at_once
 from bot.handlers.interrupt import CommandWins
 from bot.handlers.linking import notices as linking_notices
 from bot.handlers.menu import Menus, publish_menus
 from bot.handlers.middlewares import (
     HandlerBoundary,
     InFlight,
+    PressFirst,
     TimedIsolation,
     UpdateLogMiddleware,
     UserLocaleMiddleware,
@@ -54,8 +57,10 @@ from bot.handlers.proposals import notices as proposals_notices
 from bot.i18n import create_i18n
 from bot.services.access import AccessService
 from bot.services.attendance import AttendanceService
+from bot.services.broadcast_approvals import BroadcastApprovalService
 from bot.services.broadcast_runs import BroadcastRuns
 from bot.services.broadcasts import BroadcastService
+from bot.services.calendar import CalendarService
 from bot.services.certificates import CertificateService
 from bot.services.feedback import FeedbackService
 from bot.services.forum_admin import ForumAdminService
@@ -72,6 +77,8 @@ from bot.services.proposals import ProposalService
 from bot.services.reminders import ReminderService
 from bot.services.seat_offers import SeatOfferService
 from bot.services.similar_proposals import SimilarProposals
+from bot.services.stats import StatsService
+from bot.services.still_coming import ComingRules, StillComingService
 from bot.services.users import UserService
 from bot.telegram_session import create_sender_session, create_session
 
@@ -114,14 +121,18 @@ class Services:
     forums: ForumService
     forum_admin: ForumAdminService
     attendance: AttendanceService
+    calendar: CalendarService
     outbox: OutboxService
     broadcasts: BroadcastService
+    broadcast_approvals: BroadcastApprovalService
     broadcast_runs: BroadcastRuns
     reminders: ReminderService
     certificates: CertificateService
     feedback: FeedbackService
+    stats: StatsService
     operations: OperationsService
     seat_offers: SeatOfferService
+    still_coming: StillComingService
 
     @classmethod
     def build(cls, database: Database, settings: Settings) -> Services:
@@ -140,6 +151,13 @@ class Services:
             trainings=settings.forums.training_offers,
         )
         similar = SimilarProposals()  # one index of proposals' texts for the process
+        broadcasts = BroadcastService(
+            database,
+            access=access,
+            default_language=default_language,
+            approval_threshold=settings.delivery.approval_threshold,
+            outbox_bell=bell,
+        )
         margin = timedelta(hours=settings.forums.check_in_margin_hours)
         return cls(
             users=users,
@@ -152,7 +170,12 @@ class Services:
             privacy=PrivacyService(
                 database, users=users, offer_rules=offer_rules, outbox_bell=bell
             ),
-            proposals=ProposalService(database, access=access, outbox_bell=bell),
+            proposals=ProposalService(
+                database,
+                access=access,
+                quotas=settings.proposals.quota_of,
+                outbox_bell=bell,
+            ),
             proposal_drafts=ProposalDraftService(
                 database,
                 access=access,
@@ -179,9 +202,16 @@ class Services:
                 check_in_margin=margin,
                 outbox_bell=bell,
             ),
+            calendar=CalendarService(
+                database,
+                tz=settings.org.tz,
+                default_language=default_language,
+                domain=settings.org.domain,
+            ),
             outbox=outbox,
-            broadcasts=BroadcastService(
-                database, access=access, default_language=default_language
+            broadcasts=broadcasts,
+            broadcast_approvals=BroadcastApprovalService(
+                database, access=access, outbox_bell=bell, due_bell=broadcasts.bell
             ),
             broadcast_runs=BroadcastRuns(database, outbox_bell=bell),
             reminders=ReminderService(
@@ -192,8 +222,19 @@ class Services:
             ),
             certificates=CertificateService(database, outbox_bell=bell),
             feedback=FeedbackService(database, access=access),
+            stats=StatsService(database, access=access, tz=settings.org.tz),
             operations=OperationsService(database),
             seat_offers=SeatOfferService(database, rules=offer_rules, outbox_bell=bell),
+            still_coming=StillComingService(
+                database,
+                access=access,
+                rules=ComingRules(
+                    ask_before=timedelta(hours=settings.forums.confirm_hours_before),
+                    release_silent=settings.forums.release_silent,
+                ),
+                offer_rules=offer_rules,
+                outbox_bell=bell,
+            ),
         )
 
 
@@ -245,6 +286,7 @@ class Application:
         )
         for feature in (
             access_notices,
+            broadcasts_notices,
             certificates_notices,
             feedback_notices,
             forums_notices,
@@ -256,6 +298,7 @@ class Application:
             self.delivery.notices.register(feature.RENDERERS)
         self.delivery.notices.register(forums_notices.timed_renderers(settings.org.tz))
         self.delivery.schedule("offers", self.services.seat_offers.lapse)
+        self.delivery.schedule("still-coming", self.services.still_coming.tick)
         self.delivery.notices.register_documents(
             certificates_notices.document_renderers(settings.org.name.get, settings.org.tz)
         )
@@ -276,11 +319,13 @@ class Application:
         if self.redis is not None:
             from aiogram.fsm.storage.redis import RedisStorage
 
-            redis = RedisStorage(
-                self.redis, key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
-            )
-            # A lock in Redis holds across processes (webhook workers, several bots).
-            return redis, redis.create_isolation()
+            from bot.server.isolation import KeptRedisIsolation
+
+            key_builder = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+            redis = RedisStorage(self.redis, key_builder=key_builder)
+            # A lock in Redis holds across processes (webhook workers, several bots); kept
+            # while its update runs, it frees the chat of a process that died within seconds.
+            return redis, KeptRedisIsolation(self.redis, key_builder)
         # One bot on SQLite is the table's only writer; several (PostgreSQL) share it.
         storage = SqlStorage(self.database, sole_writer=self.database.dialect == "sqlite")
         return storage, SimpleEventIsolation()
@@ -308,6 +353,8 @@ class Application:
         command_wins = CommandWins()  # inside the locale: it speaks
         dispatcher.message.outer_middleware(command_wins)
         dispatcher.callback_query.outer_middleware(command_wins)
+        # Register's press is answered before routing, ahead of the work of other presses.
+        dispatcher.callback_query.outer_middleware(PressFirst(answered_at_once))
         boundary = HandlerBoundary()
         for observer in (dispatcher.message, dispatcher.callback_query):
             observer.middleware(boundary)

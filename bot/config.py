@@ -21,6 +21,9 @@ from pydantic import (
 )
 
 from bot.domain.numbers import BIGINT_MAX
+from bot.domain.regions import REGIONS
+
+REGION_CODES = frozenset(region.code for region in REGIONS)
 
 Language = Literal["kk", "ru", "en"]
 LANGUAGES: tuple[Language, ...] = ("kk", "ru", "en")
@@ -80,6 +83,8 @@ class OrgSettings(_Section):
     name: LocalizedName = LocalizedName()
     default_language: Language = "kk"
     timezone: str = "Asia/Almaty"
+    # the organisation's internet domain: the stable ids of events in calendar files
+    domain: str = Field(default="ppo-bot.local", pattern=r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,250})$")
 
     @field_validator("timezone")
     @classmethod
@@ -109,6 +114,9 @@ class DeliverySettings(_Section):
     # false: this process never sends; what it queues waits in the outbox for a process that
     # does (or for this one, restarted with true).
     enabled: bool = True
+    # A broadcast to all members, or to more recipients than this, waits until a second
+    # organizer (or an admin) approves it.
+    approval_threshold: int = Field(default=100_000, ge=0)
 
     @model_validator(mode="after")
     def _paid_above_free_rate(self) -> DeliverySettings:
@@ -147,6 +155,26 @@ _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 class ProposalSettings(_Section):
     topics: list[str] = list(DEFAULT_PROPOSAL_TOPICS)
+    # How many proposals of one year a region may send to the republican editorial group,
+    # and the regions that may send another number (`quota_overrides = { TRK = 8 }`).
+    republican_quota: int = Field(default=5, ge=0, le=1000)
+    quota_overrides: dict[str, int] = Field(default_factory=dict)
+
+    @field_validator("quota_overrides")
+    @classmethod
+    def _override_regions(cls, value: dict[str, int]) -> dict[str, int]:
+        for code, quota in value.items():
+            if code not in REGION_CODES:
+                msg = f"{code!r} is not a region code (ABY … SHY, as in docs/glossary.md)"
+                raise ValueError(msg)
+            if not 0 <= quota <= 1000:  # the range of republican_quota
+                msg = f"{code}: a quota is a whole number from 0 to 1000"
+                raise ValueError(msg)
+        return value
+
+    def quota_of(self, region_code: str) -> int:
+        """How many proposals `region_code` may send to the republican stage in a year."""
+        return self.quota_overrides.get(region_code, self.republican_quota)
 
     @field_validator("topics")
     @classmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
@@ -15,8 +15,10 @@ from bot.db.tables.accounts import users
 from bot.db.tables.forums import events, registrations
 from bot.db.tables.outbox import broadcasts, outbox
 from bot.db.tables.registry import members
+from bot.domain.iin import SERIAL_MAX, Sex, make_iin
 
 BATCH = 5_000
+IIN_DAYS = 365 * 40  # birth dates spread over 40 years
 
 
 async def seed_members(
@@ -46,7 +48,7 @@ async def seed_members(
                     insert(members),
                     [
                         {
-                            "iin": f"{t:012d}"[-12:],
+                            "iin": _iin(t),
                             "last_name": "Test",
                             "first_name": str(t),
                             "region_code": region,
@@ -61,6 +63,15 @@ async def seed_members(
     finally:
         await database.close()
     return int(ppo_id)
+
+
+def _iin(telegram_id: int) -> str:
+    """A valid IIN of its own for each Telegram id (a record's card shows its birth date)."""
+    rounds, day = divmod(telegram_id, IIN_DAYS)
+    born = date(1960, 1, 1) + timedelta(days=day)
+    sex = Sex.FEMALE if telegram_id % 2 else Sex.MALE
+    # An even serial: when it has no check digit make_iin takes the next, odd one, still free.
+    return make_iin(born, sex, (rounds % (SERIAL_MAX // 2)) * 2).value
 
 
 async def add_event(

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 _REFUSALS = {
-    ErrorCode.UNKNOWN_ROLE: "unknown role (use organizer or reviewer)",
+    ErrorCode.UNKNOWN_ROLE: "unknown role (use organizer, reviewer or republican)",
+    ErrorCode.ROLE_FOR_ALL_REGIONS: "the republican editorial group reviews all regions: use all",
     ErrorCode.UNKNOWN_REGION: "unknown region (use a code such as TRK, or all)",
     ErrorCode.NOT_FOUND: "no member with this IIN in the registry",
 }
@@ -171,12 +172,14 @@ def register(
 ) -> None:
     """Add grant, revoke, invite and audit."""
     for name, func, summary in (
-        ("grant", grant, "appoint an organizer or reviewer"),
-        ("revoke", revoke, "dismiss an organizer or reviewer"),
+        ("grant", grant, "appoint an organizer, reviewer or republican reviewer"),
+        ("revoke", revoke, "dismiss an organizer, reviewer or republican reviewer"),
     ):
         parser = subparsers.add_parser(name, parents=[common], help=summary, description=summary)
         parser.add_argument("telegram_id", type=_telegram_id, help="the person's Telegram user id")
-        parser.add_argument("role", help="organizer or reviewer")
+        parser.add_argument(
+            "role", help="organizer, reviewer or republican (the republican editorial group)"
+        )
         parser.add_argument("region", help="a region code such as TRK, or all")
         parser.set_defaults(func=func)
     parser = subparsers.add_parser(

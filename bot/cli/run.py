@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
+import os
 
 from bot.cli.base import EXIT_OK, fail, settings_from
 
@@ -29,6 +31,30 @@ def register(
     parser.set_defaults(func=execute)
 
 
+M_ARENA_MAX = -8  # glibc's mallopt parameter
+MALLOC_ARENAS = 2
+
+
+def _settle_memory() -> None:
+    """Before the bot starts: fewer malloc arenas, and what was imported out of the GC's way.
+
+    glibc gives each thread that allocates an arena of its own, and keeps what it freed there
+    (aiosqlite runs a thread per connection, the resolver and the executor more): two arenas
+    hold the same memory in fewer places. The deployment's MALLOC_ARENA_MAX wins if set.
+    The modules and the types aiogram built at import live as long as the process:
+    `gc.freeze` puts them out of reach of every collection, so a full one walks only what the
+    bot makes while it runs — shorter pauses, and their pages are not written by the GC.
+    """
+    if "MALLOC_ARENA_MAX" not in os.environ:
+        try:
+            import ctypes
+
+            ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+        except (OSError, AttributeError):  # not glibc: its own allocator decides
+            pass
+    gc.freeze()  # no collection first: it would cost start-up time for little garbage
+
+
 def execute(args: argparse.Namespace) -> int:
     """Run until SIGINT or SIGTERM."""
     settings = settings_from(args)
@@ -39,6 +65,7 @@ def execute(args: argparse.Namespace) -> int:
     # heavy imports only when the bot really runs
     from bot.app import Application, TokenRefusedError
 
+    _settle_memory()
     try:
         asyncio.run(Application(settings).run())
     except TokenRefusedError:

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import shutil
 import signal
+from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 
@@ -115,6 +116,7 @@ class Sandbox:
                     members=self.members,
                     seed=self.seed,
                     tz=application.settings.org.tz,
+                    ask_before=timedelta(hours=application.settings.forums.confirm_hours_before),
                 )
             except BaseException:
                 await application.database.close()

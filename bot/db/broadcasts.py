@@ -101,12 +101,13 @@ class BroadcastRepository:
         content: Content,
         due_at: datetime,
         now: datetime,
+        status: BroadcastStatus = BroadcastStatus.SCHEDULED,
     ) -> int:
-        """A new scheduled broadcast; its id."""
+        """A new scheduled broadcast (or one awaiting approval); its id."""
         media = content.media
         values: dict[str, Any] = {
             "author_id": author_id,
-            "status": BroadcastStatus.SCHEDULED.value,
+            "status": status.value,
             "audience_kind": audience.kind.value,
             "audience_region": audience.region_code,
             "audience_ref": audience.ref_id,

@@ -41,6 +41,7 @@ def _event(row: Row[*tuple[Any, ...]]) -> Event:
         registration_opens_at=values["registration_opens_at"],
         registration_closes_at=values["registration_closes_at"],
         members_only=values["members_only"],
+        sequence=values["sequence"],
     )
 
 
@@ -92,6 +93,12 @@ class EventRepository:
         """Overwrite every field of an existing event."""
         await self._connection.execute(
             update(events).where(events.c.id == event.id).values(**event_values(event))
+        )
+
+    async def raise_sequence(self, event_id: int) -> None:
+        """Its time or place changed: the next version, for calendars to update."""
+        await self._connection.execute(
+            update(events).where(events.c.id == event_id).values(sequence=events.c.sequence + 1)
         )
 
     async def get(self, event_id: int, *, lock: bool = False) -> Event | None:

@@ -103,6 +103,16 @@ class MemberRepository:
         """The record linked to this Telegram account."""
         return await self._one(members.c.telegram_id == telegram_id)
 
+    async def by_telegram_ids(self, telegram_ids: Sequence[int]) -> dict[int, MemberRecord]:
+        """The records linked to these Telegram accounts, by account (unlinked ones left out)."""
+        if not telegram_ids:
+            return {}
+        rows = await self._connection.execute(
+            _RECORD.where(members.c.telegram_id.in_(list(telegram_ids)))
+        )
+        records = (_record(row._asdict()) for row in rows)
+        return {record.telegram_id: record for record in records if record.telegram_id}
+
     async def link(self, member_id: int, telegram_id: int) -> bool:
         """Link the record to the account unless it is linked already; True when linked now."""
         result = await self._connection.execute(

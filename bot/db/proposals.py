@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -236,6 +236,7 @@ class ProposalRepository:
         *,
         member_id: int | None = None,
         status: ProposalStatus | None = None,
+        statuses: Collection[ProposalStatus] | None = None,
         regions: frozenset[str] | None = None,
         offset: int,
         limit: int | None,
@@ -247,6 +248,10 @@ class ProposalRepository:
             condition = and_(condition, proposals.c.member_id == member_id)
         if status is not None:
             condition = and_(condition, proposals.c.status == status.value)
+        if statuses is not None:
+            condition = and_(
+                condition, proposals.c.status.in_(sorted(item.value for item in statuses))
+            )
         if regions is not None:
             condition = and_(condition, proposals.c.region_code.in_(sorted(regions)))
         total = (
@@ -262,6 +267,43 @@ class ProposalRepository:
             .limit(limit)
         )
         return [_proposal(row) for row in result], int(total)
+
+    async def lock_region_year(self, region_code: str, year: int) -> None:
+        """Lock the region's numbering row of the year: its sendings are counted one at a time.
+
+        The row exists once the region has a proposal that year; SQLite needs no lock here
+        (Database.write() holds its whole write lock).
+        """
+        if self._connection.dialect.name == "postgresql":
+            await self._connection.execute(
+                select(proposal_sequences.c.last_number)
+                .where(
+                    and_(
+                        proposal_sequences.c.region_code == region_code,
+                        proposal_sequences.c.year == year,
+                    )
+                )
+                .with_for_update()
+            )
+
+    async def count_sent(
+        self, regions: Collection[str], year: int, statuses: Collection[ProposalStatus]
+    ) -> dict[str, int]:
+        """How many proposals of `year` each region has in `statuses` (0 when none)."""
+        result = await self._connection.execute(
+            select(proposals.c.region_code, func.count())
+            .where(
+                and_(
+                    proposals.c.region_code.in_(sorted(regions)),
+                    proposals.c.year == year,
+                    proposals.c.status.in_(sorted(item.value for item in statuses)),
+                )
+            )
+            .group_by(proposals.c.region_code)
+        )
+        found = dict.fromkeys(regions, 0)
+        found.update({region: int(count) for region, count in result})
+        return found
 
 
 class SupportRepository:

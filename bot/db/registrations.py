@@ -122,6 +122,26 @@ class RegistrationRepository:
         )
         return [_registration(row) for row in rows]
 
+    async def of_people(
+        self, telegram_ids: Sequence[int], event_ids: Sequence[int]
+    ) -> dict[int, list[RegistrationRow]]:
+        """The live registrations of several people for these events, by person."""
+        rows = await self._connection.execute(
+            select(*_COLUMNS)
+            .where(
+                and_(
+                    registrations.c.telegram_id.in_(list(telegram_ids)),
+                    registrations.c.event_id.in_(list(event_ids)),
+                    registrations.c.status.in_(LIVE),
+                )
+            )
+            .order_by(registrations.c.id)
+        )
+        people: dict[int, list[RegistrationRow]] = {}
+        for row in map(_registration, rows):
+            people.setdefault(row.telegram_id, []).append(row)
+        return people
+
     async def seats_taken(self, event_id: int) -> list[int]:
         """Seat numbers of the registered and of open offers, ascending."""
         rows = await self._connection.execute(
@@ -215,8 +235,11 @@ class RegistrationRepository:
         status: RegistrationStatus,
         seat: int | None,
         ticket_code: str | None,
+        created_at: datetime | None = None,
     ) -> RegistrationRow:
-        """A new registration or waiting-list place (ALREADY_REGISTERED if the person has one)."""
+        """A new registration or waiting-list place (ALREADY_REGISTERED if the person has one).
+
+        `created_at` only for the sandbox's demo world (a seat taken days ago); else now."""
         statement = (
             insert(registrations)
             .values(
@@ -226,7 +249,7 @@ class RegistrationRepository:
                 status=status.value,
                 seat=seat,
                 ticket_code=ticket_code,
-                created_at=utcnow(),
+                created_at=created_at or utcnow(),
             )
             .returning(*_COLUMNS)
         )

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import insert, select
+
 from bot.clock import utcnow
 from bot.db.engine import Database
+from bot.db.events import EventRepository
 from bot.db.members import MemberRepository
 from bot.db.proposals import ProposalRepository
 from bot.db.registrations import RegistrationRepository
+from bot.db.tables.forums import events, registrations
 from bot.db.users import UserRepository
 from bot.demo.registry import generate_members
 from bot.domain.events import RegistrationStatus
@@ -142,3 +146,144 @@ async def add_full_demo_seminar(database: Database, *, tz: ZoneInfo) -> None:
                     seat=seat,
                     ticket_code=new_ticket_code(),
                 )
+
+
+PAST_TRAINING_ENDS_IN = timedelta(minutes=20)
+PAST_FORUM_TITLE = {
+    "kk": "Түркістан облысы БПҰ жетекшілерінің семинары",
+    "ru": "Семинар руководителей ППО Туркестанской области",
+    "en": "Seminar of Turkistan region PPO leaders",
+}
+PAST_TRAINING_TITLE = {
+    "kk": "Шешендік өнер: сөйлеуге дайындық",
+    "ru": "Ораторское мастерство: подготовка к выступлению",
+    "en": "Oratory: preparing a speech",
+}
+
+
+async def add_demo_past_training(database: Database, *, member_iin: str, telegram_id: int) -> None:
+    """A training the demo member was checked in at, ending PAST_TRAINING_ENDS_IN after the
+    first seeding: then the bot sends her certificate and asks for a rating (not at once, so
+    that a visitor first meets an empty chat with START); only once."""
+    now = utcnow()
+    ends_at = now + PAST_TRAINING_ENDS_IN
+    common = {
+        "scope": "regional",
+        "region_code": "TRK",
+        "city_kk": "Түркістан",
+        "city_ru": "Туркестан",
+        "city_en": "Turkistan",
+        "capacity": 40,
+        "created_at": now,
+    }
+    async with database.write() as connection:
+        known = await connection.execute(
+            select(events.c.id).where(events.c.title_en == PAST_FORUM_TITLE["en"])
+        )
+        record = await MemberRepository(connection).by_iin(member_iin)
+        if known.first() is not None or record is None:
+            return
+        forum_id = (
+            await connection.execute(
+                insert(events)
+                .values(
+                    kind="forum",
+                    starts_at=ends_at - timedelta(hours=6),
+                    ends_at=ends_at,
+                    **{f"title_{lang}": title for lang, title in PAST_FORUM_TITLE.items()},
+                    **common,
+                )
+                .returning(events.c.id)
+            )
+        ).scalar_one()
+        training_id = (
+            await connection.execute(
+                insert(events)
+                .values(
+                    kind="training",
+                    parent_id=forum_id,
+                    starts_at=ends_at - timedelta(hours=2),
+                    ends_at=ends_at,
+                    speaker_kk="Ғалия Өтегенова",
+                    speaker_ru="Галия Утегенова",
+                    speaker_en="Galiya Utegenova",
+                    **{f"title_{lang}": title for lang, title in PAST_TRAINING_TITLE.items()},
+                    **common,
+                )
+                .returning(events.c.id)
+            )
+        ).scalar_one()
+        await UserRepository(connection).add_if_missing(telegram_id, language=None)
+        for event_id in (forum_id, training_id):
+            await connection.execute(
+                insert(registrations).values(
+                    event_id=event_id,
+                    telegram_id=telegram_id,
+                    member_id=record.id,
+                    status="registered",
+                    seat=1,
+                    created_at=ends_at - timedelta(days=2),
+                    checked_in_at=ends_at - timedelta(hours=2),
+                )
+            )
+
+
+# A meeting that starts soon, where the demo member has held a seat for days: the bot asks
+# her "Still coming?" (forums.confirm_hours_before) within a minute of the sandbox's start.
+SOON_MEETING = """
+[forum]
+kind = "regional"
+region = "TRK"
+city = {{ kk = "Түркістан", ru = "Туркестан", en = "Turkistan" }}
+venue = {{ kk = "Мұғалімдер үйі", ru = "Дом учителя", en = "Teachers' house" }}
+start = {start}
+end = {end}
+capacity = 30
+members_only = false
+
+[forum.title]
+kk = "Мұғалімдер жиналысы — Түркістан"
+ru = "Собрание учителей — Туркестан"
+en = "Teachers' meeting — Turkistan"
+
+[forum.description]
+kk = "Жиналыс жақында: тіркелгендерден бот «Келесіз бе?» деп сұрайды."
+ru = "Собрание скоро: бот спрашивает записавшихся «Вы придёте?»."
+en = "The meeting is soon: the bot asks those registered “Still coming?”."
+"""
+
+
+async def add_soon_demo_meeting(
+    database: Database, *, tz: ZoneInfo, ask_before: timedelta, member_telegram_id: int
+) -> None:
+    """The meeting halfway into the "Still coming?" window, the member seated a week ago.
+
+    Only once (while she holds no seat there); nothing when the question is switched off."""
+    if not ask_before:
+        return
+    now = utcnow()
+    start = (now + ask_before / 2).astimezone(tz).replace(tzinfo=None, second=0, microsecond=0)
+    if ask_before >= timedelta(hours=4):  # a whole hour, still well inside the window
+        start = start.replace(minute=0) + timedelta(hours=1)
+    document = SOON_MEETING.format(
+        start=start.isoformat(), end=(start + timedelta(hours=4)).isoformat()
+    )
+    program = parse_program(tomllib.loads(document), tz)
+    async with database.read() as connection:
+        seats = await RegistrationRepository(connection).of_person(member_telegram_id)
+        events = await EventRepository(connection).get_many([seat.event_id for seat in seats])
+    if any(event.title.en == program.forum.title.en for event in events.values()):
+        return  # seeded before: she has her seat there already
+    service = ForumAdminService(database, access=AccessService(database, admins=()))
+    forum_id, _ = await service.load_program(program)
+    async with database.write() as connection:
+        await UserRepository(connection).add_if_missing(member_telegram_id, language=None)
+        await RegistrationRepository(connection).add(
+            event_id=forum_id,
+            telegram_id=member_telegram_id,
+            member_id=None,
+            status=RegistrationStatus.REGISTERED,
+            seat=1,
+            ticket_code=new_ticket_code(),
+            created_at=program.forum.starts_at - ask_before - timedelta(days=6),
+        )

@@ -16,7 +16,13 @@ from bot.db.engine import Database
 from bot.db.registry import RegistryRepository
 from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
-from bot.demo.events import add_demo_forums, add_demo_proposals, add_full_demo_seminar
+from bot.demo.events import (
+    add_demo_forums,
+    add_demo_past_training,
+    add_demo_proposals,
+    add_full_demo_seminar,
+    add_soon_demo_meeting,
+)
 from bot.demo.registry import generate_members, write_csv
 from bot.domain.iin import Sex, make_iin
 from bot.domain.members import RegistryEntry
@@ -25,7 +31,7 @@ from bot.services.registry_import import import_registry
 
 DEMO_REGION = "TRK"
 ALMATY = ZoneInfo("Asia/Almaty")
-DEMO_WORLD_VERSION = 3
+DEMO_WORLD_VERSION = 5
 """Raise it when the world grows (a forum, proposals): sandboxes seed the new parts on start."""
 
 
@@ -57,13 +63,14 @@ class DemoWorld:
     member: DemoPerson
     organizer: DemoPerson
     reviewer: DemoPerson
+    republican: DemoPerson
     guest: DemoPerson
     registry_size: int
 
     @property
     def people(self) -> tuple[DemoPerson, ...]:
         """In the order the page lists them."""
-        return (self.member, self.organizer, self.reviewer, self.guest)
+        return (self.member, self.organizer, self.reviewer, self.republican, self.guest)
 
     @property
     def member_iin(self) -> str:
@@ -110,9 +117,17 @@ def demo_world(*, members: int) -> DemoWorld:
             " or send /link.",
             "Share your phone number with the button, then type the demo IIN below.",
             "Send /me: your record, and a button to ask for a correction.",
+            "/forums: register for a forum and its trainings; /tickets: one QR ticket for all"
+            " of them, and “📅 Күнтізбеге қосу” (Add to calendar) sends an .ics file.",
             "/language switches between Қазақша, Русский and English; /mydata sends a file.",
+            "She is at a training that ends 20 minutes after the sandbox's first start: then"
+            " her PDF certificate and a 1–5 rating question arrive. The QR code on it (or"
+            " /start verify-CODE) checks it.",
             "/forums → the Turkistan youth wing seminar is full: join its waiting list. When "
             "the organizer adds a seat, the bot offers it to you: Take it or No thanks.",
+            "She has held a seat at the Teachers' meeting (it starts soon) for a week: "
+            "within a minute of the sandbox's start the bot asks “Still coming?” — Yes keeps "
+            "the seat, No frees it. /tickets shows that ticket; start over with --reset.",
         ),
         iin=MEMBER_RECORD.iin,
     )
@@ -135,6 +150,10 @@ def demo_world(*, members: int) -> DemoWorld:
             "After the member has joined the full youth wing seminar's waiting list: /myforums "
             "→ the seminar → Изменить → Количество мест → 3. The seat is offered to her; "
             "/myforums shows the open offer.",
+            "/myforums → the Teachers' meeting: its card counts the “Still coming?” answers "
+            "(yes / no / silent); while the member is silent, he can release her seat.",
+            "/stats (or “График” on a forum's card): a PNG chart of registrations, seats, "
+            "attendance per training and top regions, labelled in his language.",
         ),
     )
     reviewer = DemoPerson(
@@ -150,6 +169,28 @@ def demo_world(*, members: int) -> DemoWorld:
             "Send /start and /help: the bot knows her role.",
             "Send /review: proposals of Turkistan members wait for her; open one to shortlist "
             "it, reject it or ask for changes. /shortlist shows what was chosen.",
+        ),
+    )
+    republican = DemoPerson(
+        key="republican",
+        telegram_id=600_000_105,
+        first_name="Нұрлан",
+        last_name="Жұмабеков",
+        phone="+77060000105",
+        language_code="ru",
+        title="Republican editorial group",
+        about=(
+            "In the republican editorial group, in Astana: decides on the proposals every "
+            "region shortlists for the republican forum."
+        ),
+        tips=(
+            "Send /republican: the proposals the regions sent (two from Turkistan); open one "
+            "to accept it for the republican forum, return it to its region or reject it — "
+            "each decision asks to confirm, and the card changes in place.",
+            "The buttons under the list export the proposals with their trail: XLSX, CSV and "
+            "a ZIP of the attachments.",
+            "Play the member, propose, then the reviewer shortlists it (within Turkistan's "
+            "quota, shown as “N of 5 sent”) and it arrives here.",
         ),
     )
     guest = DemoPerson(
@@ -169,18 +210,31 @@ def demo_world(*, members: int) -> DemoWorld:
             "Write anything: the bot never stays silent.",
         ),
     )
-    return DemoWorld(member, organizer, reviewer, guest, registry_size=members)
+    return DemoWorld(member, organizer, reviewer, republican, guest, registry_size=members)
 
 
 async def seed_demo_world(
-    database: Database, *, members: int, seed: int = 0, tz: ZoneInfo = ALMATY
+    database: Database,
+    *,
+    members: int,
+    seed: int = 0,
+    tz: ZoneInfo = ALMATY,
+    ask_before: dt.timedelta = dt.timedelta(hours=48),
 ) -> DemoWorld:
-    """Fill the database with the demo registry and people; running it again changes nothing."""
+    """Fill the database with the demo registry and people; running it again changes nothing.
+
+    `ask_before` is `forums.confirm_hours_before`: the soon meeting starts halfway into it."""
     world = demo_world(members=members)
     await import_demo_registry(database, members=members, seed=seed)
     await add_demo_people(database, world)
     await add_demo_forums(database, admins=(), tz=tz)
+    await add_demo_past_training(
+        database, member_iin=MEMBER_RECORD.iin, telegram_id=world.member.telegram_id
+    )
     await add_full_demo_seminar(database, tz=tz)
+    await add_soon_demo_meeting(
+        database, tz=tz, ask_before=ask_before, member_telegram_id=world.member.telegram_id
+    )
     await add_demo_proposals(database, members=members, seed=seed, year=dt.datetime.now(tz).year)
     return world
 
@@ -197,7 +251,7 @@ async def import_demo_registry(database: Database, *, members: int, seed: int = 
 
 
 async def add_demo_people(database: Database, world: DemoWorld) -> None:
-    """The member's registry row, and the organizer's and reviewer's roles."""
+    """The member's registry row, and the organizer's and the reviewers' roles."""
     async with database.write() as connection:
         registry = RegistryRepository(connection)
         await registry.ensure_ppos({(MEMBER_RECORD.region_code, MEMBER_RECORD.ppo)})
@@ -208,6 +262,7 @@ async def add_demo_people(database: Database, world: DemoWorld) -> None:
             # the demo forum is in Shymkent: its organizer checks people in there too
             (world.organizer, Grant(Role.ORGANIZER, "SHY")),
             (world.reviewer, Grant(Role.REVIEWER, DEMO_REGION)),
+            (world.republican, Grant(Role.REPUBLICAN, None)),
         )
         for person, grant in grants:
             # no language yet: the bot guesses it from Telegram, as for anyone new

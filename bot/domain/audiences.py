@@ -24,6 +24,7 @@ class AudienceKind(StrEnum):
 
 
 class BroadcastStatus(StrEnum):
+    AWAITING_APPROVAL = "approval"  # the widest: a second organizer or an admin must approve
     SCHEDULED = "scheduled"
     EXPANDING = "expanding"  # the audience is being copied into the outbox
     SENDING = "sending"
@@ -34,6 +35,7 @@ class BroadcastStatus(StrEnum):
 
 _S = BroadcastStatus
 MOVES: dict[BroadcastStatus, frozenset[BroadcastStatus]] = {
+    _S.AWAITING_APPROVAL: frozenset({_S.SCHEDULED, _S.CANCELLED}),
     _S.SCHEDULED: frozenset({_S.EXPANDING, _S.CANCELLED}),
     _S.EXPANDING: frozenset({_S.SENDING, _S.CANCELLING}),
     _S.SENDING: frozenset({_S.DONE, _S.CANCELLING}),
@@ -51,7 +53,7 @@ def sources_of(target: BroadcastStatus) -> tuple[BroadcastStatus, ...]:
 
 def cancellation_of(status: BroadcastStatus) -> BroadcastStatus:
     """Where cancelling leads: at once for a scheduled one, through a drain for a running one."""
-    if status is _S.SCHEDULED:
+    if status in (_S.SCHEDULED, _S.AWAITING_APPROVAL):
         return _S.CANCELLED
     if status in (_S.EXPANDING, _S.SENDING):
         return _S.CANCELLING

@@ -27,4 +27,13 @@ class AuditAction(StrEnum):
     ROLE_REVOKED = "role revoked"
     CHECK_IN = "check-in"
     REGISTRATION_CHANGED = "registration changed"
+    # Decisions on proposals, by the region's editorial group and the republican one.
+    PROPOSAL_CHANGES_REQUESTED = "proposal changes requested"
+    PROPOSAL_SHORTLISTED = "proposal shortlisted"
+    PROPOSAL_REJECTED = "proposal rejected"
+    PROPOSAL_ACCEPTED = "proposal accepted"
+    PROPOSAL_RETURNED = "proposal returned"
+    PROPOSAL_DECLINED = "proposal declined"
     PROPOSALS_MERGED = "proposals merged"
+    BROADCAST_APPROVED = "broadcast approved"
+    BROADCAST_DECLINED = "broadcast declined"

@@ -31,6 +31,7 @@ class ErrorCode(StrEnum):
     TEXT_TOO_LONG = "text_too_long"
     UNKNOWN_ROLE = "unknown_role"
     UNKNOWN_REGION = "unknown_region"
+    ROLE_FOR_ALL_REGIONS = "role_for_all_regions"
     # proposals
     ATTACHMENT_UNSUPPORTED = "attachment_unsupported"
     TOO_MANY_ATTACHMENTS = "too_many_attachments"
@@ -40,6 +41,10 @@ class ErrorCode(StrEnum):
     PROPOSAL_SHORTLISTED = "proposal_shortlisted"
     PROPOSAL_REJECTED = "proposal_rejected"
     PROPOSAL_WITHDRAWN = "proposal_withdrawn"
+    PROPOSAL_ACCEPTED = "proposal_accepted"
+    PROPOSAL_DECLINED = "proposal_declined"
+    QUOTA_REACHED = "quota_reached"
+    CONFIRMATION_EXPIRED = "confirmation_expired"
     SUPPORT_OWN_PROPOSAL = "support_own_proposal"
     PROPOSAL_MERGED = "proposal_merged"
     MERGE_INTO_ITSELF = "merge_into_itself"
@@ -60,6 +65,7 @@ class ErrorCode(StrEnum):
     CHECK_IN_CLOSED = "check_in_closed"
     ALREADY_CHECKED_IN = "already_checked_in"
     OFFER_CLOSED = "offer_closed"
+    REGISTRATION_GONE = "registration_gone"
     # feedback on trainings
     NOT_AN_ATTENDEE = "not_an_attendee"
     COMMENT_EMPTY = "comment_empty"
@@ -68,6 +74,9 @@ class ErrorCode(StrEnum):
     AUDIENCE_EMPTY = "audience_empty"
     BROADCAST_OVER = "broadcast_over"
     BROADCAST_DRAFT_EXPIRED = "broadcast_draft_expired"
+    APPROVAL_OWN = "approval_own"
+    APPROVAL_EXPIRED = "approval_expired"
+    APPROVAL_DECIDED = "approval_decided"
 
 
 class DomainError(Exception):

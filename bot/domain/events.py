@@ -99,6 +99,7 @@ class Event:
     registration_opens_at: datetime | None
     registration_closes_at: datetime | None
     members_only: bool
+    sequence: int = 0  # its version: raised when the time or the place changes
 
     @property
     def owner_region(self) -> str | None:
@@ -114,6 +115,11 @@ class Event:
     def overlaps(self, other: Event) -> bool:
         """Do the two run at the same time?"""
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+    def moved_from(self, before: Event) -> bool:
+        """Has the time or the place changed since `before` (calendars must update)?"""
+        place = ("starts_at", "ends_at", "city", "venue", "room")
+        return any(getattr(self, name) != getattr(before, name) for name in place)
 
     def days(self, tz: ZoneInfo) -> list[date]:
         """The local calendar days it runs on, first to last (attendance is kept per day)."""

@@ -21,6 +21,9 @@ class NoticeKind(StrEnum):
     SEAT_PROMOTED = "seat_promoted"  # to the first in line: the freed seat is theirs
     SEAT_OFFERED = "seat_offered"  # to the first in line: the freed seat, theirs if taken in time
     OFFER_LAPSED = "offer_lapsed"  # to the one who let an offer run out: off the waiting list
+    STILL_COMING = "still_coming"  # to the registered, before the forum: Yes / No
+    STILL_COMING_REMINDER = "still_coming_reminder"  # once, to those who have not answered
+    SEAT_RELEASED = "seat_released"  # to the silent whose seat was released
     CHECKED_IN = "checked_in"  # to the attendee
     REGISTRATION_REMOVED = "registration_removed"  # to the one whose place organizers took back
     ROLE_GRANTED = "role_granted"  # to the appointee
@@ -32,7 +35,11 @@ class NoticeKind(StrEnum):
     LINK_ATTEMPTED = "link_attempted"  # to the holder of a record someone else tried to link
     PROPOSAL_SUBMITTED = "proposal_submitted"  # to the region's reviewers
     PROPOSAL_DECIDED = "proposal_decided"  # to the author
+    PROPOSAL_SENT = "proposal_sent"  # to the republican editorial group
+    PROPOSAL_RETURNED = "proposal_returned"  # to the region's reviewers, with the reason
     PROPOSAL_MERGED = "proposal_merged"  # to the authors of both proposals merged
+    APPROVAL_REQUESTED = "approval_requested"  # to the organizers who may approve a broadcast
+    APPROVAL_DECIDED = "approval_decided"  # to the broadcast's author
     CERTIFICATE_ISSUED = "certificate_issued"  # to an attendee of a training that ended
     FEEDBACK_ASKED = "feedback_asked"  # to the same attendee: rate the training
 

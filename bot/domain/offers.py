@@ -1,7 +1,8 @@
-"""Seat offers to the waiting list: how long one stays open."""
+"""Seat offers to the waiting list (how long one stays open), and "still coming?" counts."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 
@@ -13,3 +14,14 @@ def offer_deadline(*, now: datetime, offer_for: timedelta, starts_at: datetime) 
     if starts_at <= now:
         return None
     return min(now + offer_for, starts_at)
+
+
+@dataclass(frozen=True, slots=True)
+class ComingCounts:
+    """A forum's answers so far; `releasable`: silent after the reminder too."""
+
+    asked: int
+    confirmed: int
+    declined: int
+    silent: int
+    releasable: int

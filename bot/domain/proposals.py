@@ -20,9 +20,11 @@ DAILY_LIMIT = 5  # new proposals a member may submit in one calendar day
 class ProposalStatus(StrEnum):
     SUBMITTED = "submitted"  # waiting for the editorial group of the region
     CHANGES_REQUESTED = "changes_requested"  # back with the author
-    SHORTLISTED = "shortlisted"  # chosen for the republican forum
-    REJECTED = "rejected"
+    SHORTLISTED = "shortlisted"  # sent by its region: waits for the republican group
+    REJECTED = "rejected"  # by the region's editorial group
     WITHDRAWN = "withdrawn"
+    ACCEPTED = "accepted"  # by the republican editorial group, for the republican forum
+    DECLINED = "declined"  # rejected by the republican editorial group
     MERGED = "merged"  # a duplicate, merged into another: its supports and author went there
 
 
@@ -33,12 +35,17 @@ class ProposalAction(StrEnum):
     REQUEST_CHANGES = "request_changes"
     SHORTLIST = "shortlist"
     REJECT = "reject"
+    # The republican stage: a region's shortlisted proposal is accepted, returned, declined.
+    ACCEPT = "accept"
+    RETURN = "return"
+    DECLINE = "decline"
     MERGE = "merge"  # into another proposal of the region (the other is named in the comment)
 
 
 class Actor(StrEnum):
     AUTHOR = "author"
-    REVIEWER = "reviewer"
+    REVIEWER = "reviewer"  # the editorial group of the proposal's region
+    REPUBLICAN = "republican"  # the republican editorial group
 
 
 INITIAL_STATUS = ProposalStatus.SUBMITTED  # what SUBMIT creates; it is never a move
@@ -51,12 +58,31 @@ ACTORS: Mapping[ProposalAction, Actor] = MappingProxyType(
         ProposalAction.REQUEST_CHANGES: Actor.REVIEWER,
         ProposalAction.SHORTLIST: Actor.REVIEWER,
         ProposalAction.REJECT: Actor.REVIEWER,
+        ProposalAction.ACCEPT: Actor.REPUBLICAN,
+        ProposalAction.RETURN: Actor.REPUBLICAN,
+        ProposalAction.DECLINE: Actor.REPUBLICAN,
         ProposalAction.MERGE: Actor.REVIEWER,
     }
 )
 
-# The author is told what to change and why a proposal was rejected.
-COMMENT_REQUIRED = frozenset({ProposalAction.REQUEST_CHANGES, ProposalAction.REJECT})
+# The author is told what to change and why a proposal was rejected; the region is told why
+# its proposal came back.
+COMMENT_REQUIRED = frozenset(
+    {
+        ProposalAction.REQUEST_CHANGES,
+        ProposalAction.REJECT,
+        ProposalAction.RETURN,
+        ProposalAction.DECLINE,
+    }
+)
+
+# What a region has sent to the republican stage: counted against its quota. A returned
+# proposal is the region's again (SUBMITTED) and frees its place.
+SENT_STATUSES = frozenset(
+    {ProposalStatus.SHORTLISTED, ProposalStatus.ACCEPTED, ProposalStatus.DECLINED}
+)
+# What members see (and support) as going to the republican forum.
+ON_SHORTLIST = frozenset({ProposalStatus.SHORTLISTED, ProposalStatus.ACCEPTED})
 
 # Every allowed move; anything not listed is forbidden.
 MOVES: Mapping[tuple[ProposalStatus, ProposalAction], ProposalStatus] = MappingProxyType(
@@ -69,6 +95,9 @@ MOVES: Mapping[tuple[ProposalStatus, ProposalAction], ProposalStatus] = MappingP
         (ProposalStatus.SUBMITTED, ProposalAction.REJECT): ProposalStatus.REJECTED,
         (ProposalStatus.CHANGES_REQUESTED, ProposalAction.RESUBMIT): ProposalStatus.SUBMITTED,
         (ProposalStatus.CHANGES_REQUESTED, ProposalAction.WITHDRAW): ProposalStatus.WITHDRAWN,
+        (ProposalStatus.SHORTLISTED, ProposalAction.ACCEPT): ProposalStatus.ACCEPTED,
+        (ProposalStatus.SHORTLISTED, ProposalAction.RETURN): ProposalStatus.SUBMITTED,
+        (ProposalStatus.SHORTLISTED, ProposalAction.DECLINE): ProposalStatus.DECLINED,
         (ProposalStatus.SUBMITTED, ProposalAction.MERGE): ProposalStatus.MERGED,
     }
 )
@@ -81,6 +110,8 @@ _REFUSALS: Mapping[ProposalStatus, ErrorCode] = MappingProxyType(
         ProposalStatus.SHORTLISTED: ErrorCode.PROPOSAL_SHORTLISTED,
         ProposalStatus.REJECTED: ErrorCode.PROPOSAL_REJECTED,
         ProposalStatus.WITHDRAWN: ErrorCode.PROPOSAL_WITHDRAWN,
+        ProposalStatus.ACCEPTED: ErrorCode.PROPOSAL_ACCEPTED,
+        ProposalStatus.DECLINED: ErrorCode.PROPOSAL_DECLINED,
         ProposalStatus.MERGED: ErrorCode.PROPOSAL_MERGED,
     }
 )
@@ -101,6 +132,12 @@ def allowed_actions(status: ProposalStatus, actor: Actor) -> list[ProposalAction
         for action in ProposalAction
         if ACTORS[action] is actor and (status, action) in MOVES
     ]
+
+
+def check_quota(region_code: str, sent: int, quota: int) -> None:
+    """QUOTA_REACHED when the region has `sent` more than its `quota` (the new one counted)."""
+    if sent > quota:
+        raise DomainError(ErrorCode.QUOTA_REACHED, region=region_code, quota=quota)
 
 
 class AttachmentKind(StrEnum):

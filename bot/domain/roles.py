@@ -8,7 +8,8 @@ from enum import StrEnum
 
 class Role(StrEnum):
     ORGANIZER = "organizer"
-    REVIEWER = "reviewer"
+    REVIEWER = "reviewer"  # the editorial group of a region (or of every region)
+    REPUBLICAN = "republican"  # the republican editorial group: always every region
 
 
 @dataclass(frozen=True, slots=True)

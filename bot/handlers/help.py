@@ -35,12 +35,20 @@ def help_text(principal: Principal | None, *, linked: bool | None) -> str:
             _("For organizers:"),
             _("/find — find a member by IIN or name"),
             _("/myforums — your forums: counts, lists, editing; /newforum — a new one"),
+            _("/stats — a forum's figures as a chart"),
             _("/broadcast — an announcement to members or to forum participants"),
         ]
-    if principal is not None and principal.regions(Role.ORGANIZER) is None:
+    republican = principal is not None and principal.reaches(Role.REPUBLICAN, None)
+    if principal is not None and (principal.regions(Role.ORGANIZER) is None or republican):
         lines.append(_("/export_proposals — every region's shortlist as XLSX and CSV"))
     if principal is not None and principal.regions(Role.REVIEWER) != frozenset():
         lines += ["", _("For reviewers:"), _("/review — proposals waiting for your review")]
+    if republican:
+        lines += [
+            "",
+            _("For the republican editorial group:"),
+            _("/republican — proposals the regions sent: accept, return, reject; exports"),
+        ]
     if principal is not None and principal.is_admin:
         lines += [
             "",

@@ -43,6 +43,7 @@ from bot.handlers.profile.callbacks import (
 )
 from bot.handlers.profile.states import CorrectionStates
 from bot.handlers.proposals.callbacks import (
+    ConfirmCallback,
     DraftCallback,
     MergeCallback,
     MoveCallback,
@@ -105,6 +106,7 @@ _STEPS: tuple[_Interrupted, ...] = (
         N_("Set aside: your comment on the proposal (the proposal was not changed)."),
         buttons=(
             MoveCallback,
+            ConfirmCallback,
             WithdrawCallback,
             OpenCallback,
             PageCallback,

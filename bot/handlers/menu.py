@@ -29,16 +29,19 @@ DESCRIPTIONS: dict[str, str] = {
     "tickets": N_("My tickets"),
     "find": N_("Find a member"),
     "myforums": N_("My forums"),
+    "stats": N_("A forum's chart"),
     "broadcast": N_("An announcement"),
     "review": N_("Proposals to review"),
+    "republican": N_("Proposals sent by the regions"),
     "grant": N_("Appoint organizers and reviewers"),
     "language": N_("Choose the language"),
     "help": N_("What this bot can do"),
 }
 GUEST = ("start", "link", "forums", "tickets")
 MEMBER = ("start", "me", "propose", "myproposals", "shortlist", "forums", "tickets")
-ORGANIZER = ("find", "myforums", "broadcast")
+ORGANIZER = ("find", "myforums", "stats", "broadcast")
 REVIEWER = ("review",)
+REPUBLICAN = ("republican",)
 ADMIN = ("grant",)
 ALWAYS = ("language", "help")
 
@@ -51,6 +54,8 @@ def command_names(principal: Principal | None, *, linked: bool | None) -> list[s
             names += ORGANIZER
         if principal.regions(Role.REVIEWER) != frozenset():
             names += REVIEWER
+        if principal.reaches(Role.REPUBLICAN, None):
+            names += REPUBLICAN
         if principal.is_admin:
             names += ADMIN
     return names + list(ALWAYS)

@@ -73,7 +73,11 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.TEXT_TOO_LONG: N_(
         "This is too long: {length} characters, at most {limit}. Please shorten it."
     ),
-    ErrorCode.UNKNOWN_ROLE: N_("Unknown role. Use organizer or reviewer."),
+    ErrorCode.UNKNOWN_ROLE: N_("Unknown role. Use organizer, reviewer or republican."),
+    ErrorCode.ROLE_FOR_ALL_REGIONS: N_(
+        "The republican editorial group reviews the proposals of all regions: write all as "
+        "the region."
+    ),
     ErrorCode.UNKNOWN_REGION: N_("Unknown region. Write its name, or all for every region."),
     ErrorCode.ATTACHMENT_UNSUPPORTED: N_(
         "Only documents and photos can be attached, not stickers, voice messages, videos "
@@ -103,9 +107,32 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.PROPOSAL_WITHDRAWN: N_(
         "This proposal has been withdrawn by its author. Nothing was changed."
     ),
+    ErrorCode.PROPOSAL_ACCEPTED: N_(
+        "This proposal has already been accepted for the republican forum. Nothing was changed."
+    ),
+    ErrorCode.PROPOSAL_DECLINED: N_(
+        "This proposal has already been rejected by the republican editorial group. Nothing "
+        "was changed."
+    ),
+    ErrorCode.QUOTA_REACHED: N_(
+        "Your region has already sent {quota} proposals to the republican stage this year, "
+        "its whole quota. Nothing was changed."
+    ),
+    ErrorCode.CONFIRMATION_EXPIRED: N_(
+        "This question is out of date. Open the proposal again to decide. Nothing was changed."
+    ),
     ErrorCode.SUPPORT_OWN_PROPOSAL: N_("You cannot support your own proposal."),
     ErrorCode.PROPOSAL_MERGED: N_(
         "This proposal has been merged into another one. Nothing was changed."
+    ),
+    ErrorCode.APPROVAL_OWN: N_(
+        "You cannot approve your own announcement: another organizer or an admin must."
+    ),
+    ErrorCode.APPROVAL_EXPIRED: N_(
+        "This request has expired (24 hours passed): the announcement will not be sent."
+    ),
+    ErrorCode.APPROVAL_DECIDED: N_(
+        "This announcement has already been approved, declined or cancelled. Nothing was changed."
     ),
     ErrorCode.MERGE_INTO_ITSELF: N_(
         "A proposal cannot be merged into itself, nor into one that is no longer open. "
@@ -152,6 +179,10 @@ _ERROR_MESSAGES: dict[ErrorCode, str] = {
         "This offer is no longer open: its time ran out or it was answered already. "
         "Your places are in /tickets."
     ),
+    ErrorCode.REGISTRATION_GONE: N_(
+        "This registration is no longer active, so there is nothing to answer. "
+        "See the forums: /forums"
+    ),
     ErrorCode.AUDIENCE_EMPTY: N_(
         "Nobody would receive this announcement: the audience has no one the bot can reach. "
         "Please choose another audience."
@@ -193,7 +224,8 @@ async def acknowledge(callback: CallbackQuery) -> Message | None:
     Call it first, before any slow work: Telegram refuses answers to presses older than ~15 s.
     A refusal raised afterwards then arrives as a message instead of an alert.
     """
-    await callback.answer()
+    if not _press_answered.get():  # `PressFirst` may have answered it before routing
+        await callback.answer()
     _press_answered.set(True)
     return callback.message if isinstance(callback.message, Message) else None
 
@@ -203,9 +235,10 @@ def press_answered() -> bool:
     return _press_answered.get()
 
 
-def new_press() -> None:
-    """A new update is being handled: its press (if any) is not answered yet."""
-    _press_answered.set(False)
+def new_press(*, answered: bool = False) -> None:
+    """A new update is being handled: its press (if any) is not answered yet (unless
+    `PressFirst` answered it before routing)."""
+    _press_answered.set(answered)
 
 
 async def edit_in_place(

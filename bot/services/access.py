@@ -22,7 +22,7 @@ from bot.services.outbox import Doorbell
 
 
 def parse_grant(role_text: str, region_text: str) -> Grant:
-    """A grant from words an admin types: `organizer TRK`, `reviewer all`."""
+    """A grant from words an admin types: `organizer TRK`, `reviewer all`, `republican all`."""
     try:
         role = Role(role_text.strip().lower())
     except ValueError:
@@ -30,6 +30,8 @@ def parse_grant(role_text: str, region_text: str) -> Grant:
     region_text = region_text.strip()
     if region_text.lower() in ("all", "*"):
         return Grant(role, None)
+    if role is Role.REPUBLICAN:  # one group for the whole organisation
+        raise DomainError(ErrorCode.ROLE_FOR_ALL_REGIONS)
     region = find_region(region_text)
     if region is None:
         raise DomainError(ErrorCode.UNKNOWN_REGION)

@@ -27,6 +27,7 @@ from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.regions import REGIONS
 from bot.domain.roles import Role
 from bot.services.access import AccessService
+from bot.services.broadcast_approvals import needs_approval, request_approval
 from bot.services.broadcast_runs import CANCEL_CHUNK
 from bot.services.outbox import Doorbell
 
@@ -57,6 +58,7 @@ class Queued:
     recipients: int
     due_at: datetime
     now: bool  # sent at once, not scheduled
+    awaiting_approval: bool = False  # the widest: sent once a second person approves
 
 
 class BroadcastService:
@@ -68,10 +70,14 @@ class BroadcastService:
         *,
         access: AccessService,
         default_language: str,
+        approval_threshold: int | None = None,
+        outbox_bell: Doorbell | None = None,
     ) -> None:
         self._database = database
         self._access = access
         self._default_language = default_language
+        self._approval_threshold = approval_threshold
+        self._outbox_bell = outbox_bell or Doorbell()
         self.bell = Doorbell()  # rung when a broadcast is due now
 
     async def reach_of(self, telegram_id: int) -> Reach:
@@ -161,6 +167,11 @@ class BroadcastService:
         now = utcnow()
         if send_at is not None:
             check_send_time(send_at, now)
+        # None: no second person is asked (tools that queue from outside the bot); the bot
+        # always passes delivery.approval_threshold.
+        widest = self._approval_threshold is not None and needs_approval(
+            preview.audience, reach, preview.total, self._approval_threshold
+        )
         async with self._database.write() as connection:
             broadcast_id = await BroadcastRepository(connection).add(
                 author_id=telegram_id,
@@ -169,10 +180,31 @@ class BroadcastService:
                 content=preview.content,
                 due_at=send_at or now,
                 now=now,
+                status=BroadcastStatus.AWAITING_APPROVAL if widest else BroadcastStatus.SCHEDULED,
             )
-        if send_at is None:
+            if widest:
+                await request_approval(
+                    connection,
+                    self._access,
+                    broadcast_id,
+                    author_id=telegram_id,
+                    audience=preview.audience,
+                    reach=reach,
+                    content=preview.content,
+                    recipients=preview.total,
+                    send_now=send_at is None,
+                )
+        if widest:
+            self._outbox_bell.ring()
+        elif send_at is None:
             self.bell.ring()
-        return Queued(broadcast_id, preview.total, send_at or now, now=send_at is None)
+        return Queued(
+            broadcast_id,
+            preview.total,
+            send_at or now,
+            now=send_at is None,
+            awaiting_approval=widest,
+        )
 
     async def check_send_time(self, telegram_id: int, send_at: datetime) -> None:
         """Refuse a moment that has passed."""

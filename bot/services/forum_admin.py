@@ -36,6 +36,7 @@ from bot.services.forums import (
     serve_waiting_list,
 )
 from bot.services.outbox import Doorbell
+from bot.services.stats import FigureLabels, figures_table, forum_figures
 from bot.services.tabular import Cell, ExportFiles, Table, export_files
 
 PRESENT = "✓"  # a day or a training attended, in the lists
@@ -75,6 +76,7 @@ class RegistrationLabels:
     headers: Sequence[str]
     statuses: Mapping[RegistrationStatus, str]
     guest: str
+    figures: FigureLabels | None = None  # a second sheet of the XLSX: the forum's figures
 
 
 class ForumAdminService:
@@ -128,7 +130,8 @@ class ForumAdminService:
         return forum
 
     async def update_forum(self, organizer_id: int, forum: Event) -> list[Promotion]:
-        """Save an edited forum (the same checks as a new one; seats not below those taken).
+        """Save an edited forum (the same checks as a new one; seats not below those taken; a
+        new time or place raises its sequence, so that calendars update).
 
         More seats go to the waiting list first, in order (each one told): the promotions are
         returned.
@@ -144,11 +147,14 @@ class ForumAdminService:
         )
         async with self._database.write() as connection:
             events_ = EventRepository(connection)
-            await events_.get(current.id, lock=True)
+            locked = await events_.get(current.id, lock=True)
+            assert locked is not None
             taken = len(await RegistrationRepository(connection).seats_taken(current.id))
             if forum.capacity < taken:
                 raise DomainError(ErrorCode.SEATS_BELOW_TAKEN, taken=taken)
             await events_.replace(forum)
+            if forum.moved_from(locked):
+                await events_.raise_sequence(forum.id)
             promotions = await serve_waiting_list(connection, forum, self._offer_rules)
             cause = f"seats raised to {forum.capacity}"
             await _audit_promotions(connection, organizer_id, promotions, cause)
@@ -289,6 +295,10 @@ class ForumAdminService:
             days_marked, trainings_marked = await AttendanceRepository(connection).forum_marks(
                 forum_id
             )
+            more = []
+            if labels.figures is not None:  # the /stats figures as a sheet of the XLSX
+                figures = await forum_figures(connection, forum, tz)
+                more.append(figures_table(figures, labels.figures))
         days = forum.days(tz)
         headers = [
             *labels.headers,
@@ -316,20 +326,23 @@ class ForumAdminService:
                 ]
             )
         name = f"forum-{forum_id}-{which.value}"
-        return export_files(name, Table(which.value, headers, table))
+        return export_files(name, Table(which.value, headers, table), more=more)
 
 
 async def _replace_seated(
     connection: AsyncConnection, event: Event, rules: OfferRules
 ) -> list[Promotion]:
-    """Overwrite a stored event under its lock, its seats never below those taken; seats that
-    appear go to the waiting list first."""
+    """Overwrite a stored event under its lock, its seats never below those taken (a new time
+    or place raises its sequence); seats that appear go to the waiting list first."""
     events_ = EventRepository(connection)
-    await events_.get(event.id, lock=True)
+    stored = await events_.get(event.id, lock=True)
+    assert stored is not None
     taken = len(await RegistrationRepository(connection).seats_taken(event.id))
     if event.capacity < taken:
         raise DomainError(ErrorCode.SEATS_BELOW_TAKEN, taken=taken)
     await events_.replace(event)
+    if event.moved_from(stored):
+        await events_.raise_sequence(event.id)
     return await serve_waiting_list(connection, event, rules)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import bisect
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -18,12 +20,14 @@ from bot.db.notices import NoticeRepository
 from bot.db.registrations import RegistrationRepository, RegistrationRow
 from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import Event, EventKind, RegistrationStatus
+from bot.domain.members import MemberRecord
 from bot.domain.notices import Notice, NoticeKind, Params
 from bot.domain.offers import offer_deadline
 from bot.services.outbox import Doorbell
 
 PAGE_SIZE = 5
 LOCK_ATTEMPTS = 3  # a registration that timed out waiting for the event's lock tries again
+MAX_BATCH = 500  # registrations for one event seated in one transaction, at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +103,32 @@ class Tickets:
     places: list[Place]
     holder: str | None
     days: dict[int, list[date]]  # the forum days marked present, by registration id
+
+
+@dataclass(eq=False, slots=True)
+class _Request:
+    """One person's registration, waiting for its batch."""
+
+    telegram_id: int
+    now: datetime
+    turn: int
+    loop: asyncio.AbstractEventLoop
+    done: asyncio.Future[Registered] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.done = self.loop.create_future()
+
+
+@dataclass(slots=True)
+class _Hall:
+    """An event as a batch sees it under the lock, updated as it seats people."""
+
+    event: Event  # the one registered for (locked)
+    forum: Event
+    trainings: list[Event]
+    taken: dict[int, int]  # seated people per event of the forum
+    seats: list[int]  # the event's seat numbers taken, ascending
+    waiting: int  # the event's queue
 
 
 def event_params(event: Event) -> dict[str, str | dict[str, str]]:
@@ -226,6 +256,8 @@ class ForumService:
         self._database = database
         self._offer_rules = offer_rules or OfferRules()
         self._outbox_bell = outbox_bell or Doorbell()
+        self._waiting: dict[int, list[_Request]] = {}  # registrations not yet seated, by event
+        self._desks: dict[int, asyncio.Lock] = {}  # one batch at a time per event
 
     async def upcoming(self, page: int, now: datetime | None = None) -> ForumPage:
         """One page of forums not yet over, with seats left."""
@@ -248,98 +280,156 @@ class ForumService:
             return await _details(connection, forum, telegram_id)
 
     async def register(
-        self, telegram_id: int, event_id: int, now: datetime | None = None
+        self, telegram_id: int, event_id: int, now: datetime | None = None, *, turn: int = 0
     ) -> Registered:
         """A seat if one is free, else a place on the waiting list; with the card to show.
 
-        The checks that concern only this person run first, outside the event's lock; under
-        the lock (row lock on PostgreSQL, the write lock on SQLite) only three statements: the
-        event (its capacity and window), the seats taken and the queue's length, the insert;
-        so that a thousand people pressing at once queue briefly instead of timing out.
+        People pressing at once for the same event are seated together: one transaction, under
+        the event's lock (row lock on PostgreSQL, the write lock on SQLite), serves everyone
+        who pressed while the previous one ran, earliest `turn` (the press's update id) first,
+        with a handful of statements for the whole batch and one insert per person. So a
+        thousand presses are a few short transactions instead of a thousand queued ones.
         """
-        now = now or utcnow()
-        async with self._database.read() as connection:
-            event, before = await self._eligible(connection, telegram_id, event_id, now)
-            member = await MemberRepository(connection).by_telegram_id(telegram_id)
-            if before.forum.members_only and member is None:
-                raise DomainError(ErrorCode.MEMBERS_ONLY)
-        for attempt in range(1, LOCK_ATTEMPTS + 1):
-            try:
-                locked, row, taken, waiting = await self._take_place(
-                    event.id, telegram_id, member.id if member else None, now
-                )
-                break
-            except DomainError as error:  # the press is answered: waiting longer is fine
-                if error.code is not ErrorCode.BUSY or attempt == LOCK_ATTEMPTS:
-                    raise
-        seated = row.status is RegistrationStatus.REGISTERED
-        # The newest row is last in line: the position needs no query under the lock.
-        place = Place(row, locked, None if seated else waiting + 1)
-        seats_left = dict(before.seats_left)
-        seats_left[locked.id] = max(locked.capacity - len(taken) - seated, 0)
-        forum = locked if locked.kind is EventKind.FORUM else before.forum
-        trainings = [locked if t.id == locked.id else t for t in before.trainings]
-        details = ForumDetails(forum, trainings, seats_left, {**before.places, locked.id: place})
-        return Registered(place, details, member.full_name if member else None)
+        request = _Request(telegram_id, now or utcnow(), turn, asyncio.get_running_loop())
+        self._waiting.setdefault(event_id, []).append(request)
+        desk = self._desks.setdefault(event_id, asyncio.Lock())
+        while not request.done.done():
+            async with desk:
+                if request.done.done():
+                    break
+                queue = self._waiting.get(event_id, [])
+                batch, self._waiting[event_id] = queue[:MAX_BATCH], queue[MAX_BATCH:]
+                await self._serve(event_id, sorted(batch, key=lambda r: r.turn))
+        return request.done.result()
 
-    async def _take_place(
-        self, event_id: int, telegram_id: int, member_id: int | None, now: datetime
-    ) -> tuple[Event, RegistrationRow, list[int], int]:
-        """Under the event's lock: the event, the new row, the seats taken and the queue."""
-        async with self._database.write() as connection:
-            locked = await EventRepository(connection).get(event_id, lock=True)
-            if locked is None or not locked.registration_open(now):
-                raise DomainError(ErrorCode.REGISTRATION_CLOSED)
-            registrations = RegistrationRepository(connection)
-            taken, waiting = await registrations.seats_and_queue(locked.id)
-            # The capacity read under the lock; nobody passes those already waiting.
-            seated = len(taken) < locked.capacity and not waiting
-            row = await registrations.add(
-                event_id=locked.id,
-                telegram_id=telegram_id,
-                member_id=member_id,
-                status=RegistrationStatus.REGISTERED if seated else RegistrationStatus.WAITING,
-                seat=_free_seats(taken, 1)[0] if seated else None,
-                ticket_code=new_ticket_code()
-                if seated and locked.kind is EventKind.FORUM
-                else None,
+    async def _serve(self, event_id: int, batch: list[_Request]) -> None:
+        """Register the batch; every request gets its outcome (a refusal is one person's)."""
+        try:
+            for attempt in range(1, LOCK_ATTEMPTS + 1):
+                try:
+                    outcomes = await self._register_batch(event_id, batch)
+                    break
+                except DomainError as error:  # the presses are answered: waiting longer is fine
+                    if error.code is not ErrorCode.BUSY or attempt == LOCK_ATTEMPTS:
+                        raise
+        except BaseException as error:
+            failure = (
+                DomainError(ErrorCode.BUSY) if isinstance(error, asyncio.CancelledError) else error
             )
-        return locked, row, taken, waiting
+            for request in batch:
+                if not request.done.done():
+                    request.done.set_exception(failure)
+            raise
+        for request, outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, DomainError):
+                request.done.set_exception(outcome)
+            else:
+                request.done.set_result(outcome)
 
-    async def _eligible(
-        self, connection: AsyncConnection, telegram_id: int, event_id: int, now: datetime
-    ) -> tuple[Event, ForumDetails]:
-        """The event if the person may register for it, and its forum as it is now."""
-        events_ = EventRepository(connection)
-        event = await events_.get(event_id)
-        if event is None:
-            raise DomainError(ErrorCode.NOT_FOUND)
-        forum = event if event.parent_id is None else await events_.get(event.parent_id)
-        if forum is None:
-            raise DomainError(ErrorCode.NOT_FOUND)
-        if not event.registration_open(now):
+    async def _register_batch(
+        self, event_id: int, batch: list[_Request]
+    ) -> list[Registered | DomainError]:
+        """One transaction under the event's lock: the event, its forum and trainings, the
+        seats and the queue, the people's places and records; then an insert per person."""
+        async with self._database.write() as connection:
+            events_ = EventRepository(connection)
+            registrations = RegistrationRepository(connection)
+            locked = await events_.get(event_id, lock=True)
+            forum = locked
+            if locked is not None and locked.parent_id is not None:
+                forum = await events_.get(locked.parent_id)
+            if locked is None or forum is None:
+                return [DomainError(ErrorCode.NOT_FOUND) for _ in batch]
+            if not any(locked.registration_open(request.now) for request in batch):
+                return [DomainError(ErrorCode.REGISTRATION_CLOSED) for _ in batch]
+            trainings = await events_.trainings_of(forum.id)
+            all_events = {event.id: event for event in (forum, *trainings)}
+            people = list({request.telegram_id: None for request in batch})
+            hall = _Hall(
+                locked,
+                forum,
+                trainings,
+                await registrations.counts(list(all_events)),
+                *await registrations.seats_and_queue(locked.id),
+            )
+            own = await registrations.of_people(people, list(all_events))
+            records = await MemberRepository(connection).by_telegram_ids(people)
+            outcomes: list[Registered | DomainError] = []
+            for request in batch:
+                try:
+                    outcomes.append(
+                        await self._seat(connection, hall, request, own, records, all_events)
+                    )
+                except DomainError as refusal:
+                    outcomes.append(refusal)
+        return outcomes
+
+    async def _seat(
+        self,
+        connection: AsyncConnection,
+        hall: _Hall,
+        request: _Request,
+        own: dict[int, list[RegistrationRow]],
+        records: dict[int, MemberRecord],
+        all_events: dict[int, Event],
+    ) -> Registered:
+        """One person of the batch: their checks, then a seat or the end of the queue."""
+        locked, forum = hall.event, hall.forum
+        if not locked.registration_open(request.now):
             raise DomainError(ErrorCode.REGISTRATION_CLOSED)
-        before = await _details(connection, forum, telegram_id)
-        if event.id in before.places:
+        registrations = RegistrationRepository(connection)
+        rows = own.setdefault(request.telegram_id, [])
+        if any(row.event_id == locked.id for row in rows):
             raise DomainError(ErrorCode.ALREADY_REGISTERED)
-        if event.kind is EventKind.TRAINING:
-            at_forum = before.places.get(forum.id)
+        member = records.get(request.telegram_id)
+        if forum.members_only and member is None:
+            raise DomainError(ErrorCode.MEMBERS_ONLY)
+        places = {
+            row.event_id: await _place(registrations, row, all_events[row.event_id])
+            for row in rows
+        }
+        if locked.kind is EventKind.TRAINING:
+            at_forum = places.get(forum.id)
             seated = at_forum and at_forum.registration.status is RegistrationStatus.REGISTERED
             if not seated:
                 raise DomainError(ErrorCode.NOT_REGISTERED_FOR_FORUM)
-            await self._check_clash(connection, telegram_id, event, before)
-        return event, before
+            await self._check_clash(connection, request.telegram_id, locked, places)
+        # Nobody passes those already waiting.
+        seated = len(hall.seats) < locked.capacity and not hall.waiting
+        seat = _free_seats(hall.seats, 1)[0] if seated else None
+        row = await registrations.add(
+            event_id=locked.id,
+            telegram_id=request.telegram_id,
+            member_id=member.id if member else None,
+            status=RegistrationStatus.REGISTERED if seated else RegistrationStatus.WAITING,
+            seat=seat,
+            ticket_code=new_ticket_code() if seated and locked.kind is EventKind.FORUM else None,
+        )
+        rows.append(row)
+        if seat is not None:
+            bisect.insort(hall.seats, seat)
+            hall.taken[locked.id] = hall.taken.get(locked.id, 0) + 1
+        else:
+            hall.waiting += 1
+        # The newest row is last in line: the position needs no query.
+        place = Place(row, locked, None if seated else hall.waiting)
+        seats_left = {
+            event.id: max(event.capacity - hall.taken.get(event.id, 0), 0)
+            for event in (forum, *hall.trainings)
+        }
+        details = ForumDetails(forum, hall.trainings, seats_left, {**places, locked.id: place})
+        return Registered(place, details, member.full_name if member else None)
 
     @staticmethod
     async def _check_clash(
-        connection: AsyncConnection, telegram_id: int, training: Event, forum: ForumDetails
+        connection: AsyncConnection, telegram_id: int, training: Event, places: dict[int, Place]
     ) -> None:
         """TRAINING_CLASH if the person has a training at the same time (at any forum)."""
-        own = [place.event for place in forum.places.values()]
+        own = [place.event for place in places.values()]
         elsewhere = [
             row.event_id
             for row in await RegistrationRepository(connection).of_person(telegram_id)
-            if row.event_id not in forum.places
+            if row.event_id not in places
         ]
         own += (await EventRepository(connection).get_many(elsewhere)).values()
         for other in own:

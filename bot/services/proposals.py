@@ -1,9 +1,10 @@
-"""Proposals after sending: moves through review, the lists, supports, the forum's export."""
+"""Proposals after sending: moves through both stages of review, the lists, supports, exports."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -13,46 +14,75 @@ from bot.db.engine import Database
 from bot.db.members import MemberRepository
 from bot.db.notices import NoticeRepository
 from bot.db.proposals import ProposalRepository, SupportRepository
+from bot.db.roles import RoleRepository
 from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.members import MemberRecord
-from bot.domain.notices import Notice, NoticeKind, Params
+from bot.domain.notices import Notice, NoticeKind, Params, notices_to
 from bot.domain.proposals import (
     ACTORS,
+    COMMENT_REQUIRED,
+    ON_SHORTLIST,
+    SENT_STATUSES,
     Actor,
-    Attachment,
-    Draft,
     Proposal,
     ProposalAction,
-    ProposalEvent,
     ProposalStatus,
+    check_quota,
     clean_comment,
     next_status,
 )
 from bot.domain.roles import Role
 from bot.services.access import AccessService
 from bot.services.outbox import Doorbell
+from bot.services.proposal_moves import check_actor, member_of, move_proposal, proposal_of
+from bot.services.proposal_trail import (
+    ExportStage,
+    Origin,
+    ProposalDetails,
+    QuotaUse,
+    details,
+    quota_use,
+    stage_items,
+)
+
+__all__ = [
+    "ExportStage",
+    "Moved",
+    "Origin",
+    "ProposalDetails",
+    "ProposalPage",
+    "ProposalService",
+    "QuotaUse",
+    "check_actor",
+    "member_of",
+    "move_proposal",
+    "proposal_of",
+]
 
 PAGE_SIZE = 5
+
+# Every reviewer's decision is audited.
+_AUDITED: Mapping[ProposalAction, AuditAction] = MappingProxyType(
+    {
+        ProposalAction.REQUEST_CHANGES: AuditAction.PROPOSAL_CHANGES_REQUESTED,
+        ProposalAction.SHORTLIST: AuditAction.PROPOSAL_SHORTLISTED,
+        ProposalAction.REJECT: AuditAction.PROPOSAL_REJECTED,
+        ProposalAction.ACCEPT: AuditAction.PROPOSAL_ACCEPTED,
+        ProposalAction.RETURN: AuditAction.PROPOSAL_RETURNED,
+        ProposalAction.DECLINE: AuditAction.PROPOSAL_DECLINED,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
 class ProposalPage:
+    """A page of a list; `quotas`: the regions' sendings, on the reviewers' queue."""
+
     proposals: Sequence[Proposal]
     total: int
     page: int
     pages: int
-
-
-@dataclass(frozen=True, slots=True)
-class ProposalDetails:
-    """A proposal opened, with its files and history (`can_support`: on the shortlist)."""
-
-    proposal: Proposal
-    attachments: tuple[Attachment, ...]
-    history: list[ProposalEvent]
-    supported: bool = False
-    can_support: bool = False
+    quotas: tuple[QuotaUse, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,76 +99,27 @@ class Moved:
     details: ProposalDetails
 
 
-async def member_of(connection: AsyncConnection, telegram_id: int) -> MemberRecord:
-    """The member record linked to the account (NOT_LINKED if none)."""
-    member = await MemberRepository(connection).by_telegram_id(telegram_id)
-    if member is None:
-        raise DomainError(ErrorCode.NOT_LINKED)
-    return member
-
-
-async def proposal_of(connection: AsyncConnection, proposal_id: int) -> Proposal:
-    """The proposal (NOT_FOUND if none)."""
-    proposal = await ProposalRepository(connection).get(proposal_id)
-    if proposal is None:
-        raise DomainError(ErrorCode.NOT_FOUND)
-    return proposal
-
-
-async def check_actor(
-    connection: AsyncConnection,
-    access: AccessService,
-    telegram_id: int,
-    proposal: Proposal,
-    action: ProposalAction,
-) -> None:
-    """NOT_ALLOWED unless the person is the author, or a reviewer of the region, as needed."""
-    if ACTORS[action] is Actor.REVIEWER:
-        await access.require_on(connection, telegram_id, Role.REVIEWER, proposal.region_code)
-        return
-    member = await member_of(connection, telegram_id)
-    if proposal.member_id != member.id:
-        raise DomainError(ErrorCode.NOT_ALLOWED)
-
-
-async def move_proposal(
-    connection: AsyncConnection,
-    access: AccessService,
-    telegram_id: int,
-    proposal_id: int,
-    action: ProposalAction,
-    *,
-    comment: str = "",
-    revision: Draft | None = None,
-) -> Proposal:
-    """Rights, then the state machine, under the proposal's row lock; the move recorded."""
-    repository = ProposalRepository(connection)
-    proposal = await repository.get(proposal_id, lock=True)
-    if proposal is None:
-        raise DomainError(ErrorCode.NOT_FOUND)
-    await check_actor(connection, access, telegram_id, proposal, action)
-    target = next_status(proposal.status, action)
-    await repository.change(proposal_id, target, revision)
-    event = ProposalEvent(action, proposal.status, target, telegram_id, utcnow(), comment)
-    await repository.record(proposal_id, event)
-    if revision is not None:
-        return replace(proposal, status=target, title=revision.title, text=revision.text)
-    return replace(proposal, status=target)
-
-
-def _page(found: Sequence[Proposal], total: int, page: int) -> ProposalPage:
+def _page(
+    found: Sequence[Proposal], total: int, page: int, quotas: tuple[QuotaUse, ...] = ()
+) -> ProposalPage:
     pages = max(1, -(-total // PAGE_SIZE))
-    return ProposalPage(found, total, min(page, pages - 1), pages)
+    return ProposalPage(found, total, min(page, pages - 1), pages, quotas)
 
 
 class ProposalService:
-    """Review moves, the member's and the reviewers' lists, the shortlist and its supports."""
+    """Review moves of both stages, the lists, the shortlist and its supports, the exports."""
 
     def __init__(
-        self, database: Database, *, access: AccessService, outbox_bell: Doorbell | None = None
+        self,
+        database: Database,
+        *,
+        access: AccessService,
+        quotas: Callable[[str], int],
+        outbox_bell: Doorbell | None = None,
     ) -> None:
         self._database = database
         self._access = access
+        self._quotas = quotas  # a region's code → how many it may send in a year
         self._outbox_bell = outbox_bell or Doorbell()
 
     # --- moves ----------------------------------------------------------------------------
@@ -149,56 +130,121 @@ class ProposalService:
 
     async def request_changes(self, reviewer_id: int, proposal_id: int, comment: str) -> Moved:
         """A reviewer sends the proposal back to its author, saying what to change."""
-        comment = clean_comment(comment)
-        return await self._decide(
-            reviewer_id, proposal_id, ProposalAction.REQUEST_CHANGES, comment
-        )
+        return await self.decide(reviewer_id, proposal_id, ProposalAction.REQUEST_CHANGES, comment)
 
     async def shortlist(self, reviewer_id: int, proposal_id: int) -> Moved:
-        """A reviewer chooses the proposal for the republican forum."""
-        return await self._decide(reviewer_id, proposal_id, ProposalAction.SHORTLIST, "")
+        """A reviewer sends the proposal to the republican stage, within the region's quota."""
+        return await self.decide(reviewer_id, proposal_id, ProposalAction.SHORTLIST)
 
     async def reject(self, reviewer_id: int, proposal_id: int, reason: str) -> Moved:
         """A reviewer rejects the proposal, giving the reason."""
-        reason = clean_comment(reason)
-        return await self._decide(reviewer_id, proposal_id, ProposalAction.REJECT, reason)
+        return await self.decide(reviewer_id, proposal_id, ProposalAction.REJECT, reason)
 
-    async def check_move(self, telegram_id: int, proposal_id: int, action: ProposalAction) -> None:
-        """Refuse early (before asking for a comment) what the move itself would refuse."""
+    async def decide(
+        self, telegram_id: int, proposal_id: int, action: ProposalAction, comment: str = ""
+    ) -> Moved:
+        """A reviewer's decision at either stage (the comment checked where one is needed)."""
+        if action not in _AUDITED:  # the author's moves, and merging, have their own calls
+            raise DomainError(ErrorCode.NOT_ALLOWED)
+        comment = clean_comment(comment) if action in COMMENT_REQUIRED else ""
+        return await self._decide(telegram_id, proposal_id, action, comment)
+
+    async def check_move(
+        self, telegram_id: int, proposal_id: int, action: ProposalAction
+    ) -> ProposalDetails:
+        """Refuse early (before asking for a comment or a confirmation) what the move itself
+        would refuse; the proposal, with its region's quota use when shortlisting."""
         async with self._database.read() as connection:
             proposal = await proposal_of(connection, proposal_id)
             await check_actor(connection, self._access, telegram_id, proposal, action)
-        next_status(proposal.status, action)
+            next_status(proposal.status, action)
+            quota = None
+            if action is ProposalAction.SHORTLIST:
+                quota = self._quotas(proposal.region_code)
+                use = await quota_use(connection, proposal.region_code, proposal.year, quota)
+                check_quota(proposal.region_code, use.sent + 1, quota)
+            return await details(connection, proposal, quota=quota)
 
     async def _decide(
         self, telegram_id: int, proposal_id: int, action: ProposalAction, comment: str
     ) -> Moved:
-        """Make the move; a reviewer's decision is sent to the author."""
+        """Make the move; a reviewer's decision is audited and sent to the author."""
+        actor = ACTORS[action]
         async with self._database.write() as connection:
             proposal = await move_proposal(
                 connection, self._access, telegram_id, proposal_id, action, comment=comment
             )
+            quota = None
+            if action is ProposalAction.SHORTLIST:
+                quota = await self._check_quota(connection, proposal)
             author = (
                 await MemberRepository(connection).by_id(proposal.member_id)
                 if proposal.member_id is not None
                 else None
             )
             chat = author.telegram_id if author else None
-            told = ACTORS[action] is Actor.REVIEWER and chat is not None
-            if ACTORS[action] is Actor.REVIEWER and chat is not None:
-                params: Params = {
-                    "proposal_id": proposal.id,
-                    "number": proposal.number,
-                    "title": proposal.title,
-                    "action": action.value,
-                    "comment": comment,
-                }
-                notice = Notice(chat, NoticeKind.PROPOSAL_DECIDED, params)
-                await NoticeRepository(connection).add([notice], utcnow())
-            details = await _details(connection, proposal)
-        if told:
+            notices = []
+            if actor is not Actor.AUTHOR:
+                await AuditRepository(connection).record(
+                    actor_id=telegram_id,
+                    action=_AUDITED[action],
+                    member_id=proposal.member_id,
+                    reason=proposal.number,
+                )
+                notices = await self._notices(connection, proposal, action, comment, chat)
+                await NoticeRepository(connection).add(notices, utcnow())
+            found = await details(
+                connection,
+                proposal,
+                origin=actor is not Actor.AUTHOR,
+                deciders=actor is not Actor.AUTHOR,
+                quota=quota,
+            )
+        if notices:
             self._outbox_bell.ring()
-        return Moved(proposal, action, comment, chat, details)
+        return Moved(proposal, action, comment, chat, found)
+
+    async def _check_quota(self, connection: AsyncConnection, proposal: Proposal) -> QuotaUse:
+        """Refuse a shortlisting beyond the region's quota (the new one already counted).
+
+        The region's row is locked first: two reviewers shortlisting at once count in turn.
+        """
+        await ProposalRepository(connection).lock_region_year(proposal.region_code, proposal.year)
+        quota = self._quotas(proposal.region_code)
+        use = await quota_use(connection, proposal.region_code, proposal.year, quota)
+        check_quota(proposal.region_code, use.sent, quota)
+        return use
+
+    async def _notices(
+        self,
+        connection: AsyncConnection,
+        proposal: Proposal,
+        action: ProposalAction,
+        comment: str,
+        author_chat: int | None,
+    ) -> list[Notice]:
+        """The author is told of every decision; the republican group of a proposal sent to
+        it; the region's reviewers of one returned to them."""
+        params: Params = {
+            "proposal_id": proposal.id,
+            "number": proposal.number,
+            "title": proposal.title,
+            "action": action.value,
+            "comment": comment,
+        }
+        notices = (
+            []
+            if author_chat is None
+            else [Notice(author_chat, NoticeKind.PROPOSAL_DECIDED, params)]
+        )
+        roles = RoleRepository(connection)
+        if action is ProposalAction.SHORTLIST:
+            republican = await roles.holders(Role.REPUBLICAN, proposal.region_code)
+            notices += notices_to(republican, NoticeKind.PROPOSAL_SENT, params)
+        elif action is ProposalAction.RETURN:
+            reviewers = await roles.holders(Role.REVIEWER, proposal.region_code)
+            notices += notices_to(reviewers, NoticeKind.PROPOSAL_RETURNED, params)
+        return notices
 
     # --- lists ----------------------------------------------------------------------------
 
@@ -213,15 +259,34 @@ class ProposalService:
         return _page(found, total, page)
 
     async def queue(self, reviewer_id: int, page: int) -> ProposalPage:
-        """Proposals waiting for review in the reviewer's regions, oldest first."""
+        """Proposals waiting for review in the reviewer's regions, oldest first, with how
+        many each of those regions has sent to the republican stage this year."""
         regions = (await self._access.principal(reviewer_id)).regions(Role.REVIEWER)
         if regions is not None and not regions:
             raise DomainError(ErrorCode.NOT_ALLOWED)
         page = max(page, 0)
         async with self._database.read() as connection:
-            found, total = await ProposalRepository(connection).page(
+            repository = ProposalRepository(connection)
+            found, total = await repository.page(
                 status=ProposalStatus.SUBMITTED,
                 regions=regions,
+                offset=page * PAGE_SIZE,
+                limit=PAGE_SIZE,
+            )
+            # A reviewer of every region sees the regions on this page only.
+            shown = sorted(regions if regions is not None else {p.region_code for p in found})
+            year = utcnow().year
+            counts = await repository.count_sent(shown, year, SENT_STATUSES)
+        quotas = tuple(QuotaUse(code, year, counts[code], self._quotas(code)) for code in shown)
+        return _page(found, total, page, quotas)
+
+    async def republican_queue(self, telegram_id: int, page: int) -> ProposalPage:
+        """Proposals the regions sent, waiting for the republican editorial group."""
+        await self._access.require(telegram_id, Role.REPUBLICAN, None)
+        page = max(page, 0)
+        async with self._database.read() as connection:
+            found, total = await ProposalRepository(connection).page(
+                status=ProposalStatus.SHORTLISTED,
                 offset=page * PAGE_SIZE,
                 limit=PAGE_SIZE,
             )
@@ -233,7 +298,7 @@ class ProposalService:
         async with self._database.read() as connection:
             regions = await self._shortlist_regions(connection, telegram_id)
             found, total = await ProposalRepository(connection).page(
-                status=ProposalStatus.SHORTLISTED,
+                statuses=ON_SHORTLIST,
                 regions=regions,
                 offset=page * PAGE_SIZE,
                 limit=PAGE_SIZE,
@@ -251,19 +316,33 @@ class ProposalService:
     # --- one proposal ---------------------------------------------------------------------
 
     async def open_mine(self, telegram_id: int, proposal_id: int) -> ProposalDetails:
-        """One of the member's own proposals."""
+        """One of the member's own proposals, with where it came from."""
         async with self._database.read() as connection:
             proposal = await proposal_of(connection, proposal_id)
             action = ProposalAction.WITHDRAW  # any author's action: the author's right
             await check_actor(connection, self._access, telegram_id, proposal, action)
-            return await _details(connection, proposal)
+            return await details(connection, proposal, origin=True)
 
     async def open_for_review(self, reviewer_id: int, proposal_id: int) -> ProposalDetails:
-        """A proposal of a region the reviewer reviews."""
-        async with self._database.read() as connection:
+        """A proposal of a region the reviewer reviews, with its trail (the read audited)."""
+        async with self._database.write() as connection:  # the read is audited
             proposal = await proposal_of(connection, proposal_id)
-            await self._access.require(reviewer_id, Role.REVIEWER, proposal.region_code)
-            return await _details(connection, proposal)
+            await self._access.require_on(
+                connection, reviewer_id, Role.REVIEWER, proposal.region_code
+            )
+            await _audit_read(connection, reviewer_id, proposal)
+            quota = self._quotas(proposal.region_code)
+            return await details(connection, proposal, origin=True, deciders=True, quota=quota)
+
+    async def open_for_republican(self, telegram_id: int, proposal_id: int) -> ProposalDetails:
+        """A proposal a region sent to the republican stage, with its trail (read audited)."""
+        async with self._database.write() as connection:  # the read is audited
+            proposal = await proposal_of(connection, proposal_id)
+            await self._access.require_on(connection, telegram_id, Role.REPUBLICAN, None)
+            if proposal.status not in SENT_STATUSES:
+                raise DomainError(ErrorCode.NOT_FOUND)
+            await _audit_read(connection, telegram_id, proposal)
+            return await details(connection, proposal, origin=True, deciders=True)
 
     async def open_shortlisted(self, telegram_id: int, proposal_id: int) -> ProposalDetails:
         """A shortlisted proposal the person may see, and whether they support it."""
@@ -271,7 +350,7 @@ class ProposalService:
             proposal = await proposal_of(connection, proposal_id)
             regions = await self._shortlist_regions(connection, telegram_id)
             visible = regions is None or proposal.region_code in regions
-            if proposal.status is not ProposalStatus.SHORTLISTED or not visible:
+            if proposal.status not in ON_SHORTLIST or not visible:
                 raise DomainError(ErrorCode.NOT_FOUND)
             member = await MemberRepository(connection).by_telegram_id(telegram_id)
             supported = member is not None and await SupportRepository(connection).has(
@@ -282,7 +361,9 @@ class ProposalService:
                 and member.region_code == proposal.region_code
                 and member.id != proposal.member_id
             )
-            return await _details(connection, proposal, supported, can_support)
+            return await details(
+                connection, proposal, supported=supported, can_support=can_support
+            )
 
     async def toggle_support(self, telegram_id: int, proposal_id: int) -> ProposalDetails:
         """Support a shortlisted proposal of one's region, or take the support back."""
@@ -293,7 +374,7 @@ class ProposalService:
             proposal = await repository.get(proposal_id, lock=True)
             if (
                 proposal is None
-                or proposal.status is not ProposalStatus.SHORTLISTED
+                or proposal.status not in ON_SHORTLIST
                 or proposal.region_code != member.region_code
             ):
                 raise DomainError(ErrorCode.NOT_FOUND)
@@ -301,39 +382,36 @@ class ProposalService:
                 raise DomainError(ErrorCode.SUPPORT_OWN_PROPOSAL)
             supported = await SupportRepository(connection).toggle(proposal_id, member.id)
             proposal = await proposal_of(connection, proposal_id)
-            return await _details(connection, proposal, supported, can_support=True)
+            return await details(connection, proposal, supported=supported, can_support=True)
 
     # --- the republican forum -------------------------------------------------------------
 
-    async def export_shortlisted(self, telegram_id: int | None) -> list[ProposalDetails]:
-        """Every shortlist with its history, for organizers of all regions (None: the CLI)."""
+    async def export_stage(
+        self, telegram_id: int | None, stage: ExportStage
+    ) -> list[ProposalDetails]:
+        """The proposals of a stage with their whole trail and files, for organizers of all
+        regions and the republican editorial group (None: the command line). Audited."""
         if telegram_id is not None:
             principal = await self._access.principal(telegram_id)
-            if principal.regions(Role.ORGANIZER) is not None:
+            everywhere = principal.regions(Role.ORGANIZER) is None
+            if not everywhere and not principal.reaches(Role.REPUBLICAN, None):
                 raise DomainError(ErrorCode.NOT_ALLOWED)
         async with self._database.write() as connection:
-            repository = ProposalRepository(connection)
-            found, _ = await repository.page(
-                status=ProposalStatus.SHORTLISTED, offset=0, limit=None
-            )
-            history = await repository.history(proposal.id for proposal in found)
+            items = await stage_items(connection, stage)
             await AuditRepository(connection).record(
                 actor_id=telegram_id,
                 action=AuditAction.EXPORT,
                 member_id=None,
-                reason=f"shortlisted proposals: {len(found)}",
+                reason=f"{stage.value} stage proposals: {len(items)}",
             )
-        found = sorted(found, key=lambda p: (p.region_code, p.year, p.sequence))
-        return [ProposalDetails(p, (), history[p.id], False, False) for p in found]
+        return items
 
 
-async def _details(
-    connection: AsyncConnection,
-    proposal: Proposal,
-    supported: bool = False,
-    can_support: bool = False,
-) -> ProposalDetails:
-    repository = ProposalRepository(connection)
-    attachments = await repository.attachments(proposal.id)
-    history = (await repository.history([proposal.id]))[proposal.id]
-    return ProposalDetails(proposal, attachments, history, supported, can_support)
+async def _audit_read(connection: AsyncConnection, telegram_id: int, proposal: Proposal) -> None:
+    """A reviewer read the author's name and PPO with the proposal."""
+    await AuditRepository(connection).record(
+        actor_id=telegram_id,
+        action=AuditAction.READ,
+        member_id=proposal.member_id,
+        reason=f"proposal {proposal.number}",
+    )

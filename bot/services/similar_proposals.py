@@ -15,8 +15,9 @@ from bot.domain.similarity import SimilarityIndex, fingerprint
 HINTS = 3  # similar proposals shown at once
 # Shown to a member of the same region: what is still on its way or chosen.
 OPEN_IN_REGION = frozenset({ProposalStatus.SUBMITTED, ProposalStatus.SHORTLISTED})
-# Shown to a member of any region: what goes to the republican forum in Astana.
-GOING_TO_ASTANA = frozenset({ProposalStatus.SHORTLISTED})
+# Shown to a member of any region: what goes to the republican forum in Astana (sent by its
+# region, or accepted by the republican editorial group).
+GOING_TO_ASTANA = frozenset({ProposalStatus.SHORTLISTED, ProposalStatus.ACCEPTED})
 _INDEXED = OPEN_IN_REGION | GOING_TO_ASTANA
 # Rows changed this long before the last one seen are read again: a transaction that took
 # its time stamp earlier may have committed after the last refresh.

@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 Cell = str | int | float | None
 
@@ -39,9 +40,9 @@ class ExportFiles:
     rows: int
 
 
-def export_files(name: str, table: Table) -> ExportFiles:
-    """The table as XLSX and CSV."""
-    return ExportFiles(name, to_csv(table), to_xlsx(table), len(table.rows))
+def export_files(name: str, table: Table, *, more: Sequence[Table] = ()) -> ExportFiles:
+    """The table as XLSX and CSV; `more` tables are further sheets of the XLSX only."""
+    return ExportFiles(name, to_csv(table), to_xlsx(table, *more), len(table.rows))
 
 
 def _defused(value: Cell) -> Cell:
@@ -60,22 +61,31 @@ def to_csv(table: Table) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(table: Table) -> bytes:
-    """One sheet: a bold frozen header, wrapped texts, every string stored as a string."""
+def to_xlsx(table: Table, *more: Table) -> bytes:
+    """A sheet per table: a bold frozen header, wrapped texts, every string stored as a string."""
     # openpyxl costs ~5 MB resident: loaded by the first export, not at start.
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
+    first = workbook.active
+    assert first is not None
+    for index, each in enumerate((table, *more)):
+        sheet = first if index == 0 else workbook.create_sheet()
+        _fill(sheet, each, Alignment(wrap_text=True, vertical="top"), Font(bold=True))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill(sheet: Any, table: Table, wrap: Any, bold: Any) -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.utils import get_column_letter
+
     sheet.title = table.sheet[:31]  # Excel's limit on sheet names
     sheet.append(list(table.headers))
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
+        cell.font = bold
     for row_number, row in enumerate(table.rows, start=2):
         for column, value in enumerate(row, start=1):
             if isinstance(value, str):
@@ -87,9 +97,6 @@ def to_xlsx(table: Table) -> bytes:
     for column, width in enumerate(table.widths or _measured(table), start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _measured(table: Table) -> list[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from icalendar import Calendar
 
 from tests.conftest import RunningBot
 from tests.forum_seed import ALMATY, load, move_forum, small_forum
@@ -67,3 +68,20 @@ async def test_one_scan_marks_the_day_then_a_training(make_chat, make_organizer,
     ticket = attendee.user.transcript[-2]
     assert "✅ Присутствие отмечено: " in (ticket.caption or "")
     assert "Ораторское мастерство: ✅ приход отмечен" in attendee.last_text
+
+    # The ticket's "Add to calendar": the forum and the person's training, as an .ics file.
+    await attendee.press("📅 Добавить в календарь")
+    sent = attendee.last_message
+    assert sent.document_name == f"forum-{forum_id}.ics"
+    assert sent.document_mime == "text/calendar"
+    assert sent.caption == (
+        "Откройте файл, чтобы добавить в календарь форум и ваши тренинги: 2 события."
+    )
+    assert sent.document is not None
+    events = Calendar.from_ical(sent.document).walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == [
+        "Региональный форум ППО — Шымкент",
+        "Ораторское мастерство",
+    ]
+    forum = (await app.services.forums.details(forum_id, 7901)).forum
+    assert events[0].decoded("dtstart") == forum.starts_at.replace(microsecond=0)

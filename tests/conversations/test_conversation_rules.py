@@ -8,7 +8,6 @@ import pkgutil
 
 import pytest
 from aiogram.filters.callback_data import CallbackData
-from aiogram.fsm.storage.redis import RedisEventIsolation
 from pydantic import SecretStr
 from redis.asyncio import Redis
 from sqlalchemy import text
@@ -16,6 +15,7 @@ from sqlalchemy import text
 import bot.handlers
 from bot.config import IdentitySettings, RedisSettings, Settings
 from bot.handlers.callback_data import BoundedCallbackData
+from bot.server.isolation import KeptRedisIsolation
 from tests.conftest import ADMIN_ID, RunningBot
 from tests.conversations.test_proposals import TOPIC, member
 from tests.conversations.test_records import _ask_correction
@@ -67,7 +67,7 @@ class TestWithRedis:
 
     async def test_two_quick_messages_are_two_steps(self, make_chat, database_url, app) -> None:
         isolation = app.dispatcher.fsm.events_isolation
-        assert isinstance(getattr(isolation, "_inner", isolation), RedisEventIsolation)
+        assert isinstance(getattr(isolation, "_inner", isolation), KeptRedisIsolation)
         await _two_quick_steps(make_chat, database_url, app)
 
 

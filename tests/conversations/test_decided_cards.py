@@ -3,7 +3,7 @@ has, and its card says the new status (issue 12, finding 8)."""
 
 from __future__ import annotations
 
-from tests.conversations.test_proposals import member, number, reviewer, submit
+from tests.conversations.test_proposals import member, notified, number, reviewer, submit
 from tests.conversations.test_records import (
     _ask_correction,
     aigul,
@@ -15,6 +15,7 @@ __all__ = ["aigul", "member_chat", "organizer", "reviewer"]  # fixtures used her
 
 
 async def _open_first_in_queue(reviewer):  # type: ignore[no-untyped-def]
+    await notified(reviewer, "Новое предложение")  # not to arrive under the card later
     await reviewer.send("/review")
     await reviewer.press(reviewer.last_message.buttons()[0])
     return reviewer.last_message
@@ -28,10 +29,15 @@ async def test_a_shortlisted_proposals_card_no_longer_says_waiting(
     card = await _open_first_in_queue(reviewer)
     assert f"<b>{number(1)}</b> · ожидает рассмотрения" in (card.text or "")
     await reviewer.press("Отобрать для республиканского форума")
+    assert reviewer.last_message.buttons() == ["Подтвердить", "◀ Назад"]
+    assert f"<b>{number(1)}</b> · ожидает рассмотрения" in (card.text or "")  # not yet
+    await reviewer.press("Подтвердить")
     assert f"<b>{number(1)}</b> · отобрано (для республиканского форума)" in (card.text or "")
     assert "ожидает рассмотрения" not in (card.text or "")
     assert card.buttons() == []
-    assert reviewer.last_text == f"Предложение {number(1)} отобрано для республиканского форума."
+    assert reviewer.last_text.startswith(
+        f"Предложение {number(1)} отобрано для республиканского форума."
+    )
 
 
 async def test_a_rejected_proposals_card_loses_its_moves(
@@ -42,6 +48,12 @@ async def test_a_rejected_proposals_card_loses_its_moves(
     card = await _open_first_in_queue(reviewer)
     await reviewer.press("Отклонить")
     await reviewer.send("Не по теме")
+    await reviewer.press("◀ Назад")  # back to writing the reason
+    assert reviewer.last_text.startswith("Напишите причину отклонения")
+    await reviewer.send("Не по теме нашей партии")
+    assert "<i>Не по теме нашей партии</i>" in reviewer.last_text
+    await reviewer.press("Подтвердить")
+    assert reviewer.last_text == "Отклонено. Автору сообщена причина."
     assert f"<b>{number(1)}</b> · отклонено" in (card.text or "")
     assert card.buttons() == []
 

@@ -129,7 +129,13 @@ async def test_the_card_follows_registration_and_has_a_way_back(make_chat, app) 
     # The same message, edited: the right count and the buttons of a registered person.
     assert "Осталось мест: 4" in (card.text or "")
     assert "✅ Вы зарегистрированы, место 1." in (card.text or "")
-    assert card.buttons() == ["Мой билет", "Отменить регистрацию", "Тренинги", "◀ Все форумы"]
+    assert card.buttons() == [
+        "Мой билет",
+        "Отменить регистрацию",
+        "Тренинги",
+        "📅 Добавить в календарь",
+        "◀ Все форумы",
+    ]
     await chat.press("Отменить регистрацию")
     assert card.buttons() == ["Да, отменить", "Нет, оставить моё место"]
     await chat.press("Нет, оставить моё место")

@@ -50,7 +50,12 @@ async def test_the_catalog_shows_the_card_in_the_users_language_and_zone(make_ch
     assert (
         "10:00–11:30 Ораторское мастерство — Айжан Серікқызы, Зал 1 (осталось мест: 60)"
     ) in card
-    assert chat.last_message.buttons() == ["Зарегистрироваться", "Тренинги", "◀ Все форумы"]
+    assert chat.last_message.buttons() == [
+        "Зарегистрироваться",
+        "Тренинги",
+        "📅 Добавить в календарь",
+        "◀ Все форумы",
+    ]
     kk = make_chat(7002, language_code="kk")
     await _open(kk, "Шымкент")
     assert "<b>БПҰ өңірлік форумы — Шымкент</b>" in kk.last_text

@@ -30,6 +30,17 @@ SAMPLES: dict[NoticeKind, Params] = {
         "until": "2027-05-14T09:00:00+00:00",
     },
     NoticeKind.OFFER_LAPSED: EVENT,
+    NoticeKind.STILL_COMING: {
+        **EVENT,
+        "registration_id": 2_147_483_647,
+        "starts_at": "2027-05-14T09:00:00+00:00",
+    },
+    NoticeKind.STILL_COMING_REMINDER: {
+        **EVENT,
+        "registration_id": 2_147_483_647,
+        "starts_at": "2027-05-14T09:00:00+00:00",
+    },
+    NoticeKind.SEAT_RELEASED: EVENT,
     NoticeKind.CHECKED_IN: EVENT,
     NoticeKind.REGISTRATION_REMOVED: EVENT,
     NoticeKind.ROLE_GRANTED: {"role": "organizer", "region": "TRK"},
@@ -71,6 +82,20 @@ SAMPLES: dict[NoticeKind, Params] = {
         "action": "request_changes",
         "comment": "Толығырақ & нақтырақ",
     },
+    NoticeKind.PROPOSAL_SENT: {
+        "proposal_id": 5,
+        "number": "TRK-2026-0001",
+        "title": "Цифрлық <БПҰ>",
+        "action": "shortlist",
+        "comment": "",
+    },
+    NoticeKind.PROPOSAL_RETURNED: {
+        "proposal_id": 2_147_483_647,
+        "number": "TRK-2026-0001",
+        "title": "Цифрлық БПҰ",
+        "action": "return",
+        "comment": "Нақтылаңыз <аудан> & сан",
+    },
     NoticeKind.PROPOSAL_MERGED: {
         "number": "TRK-2026-0002",
         "title": "Онлайн <жиналыс>",
@@ -88,6 +113,14 @@ SAMPLES: dict[NoticeKind, Params] = {
         "ends_at": "2026-03-10T07:00:00+00:00",
     },
     NoticeKind.FEEDBACK_ASKED: {"registration_id": 12, "title": TITLE},
+    # The longest request: three texts of the most an excerpt keeps, with markup to escape.
+    NoticeKind.APPROVAL_REQUESTED: {
+        "broadcast_id": 2_147_483_647,
+        "recipients": 1_200_000,
+        "texts": dict.fromkeys(("kk", "ru", "en"), "<b>&" * 225),
+        "media": True,
+    },
+    NoticeKind.APPROVAL_DECIDED: {"broadcast_id": 7, "decision": "expired", "recipients": 9},
 }
 READERS = {"kk": 9601, "ru": 9602, "en": 9603}
 

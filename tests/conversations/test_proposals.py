@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,10 @@ from bot.domain.audit import AuditAction
 from bot.domain.proposals import ProposalAction
 from bot.domain.roles import Grant, Role
 from bot.handlers.proposals.callbacks import (
+    ConfirmCallback,
     DraftAction,
     DraftCallback,
+    ExportCallback,
     MoveCallback,
     OpenCallback,
     PageCallback,
@@ -33,6 +36,7 @@ from bot.handlers.proposals.callbacks import (
     TopicCallback,
     WithdrawCallback,
 )
+from bot.services.proposals import ExportStage
 from tests.conftest import ADMIN_ID, MODES, RunningBot
 from tests.registry_seed import add_member, audit_entries
 
@@ -319,7 +323,10 @@ async def test_the_review_queue_is_oldest_first_paginated_and_regional(
     assert reviewer.last_message.buttons() == [f"{number(6)} · Второе 2", "◀"]
     other = await staff(make_chat, running_bot, 8101, Role.REVIEWER, "AKM")
     await other.send("/review")
-    assert other.last_text == "Нет предложений, ожидающих рассмотрения."
+    assert other.last_text == (
+        "Нет предложений, ожидающих рассмотрения.\n\n"
+        f"Акмолинская область: отправлено на республиканский этап 0 из 5 в {YEAR} году"
+    )
     await first.send("/review")
     assert first.last_text == NOT_ALLOWED
     await first.press_data(PageCallback(view=ProposalView.QUEUE, page=0).pack())
@@ -400,6 +407,8 @@ async def _shortlisted(make_chat, database_url: str, reviewer) -> tuple[Any, int
     await reviewer.press("Открыть")
     await reviewer.press("Запросить изменения")
     await reviewer.send("Добавьте цифры <по району>")
+    assert reviewer.last_text.startswith(f"Вернуть предложение {number(1)} «Цифрлық БПҰ» автору")
+    await reviewer.press("Подтвердить")
     assert reviewer.last_text == "Возвращено автору с вашим замечанием."
     notice = await notified(author, "түзетуді сұрайды")
     assert (
@@ -424,7 +433,15 @@ async def _shortlisted(make_chat, database_url: str, reviewer) -> tuple[Any, int
     await reviewer.press("Открыть")
     assert "Доработано и отправлено снова" in reviewer.last_text
     await reviewer.press("Отобрать для республиканского форума")
-    assert reviewer.last_text == f"Предложение {number(1)} отобрано для республиканского форума."
+    assert reviewer.last_text == (
+        f"Отобрать предложение {number(1)} «Цифрлық БПҰ» для республиканского форума?\n"
+        f"Туркестанская область: отправлено на республиканский этап 0 из 5 в {YEAR} году"
+    )
+    await reviewer.press("Подтвердить")
+    assert reviewer.last_text == (
+        f"Предложение {number(1)} отобрано для республиканского форума.\n"
+        f"Туркестанская область: отправлено на республиканский этап 1 из 5 в {YEAR} году"
+    )
     notice = await notified(author, "Жақсы жаңалық!")
     assert notice.startswith(f"Жақсы жаңалық! Сіздің {number(1)} «Цифрлық БПҰ»")
     return author, await _id_of_first(author)
@@ -503,23 +520,31 @@ def _check_export(header: list[Any], row: list[Any]) -> None:
     assert header == [
         "Номер",
         "Регион",
+        "ППО",
+        "Автор",
         "Тема",
         "Заголовок",
         "Текст",
         "Поддержали",
+        "Статус",
         "История рассмотрения",
+        "Вложения",
     ]
-    assert row[:6] == [
+    assert row[:7] == [
         number(1),
         "Туркестанская область",
+        "БПҰ №12 «Түркістан қалалық ауруханасы»",
+        "Сейітова Ару8011",
         "Цифровая грамотность",
         "Цифрлық БПҰ",
         "Екінші нұсқа: аудан бойынша 12 БПҰ.",
-        row[5],
     ]
-    assert str(row[5]) == "1"
-    assert "Запрошены изменения: Добавьте цифры <по району>" in row[6]
-    assert row[6].splitlines()[-1].endswith("Отобрано для республиканского форума")
+    assert str(row[7]) == "1"
+    assert row[8] == "отобрано (для республиканского форума)"
+    assert "Запрошены изменения — редакционная группа: Туркестанская область" in row[9]
+    assert ": Добавьте цифры <по району>" in row[9]
+    assert "Отобрано для республиканского форума — редакционная группа" in row[9].splitlines()[-1]
+    assert row[10] == f"{number(1)}/1-plan.pdf"
 
 
 async def test_the_shortlist_is_exported_for_the_republican_forum(
@@ -535,11 +560,16 @@ async def test_the_shortlist_is_exported_for_the_republican_forum(
     assert regional.last_text == NOT_ALLOWED
     admin = make_chat(ADMIN_ID, language_code="ru")
     await admin.send("/export_proposals")
-    workbook, table = admin.user.transcript[-2:]
+    workbook, table, bundle = admin.user.transcript[-3:]
     assert (
         workbook.document_name
-        == f"proposals-{datetime.now(ZoneInfo('Asia/Almaty')):%Y-%m-%d}.xlsx"
+        == f"proposals-regional-{datetime.now(ZoneInfo('Asia/Almaty')):%Y-%m-%d}.xlsx"
     )
+    assert bundle.caption == "Вложения: 1 из 1 файлов; каждый указан в manifest.csv."
+    assert bundle.document is not None
+    with zipfile.ZipFile(io.BytesIO(bundle.document)) as archive:
+        assert archive.read(f"{number(1)}/1-plan.pdf") == PDF
+        assert "plan.pdf" in archive.read("manifest.csv").decode("utf-8-sig")
     assert workbook.caption == "1 предложение отобрано для республиканского форума"
     assert table.document_name is not None
     assert table.document_name.endswith(".csv")
@@ -575,16 +605,19 @@ async def test_the_shortlist_is_exported_for_the_republican_forum(
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    written = sorted((tmp_path / "out").iterdir())
-    assert [path.suffix for path in written] == [".csv", ".xlsx"]
+    written = sorted((tmp_path / "out").iterdir(), key=lambda path: path.suffix)
+    assert [path.suffix for path in written] == [".csv", ".xlsx", ".zip"]
+    with zipfile.ZipFile(written[2]) as archive:  # no token: the manifest only
+        assert archive.namelist() == ["manifest.csv"]
+    assert "no telegram.token: manifest.csv only" in done.stderr
     header, row = _rows_of_xlsx(written[1].read_bytes())
     _check_export(header, row)
     header, row = _rows_of_csv(written[0].read_bytes())
     _check_export(header, row)
     exports = [entry for entry in await audit_entries(database_url) if entry[1] == "export"]
     assert exports == [
-        (ADMIN_ID, AuditAction.EXPORT, None, "shortlisted proposals: 1"),
-        (None, AuditAction.EXPORT, None, "shortlisted proposals: 1"),
+        (ADMIN_ID, AuditAction.EXPORT, None, "regional stage proposals: 1"),
+        (None, AuditAction.EXPORT, None, "regional stage proposals: 1"),
     ]
 
 
@@ -634,4 +667,21 @@ def test_every_callback_fits_in_64_bytes() -> None:
         SupportCallback(proposal_id=largest).pack(),
     ]
     assert max(len(data.encode()) for data in packed) <= 64
-    assert {data[:2] for data in packed} == {"pt", "pd", "pl", "po", "pv", "pw", "ps"}
+    packed += [
+        ConfirmCallback(proposal_id=largest, action=action, card=largest, ok=ok).pack()
+        for action in ProposalAction
+        for ok in (True, False)
+    ]
+    packed += [ExportCallback(stage=stage).pack() for stage in ExportStage]
+    assert max(len(data.encode()) for data in packed) <= 64
+    assert {data[:2] for data in packed} == {
+        "pt",
+        "pd",
+        "pl",
+        "po",
+        "pv",
+        "pw",
+        "ps",
+        "pk",
+        "px",
+    }

@@ -136,7 +136,8 @@ async def test_a_reviewer_merges_a_duplicate_and_the_authors_are_told(
     await second_author.send("/myproposals")
     await second_author.press(f"{second} · Площадки для спорта во дворах")
     assert "объединено с другим предложением" in second_author.last_text
-    assert f"Объединено\n<i>{first}</i>" in second_author.last_text
+    assert "— Объединено" in second_author.last_text  # the history names the other
+    assert f"<i>{first}</i>" in second_author.last_text
     assert (8100, AuditAction.PROPOSALS_MERGED, None, f"{second} into {first}") in [
         (actor, action, None, reason)
         for actor, action, _member, reason in await audit_entries(database_url)

@@ -63,6 +63,8 @@ async def test_a_current_database_is_left_alone_and_an_old_one_upgraded(database
             "0012",
             "0013",
             "0014",
+            "0015",
+            "0016",
         ]
         await upgrade_to_head(engine)
         assert await applied_revision(engine) == HEAD_REVISION

@@ -12,12 +12,15 @@ from bot.domain.proposals import (
     COMMENT_REQUIRED,
     INITIAL_STATUS,
     MOVES,
+    ON_SHORTLIST,
+    SENT_STATUSES,
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Actor,
     ProposalAction,
     ProposalStatus,
     allowed_actions,
+    check_quota,
     clean_comment,
     clean_text,
     clean_title,
@@ -35,6 +38,9 @@ EXPECTED = {
     (S.SUBMITTED, A.REJECT): S.REJECTED,
     (S.CHANGES_REQUESTED, A.RESUBMIT): S.SUBMITTED,
     (S.CHANGES_REQUESTED, A.WITHDRAW): S.WITHDRAWN,
+    (S.SHORTLISTED, A.ACCEPT): S.ACCEPTED,
+    (S.SHORTLISTED, A.RETURN): S.SUBMITTED,
+    (S.SHORTLISTED, A.DECLINE): S.DECLINED,
     (S.SUBMITTED, A.MERGE): S.MERGED,
 }
 REFUSALS = {
@@ -43,6 +49,8 @@ REFUSALS = {
     S.SHORTLISTED: ErrorCode.PROPOSAL_SHORTLISTED,
     S.REJECTED: ErrorCode.PROPOSAL_REJECTED,
     S.WITHDRAWN: ErrorCode.PROPOSAL_WITHDRAWN,
+    S.ACCEPTED: ErrorCode.PROPOSAL_ACCEPTED,
+    S.DECLINED: ErrorCode.PROPOSAL_DECLINED,
     S.MERGED: ErrorCode.PROPOSAL_MERGED,
 }
 ALL_MOVES = list(itertools.product(ProposalStatus, ProposalAction))
@@ -82,8 +90,37 @@ def test_submitting_is_never_a_move_and_creates_a_submitted_proposal() -> None:
 
 
 def test_decided_and_withdrawn_proposals_are_final() -> None:
-    for status in (S.SHORTLISTED, S.REJECTED, S.WITHDRAWN, S.MERGED):
+    for status in (S.ACCEPTED, S.DECLINED, S.REJECTED, S.WITHDRAWN, S.MERGED):
         assert not [action for (source, action) in MOVES if source is status]
+
+
+def test_only_the_republican_group_moves_a_shortlisted_proposal() -> None:
+    assert allowed_actions(S.SHORTLISTED, Actor.REPUBLICAN) == [A.ACCEPT, A.RETURN, A.DECLINE]
+    assert allowed_actions(S.SHORTLISTED, Actor.REVIEWER) == []
+    assert allowed_actions(S.SHORTLISTED, Actor.AUTHOR) == []
+    assert allowed_actions(S.SUBMITTED, Actor.REPUBLICAN) == []
+    assert {A.RETURN, A.DECLINE} <= COMMENT_REQUIRED
+    assert A.ACCEPT not in COMMENT_REQUIRED
+
+
+def test_a_returned_proposal_is_its_regions_again_and_frees_its_place() -> None:
+    returned = next_status(S.SHORTLISTED, A.RETURN)
+    assert returned is S.SUBMITTED
+    assert returned not in SENT_STATUSES
+    assert A.SHORTLIST in allowed_actions(returned, Actor.REVIEWER)
+    assert {S.SHORTLISTED, S.ACCEPTED, S.DECLINED} == SENT_STATUSES
+    assert {S.SHORTLISTED, S.ACCEPTED} == ON_SHORTLIST
+
+
+@pytest.mark.parametrize(("sent", "refused"), [(1, False), (5, False), (6, True)])
+def test_the_quota_counts_the_new_one(sent: int, refused: bool) -> None:
+    if not refused:
+        check_quota("TRK", sent, 5)
+        return
+    with pytest.raises(DomainError) as refusal:
+        check_quota("TRK", sent, 5)
+    assert refusal.value.code is ErrorCode.QUOTA_REACHED
+    assert refusal.value.params == {"region": "TRK", "quota": 5}
 
 
 def test_every_status_is_reachable_from_the_submission() -> None:
@@ -108,7 +145,7 @@ def test_authors_and_reviewers_each_have_their_moves() -> None:
     assert allowed_actions(S.CHANGES_REQUESTED, Actor.AUTHOR) == [A.WITHDRAW, A.RESUBMIT]
     assert allowed_actions(S.CHANGES_REQUESTED, Actor.REVIEWER) == []
     assert set(ACTORS) == set(ProposalAction)
-    assert all(ACTORS[action] is Actor.REVIEWER for action in COMMENT_REQUIRED)
+    assert all(ACTORS[action] is not Actor.AUTHOR for action in COMMENT_REQUIRED)
 
 
 def test_numbers_carry_the_region_the_year_and_four_digits() -> None:

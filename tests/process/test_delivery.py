@@ -19,6 +19,7 @@ from bot.db.users import UserRepository
 from bot.delivery.pacing import Pacer
 from bot.delivery.sender import MAX_BATCH, MAX_IN_FLIGHT
 from bot.domain.audiences import Audience, AudienceKind
+from bot.metrics import REGISTRY
 from bot.services.access import AccessService
 from bot.services.broadcasts import BroadcastService, Draft, Queued
 from botapi_emulator.server import BotApiEmulator
@@ -76,6 +77,11 @@ def _people(emulator: BotApiEmulator, ids: Sequence[int]) -> None:
         emulator.user(telegram_id, first_name="Member", language_code="kk")
 
 
+def _metric(name: str) -> float:
+    """A counter of this process's /metrics (0 before its first count)."""
+    return REGISTRY.get_sample_value(name) or 0.0
+
+
 def _delivered(emulator: BotApiEmulator, ids: Sequence[int]) -> int:
     return sum(1 for telegram_id in ids if emulator.users[telegram_id].transcript)
 
@@ -101,12 +107,17 @@ async def test_with_ten_percent_faults_everything_arrives_once(
     _people(emulator, ids)
     emulator.user(ADMIN_ID, first_name="Admin")
     emulator.inject_faults(ratio=0.1, kinds=("5xx", "timeout", "429"))
+    limited_before = _metric("ppo_bot_telegram_429_total")
     queued = await _queue(database_url)
     await _until(lambda: _finished(database_url, queued.broadcast_id))
     emulator.inject_faults(ratio=0.0)
     counts = [len(emulator.users[telegram_id].transcript) for telegram_id in ids]
     assert counts == [1] * len(ids)
     assert emulator.rate_limited_count > 0  # the faults did happen
+    # /metrics counts the 429s the sender met (the bot runs in this process); the emulator's
+    # count also has those of other calls (getUpdates, say)
+    limited = _metric("ppo_bot_telegram_429_total") - limited_before
+    assert 0 < limited <= emulator.rate_limited_count
     assert await outbox_statuses(database_url, queued.broadcast_id) == {"sent": len(ids)}
     await _reader(emulator, ADMIN_ID).wait_for_text(f"Delivered: {len(ids)} of {len(ids)}.")
 
@@ -121,9 +132,11 @@ async def test_blocked_people_are_left_out_until_they_unblock_unknown_chats_fail
     # 710_003 never started the bot: Telegram answers "chat not found"
     await add_user(database_url, ADMIN_ID, "en")
     emulator.user(ADMIN_ID, first_name="Admin")
+    blocked_before = _metric("ppo_bot_telegram_403_total")
     queued = await _queue(database_url)
     await _until(lambda: _finished(database_url, queued.broadcast_id))
     assert await outbox_statuses(database_url, queued.broadcast_id) == {"sent": 1, "failed": 2}
+    assert _metric("ppo_bot_telegram_403_total") - blocked_before == 1  # on /metrics
     await _reader(emulator, ADMIN_ID).wait_for_text("Not delivered: 2 (blocked the bot: 1).")
     assert running_bot.app is not None
     services = running_bot.app.services

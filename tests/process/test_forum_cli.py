@@ -1,11 +1,16 @@
-"""`ppo-bot program load` and `ppo-bot export registrations` as an operator runs them."""
+"""`ppo-bot program load`, `export registrations`, `export calendar` as an operator runs them."""
 
 from __future__ import annotations
 
 import csv
+import tomllib
 from pathlib import Path
 
+from icalendar import Calendar
+
+from bot.domain.program import parse_program
 from tests.cli import ppo_bot
+from tests.forum_seed import ALMATY
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "shymkent-forum.toml"
 
@@ -38,6 +43,39 @@ def test_a_program_loads_once_and_its_lists_export(tmp_path: Path) -> None:
     missing = ppo_bot("export", "registrations", "--forum", "7", cwd=tmp_path)
     assert missing.returncode == 2
     assert missing.stderr.strip().startswith("ppo-bot: no forum with id 7")
+
+    # The whole program as a calendar: the times of the program, in the organisation's zone.
+    ics = tmp_path / "forum.ics"
+    calendar = ppo_bot("export", "calendar", "--forum", "1", "--out", str(ics), cwd=tmp_path)
+    assert calendar.returncode == 0, calendar.stderr
+    program = parse_program(tomllib.loads(EXAMPLE.read_text("utf-8")), ALMATY)
+    events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    expected = [program.forum, *program.trainings]
+    assert [e.decoded("dtstart") for e in events] == [e.starts_at for e in expected]
+    assert [e.decoded("dtend") for e in events] == [e.ends_at for e in expected]
+    assert events[0]["dtstart"].params["TZID"] == "Asia/Almaty"
+    assert str(events[1]["summary"]) == "Шешендік өнер"  # the org's language
+    assert {int(e["sequence"]) for e in events} == {0}
+    # A new end for the forum: its SEQUENCE rises, so that calendars update it.
+    later = EXAMPLE.read_text("utf-8").replace(
+        "end = 2027-03-11T18:00:00", "end = 2027-03-11T19:00:00"
+    )
+    (tmp_path / "later.toml").write_text(later, encoding="utf-8")
+    assert ppo_bot("program", "load", "later.toml", cwd=tmp_path).returncode == 0
+    ppo_bot("export", "calendar", "--forum", "1", "--out", str(ics), cwd=tmp_path)
+    events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    assert [int(e["sequence"]) for e in events] == [1, 0, 0, 0, 0, 0]
+    assert events[0]["uid"] == "event-1@ppo-bot.local"  # the same event
+    assert events[0].decoded("dtend").hour == 19
+    for args, complaint in (
+        (("--forum", "7", "--out", str(ics)), "ppo-bot: no forum with id 7"),
+        (("--forum", "1", "--out", str(tmp_path)), f"ppo-bot: {tmp_path} is a directory"),
+        (("--forum", "1", "--out", "nowhere/f.ics"), "ppo-bot: cannot write nowhere/f.ics"),
+    ):
+        wrong = ppo_bot("export", "calendar", *args, cwd=tmp_path)
+        assert wrong.returncode == 2
+        assert wrong.stderr.startswith(complaint)
+        assert "Traceback" not in wrong.stderr
 
 
 def test_a_broken_program_is_one_line_naming_the_place(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import socket
 import sys
 import zlib
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +23,19 @@ from sqlalchemy import func, select
 from bot.cli.sandbox import TOKEN, Sandbox
 from bot.config import parse_settings
 from bot.db.engine import Database, create_engine
+from bot.db.events import EventRepository
 from bot.db.migrate import upgrade_to_head
+from bot.db.registrations import RegistrationRepository
 from bot.db.tables.accounts import roles
+from bot.db.tables.outbox import outbox
 from bot.db.tables.registry import members
 from bot.demo.world import DemoWorld, seed_demo_world
 from bot.domain.iin import is_valid_iin
+from bot.domain.notices import NoticeKind
 from bot.sandbox import webchat
 from bot.sandbox.webchat import PAGES
+from bot.services.access import AccessService
+from bot.services.still_coming import StillComingService
 from tests.chat import HandledUpdates
 
 ACTION = {"X-Sandbox-Action": "1"}
@@ -108,7 +115,7 @@ async def test_the_demo_people_are_listed_with_the_members_iin(web: WebClient) -
         listing = await response.json()
     assert listing["bot"]["username"] == "ppo_sandbox_bot"
     people = {person["key"]: person for person in listing["people"]}
-    assert list(people) == ["member", "organizer", "reviewer", "guest"]
+    assert list(people) == ["member", "organizer", "reviewer", "republican", "guest"]
     assert people["member"]["iin"] == web.world.member_iin
     assert is_valid_iin(web.world.member_iin)
     assert people["guest"]["iin"] is None
@@ -138,6 +145,11 @@ async def test_the_tips_say_what_the_bot_does(web: WebClient) -> None:
     waiting = (await web.last_bot_message(reviewer.telegram_id))["text"]
     assert "Сараптауды күтіп тұр" in waiting
     assert "TRK-" in waiting
+    republican = web.world.republican
+    assert any("/republican" in tip for tip in republican.tips)
+    await web.act(republican.telegram_id, "send", text="/republican")
+    sent = await web.last_bot_message(republican.telegram_id)
+    assert "Присланы регионами, ждут республиканскую редакционную группу</b>: 2." in sent["text"]
 
 
 async def test_pressing_a_language_button_edits_the_message_in_place(web: WebClient) -> None:
@@ -247,8 +259,37 @@ async def test_seeding_twice_changes_nothing(tmp_path: Path) -> None:
         first = await seed_demo_world(database, members=50)
         counts = await _counts(database)
         second = await seed_demo_world(database, members=50)
-        assert await _counts(database) == counts == (51, 3)  # organizer: TRK and SHY
+        assert await _counts(database) == counts == (51, 4)  # organizer: TRK, SHY; 2 reviewers
         assert first == second
+    finally:
+        await database.close()
+
+
+async def test_the_demo_member_is_asked_still_coming(tmp_path: Path) -> None:
+    """The soon meeting: she held her seat before the window opened, so the first tick asks her
+    (and only her); a second seeding adds no second meeting."""
+    database = Database(create_engine(f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"))
+    await upgrade_to_head(database.engine)
+    try:
+        world = await seed_demo_world(database, members=5, ask_before=timedelta(hours=48))
+        await seed_demo_world(database, members=5, ask_before=timedelta(hours=48))
+        async with database.read() as connection:
+            seats = await RegistrationRepository(connection).of_person(world.member.telegram_id)
+            events = await EventRepository(connection).get_many([s.event_id for s in seats])
+        meetings = [e for e in events.values() if e.title.en == "Teachers' meeting — Turkistan"]
+        assert len(meetings) == 1
+        service = StillComingService(database, access=AccessService(database, admins=()))
+        assert await service.tick() == 1
+        assert await service.tick() == 0
+        async with database.read() as connection:
+            told = (
+                await connection.execute(
+                    select(outbox.c.chat_id).where(
+                        outbox.c.notice == NoticeKind.STILL_COMING.value
+                    )
+                )
+            ).all()
+        assert [row[0] for row in told] == [world.member.telegram_id]
     finally:
         await database.close()
 

@@ -98,7 +98,10 @@ async def test_updates_arrive_by_webhook_and_get_updates_is_refused(
     assert webhook.url == hook_bot.settings.webhook.url
     assert webhook.secret_token == SECRET
     set_call = next(params for name, params in emulator.requests if name == "setWebhook")
-    assert set(set_call["allowed_updates"]) >= {"message", "callback_query"}
+    assert set(set_call["allowed_updates"]) >= {"message", "callback_query", "my_chat_member"}
+    assert hook_bot.app is not None  # exactly the kinds the routers in use handle
+    used = hook_bot.app.dispatcher.resolve_used_update_types()
+    assert sorted(set_call["allowed_updates"]) == sorted(used)
     user = emulator.user(7001, first_name="Aru", language_code="ru")
     await user.send("/start")
     await user.wait_for_messages(1)
@@ -160,6 +163,8 @@ async def test_healthz_and_metrics(emulator: BotApiEmulator, hook_bot: RunningBo
     user = emulator.user(7004, first_name="Web", language_code="en")
     await user.send("/help")
     await user.wait_for_messages(1)
+    await user.send("/me")  # not linked: a refusal, counted by its code
+    await user.wait_for_messages(2)
     async with aiohttp.ClientSession() as http:
         async with http.get(_base(hook_bot) + "/healthz") as response:
             assert response.status == 200
@@ -173,6 +178,9 @@ async def test_healthz_and_metrics(emulator: BotApiEmulator, hook_bot: RunningBo
     assert "ppo_bot_handler_seconds_bucket" in metrics
     assert "ppo_bot_outbox_depth 0.0" in metrics
     assert "ppo_bot_event_isolation_wait_seconds_count" in metrics
+    assert 'ppo_bot_errors_total{code="not_linked"}' in metrics
+    for counter in ("ppo_bot_telegram_429_total", "ppo_bot_telegram_403_total"):
+        assert counter in metrics  # counted by the sender (tests/process/test_delivery.py)
 
 
 async def test_polling_with_a_listener_serves_health_only_and_names_the_failing_part(

@@ -1,14 +1,15 @@
-"""The rules of marking attendance with one ticket: who, which day, which training, twice."""
+"""Marking attendance with one ticket (who, which day, which training, twice); calendar files."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from icalendar import Calendar
 
 from bot.app import Services
 from bot.config import parse_settings
@@ -124,3 +125,35 @@ async def test_who_marks_what_when_and_twice(forum: Forum) -> None:
     assert len(header) == 9 + 2 + 5  # two days, five trainings
     assert header[11] == "Ораторское мастерство"
     assert row[9:] == ["✓", "", "✓", "", "", "", ""]
+
+
+async def test_calendar_files_follow_the_program_and_the_person(forum: Forum) -> None:
+    calendar, forum_admin = forum.services.calendar, forum.services.forum_admin
+    mine = Calendar.from_ical((await calendar.for_person(PERSON, forum.forum_id, "en")).content)
+    events = mine.walk("VEVENT")
+    program = small_forum(5)
+    assert [str(e["summary"]) for e in events] == [
+        program.forum.title.en,
+        program.trainings[0].title.en,  # only the training the person has a seat in
+    ]
+    assert events[0].decoded("dtstart") == program.forum.starts_at
+    assert (
+        events[1]["location"] == "Hall 1, Palace of Schoolchildren, 5 Tauke Khan Avenue, Shymkent"
+    )
+    assert [tz["tzid"] for tz in mine.walk("VTIMEZONE")] == ["Asia/Almaty"]
+    assert [e["uid"] for e in events] == [
+        f"event-{forum.forum_id}@ppo-bot.local",
+        f"event-{forum.trainings[0]}@ppo-bot.local",
+    ]
+    stored = await forum_admin.forum_for_edit(ORGANIZER, forum.forum_id)
+    await forum_admin.update_forum(ORGANIZER, replace(stored, capacity=6))  # not a new time
+    await forum_admin.update_forum(
+        ORGANIZER, replace(stored, capacity=6, ends_at=stored.ends_at + timedelta(hours=1))
+    )
+    whole = await calendar.program(forum.forum_id, "ru")
+    assert whole.events == 6
+    events = Calendar.from_ical(whole.content).walk("VEVENT")
+    assert [int(e["sequence"]) for e in events] == [1, 0, 0, 0, 0, 0]
+    assert events[0].decoded("dtend") == stored.ends_at + timedelta(hours=1)
+    with pytest.raises(DomainError):
+        await calendar.program(forum.trainings[0], "ru")  # a training is no forum

@@ -16,8 +16,12 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from bot.clock import utcnow
 from bot.db.engine import Database, create_engine
+from bot.db.migrate import upgrade_to_head
 from bot.db.tables.outbox import outbox
+from bot.demo.events import PAST_TRAINING_ENDS_IN, add_demo_past_training
+from bot.demo.world import add_demo_people, demo_world
 from bot.domain.certificates import Certificate, parse_certificate_code
 from bot.domain.errors import DomainError
 from bot.handlers.certificates.notices import certificate_page
@@ -119,3 +123,23 @@ async def test_the_pdf_has_the_kazakh_name_and_renders(
         assert png.size == (468, 331)  # A4 landscape at 40 dpi
         # ink where the name is printed (a white page would be (255, 255))
         assert png.convert("L").crop((60, 130, 408, 170)).getextrema()[0] < 100
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_sandbox_member_gets_a_certificate_of_the_demo_training(
+    database_url: str, database: Database
+) -> None:
+    await upgrade_to_head(database.engine)
+    world = demo_world(members=0)
+    await add_demo_people(database, world)
+    for _ in range(2):  # seeding again adds nothing
+        await add_demo_past_training(
+            database, member_iin=world.member_iin, telegram_id=world.member.telegram_id
+        )
+    service = CertificateService(database, outbox_bell=Doorbell())
+    assert await service.tick() == 0  # a visitor first meets an empty chat
+    later = utcnow() + PAST_TRAINING_ENDS_IN + timedelta(minutes=1)
+    assert await service.tick(later) == 1
+    [(chat, params)] = await _notices(database)
+    assert chat == world.member.telegram_id
+    assert Certificate.from_params(params).holder_name == "Сейітова Айгүл Ерланқызы"

@@ -6,6 +6,7 @@ is either a regression or a deliberate change of the number with a reason.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -108,21 +109,22 @@ async def test_register_cancel_and_the_card(world: World) -> None:
     assert usage.counts == (4, 1)
     with world.counter.measure() as usage:
         seated = await forums.register(MEMBER, world.forum_id)
-    # checks: the event, its trainings, seats taken, the person's places, the member;
-    # under the lock: the event, the seats, the insert
-    assert usage.counts == (8, 2)
+    # one transaction, under the lock: the event, its trainings, seats taken, the event's seats
+    # and queue, the people's places, their records (a batch reads these once for everyone
+    # who pressed at once), the insert
+    assert usage.counts == (7, 1)
     assert seated.holder == "Ахметова Дина"
     assert seated.details.seats_left[world.forum_id] == 1
     with world.counter.measure() as usage:
         training = await forums.register(MEMBER, world.training_id)
-    # as above, and the forum (the parent of the training) and the other places' events
-    assert usage.counts == (10, 2)
+    # as above, and the forum (the parent of the training) and the person's other places
+    assert usage.counts == (9, 1)
     assert training.details.places.keys() == {world.forum_id, world.training_id}
     await forums.register(6001, world.forum_id)
     await forums.register(6002, world.forum_id)
     with world.counter.measure() as usage:
         waiting = await forums.register(6003, world.forum_id)
-    assert usage.counts == (8, 2)  # the position comes with the seats taken
+    assert usage.counts == (7, 1)  # the position comes with the seats taken
     assert waiting.place.position == 2
     with world.counter.measure() as usage:
         cancelled = await forums.cancel(MEMBER, seated.place.registration.id)
@@ -133,6 +135,21 @@ async def test_register_cancel_and_the_card(world: World) -> None:
     assert usage.counts == (15, 1)
     assert [promotion.telegram_id for promotion in cancelled.promotions] == [6002]
     assert cancelled.details.places == {}
+
+
+async def test_presses_at_once_are_seated_in_one_transaction(world: World) -> None:
+    forums = world.services.forums
+    turns = {6001: 1, 6002: 4, 6003: 3, MEMBER: 2}  # the presses' update ids
+    with world.counter.measure() as usage:
+        done = await asyncio.gather(
+            *(forums.register(person, world.forum_id, turn=turn) for person, turn in turns.items())
+        )
+    # the first press alone (nobody waited yet), then the other three together: the batch's
+    # six reads once, an insert each
+    assert usage.counts == (7 + 6 + 3, 2)
+    # the earliest press first within the batch: MEMBER, then 6003, then 6002
+    assert [d.place.registration.seat for d in done] == [1, None, None, 2]
+    assert [d.place.position for d in done] == [None, 2, 1, None]
 
 
 async def test_ticket_scan_and_marks(world: World) -> None:
@@ -171,11 +188,15 @@ async def test_proposal_decisions(world: World) -> None:
         ids.append((await drafts.send(MEMBER)).proposal.id)
     with world.counter.measure() as usage:
         moved = await proposals.shortlist(REVIEWER, ids[0])
-    # the proposal (locked), the reviewer's roles, the change, the history entry, the author,
-    # the notice to the author, the card's attachments and history
-    assert usage.counts == (8, 1)
+    # the proposal (locked), the reviewer's roles, the change, the history entry, the region's
+    # sendings (its row locked on PostgreSQL first), the author, the audit entry, the
+    # republican group, the notice to the author, the card's attachments, history, author
+    # and PPO, and the deciders' names
+    assert usage.counts[1] == 1
+    assert usage.counts[0] == (14 if world.database.dialect == "postgresql" else 13)
     assert moved.author_chat == MEMBER
     assert moved.details.history[-1].action.value == "shortlist"
     with world.counter.measure() as usage:
         await proposals.reject(REVIEWER, ids[1], "Не по теме")
-    assert usage.counts == (8, 1)
+    # no quota to count, no republican group to tell
+    assert usage.counts == (11, 1)

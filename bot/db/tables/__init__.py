@@ -5,6 +5,7 @@ Alembic migrations create it; these modules mirror them (a test keeps the two eq
 
 from bot.db.tables import (
     accounts,  # noqa: F401  (registers its tables)
+    approvals,  # noqa: F401  (registers its tables)
     certificates,  # noqa: F401  (registers its tables)
     coauthors,  # noqa: F401  (registers its tables)
     forums,  # noqa: F401  (registers its tables)

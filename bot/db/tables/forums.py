@@ -49,6 +49,8 @@ events = Table(
     Column("registration_opens_at", UtcDateTime, nullable=True),
     Column("registration_closes_at", UtcDateTime, nullable=True),
     Column("members_only", Boolean, nullable=False, server_default=text("false")),
+    # raised when the time or the place changes: calendars that imported it update (SEQUENCE)
+    Column("sequence", Integer, nullable=False, server_default="0"),
     Column("created_by", BigInteger, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Index(None, "kind", "starts_at"),

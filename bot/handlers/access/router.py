@@ -20,7 +20,11 @@ from bot.services.access import AccessService, parse_grant
 
 def describe_grant(grant: Grant, locale: str) -> str:
     """«organizer, Turkistan Region» in the current locale."""
-    role = _("organizer") if grant.role is Role.ORGANIZER else _("reviewer")
+    role = {
+        Role.ORGANIZER: _("organizer"),
+        Role.REVIEWER: _("reviewer"),
+        Role.REPUBLICAN: _("member of the republican editorial group"),
+    }[grant.role]
     if grant.region_code is None:
         return _("{role} for all regions").format(role=role)
     region = region_by_code(grant.region_code).name(locale)
@@ -88,7 +92,8 @@ async def _change_role(
 def _usage() -> str:
     return _(
         "Usage: /grant TELEGRAM_ID ROLE REGION, /revoke TELEGRAM_ID ROLE REGION\n"
-        "ROLE: organizer or reviewer; REGION: the region's name, or all.\n"
+        "ROLE: organizer, reviewer or republican (the republican editorial group, always "
+        "for all regions); REGION: the region's name, or all.\n"
         "Example: /grant 123456789 organizer Turkistan Region"
     )
 

@@ -45,3 +45,16 @@ class ReaderLanguage(BoundedCallbackData, prefix="bg"):
 
 class BroadcastCancel(BoundedCallbackData, prefix="bc"):
     broadcast_id: int
+
+
+class ApprovalStep(StrEnum):
+    APPROVE = "a"  # asks to confirm
+    DECLINE = "d"  # asks to confirm
+    CONFIRM_APPROVE = "A"
+    CONFIRM_DECLINE = "D"
+    KEEP = "k"  # not now: the request stays open
+
+
+class ApprovalCallback(BoundedCallbackData, prefix="bv"):
+    step: ApprovalStep
+    broadcast_id: int

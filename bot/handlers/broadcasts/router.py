@@ -5,8 +5,10 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 
-from bot.handlers.broadcasts import audience, compose, sending
+from bot.handlers.broadcasts import approval, audience, compose, sending
 from bot.handlers.broadcasts.callbacks import (
+    ApprovalCallback,
+    ApprovalStep,
     AudienceChoice,
     BroadcastCancel,
     ComposeAction,
@@ -46,5 +48,12 @@ def create_router() -> Router:
     router.callback_query.register(audience.choose_event, EventChoice.filter())
     router.callback_query.register(audience.choose_readers, ReaderLanguage.filter())
     router.callback_query.register(sending.cancel_broadcast, BroadcastCancel.filter())
+    asking = (ApprovalStep.APPROVE, ApprovalStep.DECLINE)
+    deciding = (ApprovalStep.CONFIRM_APPROVE, ApprovalStep.CONFIRM_DECLINE)
+    router.callback_query.register(approval.ask, ApprovalCallback.filter(F.step.in_(asking)))
+    router.callback_query.register(approval.decide, ApprovalCallback.filter(F.step.in_(deciding)))
+    router.callback_query.register(
+        approval.keep, ApprovalCallback.filter(F.step == ApprovalStep.KEEP)
+    )
     router.my_chat_member.register(track_reachability, F.chat.type == "private")
     return router

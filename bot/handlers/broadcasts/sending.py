@@ -54,6 +54,14 @@ async def show_preview(
     )
 
 
+def _awaiting(number: int, count: int) -> str:
+    return _(
+        "Announcement #{number} goes to {count} recipients: a second organizer or an admin must "
+        "approve it first. They have been asked; it is sent once one of them approves (within "
+        "24 hours). You will be told."
+    ).format(number=number, count=count)
+
+
 async def send_now(
     callback: CallbackQuery, state: FSMContext, broadcasts: BroadcastService
 ) -> None:
@@ -61,6 +69,9 @@ async def send_now(
     queued = await broadcasts.queue(callback.from_user.id, await drafts.load(state))
     await state.clear()
     if (message := await acknowledge(callback)) is not None:
+        if queued.awaiting_approval:
+            await message.edit_text(_awaiting(queued.broadcast_id, queued.recipients))
+            return
         await message.edit_text(
             _(
                 "Announcement #{number} is on its way. Recipients: {count}. Its progress will be "
@@ -101,6 +112,9 @@ async def schedule(
     send_at = datetime.fromisoformat(parse_moment(message.text or "", settings.org.tz))
     queued = await broadcasts.queue(message.from_user.id, await drafts.load(state), send_at)
     await state.clear()
+    if queued.awaiting_approval:
+        await message.answer(_awaiting(queued.broadcast_id, queued.recipients))
+        return
     answer = await message.answer(
         _("Announcement #{number} is scheduled for {moment}. Recipients now: {count}.").format(
             number=queued.broadcast_id,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.events import RegistrationStatus
 from bot.services.forum_admin import RegistrationLabels
+from bot.services.stats import FigureLabels
 
 
 def registration_labels(locale: str) -> RegistrationLabels:
@@ -30,4 +32,19 @@ def registration_labels(locale: str) -> RegistrationLabels:
             RegistrationStatus.CANCELLED: _("cancelled"),
         },
         guest=_("guest"),
+        figures=FigureLabels(
+            locale=locale,
+            default_locale=get_i18n().default_locale,
+            sheet=_("figures"),
+            headers=(_("Figure"), _("Number")),
+            seats=_("Seats"),
+            registered=_("registered"),
+            waiting=_("waiting list"),
+            checked_in=_("checked in"),
+            on_day=_("Registrations on {day}"),
+            training_registered=_("«{title}»: registered"),
+            training_checked_in=_("«{title}»: checked in"),
+            region=_("Region: {name}"),
+            guests=_("guests"),
+        ),
     )

@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.regions import region_by_code
-from bot.formatting import escape, fit_lines, format_moment
+from bot.formatting import escape, fit_lines
 from bot.handlers.forum_admin.check_in import (
     create_check_in_router,
     register_marks,
@@ -18,6 +18,7 @@ from bot.handlers.forum_admin.check_in import (
     ticket_text,
 )
 from bot.handlers.forum_admin.exports import registration_labels
+from bot.handlers.forum_admin.seats import seat_lines, with_release
 from bot.handlers.forums.callbacks import (
     ForumAction,
     ForumCallback,
@@ -30,6 +31,7 @@ from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.attendance import AttendanceService
 from bot.services.forum_admin import ExportList, ForumAdminService
 from bot.services.seat_offers import SeatOfferService
+from bot.services.still_coming import StillComingService
 
 EXPORTS = {
     ForumAction.EXPORT_REGISTERED: ExportList.REGISTERED,
@@ -42,31 +44,29 @@ async def my_forums(
     message: Message,
     forum_admin: ForumAdminService,
     seat_offers: SeatOfferService,
+    still_coming: StillComingService,
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    """The upcoming forums this organizer manages, each with its tools and open offers."""
+    """The upcoming forums this organizer manages, each with its tools, open offers and the
+    answers to "still coming?"."""
     assert message.from_user is not None
     forums = await forum_admin.managed_forums(message.from_user.id)
     if not forums:
         await message.answer(_("You manage no upcoming forums. Create one: /newforum"))
         return
-    offers = await seat_offers.open_offers([forum.id for forum in forums])
+    ids = [forum.id for forum in forums]
+    offers, answers = await seat_offers.open_offers(ids), await still_coming.counts(ids)
     fmt = formatter(i18n, settings)
     for forum in forums:
-        text = f"<b>{fmt.text(forum.title)}</b>\n{fmt.kind(forum)} · {fmt.span(forum)}"
-        if forum_offers := offers.get(forum.id):
-            text += "\n" + ngettext(
-                "🎟 {count} seat offered to the waiting list; the first offer lapses {moment}.",
-                "🎟 {count} seats offered to the waiting list; the first offer lapses {moment}.",
-                len(forum_offers),
-            ).format(
-                count=len(forum_offers),
-                moment=format_moment(
-                    forum_offers[0].expires_at, i18n.current_locale, settings.org.tz
-                ),
-            )
-        await message.answer(text, reply_markup=organizer_keyboard(forum.id))
+        counts = answers.get(forum.id)
+        lines = [
+            f"<b>{fmt.text(forum.title)}</b>",
+            f"{fmt.kind(forum)} · {fmt.span(forum)}",
+            *seat_lines(offers.get(forum.id, []), counts, i18n, settings),
+        ]
+        markup = with_release(organizer_keyboard(forum.id), forum.id, counts)
+        await message.answer("\n".join(lines), reply_markup=markup)
 
 
 async def show_stats(

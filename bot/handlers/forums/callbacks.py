@@ -24,7 +24,9 @@ class ForumAction(StrEnum):
     EDIT = "e"
     FEEDBACK = "fb"  # the trainings' ratings and comments
     EXPORT_FEEDBACK = "xf"
+    CHART = "ch"  # the forum's figures as a picture
     LIST = "l"  # back to the list of forums
+    CALENDAR = "c"  # the forum and one's trainings as a calendar file
 
 
 class ForumCallback(BoundedCallbackData, prefix="fo"):
@@ -34,6 +36,18 @@ class ForumCallback(BoundedCallbackData, prefix="fo"):
 
 class TrainingSignUp(BoundedCallbackData, prefix="ft"):
     training_id: int
+
+
+_REGISTER_SUFFIX = f":{ForumAction.REGISTER.value}"
+_SIGN_UP_PREFIX = f"{TrainingSignUp.__prefix__}:"
+
+
+def answered_at_once(data: str) -> bool:
+    """Register or a training's sign-up: their handlers answer the press before anything else
+    (so it may be answered before routing, see `PressFirst`)."""
+    if data.startswith(_SIGN_UP_PREFIX):
+        return True
+    return data.startswith(f"{ForumCallback.__prefix__}:") and data.endswith(_REGISTER_SUFFIX)
 
 
 class PlaceAction(StrEnum):
@@ -58,6 +72,33 @@ class OfferCallback(BoundedCallbackData, prefix="fy"):
 
     registration_id: int
     answer: OfferAnswer
+
+
+class ComingAnswer(StrEnum):
+    YES = "y"
+    NO = "n"  # asks again before the seat goes
+    GIVE_UP = "g"  # no, for sure: the seat goes
+    BACK = "b"  # back to the question
+
+
+class ComingCallback(BoundedCallbackData, prefix="fq"):
+    """The registered answer "still coming?" (from the notice)."""
+
+    registration_id: int
+    answer: ComingAnswer
+
+
+class ReleaseStep(StrEnum):
+    ASK = "a"
+    YES = "y"
+    NO = "n"
+
+
+class ReleaseCallback(BoundedCallbackData, prefix="fs"):
+    """An organizer releases the seats of those silent after the reminder."""
+
+    forum_id: int
+    step: ReleaseStep
 
 
 class CheckInDay(BoundedCallbackData, prefix="fk"):

@@ -13,6 +13,8 @@ from bot.formatting import format_day
 from bot.handlers.forums.callbacks import (
     CheckInDay,
     CheckInTraining,
+    ComingAnswer,
+    ComingCallback,
     ForumAction,
     ForumCallback,
     ForumPage,
@@ -20,6 +22,8 @@ from bot.handlers.forums.callbacks import (
     OfferCallback,
     PlaceAction,
     PlaceCallback,
+    ReleaseCallback,
+    ReleaseStep,
     RemoveCallback,
     RemoveStep,
     TrainingSignUp,
@@ -81,6 +85,10 @@ def card_keyboard(details: ForumDetails) -> InlineKeyboardMarkup:
             callback_data=ForumCallback(forum_id=forum.id, action=ForumAction.TRAININGS),
         )
     builder.button(
+        text=_("📅 Add to calendar"),
+        callback_data=ForumCallback(forum_id=forum.id, action=ForumAction.CALENDAR),
+    )
+    builder.button(
         text=_("◀ All forums"),
         callback_data=ForumCallback(forum_id=forum.id, action=ForumAction.LIST),
     )
@@ -100,6 +108,45 @@ def offer_keyboard(registration_id: int) -> InlineKeyboardMarkup:
     """Take it / No thanks, under a seat offer."""
     builder = InlineKeyboardBuilder()
     _offer_buttons(builder, registration_id)
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def coming_keyboard(registration_id: int) -> InlineKeyboardMarkup:
+    """Yes, I am coming / No, I cannot come."""
+    builder = InlineKeyboardBuilder()
+    for label, answer in (
+        (_("Yes, I am coming"), ComingAnswer.YES),
+        (_("No, I cannot come"), ComingAnswer.NO),
+    ):
+        builder.button(
+            text=label,
+            callback_data=ComingCallback(registration_id=registration_id, answer=answer),
+        )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def give_up_keyboard(registration_id: int) -> InlineKeyboardMarkup:
+    """Yes, give my seat up — or back to the question."""
+    builder = InlineKeyboardBuilder()
+    for label, answer in (
+        (_("Yes, give my seat up"), ComingAnswer.GIVE_UP),
+        (_("◀ Back"), ComingAnswer.BACK),
+    ):
+        builder.button(
+            text=label,
+            callback_data=ComingCallback(registration_id=registration_id, answer=answer),
+        )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def release_keyboard(forum_id: int) -> InlineKeyboardMarkup:
+    """Yes, release the silent seats — or not."""
+    builder = InlineKeyboardBuilder()
+    for label, step in ((_("Yes, release them"), ReleaseStep.YES), (_("No"), ReleaseStep.NO)):
+        builder.button(text=label, callback_data=ReleaseCallback(forum_id=forum_id, step=step))
     builder.adjust(2)
     return builder.as_markup()
 
@@ -129,6 +176,16 @@ def trainings_keyboard(details: ForumDetails, fmt: Formatter) -> InlineKeyboardM
         callback_data=ForumCallback(forum_id=details.forum.id, action=ForumAction.OPEN),
     )
     builder.adjust(1)
+    return builder.as_markup()
+
+
+def ticket_keyboard(forum_id: int) -> InlineKeyboardMarkup:
+    """Under a ticket: the forum and one's trainings into one's calendar."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("📅 Add to calendar"),
+        callback_data=ForumCallback(forum_id=forum_id, action=ForumAction.CALENDAR),
+    )
     return builder.as_markup()
 
 
@@ -198,6 +255,7 @@ def organizer_keyboard(forum_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for label, action in (
         (_("Counts"), ForumAction.STATS),
+        (_("Chart"), ForumAction.CHART),
         (_("Registered (files)"), ForumAction.EXPORT_REGISTERED),
         (_("Waiting list (files)"), ForumAction.EXPORT_WAITING),
         (_("Attendance (files)"), ForumAction.EXPORT_ATTENDED),
@@ -206,5 +264,5 @@ def organizer_keyboard(forum_id: int) -> InlineKeyboardMarkup:
         (_("Edit"), ForumAction.EDIT),
     ):
         builder.button(text=label, callback_data=ForumCallback(forum_id=forum_id, action=action))
-    builder.adjust(1, 3, 2, 1)
+    builder.adjust(2, 3, 2, 1)
     return builder.as_markup()

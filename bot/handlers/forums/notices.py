@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.events import EventKind, LocalizedText
 from bot.domain.notices import NoticeKind
 from bot.formatting import format_moment
-from bot.handlers.forums.keyboards import offer_keyboard
+from bot.handlers.forums.keyboards import coming_keyboard, offer_keyboard
 from bot.handlers.notices import Params, Rendered
 
 
@@ -41,6 +41,23 @@ def offer_lapsed(params: Params, language: str) -> Rendered:
     return text.format(event=event_title(params, language)), None
 
 
+def seat_released(params: Params, language: str) -> Rendered:
+    """Silent after the question and its reminder: their seat went to the waiting list."""
+    text = _(
+        "You answered neither «Still coming?» nor its reminder, so your seat at «{event}» has "
+        "been given to the waiting list. To register again: /forums"
+    )
+    return text.format(event=event_title(params, language)), None
+
+
+def still_coming_question(event: str, starts: str) -> str:
+    """The question (HTML; `event` escaped), also shown again after «Back»."""
+    return _(
+        "«{event}» begins {moment}. Are you still coming? If not, please say so: your seat "
+        "will go to someone on the waiting list."
+    ).format(event=event, moment=starts)
+
+
 def timed_renderers(tz: ZoneInfo) -> dict[NoticeKind, Callable[[Params, str], Rendered]]:
     """Renderers that write a moment, in the organisation's zone `tz`."""
 
@@ -54,7 +71,26 @@ def timed_renderers(tz: ZoneInfo) -> dict[NoticeKind, Callable[[Params, str], Re
         ).format(event=event_title(params, language), until=until)
         return text, offer_keyboard(int(params["registration_id"]))
 
-    return {NoticeKind.SEAT_OFFERED: seat_offered}
+    def still_coming(params: Params, language: str) -> Rendered:
+        """Before the forum: still coming? Yes / No."""
+        starts = format_moment(datetime.fromisoformat(str(params["starts_at"])), language, tz)
+        text = still_coming_question(event_title(params, language), starts)
+        return text, coming_keyboard(int(params["registration_id"]))
+
+    def still_coming_reminder(params: Params, language: str) -> Rendered:
+        """Once, to those who have not answered."""
+        text, keyboard = still_coming(params, language)
+        return _("Reminder: you have not answered yet.") + "\n" + text, keyboard
+
+    return {
+        NoticeKind.SEAT_OFFERED: seat_offered,
+        NoticeKind.STILL_COMING: still_coming,
+        NoticeKind.STILL_COMING_REMINDER: still_coming_reminder,
+    }
 
 
-RENDERERS = {NoticeKind.SEAT_PROMOTED: seat_promoted, NoticeKind.OFFER_LAPSED: offer_lapsed}
+RENDERERS = {
+    NoticeKind.SEAT_PROMOTED: seat_promoted,
+    NoticeKind.OFFER_LAPSED: offer_lapsed,
+    NoticeKind.SEAT_RELEASED: seat_released,
+}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import date
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from aiogram.utils.i18n import I18n
+from aiogram.types import BufferedInputFile, CallbackQuery, Message, Update
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
@@ -26,12 +27,16 @@ from bot.handlers.forums.keyboards import (
     card_keyboard,
     catalog_keyboard,
     confirm_cancel_keyboard,
+    ticket_keyboard,
     trainings_keyboard,
 )
 from bot.handlers.forums.render import Formatter, attended_line, ticket_caption
-from bot.handlers.forums.tickets import check_in_link, qr_png
+from bot.handlers.forums.tickets import TicketImages, check_in_link
 from bot.handlers.replies import acknowledge, edit_in_place
+from bot.services.calendar import CalendarService
 from bot.services.forums import ForumDetails, ForumService, Place
+
+TICKETS = TicketImages()  # one drawing per ticket, in a worker thread
 
 
 def formatter(i18n: I18n, settings: Settings) -> Formatter:
@@ -124,9 +129,12 @@ async def send_ticket(
     holder: str | None,
     fmt: Formatter,
     attended: Sequence[date] = (),
+    *,
+    calendar: bool = True,
 ) -> None:
     """The ticket: a QR code of the check-in link, with the forum, the seat and the days
-    attended; the one ticket for the whole forum, its trainings too."""
+    attended; the one ticket for the whole forum, its trainings too. Its "Add to calendar"
+    is left out right after registering (the card just above has it)."""
     assert place.registration.ticket_code is not None
     me = await bot.me()
     link = check_in_link(me.username or "", place.registration.ticket_code)
@@ -139,8 +147,9 @@ async def send_ticket(
         *([attended_line(attended, fmt)] if attended else []),
     )
     await chat.answer_photo(
-        BufferedInputFile(qr_png(link), filename=f"ticket-{place.registration.id}.png"),
+        BufferedInputFile(await TICKETS.png(link), filename=f"ticket-{place.registration.id}.png"),
         caption=caption,
+        reply_markup=ticket_keyboard(place.event.id) if calendar else None,
     )
 
 
@@ -151,17 +160,25 @@ async def register(
     i18n: I18n,
     settings: Settings,
     bot: Bot,
+    event_update: Update,
 ) -> None:
     """A seat (and the ticket) or a place on the waiting list; the card follows."""
-    message = await acknowledge(callback)  # at once: the seat may take a while under load
-    done = await forums.register(callback.from_user.id, callback_data.forum_id)
+    # In line first, in the order of the presses; then the answer, at once (the seat may take
+    # a while under load).
+    seating = asyncio.ensure_future(
+        forums.register(callback.from_user.id, callback_data.forum_id, turn=event_update.update_id)
+    )
+    try:
+        message = await acknowledge(callback)
+    finally:
+        done = await seating
     if message is None:
         return
     fmt = formatter(i18n, settings)
     await _show_forum(message, done.details, fmt, trainings=False)
     await message.answer(_placed_text(done.place, fmt))
     if done.place.registration.ticket_code:
-        await send_ticket(message, bot, done.place, done.holder, fmt)
+        await send_ticket(message, bot, done.place, done.holder, fmt, calendar=False)
 
 
 async def show_trainings(
@@ -192,10 +209,18 @@ async def sign_up(
     forums: ForumService,
     i18n: I18n,
     settings: Settings,
+    event_update: Update,
 ) -> None:
     """A place in a training (only for the forum's registered participants)."""
-    message = await acknowledge(callback)
-    done = await forums.register(callback.from_user.id, callback_data.training_id)
+    seating = asyncio.ensure_future(
+        forums.register(
+            callback.from_user.id, callback_data.training_id, turn=event_update.update_id
+        )
+    )
+    try:
+        message = await acknowledge(callback)
+    finally:
+        done = await seating
     if message is None:
         return
     fmt = formatter(i18n, settings)
@@ -318,6 +343,31 @@ async def show_tickets(
         await message.answer(fit_lines(lines))
 
 
+async def send_calendar(
+    callback: CallbackQuery,
+    callback_data: ForumCallback,
+    calendar: CalendarService,
+    i18n: I18n,
+) -> None:
+    """The forum and the person's trainings as an .ics file (times in the organisation's
+    zone; opening it again after a change updates the calendar)."""
+    if (message := await acknowledge(callback)) is None:
+        return
+    file = await calendar.for_person(
+        callback.from_user.id, callback_data.forum_id, i18n.current_locale
+    )
+    caption = _("Open the file to add the forum to your calendar.")
+    if file.events > 1:
+        caption = ngettext(
+            "Open the file to add the forum and your trainings to your calendar: {count} event.",
+            "Open the file to add the forum and your trainings to your calendar: {count} events.",
+            file.events,
+        ).format(count=file.events)
+    await message.answer_document(
+        BufferedInputFile(file.content, filename=file.name), caption=caption
+    )
+
+
 def create_router() -> Router:
     """A fresh router (one per Dispatcher: a router can have only one parent)."""
     router = Router(name="forums")
@@ -344,5 +394,8 @@ def create_router() -> Router:
     router.callback_query.register(keep, PlaceCallback.filter(F.action == PlaceAction.KEEP))
     router.callback_query.register(
         back_to_list, ForumCallback.filter(F.action == ForumAction.LIST)
+    )
+    router.callback_query.register(
+        send_calendar, ForumCallback.filter(F.action == ForumAction.CALENDAR)
     )
     return router

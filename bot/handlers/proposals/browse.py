@@ -1,22 +1,24 @@
-"""The three lists (/myproposals, /review, /shortlist), their pages, and opening a proposal."""
+"""The lists (/myproposals, /review, /shortlist, /republican), their pages, opening one."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n, ngettext
-from aiogram.utils.i18n import gettext as _
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
 from bot.domain.proposals import Actor, AttachmentKind
 from bot.handlers.proposals.callbacks import OpenCallback, PageCallback, ProposalView
-from bot.handlers.proposals.keyboards import moves_keyboard, page_keyboard, support_keyboard
+from bot.handlers.proposals.keyboards import (
+    export_keyboard,
+    moves_keyboard,
+    page_keyboard,
+    support_keyboard,
+)
 from bot.handlers.proposals.merge import show_duplicates
-from bot.handlers.proposals.render import export_labels, render_card, render_page
+from bot.handlers.proposals.render import render_card, render_page
 from bot.handlers.replies import acknowledge
-from bot.services.proposal_export import shortlist_files
 from bot.services.proposal_merge import ProposalMergeService
 from bot.services.proposals import ProposalDetails, ProposalPage, ProposalService
 
@@ -28,6 +30,7 @@ def _loader(proposals: ProposalService, view: ProposalView) -> PageLoader:
         ProposalView.MINE: proposals.mine,
         ProposalView.QUEUE: proposals.queue,
         ProposalView.SHORTLIST: proposals.shortlisted,
+        ProposalView.REPUBLICAN: proposals.republican_queue,
     }[view]
 
 
@@ -41,7 +44,10 @@ async def _show_list(
     assert message.from_user is not None
     page = await _loader(proposals, view)(message.from_user.id, 0)
     text = render_page(page, view, locale=i18n.current_locale, tz=settings.org.tz)
-    await message.answer(text, reply_markup=page_keyboard(page, view) if page.total else None)
+    markup = page_keyboard(page, view) if page.total else None
+    if view is ProposalView.REPUBLICAN and not page.total:
+        markup = export_keyboard()  # what was accepted may be exported still
+    await message.answer(text, reply_markup=markup)
 
 
 async def list_mine(
@@ -63,6 +69,13 @@ async def list_shortlist(
 ) -> None:
     """/shortlist: the region's proposals chosen for the republican forum."""
     await _show_list(message, ProposalView.SHORTLIST, proposals, settings, i18n)
+
+
+async def list_republican(
+    message: Message, proposals: ProposalService, settings: Settings, i18n: I18n
+) -> None:
+    """/republican: what the regions sent, waiting for the republican editorial group."""
+    await _show_list(message, ProposalView.REPUBLICAN, proposals, settings, i18n)
 
 
 async def turn_page(
@@ -98,6 +111,9 @@ async def open_proposal(
     elif callback_data.view is ProposalView.QUEUE:
         details = await proposals.open_for_review(user_id, proposal_id)
         markup = moves_keyboard(details.proposal, Actor.REVIEWER)
+    elif callback_data.view is ProposalView.REPUBLICAN:
+        details = await proposals.open_for_republican(user_id, proposal_id)
+        markup = moves_keyboard(details.proposal, Actor.REPUBLICAN)
     else:
         details = await proposals.open_shortlisted(user_id, proposal_id)
         markup = support_keyboard(details)
@@ -128,26 +144,3 @@ async def send_proposal(
     for text in first:
         await chat.answer(text)
     await chat.answer(last, reply_markup=markup)
-
-
-async def export_shortlist(
-    message: Message, proposals: ProposalService, settings: Settings, i18n: I18n
-) -> None:
-    """/export_proposals: the shortlist of every region as XLSX and CSV."""
-    assert message.from_user is not None
-    items = await proposals.export_shortlisted(message.from_user.id)
-    if not items:
-        await message.answer(_("No proposals have been shortlisted yet."))
-        return
-    labels = export_labels(i18n.current_locale, settings.org.tz, settings.proposals.topics)
-    stem = f"proposals-{datetime.now(settings.org.tz):%Y-%m-%d}"
-    caption = ngettext(
-        "{count} proposal shortlisted for the republican forum",
-        "{count} proposals shortlisted for the republican forum",
-        len(items),
-    ).format(count=len(items))
-    files = shortlist_files(stem, items, labels)
-    await message.answer_document(
-        BufferedInputFile(files.xlsx, filename=f"{stem}.xlsx"), caption=caption
-    )
-    await message.answer_document(BufferedInputFile(files.csv, filename=f"{stem}.csv"))

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from bot.domain.proposals import ProposalAction
 from bot.handlers.callback_data import BoundedCallbackData
+from bot.services.proposals import ExportStage
 
 
 class ProposalView(StrEnum):
@@ -14,6 +15,7 @@ class ProposalView(StrEnum):
     MINE = "m"
     QUEUE = "q"
     SHORTLIST = "s"
+    REPUBLICAN = "r"  # what the regions sent, for the republican editorial group
 
 
 class TopicCallback(BoundedCallbackData, prefix="pt"):
@@ -58,6 +60,19 @@ class WithdrawCallback(BoundedCallbackData, prefix="pw"):
 
 class SupportCallback(BoundedCallbackData, prefix="ps"):
     proposal_id: int
+
+
+class ConfirmCallback(BoundedCallbackData, prefix="pk"):
+    """Confirm (`ok`) or go back from a reviewer's decision; `card` is the card's message."""
+
+    proposal_id: int
+    action: ProposalAction
+    card: int
+    ok: bool
+
+
+class ExportCallback(BoundedCallbackData, prefix="px"):
+    stage: ExportStage
 
 
 class SupportInsteadCallback(BoundedCallbackData, prefix="pi"):

@@ -11,26 +11,71 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.domain.errors import DomainError, ErrorCode
-from bot.domain.proposals import Actor, ProposalAction
+from bot.domain.proposals import ACTORS, COMMENT_REQUIRED, ProposalAction, clean_comment
+from bot.formatting import html_format, italic
 from bot.handlers.proposals.callbacks import (
+    ConfirmCallback,
     MoveCallback,
     SupportCallback,
     WithdrawCallback,
 )
 from bot.handlers.proposals.keyboards import (
+    confirm_keyboard,
     moves_keyboard,
     support_keyboard,
     withdraw_keyboard,
 )
-from bot.handlers.proposals.render import render_card
+from bot.handlers.proposals.render import quota_line, render_card
 from bot.handlers.proposals.states import DraftStates, ReviewStates
 from bot.handlers.proposals.submit import ask_title
-from bot.handlers.replies import acknowledge
+from bot.handlers.replies import N_, acknowledge
 from bot.services.proposal_drafts import ProposalDraftService
-from bot.services.proposals import Moved, ProposalService
+from bot.services.proposals import Moved, ProposalDetails, ProposalService
 
-# Refusals after which the reviewer may simply write the comment again.
-_RETYPE = frozenset({ErrorCode.TEXT_EMPTY, ErrorCode.TEXT_TOO_LONG})
+QUESTIONS: dict[ProposalAction, str] = {
+    ProposalAction.REQUEST_CHANGES: N_(
+        "Send the proposal {number} «{title}» back to its author with this comment?"
+    ),
+    ProposalAction.SHORTLIST: N_(
+        "Shortlist the proposal {number} «{title}» for the republican forum?"
+    ),
+    ProposalAction.REJECT: N_("Reject the proposal {number} «{title}» with this reason?"),
+    ProposalAction.ACCEPT: N_("Accept the proposal {number} «{title}» for the republican forum?"),
+    ProposalAction.RETURN: N_(
+        "Return the proposal {number} «{title}» to its region's editorial group with this reason?"
+    ),
+    ProposalAction.DECLINE: N_(
+        "Reject the proposal {number} «{title}» at the republican stage with this reason?"
+    ),
+}
+COMMENT_PROMPTS: dict[ProposalAction, str] = {
+    ProposalAction.REQUEST_CHANGES: N_(
+        "Write what should be changed; the author will read it. Send /cancel to stop."
+    ),
+    ProposalAction.REJECT: N_(
+        "Write the reason for rejecting; the author will read it. Send /cancel to stop."
+    ),
+    ProposalAction.RETURN: N_(
+        "Write why the proposal goes back to its region; the region's editorial group and "
+        "the author will read it. Send /cancel to stop."
+    ),
+    ProposalAction.DECLINE: N_(
+        "Write the reason for rejecting; the author will read it. Send /cancel to stop."
+    ),
+}
+DONE: dict[ProposalAction, str] = {
+    ProposalAction.REQUEST_CHANGES: N_("Sent back to the author with your comment."),
+    ProposalAction.SHORTLIST: N_("The proposal {number} is shortlisted for the republican forum."),
+    ProposalAction.REJECT: N_("Rejected. The author has been told the reason."),
+    ProposalAction.ACCEPT: N_(
+        "The proposal {number} is accepted for the republican forum. The author has been told."
+    ),
+    ProposalAction.RETURN: N_(
+        "The proposal {number} is back with its region's editorial group. They and the author "
+        "have been told the reason."
+    ),
+    ProposalAction.DECLINE: N_("Rejected. The author has been told the reason."),
+}
 
 
 async def ask_withdraw(
@@ -81,7 +126,7 @@ async def _show_decided(
     texts = render_card(
         moved.details, locale=i18n.current_locale, tz=settings.org.tz, with_history=True
     )
-    markup = moves_keyboard(moved.proposal, Actor.REVIEWER)
+    markup = moves_keyboard(moved.proposal, ACTORS[moved.action])
     try:
         if len(texts) == 1:
             await bot.edit_message_text(
@@ -96,23 +141,28 @@ async def _show_decided(
             raise
 
 
-async def shortlist(
-    callback: CallbackQuery,
-    callback_data: MoveCallback,
-    proposals: ProposalService,
-    bot: Bot,
-    i18n: I18n,
-    settings: Settings,
+def _question(details: ProposalDetails, action: ProposalAction, comment: str) -> str:
+    """Asked before a decision: what will happen, to which proposal, with which comment."""
+    proposal = details.proposal
+    text: str = html_format(_(QUESTIONS[action]), number=proposal.number, title=proposal.title)
+    if details.quota is not None:
+        text += "\n" + quota_line(details.quota)
+    if comment:
+        text += "\n\n" + italic(comment)
+    return text
+
+
+async def ask_confirmation(
+    callback: CallbackQuery, callback_data: MoveCallback, proposals: ProposalService
 ) -> None:
-    """Shortlist at once; the card follows; the author is told (by the service)."""
-    # A quick write: a refusal still comes as the press's alert.
-    moved = await proposals.shortlist(callback.from_user.id, callback_data.proposal_id)
+    """Shortlist or accept: asked first, with the region's quota use (refused early when the
+    move or the quota would refuse it)."""
+    action, proposal_id = callback_data.action, callback_data.proposal_id
+    details = await proposals.check_move(callback.from_user.id, proposal_id, action)
     if (message := await acknowledge(callback)) is not None:
-        await _show_decided(bot, message.chat.id, message.message_id, moved, i18n, settings)
         await message.answer(
-            _("The proposal {number} is shortlisted for the republican forum.").format(
-                number=moved.proposal.number
-            )
+            _question(details, action, ""),
+            reply_markup=confirm_keyboard(proposal_id, action, message.message_id),
         )
 
 
@@ -122,63 +172,89 @@ async def ask_comment(
     state: FSMContext,
     proposals: ProposalService,
 ) -> None:
-    """Request changes or reject: the comment first (refused early if the move is)."""
+    """A decision with a comment: the comment first (refused early if the move is)."""
     action, proposal_id = callback_data.action, callback_data.proposal_id
     await proposals.check_move(callback.from_user.id, proposal_id, action)
     message = await acknowledge(callback)
     await state.set_state(ReviewStates.comment)
-    await state.update_data(
-        proposal_id=proposal_id,
-        action=action.value,
-        card=message.message_id if message is not None else None,
+    await state.set_data(
+        {
+            "proposal_id": proposal_id,
+            "action": action.value,
+            "card": message.message_id if message is not None else 0,
+        }
     )
     if message is not None:
-        if action is ProposalAction.REJECT:
-            text = _(
-                "Write the reason for rejecting; the author will read it. Send /cancel to stop."
-            )
-        else:
-            text = _(
-                "Write what should be changed; the author will read it. Send /cancel to stop."
-            )
-        await message.answer(text)
+        await message.answer(_(COMMENT_PROMPTS[action]))
 
 
-async def receive_comment(
-    message: Message,
+async def receive_comment(message: Message, state: FSMContext, proposals: ProposalService) -> None:
+    """The comment written (or written again): checked, then the decision asked to confirm."""
+    assert message.from_user is not None
+    data = await state.get_data()
+    proposal_id, action = int(data["proposal_id"]), ProposalAction(data["action"])
+    comment = clean_comment(message.text or "")  # too long or empty: write it again
+    try:
+        details = await proposals.check_move(message.from_user.id, proposal_id, action)
+    except DomainError:
+        await state.clear()  # the proposal moved on meanwhile: nothing left to write
+        raise
+    await state.set_state(ReviewStates.confirm)
+    await state.update_data(comment=comment)
+    await message.answer(
+        _question(details, action, comment),
+        reply_markup=confirm_keyboard(proposal_id, action, int(data["card"])),
+    )
+
+
+async def confirm(
+    callback: CallbackQuery,
+    callback_data: ConfirmCallback,
     state: FSMContext,
     proposals: ProposalService,
     bot: Bot,
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    """The comment written: the move made, the author told (by the service)."""
-    assert message.from_user is not None
-    data = await state.get_data()
-    proposal_id, action = int(data["proposal_id"]), ProposalAction(data["action"])
-    try:
-        if action is ProposalAction.REJECT:
-            moved = await proposals.reject(message.from_user.id, proposal_id, message.text or "")
-        else:
-            moved = await proposals.request_changes(
-                message.from_user.id, proposal_id, message.text or ""
-            )
-    except DomainError as error:
-        if error.code not in _RETYPE:
-            await state.clear()  # the proposal moved on meanwhile: nothing left to write
-        raise
-    await state.clear()
-    if data.get("card") is not None:
-        await _show_decided(bot, message.chat.id, int(data["card"]), moved, i18n, settings)
-    if moved.action is ProposalAction.REJECT:
-        done = _("Rejected. The author has been told the reason.")
-    else:
-        done = _("Sent back to the author with your comment.")
-    await message.answer(done)
+    """Confirm: the decision made, the card edited in place, the people concerned told (by
+    the service). Back: to the comment, or nothing changed."""
+    action, proposal_id = callback_data.action, callback_data.proposal_id
+    comment = ""
+    if action in COMMENT_REQUIRED:
+        data = await state.get_data()
+        current = await state.get_state()
+        asked = data.get("proposal_id") == proposal_id and data.get("action") == action.value
+        if current != ReviewStates.confirm.state or not asked:
+            raise DomainError(ErrorCode.CONFIRMATION_EXPIRED)
+        comment = str(data["comment"])
+    if not callback_data.ok:
+        await _go_back(callback, state, action)
+        return
+    moved = await proposals.decide(callback.from_user.id, proposal_id, action, comment)
+    if action in COMMENT_REQUIRED:
+        await state.clear()
+    if (message := await acknowledge(callback)) is not None:
+        if callback_data.card:
+            await _show_decided(bot, message.chat.id, callback_data.card, moved, i18n, settings)
+        done: str = html_format(_(DONE[action]), number=moved.proposal.number)
+        if moved.details.quota is not None:
+            done += "\n" + quota_line(moved.details.quota)
+        await message.edit_text(done)
+
+
+async def _go_back(callback: CallbackQuery, state: FSMContext, action: ProposalAction) -> None:
+    """Back from the question: to writing the comment again, or nothing changed."""
+    message = await acknowledge(callback)
+    if action in COMMENT_REQUIRED:
+        await state.set_state(ReviewStates.comment)
+        if message is not None:
+            await message.edit_text(_(COMMENT_PROMPTS[action]))
+    elif message is not None:
+        await message.edit_text(_("Cancelled. Nothing was changed."))
 
 
 async def cancel_comment(message: Message, state: FSMContext) -> None:
-    """/cancel instead of a comment."""
+    """/cancel instead of a comment or a confirmation."""
     await state.clear()
     await message.answer(_("Cancelled. Nothing was changed."))
 

@@ -11,8 +11,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.domain.proposals import Actor, Proposal, ProposalAction, allowed_actions
 from bot.handlers.paging import paged_keyboard
 from bot.handlers.proposals.callbacks import (
+    ConfirmCallback,
     DraftAction,
     DraftCallback,
+    ExportCallback,
     MoveCallback,
     OpenCallback,
     PageCallback,
@@ -24,7 +26,7 @@ from bot.handlers.proposals.callbacks import (
 )
 from bot.handlers.proposals.render import topic_label
 from bot.handlers.replies import N_
-from bot.services.proposals import ProposalDetails, ProposalPage
+from bot.services.proposals import ExportStage, ProposalDetails, ProposalPage
 
 MOVE_BUTTONS: dict[ProposalAction, str] = {
     ProposalAction.WITHDRAW: N_("Withdraw"),
@@ -32,6 +34,9 @@ MOVE_BUTTONS: dict[ProposalAction, str] = {
     ProposalAction.REQUEST_CHANGES: N_("Request changes"),
     ProposalAction.SHORTLIST: N_("Shortlist for the republican forum"),
     ProposalAction.REJECT: N_("Reject"),
+    ProposalAction.ACCEPT: N_("Accept for the republican forum"),
+    ProposalAction.RETURN: N_("Return to the region"),
+    ProposalAction.DECLINE: N_("Reject"),
 }
 
 
@@ -111,17 +116,50 @@ def preview_keyboard() -> InlineKeyboardMarkup:
 
 
 def page_keyboard(page: ProposalPage, view: ProposalView) -> InlineKeyboardMarkup:
-    """One button per proposal; ◀ and ▶ when there is more than one page."""
+    """One button per proposal; ◀ and ▶ when there is more than one page; the republican
+    group's list ends with its exports."""
     items = [
         (f"{proposal.number} · {proposal.title}", OpenCallback(view=view, proposal_id=proposal.id))
         for proposal in page.proposals
     ]
-    return paged_keyboard(
+    markup = paged_keyboard(
         items,
         page=page.page,
         pages=page.pages,
         to_page=lambda target: PageCallback(view=view, page=target),
     )
+    if view is not ProposalView.REPUBLICAN:
+        return markup
+    rows = [*markup.inline_keyboard, *export_keyboard().inline_keyboard]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def export_keyboard() -> InlineKeyboardMarkup:
+    """The republican group's two exports: what the regions sent, what was accepted."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Export what the regions sent"),
+        callback_data=ExportCallback(stage=ExportStage.REGIONAL),
+    )
+    builder.button(
+        text=_("Export for the republican forum"),
+        callback_data=ExportCallback(stage=ExportStage.REPUBLICAN),
+    )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def confirm_keyboard(proposal_id: int, action: ProposalAction, card: int) -> InlineKeyboardMarkup:
+    """Confirm the decision, or go back (to the comment, where there is one)."""
+    builder = InlineKeyboardBuilder()
+    for label, ok in ((_("Confirm"), True), (_("◀ Back"), False)):
+        builder.button(
+            text=label,
+            callback_data=ConfirmCallback(
+                proposal_id=proposal_id, action=action, card=card, ok=ok
+            ),
+        )
+    return builder.as_markup()
 
 
 def moves_keyboard(proposal: Proposal, actor: Actor) -> InlineKeyboardMarkup | None:

@@ -40,12 +40,49 @@ def proposal_decided(params: Params, language: str) -> Rendered:
         text = _("Your proposal {number} «{title}» was rejected by the editorial group.")
         reason = _("Reason: {reason}").format(reason=comment)
         return text.format(number=number, title=title) + "\n\n" + reason, None
+    if action is ProposalAction.ACCEPT:
+        text = _(
+            "Good news! The republican editorial group has accepted your proposal {number} "
+            "«{title}» for the republican forum."
+        )
+        return text.format(number=number, title=title), None
+    if action is ProposalAction.DECLINE:
+        text = _(
+            "Your proposal {number} «{title}» was rejected by the republican editorial group."
+        )
+        reason = _("Reason: {reason}").format(reason=comment)
+        return text.format(number=number, title=title) + "\n\n" + reason, None
+    if action is ProposalAction.RETURN:
+        text = _(
+            "The republican editorial group has returned your proposal {number} «{title}» to "
+            "the editorial group of your region, which will review it again."
+        )
+        reason = _("Reason: {reason}").format(reason=comment)
+        return text.format(number=number, title=title) + "\n\n" + reason, None
     text = _("The editorial group asks for changes to your proposal {number} «{title}»:").format(
         number=number, title=title
     )
     hint = _("Open it to revise and resubmit it.")
     markup = open_keyboard(ProposalView.MINE, int(params["proposal_id"]))
     return f"{text}\n\n<i>{comment}</i>\n\n{hint}", markup
+
+
+def proposal_sent(params: Params, language: str) -> Rendered:
+    """To the republican editorial group: a region has shortlisted a proposal."""
+    text = _("A region has sent the proposal {number} «{title}» to the republican stage.")
+    text = text.format(number=escape(params["number"]), title=escape(params["title"]))
+    return text, open_keyboard(ProposalView.REPUBLICAN, int(params["proposal_id"]))
+
+
+def proposal_returned(params: Params, language: str) -> Rendered:
+    """To the region's reviewers: the republican group returned a proposal, and why."""
+    text = _(
+        "The republican editorial group has returned the proposal {number} «{title}» to "
+        "your review."
+    ).format(number=escape(params["number"]), title=escape(params["title"]))
+    reason = _("Reason: {reason}").format(reason=escape(params["comment"]))
+    markup = open_keyboard(ProposalView.QUEUE, int(params["proposal_id"]))
+    return text + "\n\n" + reason, markup
 
 
 def proposal_merged(params: Params, language: str) -> Rendered:
@@ -74,5 +111,7 @@ def proposal_merged(params: Params, language: str) -> Rendered:
 RENDERERS = {
     NoticeKind.PROPOSAL_SUBMITTED: proposal_submitted,
     NoticeKind.PROPOSAL_DECIDED: proposal_decided,
+    NoticeKind.PROPOSAL_SENT: proposal_sent,
+    NoticeKind.PROPOSAL_RETURNED: proposal_returned,
     NoticeKind.PROPOSAL_MERGED: proposal_merged,
 }

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
 
 from bot.domain.proposals import (
+    ON_SHORTLIST,
     Attachment,
     AttachmentKind,
     Draft,
@@ -17,12 +18,12 @@ from bot.domain.proposals import (
     ProposalEvent,
     ProposalStatus,
 )
-from bot.domain.regions import region_by_code
+from bot.domain.regions import REGIONS, region_by_code
 from bot.formatting import escape, format_day, format_moment, html_format, italic
 from bot.handlers.proposals.callbacks import ProposalView
 from bot.handlers.replies import N_
-from bot.services.proposal_export import ExportLabels
-from bot.services.proposals import ProposalDetails, ProposalPage
+from bot.services.proposal_export import ExportLabels, decider
+from bot.services.proposals import ProposalDetails, ProposalPage, QuotaUse
 
 MESSAGE_LIMIT = 4096  # Telegram's, in UTF-16 code units of the text after HTML parsing
 
@@ -41,6 +42,8 @@ STATUS_LABELS: dict[ProposalStatus, str] = {
     ProposalStatus.SHORTLISTED: N_("shortlisted (for the republican forum)"),
     ProposalStatus.REJECTED: N_("rejected"),
     ProposalStatus.WITHDRAWN: N_("withdrawn"),
+    ProposalStatus.ACCEPTED: N_("accepted for the republican forum"),
+    ProposalStatus.DECLINED: N_("rejected by the republican editorial group"),
     ProposalStatus.MERGED: N_("merged into another proposal"),
 }
 
@@ -51,6 +54,9 @@ ACTION_LABELS: dict[ProposalAction, str] = {
     ProposalAction.REQUEST_CHANGES: N_("Changes requested"),
     ProposalAction.SHORTLIST: N_("Shortlisted for the republican forum"),
     ProposalAction.REJECT: N_("Rejected"),
+    ProposalAction.ACCEPT: N_("Accepted for the republican forum"),
+    ProposalAction.RETURN: N_("Returned to the region's editorial group"),
+    ProposalAction.DECLINE: N_("Rejected by the republican editorial group"),
     ProposalAction.MERGE: N_("Merged"),
 }
 
@@ -69,6 +75,21 @@ def status_label(status: ProposalStatus) -> str:
 def action_label(action: ProposalAction) -> str:
     """A history entry's name, in the current locale."""
     return _(ACTION_LABELS[action])
+
+
+def decided_by(event: ProposalEvent, region_code: str, deciders: Mapping[int, str]) -> str:
+    """Who made a move, in the current locale (`deciders` is empty for the author: they see
+    the group only, never the reviewer's name)."""
+    region = region_by_code(region_code).name(get_i18n().current_locale)
+    groups = _group_names(region)
+    return decider(event, deciders, regional=groups[0], republican=groups[1])
+
+
+def _group_names(region: str) -> tuple[str, str]:
+    return (
+        _("the editorial group of {region}").format(region=region),
+        _("the republican editorial group"),
+    )
 
 
 def _attachment_name(attachment: Attachment) -> str:
@@ -120,17 +141,32 @@ def _supports(count: int) -> str:
     )
 
 
-def _history(events: Sequence[ProposalEvent], locale: str, tz: ZoneInfo) -> list[str]:
-    """The history in as many parts as it needs: a long one does not fit one message."""
+def _history(details: ProposalDetails, locale: str, tz: ZoneInfo) -> list[str]:
+    """The trail in as many parts as it needs: a long one does not fit one message."""
     lines = [_("<b>History</b>")]
-    for event in events:
+    region = details.proposal.region_code
+    for event in details.history:
         moment = format_moment(event.at, locale, tz)
         lines.append(
             html_format("• {moment} — {action}", moment=moment, action=action_label(event.action))
         )
+        if who := decided_by(event, region, details.deciders):
+            lines.append(html_format("   {who}", who=who))
         if event.comment:
             lines.append(italic(event.comment))
     return pack(lines, separator="\n")
+
+
+def quota_line(use: QuotaUse) -> str:
+    """ "Turkistan Region: 3 of 5 sent to the republican stage in 2026"."""
+    region = region_by_code(use.region_code).name(get_i18n().current_locale)
+    return html_format(
+        _("{region}: {sent} of {quota} sent to the republican stage in {year}"),
+        region=region,
+        sent=use.sent,
+        quota=use.quota,
+        year=use.year,
+    )
 
 
 def render_card(
@@ -144,12 +180,17 @@ def render_card(
         _row(_("Region"), escape(region)),
         _row(_("Submitted"), format_day(proposal.submitted_at.astimezone(tz), locale)),
     ]
-    if proposal.supports or proposal.status is ProposalStatus.SHORTLISTED:
+    if details.origin is not None:
+        meta.append(_row(_("Author"), escape(details.origin.author or "—")))
+        meta.append(_row(_("PPO"), escape(details.origin.ppo or "—")))
+    if proposal.supports or proposal.status in ON_SHORTLIST:
         meta.append("👍 " + _supports(proposal.supports))
+    if details.quota is not None:
+        meta.append(quota_line(details.quota))
     content = _content(proposal.topic, proposal.title, proposal.text, details.attachments)
     parts = ["\n".join(meta), *content]
     if with_history and details.history:
-        parts += _history(details.history, locale, tz)
+        parts += _history(details, locale, tz)
     return pack(parts)
 
 
@@ -157,12 +198,17 @@ _EMPTY: dict[ProposalView, str] = {
     ProposalView.MINE: N_("You have not submitted any proposals yet. Send /propose to write one."),
     ProposalView.QUEUE: N_("No proposals are waiting for review."),
     ProposalView.SHORTLIST: N_("No proposals have been shortlisted yet."),
+    ProposalView.REPUBLICAN: N_("No proposals are waiting for the republican editorial group."),
 }
 _HEADINGS: dict[ProposalView, str] = {
     ProposalView.MINE: N_("<b>Your proposals</b>: {total}. Page {page} of {pages}."),
     ProposalView.QUEUE: N_("<b>Waiting for review</b>: {total}. Page {page} of {pages}."),
     ProposalView.SHORTLIST: N_(
         "<b>Shortlisted for the republican forum</b>: {total}. Page {page} of {pages}."
+    ),
+    ProposalView.REPUBLICAN: N_(
+        "<b>Sent by the regions, waiting for the republican editorial group</b>: {total}. "
+        "Page {page} of {pages}."
     ),
 }
 
@@ -172,6 +218,9 @@ def _list_line(proposal: Proposal, view: ProposalView, locale: str, tz: ZoneInfo
         note = status_label(proposal.status)
     elif view is ProposalView.QUEUE:
         note = format_day(proposal.submitted_at.astimezone(tz), locale)
+    elif view is ProposalView.REPUBLICAN:
+        region = region_by_code(proposal.region_code).name(locale)
+        note = f"{region} · 👍 {proposal.supports}"
     else:
         note = "👍 " + str(proposal.supports)
     return f"<b>{proposal.number}</b> · {escape(note)}\n{escape(proposal.title)}"
@@ -179,9 +228,12 @@ def _list_line(proposal: Proposal, view: ProposalView, locale: str, tz: ZoneInfo
 
 def render_page(page: ProposalPage, view: ProposalView, *, locale: str, tz: ZoneInfo) -> str:
     """A page of a list: a heading, then each proposal's number, note and title."""
+    quotas = "\n".join(quota_line(use) for use in page.quotas)
     if not page.total:
-        return _(_EMPTY[view])
+        return "\n\n".join(part for part in (_(_EMPTY[view]), quotas) if part)
     heading = _(_HEADINGS[view]).format(total=page.total, page=page.page + 1, pages=page.pages)
+    if quotas:
+        heading += "\n" + quotas
     lines = [_list_line(proposal, view, locale, tz) for proposal in page.proposals]
     return "\n\n".join([heading, *lines])
 
@@ -194,14 +246,20 @@ def export_labels(locale: str, tz: ZoneInfo, topics: Sequence[str]) -> ExportLab
         headers=(
             _("Number"),
             _("Region"),
+            _("PPO"),
+            _("Author"),
             _("Topic"),
             _("Title"),
             _("Text"),
             _("Supports"),
+            _("Status"),
             _("Review history"),
+            _("Attachments"),
         ),
         topics={code: topic_label(code) for code in (*TOPIC_LABELS, *topics)},
         actions={action: action_label(action) for action in ProposalAction},
+        statuses={status: status_label(status) for status in ProposalStatus},
+        groups={region.code: _group_names(region.name(locale)) for region in REGIONS},
     )
 
 

@@ -10,10 +10,12 @@ from aiogram.filters import Command, StateFilter
 
 from bot.domain.proposals import ProposalAction
 from bot.handlers.filters import TYPED_TEXT
-from bot.handlers.proposals import browse, decide, merge, submit
+from bot.handlers.proposals import browse, decide, export, merge, submit
 from bot.handlers.proposals.callbacks import (
+    ConfirmCallback,
     DraftAction,
     DraftCallback,
+    ExportCallback,
     MergeCallback,
     MergeStep,
     MoveCallback,
@@ -84,17 +86,23 @@ def _register_writing(router: Router) -> None:
 
 
 def _register_moves(router: Router) -> None:
-    router.message.register(decide.cancel_comment, ReviewStates.comment, Command("cancel"))
-    router.message.register(decide.receive_comment, ReviewStates.comment, TYPED_TEXT)
+    reviewing = StateFilter(*ReviewStates.__all_states__)
+    router.message.register(decide.cancel_comment, reviewing, Command("cancel"))
+    # A text at the confirmation replaces the comment, asked to confirm again.
+    router.message.register(decide.receive_comment, reviewing, TYPED_TEXT)
     moves: dict[ProposalAction, Callable[..., Any]] = {
         ProposalAction.WITHDRAW: decide.ask_withdraw,
         ProposalAction.RESUBMIT: decide.revise,
-        ProposalAction.SHORTLIST: decide.shortlist,
+        ProposalAction.SHORTLIST: decide.ask_confirmation,
+        ProposalAction.ACCEPT: decide.ask_confirmation,
         ProposalAction.REQUEST_CHANGES: decide.ask_comment,
         ProposalAction.REJECT: decide.ask_comment,
+        ProposalAction.RETURN: decide.ask_comment,
+        ProposalAction.DECLINE: decide.ask_comment,
     }
     for action, handler in moves.items():
         router.callback_query.register(handler, MoveCallback.filter(F.action == action))
+    router.callback_query.register(decide.confirm, ConfirmCallback.filter())
     router.callback_query.register(decide.withdraw, WithdrawCallback.filter())
     router.callback_query.register(decide.toggle_support, SupportCallback.filter())
     steps: dict[MergeStep, Callable[..., Any]] = {
@@ -115,7 +123,9 @@ def create_router() -> Router:
     router.message.register(browse.list_mine, Command("myproposals"))
     router.message.register(browse.list_queue, Command("review"))
     router.message.register(browse.list_shortlist, Command("shortlist"))
-    router.message.register(browse.export_shortlist, Command("export_proposals"))
+    router.message.register(browse.list_republican, Command("republican"))
+    router.message.register(export.export_command, Command("export_proposals"))
+    router.callback_query.register(export.export_button, ExportCallback.filter())
     router.callback_query.register(browse.turn_page, PageCallback.filter())
     router.callback_query.register(browse.open_proposal, OpenCallback.filter())
     return router

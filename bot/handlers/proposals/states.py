@@ -14,3 +14,4 @@ class DraftStates(StatesGroup):
 
 class ReviewStates(StatesGroup):
     comment = State()  # a reviewer writes what to change, or why the proposal is rejected
+    confirm = State()  # the comment written: the decision waits for Confirm or Back

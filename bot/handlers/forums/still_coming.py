@@ -1,0 +1,123 @@
+""" "Still coming?" answered on the notice: yes, or no (asked again) and the seat goes."""
+
+from __future__ import annotations
+
+import contextlib
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.config import Settings
+from bot.domain.errors import DomainError, ErrorCode
+from bot.formatting import format_moment, html_format
+from bot.handlers.forums.callbacks import ComingAnswer, ComingCallback
+from bot.handlers.forums.keyboards import coming_keyboard, give_up_keyboard
+from bot.handlers.forums.notices import still_coming_question
+from bot.handlers.forums.router import formatter
+from bot.handlers.replies import acknowledge, edit_in_place
+from bot.services.forums import ForumService
+from bot.services.still_coming import StillComingService
+
+
+async def _gone(message: Message | None) -> None:
+    """An answer to a registration no longer live: the buttons go (the error says why)."""
+    if message is not None:
+        with contextlib.suppress(TelegramBadRequest):
+            await message.edit_reply_markup(reply_markup=None)
+
+
+async def answer_yes(
+    callback: CallbackQuery,
+    callback_data: ComingCallback,
+    still_coming: StillComingService,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    """Coming: thanks, the seat stays."""
+    message = await acknowledge(callback)
+    try:
+        forum = await still_coming.answer(
+            callback.from_user.id, callback_data.registration_id, coming=True
+        )
+    except DomainError as error:
+        if error.code is ErrorCode.REGISTRATION_GONE:
+            await _gone(message)
+        raise
+    if message is not None:
+        text = html_format(
+            _("✅ Thank you! See you at «{event}»."),
+            event=formatter(i18n, settings).text(forum.title),
+        )
+        await edit_in_place(message, text)
+
+
+async def ask_again(
+    callback: CallbackQuery,
+    callback_data: ComingCallback,
+    forums: ForumService,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    """No: are you sure? (the seat goes) — or back to the question."""
+    if (message := await acknowledge(callback)) is None:
+        return
+    place = await forums.my_place(callback.from_user.id, callback_data.registration_id)
+    fmt = formatter(i18n, settings)
+    title = fmt.text(place.event.title)
+    if callback_data.answer is ComingAnswer.BACK:
+        starts = format_moment(place.event.starts_at, i18n.current_locale, settings.org.tz)
+        await edit_in_place(
+            message,
+            still_coming_question(title, starts),
+            coming_keyboard(place.registration.id),
+        )
+        return
+    question = html_format(
+        _(
+            "Give your seat at «{event}» up? It goes to the first on the waiting list, and "
+            "your trainings there are cancelled too."
+        ),
+        event=title,
+    )
+    await edit_in_place(message, question, give_up_keyboard(place.registration.id))
+
+
+async def give_up(
+    callback: CallbackQuery,
+    callback_data: ComingCallback,
+    still_coming: StillComingService,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    """Not coming, for sure: the seat goes to the waiting list (the service tells them)."""
+    message = await acknowledge(callback)
+    try:
+        forum = await still_coming.answer(
+            callback.from_user.id, callback_data.registration_id, coming=False
+        )
+    except DomainError as error:
+        if error.code is ErrorCode.REGISTRATION_GONE:
+            await _gone(message)
+        raise
+    if message is not None:
+        text = html_format(
+            _("Your seat at «{event}» is given up. Thank you for telling us."),
+            event=formatter(i18n, settings).text(forum.title),
+        )
+        await edit_in_place(message, text)
+
+
+def create_router() -> Router:
+    """A fresh router (one per Dispatcher: a router can have only one parent)."""
+    router = Router(name="still-coming")
+    router.callback_query.register(answer_yes, ComingCallback.filter(F.answer == ComingAnswer.YES))
+    router.callback_query.register(
+        ask_again, ComingCallback.filter(F.answer.in_({ComingAnswer.NO, ComingAnswer.BACK}))
+    )
+    router.callback_query.register(
+        give_up, ComingCallback.filter(F.answer == ComingAnswer.GIVE_UP)
+    )
+    return router

@@ -1,0 +1,1 @@
+"""/stats: a forum's figures as a chart (matplotlib), for its organizers."""
