@@ -151,7 +151,8 @@ def demo_world(*, members: int) -> DemoWorld:
             "→ the seminar → Изменить → Количество мест → 3. The seat is offered to her; "
             "/myforums shows the open offer.",
             "/myforums → the Teachers' meeting: its card counts the “Still coming?” answers "
-            "(yes / no / silent); while the member is silent, he can release her seat.",
+            "(yes / no / silent). Seats still silent after the reminder (a day after the "
+            "question) can be released with one press; the meeting starts before that here.",
             "/stats (or “График” on a forum's card): a PNG chart of registrations, seats, "
             "attendance per training and top regions, labelled in his language.",
         ),
