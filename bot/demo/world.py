@@ -230,7 +230,11 @@ async def seed_demo_world(
     await add_demo_people(database, world)
     await add_demo_forums(database, admins=(), tz=tz)
     await add_demo_past_training(
-        database, member_iin=MEMBER_RECORD.iin, telegram_id=world.member.telegram_id
+        database,
+        member_iin=MEMBER_RECORD.iin,
+        telegram_id=world.member.telegram_id,
+        organizer_id=world.organizer.telegram_id,
+        tz=tz,
     )
     await add_full_demo_seminar(database, tz=tz)
     await add_soon_demo_meeting(
