@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 
 from bot.clock import utcnow
+from bot.db.attendance import AttendanceRepository
 from bot.db.engine import Database
 from bot.db.events import EventRepository
 from bot.db.members import MemberRepository
@@ -161,7 +162,14 @@ PAST_TRAINING_TITLE = {
 }
 
 
-async def add_demo_past_training(database: Database, *, member_iin: str, telegram_id: int) -> None:
+async def add_demo_past_training(
+    database: Database,
+    *,
+    member_iin: str,
+    telegram_id: int,
+    organizer_id: int,
+    tz: ZoneInfo,
+) -> None:
     """A training the demo member was checked in at, ending PAST_TRAINING_ENDS_IN after the
     first seeding: then the bot sends her certificate and asks for a rating (not at once, so
     that a visitor first meets an empty chat with START); only once."""
@@ -214,18 +222,30 @@ async def add_demo_past_training(database: Database, *, member_iin: str, telegra
             )
         ).scalar_one()
         await UserRepository(connection).add_if_missing(telegram_id, language=None)
+        checked_in_at = ends_at - timedelta(hours=2)
         for event_id in (forum_id, training_id):
-            await connection.execute(
-                insert(registrations).values(
-                    event_id=event_id,
-                    telegram_id=telegram_id,
-                    member_id=record.id,
-                    status="registered",
-                    seat=1,
-                    created_at=ends_at - timedelta(days=2),
-                    checked_in_at=ends_at - timedelta(hours=2),
+            registration_id = (
+                await connection.execute(
+                    insert(registrations)
+                    .values(
+                        event_id=event_id,
+                        telegram_id=telegram_id,
+                        member_id=record.id,
+                        status="registered",
+                        seat=1,
+                        created_at=ends_at - timedelta(days=2),
+                        checked_in_at=checked_in_at,
+                    )
+                    .returning(registrations.c.id)
                 )
-            )
+            ).scalar_one()
+            if event_id == forum_id:  # one ticket: the organizer marked the forum's day too
+                await AttendanceRepository(connection).mark_day(
+                    registration_id,
+                    checked_in_at.astimezone(tz).date(),
+                    by=organizer_id,
+                    at=checked_in_at,
+                )
 
 
 # A meeting that starts soon, where the demo member has held a seat for days: the bot asks

@@ -151,7 +151,8 @@ def demo_world(*, members: int) -> DemoWorld:
             "→ the seminar → Изменить → Количество мест → 3. The seat is offered to her; "
             "/myforums shows the open offer.",
             "/myforums → the Teachers' meeting: its card counts the “Still coming?” answers "
-            "(yes / no / silent); while the member is silent, he can release her seat.",
+            "(yes / no / silent). Seats still silent after the reminder (a day after the "
+            "question) can be released with one press; the meeting starts before that here.",
             "/stats (or “График” on a forum's card): a PNG chart of registrations, seats, "
             "attendance per training and top regions, labelled in his language.",
         ),
@@ -229,7 +230,11 @@ async def seed_demo_world(
     await add_demo_people(database, world)
     await add_demo_forums(database, admins=(), tz=tz)
     await add_demo_past_training(
-        database, member_iin=MEMBER_RECORD.iin, telegram_id=world.member.telegram_id
+        database,
+        member_iin=MEMBER_RECORD.iin,
+        telegram_id=world.member.telegram_id,
+        organizer_id=world.organizer.telegram_id,
+        tz=tz,
     )
     await add_full_demo_seminar(database, tz=tz)
     await add_soon_demo_meeting(

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from bot.clock import utcnow
 from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade_to_head
+from bot.db.tables.forums import attendance_days
 from bot.db.tables.outbox import outbox
 from bot.demo.events import PAST_TRAINING_ENDS_IN, add_demo_past_training
 from bot.demo.world import add_demo_people, demo_world
@@ -134,8 +135,15 @@ async def test_the_sandbox_member_gets_a_certificate_of_the_demo_training(
     await add_demo_people(database, world)
     for _ in range(2):  # seeding again adds nothing
         await add_demo_past_training(
-            database, member_iin=world.member_iin, telegram_id=world.member.telegram_id
+            database,
+            member_iin=world.member_iin,
+            telegram_id=world.member.telegram_id,
+            organizer_id=world.organizer.telegram_id,
+            tz=ALMATY,
         )
+    async with database.read() as connection:  # one ticket: the forum's day is marked too
+        days = (await connection.execute(select(attendance_days.c.day))).all()
+    assert len(days) == 1
     service = CertificateService(database, outbox_bell=Doorbell())
     assert await service.tick() == 0  # a visitor first meets an empty chat
     later = utcnow() + PAST_TRAINING_ENDS_IN + timedelta(minutes=1)
