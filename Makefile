@@ -19,8 +19,11 @@ run: $(STAMP)
 	@if [ -n "$${BOT_TOKEN:-}" ] || grep -Eqs '^\s*token\s*=' $${PPO_BOT_CONFIG:-config.toml}; \
 	then $(VENV)/bin/ppo-bot run; else $(VENV)/bin/ppo-bot sandbox; fi
 
+# Two workers (pytest-xdist) for most tests; those marked `serial` (a rush of presses, the
+# load test, kills) time the machine itself, so they run alone afterwards.
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 -m "not serial"
+	$(PY) -m pytest -q -m serial
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -59,8 +59,8 @@ def write_certificates(args: argparse.Namespace) -> int:
     try:
         found = asyncio.run(_certificates(settings, args.forum, args.training))
     except DomainError:
-        which = f"training {args.training} of forum" if args.training else "forum"
-        fail(f"no {which} {args.forum} (ids are in /myforums and `program load` output)")
+        which = f"training {args.training} at the forum" if args.training else "forum"
+        fail(f"no {which} with id {args.forum} (ids are in /myforums and `program load` output)")
     from bot.handlers.certificates.notices import (
         certificate_filename,
         certificate_page,

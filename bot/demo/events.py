@@ -249,7 +249,8 @@ async def add_demo_past_training(
 
 
 # A meeting that starts soon, where the demo member has held a seat for days: the bot asks
-# her "Still coming?" (forums.confirm_hours_before) within a minute of the sandbox's start.
+# her "Still coming?" (forums.confirm_hours_before) QUESTION_AFTER the sandbox's first start.
+QUESTION_AFTER = timedelta(minutes=15)
 SOON_MEETING = """
 [forum]
 kind = "regional"
@@ -276,15 +277,15 @@ en = "The meeting is soon: the bot asks those registered “Still coming?”."
 async def add_soon_demo_meeting(
     database: Database, *, tz: ZoneInfo, ask_before: timedelta, member_telegram_id: int
 ) -> None:
-    """The meeting halfway into the "Still coming?" window, the member seated a week ago.
+    """The meeting whose "Still coming?" window opens soon, the member seated a week ago.
 
     Only once (while she holds no seat there); nothing when the question is switched off."""
     if not ask_before:
         return
     now = utcnow()
-    start = (now + ask_before / 2).astimezone(tz).replace(tzinfo=None, second=0, microsecond=0)
-    if ask_before >= timedelta(hours=4):  # a whole hour, still well inside the window
-        start = start.replace(minute=0) + timedelta(hours=1)
+    # The window opens QUESTION_AFTER after the first start: a visitor meets an empty chat (the
+    # START button) first, and the question a little later, as with the training's certificate.
+    start = (now + ask_before + QUESTION_AFTER).astimezone(tz).replace(tzinfo=None, microsecond=0)
     document = SOON_MEETING.format(
         start=start.isoformat(), end=(start + timedelta(hours=4)).isoformat()
     )

@@ -126,7 +126,7 @@ def demo_world(*, members: int) -> DemoWorld:
             "/forums → the Turkistan youth wing seminar is full: join its waiting list. When "
             "the organizer adds a seat, the bot offers it to you: Take it or No thanks.",
             "She has held a seat at the Teachers' meeting (it starts soon) for a week: "
-            "within a minute of the sandbox's start the bot asks “Still coming?” — Yes keeps "
+            "15 minutes after the sandbox's first start the bot asks “Still coming?” — Yes keeps "
             "the seat, No frees it. /tickets shows that ticket; start over with --reset.",
         ),
         iin=MEMBER_RECORD.iin,

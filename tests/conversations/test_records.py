@@ -176,7 +176,7 @@ async def test_admins_appoint_and_dismiss_and_the_person_is_told(
     assert "6500 теперь рецензент (Туркестанская область)." in admin.last_text
     await appointee.wait_for_text("Сіз тағайындалдыңыз: Түркістан облысы бойынша сарапшы.")
     await admin.send("/grant 6500 boss TRK")
-    assert admin.last_text == "Неизвестная роль. Укажите organizer или reviewer."
+    assert admin.last_text == "Неизвестная роль. Укажите organizer, reviewer или republican."
     await admin.send("/grant 6500 organizer Марс")
     assert "Неизвестный регион" in admin.last_text
     await admin.send("/grant me")

@@ -460,6 +460,7 @@ async def test_copy_message_and_chat_action(bot: Bot, emu: BotApiEmulator) -> No
     assert chat.first_name == "Saule"
 
 
+@pytest.mark.serial  # waits for idleness within a time limit
 async def test_dispatcher_polling_and_wait_until_idle(bot: Bot, emu: BotApiEmulator) -> None:
     dp = Dispatcher()
 

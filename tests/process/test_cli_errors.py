@@ -53,6 +53,13 @@ CASES: list[tuple[tuple[str, ...], int, str]] = [
         "ppo-bot: cannot write into /proc/nope",
     ),
     (("export", "registrations", "--forum", "7"), 2, "ppo-bot: no forum with id 7"),
+    (("export", "calendar", "--forum", "7", "--out", "x.ics"), 2, "ppo-bot: no forum with id 7"),
+    (
+        ("certificates", "--forum", "7", "--out", "certificates", "--bot", "ppo_bot"),
+        2,
+        "ppo-bot: no forum with id 7",
+    ),
+    (("certificates", "--forum", "1", "--out", "certificates"), 2, "ppo-bot: give --bot"),
     (("import-members", "folder"), 2, "ppo-bot: folder: is a directory"),
     (("import-members", "absent.csv"), 2, "ppo-bot: absent.csv: no such file"),
     (

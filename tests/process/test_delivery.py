@@ -256,7 +256,8 @@ async def test_two_processes_send_each_row_once_and_each_reminder_once(
         await register(
             database_url, event_id, telegram_id, created_at=utcnow() - timedelta(days=2)
         )
-    extra = "[reminders]\noffsets_hours = [1]\n"
+    # Reminders only: "Still coming?" (its own test) would name the forum too.
+    extra = "[reminders]\noffsets_hours = [1]\n[forums]\nconfirm_hours_before = 0\n"
     config, log = _config(tmp_path, emulator, database_url, extra), tmp_path / "bot.log"
     queued = await _queue(database_url)
     processes.extend([await _run_bot(config, log), await _run_bot(config, log)])

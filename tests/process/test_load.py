@@ -22,6 +22,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -31,6 +32,8 @@ from tests.delivery_seed import seed_members
 from tests.process.test_webhook import flushed_redis
 from tests.process.webhook_cluster import ROOT, SECRET, nginx_available, start_cluster
 from tests.services import unavailable
+
+pytestmark = pytest.mark.serial  # times three processes under a load of its own
 
 PEOPLE = int(os.environ.get("PPO_BOT_LOAD_PEOPLE", "200"))
 FIRST_ID = 800_000

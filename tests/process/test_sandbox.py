@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.cli.sandbox import TOKEN, Sandbox
+from bot.clock import utcnow
 from bot.config import parse_settings
 from bot.db.engine import Database, create_engine
 from bot.db.events import EventRepository
@@ -29,6 +30,7 @@ from bot.db.registrations import RegistrationRepository
 from bot.db.tables.accounts import roles
 from bot.db.tables.outbox import outbox
 from bot.db.tables.registry import members
+from bot.demo.events import QUESTION_AFTER
 from bot.demo.world import DemoWorld, seed_demo_world
 from bot.domain.iin import is_valid_iin
 from bot.domain.notices import NoticeKind
@@ -279,8 +281,10 @@ async def test_the_demo_member_is_asked_still_coming(tmp_path: Path) -> None:
         meetings = [e for e in events.values() if e.title.en == "Teachers' meeting — Turkistan"]
         assert len(meetings) == 1
         service = StillComingService(database, access=AccessService(database, admins=()))
-        assert await service.tick() == 1
-        assert await service.tick() == 0
+        assert await service.tick() == 0  # an empty chat first: the visitor presses START
+        later = utcnow() + QUESTION_AFTER + timedelta(minutes=1)
+        assert await service.tick(later) == 1
+        assert await service.tick(later) == 0
         async with database.read() as connection:
             told = (
                 await connection.execute(
