@@ -21,13 +21,13 @@ async def services(database_url: str) -> AsyncIterator[Services]:
     database = Database(create_engine(database_url))
     await upgrade_to_head(database.engine)
     built = Services.build(database, parse_settings({"database": {"url": database_url}}))
-    for user_id in (7001, 7002, 7003):
+    for user_id in (7001, 7002, 7003, 7004):
         await built.users.greet_user(user_id, "ru")
     yield built
     await database.close()
 
 
-async def test_more_seats_from_a_reloaded_program_go_to_the_waiting_list(
+async def test_more_seats_from_a_reloaded_program_are_offered_to_the_waiting_list(
     services: Services,
 ) -> None:
     program = small_forum(1)
@@ -43,12 +43,19 @@ async def test_more_seats_from_a_reloaded_program_go_to_the_waiting_list(
     bigger = replace(program, forum=replace(program.forum, capacity=2))
     assert await services.forum_admin.load_program(bigger) == (forum_id, False)
 
-    # the first waiting gets the new seat, not a newcomer; the second still waits
+    # the new seat is offered to the first waiting, not a newcomer; the second still waits
     second = (await services.forums.details(forum_id, 7002)).places[forum_id]
     third = (await services.forums.details(forum_id, 7003)).places[forum_id]
-    assert second.registration.status is RegistrationStatus.REGISTERED
+    assert second.registration.status is RegistrationStatus.OFFERED
     assert third.registration.status is RegistrationStatus.WAITING
     assert third.position == 1
+    # the offer holds the seat: a newcomer waits behind the third
+    newcomer = await services.forums.register(7004, forum_id)
+    assert newcomer.place.registration.status is RegistrationStatus.WAITING
+
+    await services.seat_offers.take(7002, second.registration.id)
+    second = (await services.forums.details(forum_id, 7002)).places[forum_id]
+    assert second.registration.status is RegistrationStatus.REGISTERED
 
 
 async def test_a_reloaded_program_cannot_take_seats_below_those_taken(

@@ -44,10 +44,21 @@ _SIGN_UP_PREFIX = f"{TrainingSignUp.__prefix__}:"
 
 def answered_at_once(data: str) -> bool:
     """Register or a training's sign-up: their handlers answer the press before anything else
-    (so it may be answered before routing, see `PressFirst`)."""
-    if data.startswith(_SIGN_UP_PREFIX):
-        return True
-    return data.startswith(f"{ForumCallback.__prefix__}:") and data.endswith(_REGISTER_SUFFIX)
+    (so it may be answered before routing, see `PressFirst`).
+
+    A press whose data does not parse (an id out of range: a forged or stale button) is left
+    to routing, where no filter matches and it gets the "this button no longer works" alert.
+    """
+    try:
+        if data.startswith(_SIGN_UP_PREFIX):
+            TrainingSignUp.unpack(data)
+            return True
+        if data.startswith(f"{ForumCallback.__prefix__}:") and data.endswith(_REGISTER_SUFFIX):
+            ForumCallback.unpack(data)
+            return True
+    except (ValueError, TypeError):
+        return False
+    return False
 
 
 class PlaceAction(StrEnum):
