@@ -16,6 +16,7 @@ from bot.formatting import format_moment, html_format
 from bot.handlers.forums.callbacks import ComingAnswer, ComingCallback
 from bot.handlers.forums.keyboards import coming_keyboard, give_up_keyboard
 from bot.handlers.forums.notices import still_coming_question
+from bot.handlers.forums.render import Formatter
 from bot.handlers.forums.router import formatter
 from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.forums import ForumService
@@ -29,6 +30,30 @@ async def _gone(message: Message | None) -> None:
             await message.edit_reply_markup(reply_markup=None)
 
 
+async def _answer(
+    callback: CallbackQuery,
+    callback_data: ComingCallback,
+    still_coming: StillComingService,
+    formatter_: Formatter,
+    *,
+    coming: bool,
+    done: str,
+) -> None:
+    """Record the answer; the question becomes `done` (with the forum's title), or loses its
+    buttons when the registration is no longer live (the error says why)."""
+    message = await acknowledge(callback)
+    try:
+        forum = await still_coming.answer(
+            callback.from_user.id, callback_data.registration_id, coming=coming
+        )
+    except DomainError as error:
+        if error.code is ErrorCode.REGISTRATION_GONE:
+            await _gone(message)
+        raise
+    if message is not None:
+        await edit_in_place(message, html_format(done, event=formatter_.text(forum.title)))
+
+
 async def answer_yes(
     callback: CallbackQuery,
     callback_data: ComingCallback,
@@ -37,21 +62,9 @@ async def answer_yes(
     settings: Settings,
 ) -> None:
     """Coming: thanks, the seat stays."""
-    message = await acknowledge(callback)
-    try:
-        forum = await still_coming.answer(
-            callback.from_user.id, callback_data.registration_id, coming=True
-        )
-    except DomainError as error:
-        if error.code is ErrorCode.REGISTRATION_GONE:
-            await _gone(message)
-        raise
-    if message is not None:
-        text = html_format(
-            _("✅ Thank you! See you at «{event}»."),
-            event=formatter(i18n, settings).text(forum.title),
-        )
-        await edit_in_place(message, text)
+    done = _("✅ Thank you! See you at «{event}».")
+    fmt = formatter(i18n, settings)
+    await _answer(callback, callback_data, still_coming, fmt, coming=True, done=done)
 
 
 async def ask_again(
@@ -93,21 +106,9 @@ async def give_up(
     settings: Settings,
 ) -> None:
     """Not coming, for sure: the seat goes to the waiting list (the service tells them)."""
-    message = await acknowledge(callback)
-    try:
-        forum = await still_coming.answer(
-            callback.from_user.id, callback_data.registration_id, coming=False
-        )
-    except DomainError as error:
-        if error.code is ErrorCode.REGISTRATION_GONE:
-            await _gone(message)
-        raise
-    if message is not None:
-        text = html_format(
-            _("Your seat at «{event}» is given up. Thank you for telling us."),
-            event=formatter(i18n, settings).text(forum.title),
-        )
-        await edit_in_place(message, text)
+    done = _("Your seat at «{event}» is given up. Thank you for telling us.")
+    fmt = formatter(i18n, settings)
+    await _answer(callback, callback_data, still_coming, fmt, coming=False, done=done)
 
 
 def create_router() -> Router:
