@@ -33,7 +33,7 @@ def test_a_forums_certificates_are_written_as_pdf_files(tmp_path: Path) -> None:
 
     other = ppo_bot("certificates", "--forum", "99", "--out", str(out), "--bot", "b", cwd=tmp_path)
     assert other.returncode == 2
-    assert other.stderr.strip().startswith("ppo-bot: no forum 99")
+    assert other.stderr.strip().startswith("ppo-bot: no forum with id 99")
     tokenless = ppo_bot(*args, cwd=tmp_path)
     assert tokenless.returncode == 2
     assert tokenless.stderr.strip() == (
