@@ -104,6 +104,9 @@ async def test_a_reviewer_merges_a_duplicate_and_the_authors_are_told(
     supporter = await member(make_chat, database_url, 8313)
     await _write_text(supporter, "Спортивные площадки", "Площадки для спорта во дворах домов.")
     await supporter.press(f"👍 Поддержать {second} вместо своего")
+    # Both "waits for your review" notices first (they come through the outbox): one landing
+    # under the merge's confirmation would hide its buttons.
+    await notified(reviewer, "ожидает вашего рассмотрения", count=2)
 
     await reviewer.send("/review")
     await reviewer.press(f"{second} · Площадки для спорта во дворах")
