@@ -4,8 +4,9 @@ Delivery is at least once. A row is claimed (with a lease) before it is sent and
 a clean stop finishes the sends in flight and gives back the rest. If the process dies, rows
 it had claimed but not confirmed are taken over when their lease expires and sent again: those
 already sent arrive twice. They are few — the sends in flight, the outcomes not yet written
-(at most FLUSH_SECONDS' worth) and the small claimed buffer — and they are flagged `retaken`
-and counted in the broadcast's report. Nothing confirmed is ever sent again.
+(never more than MAX_UNRECORDED: sending waits for the write when the database lags) and the
+small claimed buffer — and they are flagged `retaken` and counted in the broadcast's report.
+Nothing confirmed is ever sent again.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ BUFFER_SECONDS = 0.1  # claim about this much sending at a time: few rows held, 
 MAX_BATCH = 100
 MAX_IN_FLIGHT = 64
 FLUSH_SECONDS = 0.05  # outcomes are written at most this often (batched)
+MAX_UNRECORDED = 100  # sent but not yet written: a kill sends at most these again
 IDLE_POLL_SECONDS = 1.0  # another process may enqueue: look even when not woken
 MAX_FAILURES = 5
 MAX_BACKOFF_SECONDS = 60.0
@@ -75,6 +77,8 @@ class OutboxSender:
         self._sending: set[asyncio.Task[None]] = set()
         self._outcomes = Outcomes()
         self._outcome_ready = asyncio.Event()
+        self._unrecorded = 0  # outcomes known here and not yet written
+        self._recorded = asyncio.Event()
         self._flush_lock = asyncio.Lock()
         self._refill: asyncio.Task[int] | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -166,6 +170,9 @@ class OutboxSender:
                 row = await self._next_row()
                 if row is None:
                     return
+                while self._unrecorded >= MAX_UNRECORDED:  # the database lags: let it catch up
+                    self._recorded.clear()
+                    await self._recorded.wait()
                 await self.pacer.acquire()
                 await self._slots.acquire()
             except asyncio.CancelledError:
@@ -222,6 +229,7 @@ class OutboxSender:
         else:
             due = now + timedelta(seconds=backoff(row.failures + 1))
             outcomes.retries.append(Retry(row.id, due, row.failures + 1, result.error))
+        self._unrecorded += 1
         self._outcome_ready.set()
 
     # --- writing outcomes, keeping leases ---------------------------------------------------
@@ -237,6 +245,8 @@ class OutboxSender:
                 log.exception("could not record %d send outcomes; will retry", len(outcomes))
                 self._merge_back(outcomes)
                 raise
+        self._unrecorded -= len(outcomes.sent) + len(outcomes.retries) + len(outcomes.failures)
+        self._recorded.set()
         self.sent += confirmed
         if confirmed < len(outcomes.sent):
             log.warning(
