@@ -23,6 +23,7 @@ from aiogram.exceptions import (
 )
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import Update
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
@@ -55,6 +56,7 @@ from bot.handlers.middlewares import (
 from bot.handlers.profile import notices as profile_notices
 from bot.handlers.proposals import notices as proposals_notices
 from bot.i18n import create_i18n
+from bot.press_desk import DeskPolling, PressDesk
 from bot.services.access import AccessService
 from bot.services.attendance import AttendanceService
 from bot.services.broadcast_approvals import BroadcastApprovalService
@@ -260,6 +262,15 @@ class Application:
         token = settings.telegram.token.get_secret_value()
         html = DefaultBotProperties(parse_mode=ParseMode.HTML)
         self.bot = Bot(token, create_session(settings.telegram.api_base), html)
+        # Polling: updates are taken, and Register's presses answered, on a thread of their own.
+        self.press_desk: PressDesk | None = None
+        self._desk_polling: DeskPolling | None = None
+        if settings.telegram.mode == "polling":
+            self.press_desk = PressDesk(
+                token=token, api_base=settings.telegram.api_base, at_once=answered_at_once
+            )
+            self._desk_polling = DeskPolling(self.press_desk)
+            self.bot.session.middleware(self._desk_polling)
         # The sender's own Bot: no retrying middleware, the sender decides about every retry.
         sender_session = create_sender_session(
             settings.telegram.api_base, limit=SESSION_CONNECTIONS, timeout=SEND_TIMEOUT_SECONDS
@@ -354,7 +365,8 @@ class Application:
         dispatcher.message.outer_middleware(command_wins)
         dispatcher.callback_query.outer_middleware(command_wins)
         # Register's press is answered before routing, ahead of the work of other presses.
-        dispatcher.callback_query.outer_middleware(PressFirst(answered_at_once))
+        claimed = self.press_desk.claim if self.press_desk is not None else None
+        dispatcher.callback_query.outer_middleware(PressFirst(answered_at_once, claimed=claimed))
         boundary = HandlerBoundary()
         for observer in (dispatcher.message, dispatcher.callback_query):
             observer.middleware(boundary)
@@ -387,6 +399,7 @@ class Application:
             log.info("bot @%s is up, polling %s", me.username, self.settings.telegram.api_base)
 
     async def _on_shutdown(self) -> None:
+        await self._stop_desk()
         await self.in_flight.drain(SHUTDOWN_GRACE_SECONDS)
         if not self.webhook and self.in_flight.last_update_id is not None:
             # aiogram confirms an update only with the next getUpdates; without this the
@@ -399,6 +412,18 @@ class Application:
         await self.dispatcher.fsm.close()  # the storage and its Redis client
         await self.database.close()
         log.info("stopped cleanly")
+
+    async def _stop_desk(self) -> None:
+        """Stop taking updates; those the desk took but aiogram did not are handled now."""
+        if self.press_desk is None or self._desk_polling is None:
+            return
+        leftovers = await self.press_desk.stop()
+        self._desk_polling.stop()
+        for raw in leftovers:
+            update = Update.model_validate(raw, context={"bot": self.bot})
+            task = asyncio.create_task(self.dispatcher.feed_update(self.bot, update))
+            self.in_flight.tasks.add(task)
+            task.add_done_callback(self.in_flight.tasks.discard)
 
     async def _close_unstarted(self) -> None:
         """Release what the constructor opened, when the bot never got to start."""
