@@ -92,6 +92,11 @@ class PressDesk:
     def running(self) -> bool:
         return self._thread is not None
 
+    @property
+    def waiting(self) -> int:
+        """Updates handed over by the desk and not yet taken by aiogram."""
+        return sum(len(updates) for updates, _ in self._batches)
+
     # --- the main thread's side ---------------------------------------------------------------
 
     def start(self, *, timeout: int, allowed_updates: list[str] | None) -> None:
