@@ -158,6 +158,7 @@ class PressDesk:
         asyncio.set_event_loop(loop)
         self._loop = loop
         self._polling = loop.create_task(self._serve(long_poll, allowed), name="press-desk")
+        self._polling.add_done_callback(_log_if_failed)
         started.set()
         try:
             loop.run_forever()
@@ -234,6 +235,11 @@ class PressDesk:
             self._polling.cancel()
             with contextlib.suppress(BaseException):
                 await self._polling
+
+
+def _log_if_failed(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("the press desk stopped taking updates", exc_info=error)
 
 
 class DeskPolling(BaseRequestMiddleware):

@@ -200,6 +200,9 @@ class PressFirst(BaseMiddleware):
     behind the routing, the seating and the replies of every press before it, and Telegram
     refuses answers after about 15 s. Only for presses `at_once` picks, in private chats:
     elsewhere a refusal may still come as an alert.
+
+    When polling, the press desk (`bot.press_desk`) has answered such presses as they
+    arrived, off the event loop; here they are only `claimed`, and go straight on.
     """
 
     def __init__(
