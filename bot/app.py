@@ -37,7 +37,7 @@ from bot.handlers.broadcasts import notices as broadcasts_notices
 from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
 from bot.handlers.certificates import notices as certificates_notices
 from bot.handlers.feedback import notices as feedback_notices
-from bot.handlers.filters import run_filters_inline
+from bot.handlers.filters import guard_by_button_prefix, run_filters_inline
 from bot.handlers.forum_admin import notices as forum_admin_notices
 from bot.handlers.forums import notices as forums_notices
 from bot.handlers.forums.callbacks import answered_at_once
@@ -371,6 +371,7 @@ class Application:
         for observer in (dispatcher.message, dispatcher.callback_query):
             observer.middleware(boundary)
         dispatcher.include_routers(*build_routers())
+        guard_by_button_prefix(dispatcher.sub_routers)
         run_filters_inline([dispatcher])
         dispatcher.startup.register(self._on_startup)
         # aiogram closes the FSM storage (and the Redis client it shares) first on shutdown;
