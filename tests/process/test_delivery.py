@@ -12,16 +12,19 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import migrated_database
 from bot.clock import utcnow
 from bot.config import Settings, parse_settings
 from bot.db.engine import Database, create_engine
 from bot.db.users import UserRepository
 from bot.delivery.pacing import Pacer
+from bot.delivery.runtime import LEADER_LEASE
 from bot.delivery.sender import MAX_BATCH, MAX_IN_FLIGHT, MAX_UNRECORDED
 from bot.domain.audiences import Audience, AudienceKind
 from bot.metrics import REGISTRY
 from bot.services.access import AccessService
 from bot.services.broadcasts import BroadcastService, Draft, Queued
+from bot.services.operations import OperationsService
 from botapi_emulator.server import BotApiEmulator
 from tests.chat import Chat, HandledUpdates
 from tests.conftest import ADMIN_ID, RunningBot
@@ -351,3 +354,38 @@ async def test_a_notice_survives_a_kill_between_the_change_and_the_send_and_arri
 
 async def _is_english(database_url: str, telegram_id: int) -> bool:
     return await _language_of(database_url, telegram_id) == "en"
+
+
+async def test_a_bot_stopped_while_taking_the_lead_over_stops_cleanly(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with migrated_database(settings) as database:  # another process holds the lease
+        assert await OperationsService(database).acquire_lease(LEADER_LEASE, "other", 60)
+    bot = RunningBot(settings)
+    await bot.start()
+    try:
+        assert bot.app is not None
+        delivery = bot.app.delivery
+        assert not delivery.leading
+        gate, entered = asyncio.Event(), asyncio.Event()
+        start_sender = delivery.sender.start
+
+        async def slow_start() -> None:  # the database is slow to hand the rows over
+            entered.set()
+            await gate.wait()
+            await start_sender()
+
+        monkeypatch.setattr(delivery.sender, "start", slow_start)
+        await bot.app.services.operations.release_lease(LEADER_LEASE, "other")
+        async with asyncio.timeout(30):
+            await entered.wait()  # it holds the lease now, its sender not yet started
+        assert delivery.leading
+        stopping = asyncio.create_task(delivery.stop())
+        await asyncio.sleep(0)  # the stop has begun, the take-over still waits
+        gate.set()
+        await stopping  # no error: the take-over finished, then everything stopped
+        assert not delivery.leading
+        assert not delivery.sending
+        assert await bot.app.services.operations.lease_holder(LEADER_LEASE) is None
+    finally:
+        await bot.stop()
