@@ -10,9 +10,11 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiogram.exceptions import TelegramForbiddenError
 
 from bot.config import Settings, parse_settings
 from bot.delivery.runtime import LEADER_LEASE
+from bot.metrics import REGISTRY
 from botapi_emulator.server import BotApiEmulator
 from tests.conftest import ADMIN_ID, RunningBot
 from tests.services import REDIS_URL, unavailable
@@ -187,7 +189,34 @@ async def test_healthz_and_metrics(emulator: BotApiEmulator, hook_bot: RunningBo
     assert "ppo_bot_event_isolation_wait_seconds_count" in metrics
     assert 'ppo_bot_errors_total{code="not_linked"}' in metrics
     for counter in ("ppo_bot_telegram_429_total", "ppo_bot_telegram_403_total"):
-        assert counter in metrics  # counted by the sender (tests/process/test_delivery.py)
+        assert counter in metrics  # for every call (test_429_and_403_of_replies_are_counted)
+
+
+FAULT_FIRST_SEND_ONLY = 416  # the emulator's fault seed: at ratio 0.5, the first send alone
+
+
+async def test_429_and_403_of_replies_are_counted(
+    emulator: BotApiEmulator, running_bot: RunningBot, make_chat
+) -> None:
+    def metric(name: str) -> float:
+        return REGISTRY.get_sample_value(name) or 0.0
+
+    limited = metric("ppo_bot_telegram_429_total")
+    blocked = metric("ppo_bot_telegram_403_total")
+    chat = make_chat(7020, language_code="en")
+    emulator.inject_faults(ratio=0.5, kinds=("429",), seed=FAULT_FIRST_SEND_ONLY)
+    try:
+        await chat.send("/help")  # the reply: a 429, then sent after retry_after
+    finally:
+        emulator.inject_faults(ratio=0.0)
+    assert emulator.rate_limited_count == 1
+    assert len(chat.user.transcript) == 1  # the help, once
+    assert metric("ppo_bot_telegram_429_total") - limited == 1
+    chat.user.block()
+    assert running_bot.app is not None
+    with pytest.raises(TelegramForbiddenError):  # what a handler's reply would meet
+        await running_bot.app.bot.send_message(7020, "Still there?")
+    assert metric("ppo_bot_telegram_403_total") - blocked == 1
 
 
 async def test_polling_with_a_listener_serves_health_only_and_names_the_failing_part(
