@@ -29,7 +29,7 @@ from bot.handlers.forums.keyboards import organizer_keyboard, remove_keyboard
 from bot.handlers.forums.router import formatter
 from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.attendance import AttendanceService
-from bot.services.forum_admin import ExportList, ForumAdminService
+from bot.services.forum_admin import ExportList, ForumAdminService, ForumStats
 from bot.services.seat_offers import SeatOfferService
 from bot.services.still_coming import StillComingService
 
@@ -78,20 +78,28 @@ async def show_stats(
     """Registered, waiting, attended; by region and by primary organisation."""
     message = await acknowledge(callback)
     stats = await forum_admin.stats(callback.from_user.id, callback_data.forum_id)
+    if message is not None:
+        await message.answer(fit_lines(stats_lines(stats, i18n)))
+
+
+def stats_lines(stats: ForumStats, i18n: I18n) -> list[str]:
+    """The counts, then the seated people by region and by PPO (headings only over names)."""
+    if not (stats.registered or stats.waiting):
+        return [_("Nobody has registered for this forum yet.")]
     lines = [
         _("Registered: {registered}, waiting: {waiting}, attended: {attended}.").format(
             registered=stats.registered, waiting=stats.waiting, attended=stats.attended
-        ),
-        "",
-        _("<b>By region</b>"),
+        )
     ]
+    if not stats.by_region:  # only a waiting list: nobody seated to count by region
+        return lines
+    lines += ["", _("<b>By region</b>")]
     for code, count in stats.by_region:
         name = region_by_code(code).name(i18n.current_locale) if code != "—" else _("guests")
         lines.append(f"{escape(name)}: {count}")
     lines += ["", _("<b>By primary organisation</b> (top 10)")]
     lines += [f"{escape(name)}: {count}" for name, count in stats.by_ppo]
-    if message is not None:
-        await message.answer(fit_lines(lines))
+    return lines
 
 
 async def send_export(
