@@ -298,6 +298,7 @@ class Application:
             self.delivery.notices.register(feature.RENDERERS)
         self.delivery.notices.register(forums_notices.timed_renderers(settings.org.tz))
         self.delivery.schedule("offers", self.services.seat_offers.lapse)
+        self.delivery.schedule("approvals", self.services.broadcast_approvals.expire)
         self.delivery.schedule("still-coming", self.services.still_coming.tick)
         self.delivery.notices.register_documents(
             certificates_notices.document_renderers(settings.org.name.get, settings.org.tz)

@@ -36,9 +36,10 @@ def _is_translated(string: str | tuple[str, ...]) -> bool:
     return all(string) if isinstance(string, tuple) else bool(string)
 
 
-def _ids(catalog: Catalog) -> set[str]:
+def _ids(catalog: Catalog) -> set[tuple[str | None, str]]:
+    """(msgctxt, msgid) of every message: a word in a context is a message of its own."""
     return {
-        message.id if isinstance(message.id, str) else message.id[0]
+        (message.context, message.id if isinstance(message.id, str) else message.id[0])
         for message in catalog
         if message.id
     }
@@ -82,7 +83,7 @@ def test_the_committed_template_matches_the_source(template: Catalog) -> None:
 def test_every_message_is_translated(template: Catalog, language: str) -> None:
     catalog = _read(LOCALES_DIR / language / "LC_MESSAGES" / "messages.po", language)
     translated = {
-        message.id if isinstance(message.id, str) else message.id[0]
+        (message.context, message.id if isinstance(message.id, str) else message.id[0])
         for message in catalog
         if message.id and _is_translated(message.string) and not message.fuzzy
     }
@@ -98,7 +99,7 @@ def test_kazakh_is_kazakh_not_a_copy_of_russian() -> None:
         if not message.id or message.id in UNTRANSLATABLE:
             continue
         kk_text = message.string if isinstance(message.string, str) else " ".join(message.string)
-        ru_message = ru.get(message.id)
+        ru_message = ru.get(message.id, message.context)
         ru_text = "" if ru_message is None else str(ru_message.string)
         if kk_text == ru_text:
             copied.append(message.id)

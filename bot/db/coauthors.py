@@ -9,6 +9,7 @@ from bot.clock import utcnow
 from bot.db.dialect import insert_for
 from bot.db.tables.coauthors import proposal_coauthors
 from bot.db.tables.proposals import proposal_supports
+from bot.db.tables.registry import members
 
 
 class CoauthorRepository:
@@ -25,6 +26,33 @@ class CoauthorRepository:
             .order_by(proposal_coauthors.c.at, proposal_coauthors.c.member_id)
         )
         return [int(member_id) for member_id in result.scalars()]
+
+    async def has(self, proposal_id: int, member_id: int) -> bool:
+        """Is the member a co-author of the proposal?"""
+        result = await self._connection.execute(
+            select(proposal_coauthors.c.at).where(
+                and_(
+                    proposal_coauthors.c.proposal_id == proposal_id,
+                    proposal_coauthors.c.member_id == member_id,
+                )
+            )
+        )
+        return result.first() is not None
+
+    async def chats(self, proposal_id: int) -> list[int]:
+        """The Telegram ids of the proposal's co-authors who read the bot, in order."""
+        result = await self._connection.execute(
+            select(members.c.telegram_id)
+            .join(proposal_coauthors, proposal_coauthors.c.member_id == members.c.id)
+            .where(
+                and_(
+                    proposal_coauthors.c.proposal_id == proposal_id,
+                    members.c.telegram_id.is_not(None),
+                )
+            )
+            .order_by(members.c.telegram_id)
+        )
+        return [int(chat) for chat in result.scalars()]
 
     async def add(self, proposal_id: int, member_ids: list[int]) -> None:
         """Make the members co-authors (each once)."""

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import utcnow
 from bot.db.audit import AuditRepository
+from bot.db.coauthors import CoauthorRepository
 from bot.db.engine import Database
 from bot.db.members import MemberRepository
 from bot.db.notices import NoticeRepository
@@ -76,13 +77,15 @@ _AUDITED: Mapping[ProposalAction, AuditAction] = MappingProxyType(
 
 @dataclass(frozen=True, slots=True)
 class ProposalPage:
-    """A page of a list; `quotas`: the regions' sendings, on the reviewers' queue."""
+    """A page of a list; `quotas`: the regions' sendings, on the reviewers' queue;
+    `coauthored`: the ids of those on the member's own list they co-author (not author)."""
 
     proposals: Sequence[Proposal]
     total: int
     page: int
     pages: int
     quotas: tuple[QuotaUse, ...] = ()
+    coauthored: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +103,14 @@ class Moved:
 
 
 def _page(
-    found: Sequence[Proposal], total: int, page: int, quotas: tuple[QuotaUse, ...] = ()
+    found: Sequence[Proposal],
+    total: int,
+    page: int,
+    quotas: tuple[QuotaUse, ...] = (),
+    coauthored: frozenset[int] = frozenset(),
 ) -> ProposalPage:
     pages = max(1, -(-total // PAGE_SIZE))
-    return ProposalPage(found, total, min(page, pages - 1), pages, quotas)
+    return ProposalPage(found, total, min(page, pages - 1), pages, quotas, coauthored)
 
 
 class ProposalService:
@@ -223,8 +230,8 @@ class ProposalService:
         comment: str,
         author_chat: int | None,
     ) -> list[Notice]:
-        """The author is told of every decision; the republican group of a proposal sent to
-        it; the region's reviewers of one returned to them."""
+        """The author and the co-authors are told of every decision; the republican group of
+        a proposal sent to it; the region's reviewers of one returned to them."""
         params: Params = {
             "proposal_id": proposal.id,
             "number": proposal.number,
@@ -236,6 +243,12 @@ class ProposalService:
             []
             if author_chat is None
             else [Notice(author_chat, NoticeKind.PROPOSAL_DECIDED, params)]
+        )
+        coauthors = await CoauthorRepository(connection).chats(proposal.id)
+        notices += notices_to(
+            (chat for chat in coauthors if chat != author_chat),
+            NoticeKind.PROPOSAL_DECIDED,
+            {**params, "coauthor": True},
         )
         roles = RoleRepository(connection)
         if action is ProposalAction.SHORTLIST:
@@ -249,14 +262,18 @@ class ProposalService:
     # --- lists ----------------------------------------------------------------------------
 
     async def mine(self, telegram_id: int, page: int) -> ProposalPage:
-        """The member's own proposals, newest first."""
+        """The member's own proposals and those theirs were merged into, newest first."""
         page = max(page, 0)
         async with self._database.read() as connection:
             member = await member_of(connection, telegram_id)
             found, total = await ProposalRepository(connection).page(
-                member_id=member.id, offset=page * PAGE_SIZE, limit=PAGE_SIZE, newest_first=True
+                author_or_coauthor=member.id,
+                offset=page * PAGE_SIZE,
+                limit=PAGE_SIZE,
+                newest_first=True,
             )
-        return _page(found, total, page)
+        coauthored = frozenset(p.id for p in found if p.member_id != member.id)
+        return _page(found, total, page, coauthored=coauthored)
 
     async def queue(self, reviewer_id: int, page: int) -> ProposalPage:
         """Proposals waiting for review in the reviewer's regions, oldest first, with how
@@ -316,12 +333,15 @@ class ProposalService:
     # --- one proposal ---------------------------------------------------------------------
 
     async def open_mine(self, telegram_id: int, proposal_id: int) -> ProposalDetails:
-        """One of the member's own proposals, with where it came from."""
+        """One of the member's own proposals (or one theirs was merged into: they read it as
+        a co-author, its moves stay the author's), with where it came from."""
         async with self._database.read() as connection:
             proposal = await proposal_of(connection, proposal_id)
-            action = ProposalAction.WITHDRAW  # any author's action: the author's right
-            await check_actor(connection, self._access, telegram_id, proposal, action)
-            return await details(connection, proposal, origin=True)
+            member = await member_of(connection, telegram_id)
+            coauthored = proposal.member_id != member.id
+            if coauthored and not await CoauthorRepository(connection).has(proposal.id, member.id):
+                raise DomainError(ErrorCode.NOT_ALLOWED)
+            return await details(connection, proposal, origin=True, coauthored=coauthored)
 
     async def open_for_review(self, reviewer_id: int, proposal_id: int) -> ProposalDetails:
         """A proposal of a region the reviewer reviews, with its trail (the read audited)."""

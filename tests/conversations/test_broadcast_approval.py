@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from bot.clock import utcnow
 from bot.handlers.broadcasts.callbacks import ApprovalCallback, ApprovalStep
 from tests.conftest import ADMIN_ID
 from tests.conversations.test_proposals import notified
@@ -60,3 +63,28 @@ async def test_a_broadcast_to_everyone_is_approved_by_another_organizer_then_sen
     assert second.last_alert == (
         "Это объявление уже одобрено, отклонено или отменено. Ничего не изменилось."
     )
+
+
+async def test_a_request_nobody_approves_is_withdrawn_by_the_tick_and_its_buttons_say_so(
+    make_chat, make_organizer, database_url: str, running_bot
+) -> None:
+    await seed_members(database_url, [RU], language="ru")
+    reader = make_chat(RU)
+    second = await make_organizer(8407, None)
+    admin = make_chat(ADMIN_ID, language_code="ru")
+    await admin.send("/broadcast")
+    await admin.press("Русский")
+    await admin.send("Съезд партии в субботу")
+    await admin.press("Выбрать получателей →")
+    await admin.press("Все привязанные члены партии")
+    await admin.press("Отправить сейчас")
+    await notified(second, "ждёт вашего одобрения")
+
+    approvals = running_bot.app.services.broadcast_approvals
+    assert await approvals.expire(utcnow() + timedelta(hours=24, minutes=1)) == 1
+    await notified(admin, "Никто не одобрил объявление №1 за 24 часа")  # the author is told
+    await second.press("✅ Одобрить")
+    assert second.last_alert == (
+        "Срок запроса истёк (прошло 24 часа): объявление не будет отправлено."
+    )
+    assert reader.texts == []

@@ -20,6 +20,7 @@ from bot.handlers.forums.callbacks import ForumAction, ForumCallback
 from bot.handlers.paging import shorten
 from bot.handlers.replies import acknowledge
 from bot.handlers.stats.chart import ChartData, ChartPanel, chart_png
+from bot.i18n import pgettext
 from bot.services.forum_admin import ForumAdminService
 from bot.services.stats import StatsService
 
@@ -40,7 +41,7 @@ def chart_data(figures: ForumFigures, language: str, default: str) -> ChartData:
         ),
         seats=ChartPanel(
             _("Seats"),
-            [_("seats"), _("registered"), _("waiting list"), _("checked in")],
+            [_("seats"), pgettext("count", "registered"), _("waiting list"), _("checked in")],
             [forum.capacity, figures.registered, figures.waiting, figures.checked_in],
         ),
         trainings=ChartPanel(
@@ -48,7 +49,7 @@ def chart_data(figures: ForumFigures, language: str, default: str) -> ChartData:
             [t.training.title.get(language, default) for t in figures.trainings],
             [t.registered for t in figures.trainings],
             [t.checked_in for t in figures.trainings],
-            (_("registered"), _("checked in")),
+            (pgettext("count", "registered"), _("checked in")),
         ),
         regions=ChartPanel(
             _("Top regions"),
