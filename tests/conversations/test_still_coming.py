@@ -48,7 +48,7 @@ async def test_a_round_survives_a_restart_and_silent_seats_are_released_by_one_p
     await organizer.send("/myforums")
     card = organizer.last_message
     assert "Вы придёте? Да: 1 · нет: 1 · без ответа: 1" in (card.text or "")
-    await organizer.press("Освободить без ответа (1)")
+    await organizer.press("Освободить: без ответа (1)")
     assert "ни на напоминание (человек: 1)?" in organizer.last_text
     await organizer.press("Да, освободить")
     assert organizer.last_text == "Освобождено мест: 1."
