@@ -297,7 +297,7 @@ async def test_a_member_submits_at_most_five_proposals_a_day(make_chat, database
         assert await submit(author, f"Предложение {sequence}") == number(sequence)
     await author.send("/propose")
     assert author.last_text == (
-        "Сегодня вы уже подали 5 предложений — это максимум за один день. Пожалуйста, "
+        "Сегодня вы уже подали максимум предложений за день: 5. Пожалуйста, "
         "отправьте следующее завтра."
     )
     await author.send("/myproposals")
