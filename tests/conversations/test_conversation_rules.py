@@ -399,8 +399,8 @@ async def test_a_guest_whose_record_is_linked_elsewhere_can_ask_the_organizers(
         await chat.send(person.iin)
     guest = chat
     assert "уже привязана к другому Telegram-аккаунту" in guest.last_text
-    assert guest.last_message.buttons() == ["Попросить организаторов подтвердить", "Отмена"]
-    await guest.press("Попросить организаторов подтвердить")
+    assert guest.last_message.buttons() == ["Запросить у организаторов", "Отмена"]
+    await guest.press("Запросить у организаторов")
     assert "Ваш запрос отправлен организаторам вашего региона" in guest.last_text
     request = await organizer.wait_for_text("Запрос на привязку")
     assert "Анкета уже привязана к другому Telegram-аккаунту." in request
