@@ -144,8 +144,7 @@ def demo_world(*, members: int) -> DemoWorld:
             "the seat, No frees it. /tickets shows that ticket; start over with --reset.",
             f"/propose → a topic → the title “{SIMILAR_TITLE}” → the text “{SIMILAR_TEXT}”: "
             "before sending, the bot shows the similar Turkistan proposals, each with “👍 "
-            "Өзімдікінің орнына … қолдау” (Support … instead), and “Менікі басқа” (Mine is "
-            "different).",
+            "Қолдау: …” (Support … instead), and “Менікі басқа” (Mine is different).",
         ),
         iin=MEMBER_RECORD.iin,
     )
@@ -193,7 +192,7 @@ def demo_world(*, members: int) -> DemoWorld:
         ),
         tips=(
             "After Ерлан sends an announcement (see his tips), “№N хабарландыру сіздің "
-            "мақұлдауыңызды күтеді” (Announcement #N needs your approval) arrives here with "
+            "мақұлдауыңызды күтіп тұр” (Announcement #N needs your approval) arrives here with "
             "its texts and recipient count: “✅ Мақұлдау” (Approve) asks once more, then it "
             "goes out and Ерлан is told. “Қабылдамау” (Decline) cancels it.",
             "Her own announcement to all members waits for another organizer of every region "
@@ -215,8 +214,8 @@ def demo_world(*, members: int) -> DemoWorld:
             "Send /review: proposals of Turkistan members wait for her; open one to shortlist "
             "it, reject it or ask for changes. /shortlist shows what was chosen.",
             f"/review → “{NEAR_DUPLICATE_TITLE}”: under its card, “ықтимал қайталамалары” "
-            "(Likely duplicates) lists the shortlisted proposal it repeats; “… салыстыру” "
-            "(Compare with …) shows both side by side, and “… біріктіру” (Merge … into …) "
+            "(Likely duplicates) lists the shortlisted proposal it repeats; “Салыстыру: …” "
+            "(Compare with …) shows both side by side, and “Біріктіру: … → …” (Merge … into …) "
             "makes its author a co-author there and carries its supports over.",
         ),
     )
