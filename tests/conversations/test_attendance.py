@@ -66,7 +66,7 @@ async def test_one_scan_marks_the_day_then_a_training(make_chat, make_organizer,
     await attendee.wait_for_text("«Ораторское мастерство» отмечен")
     await attendee.send("/tickets")
     ticket = attendee.user.transcript[-2]
-    assert "✅ Присутствие отмечено: " in (ticket.caption or "")
+    assert "✅ Приход отмечен: " in (ticket.caption or "")
     assert "Ораторское мастерство: ✅ приход отмечен" in attendee.last_text
 
     # The ticket's "Add to calendar": the forum and the person's training, as an .ics file.

@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.domain.regions import region_by_code
 from bot.formatting import escape, fit_lines
+from bot.handlers.callback_data import ConfirmStep
 from bot.handlers.forum_admin.check_in import (
     create_check_in_router,
     register_marks,
@@ -23,7 +24,6 @@ from bot.handlers.forums.callbacks import (
     ForumAction,
     ForumCallback,
     RemoveCallback,
-    RemoveStep,
 )
 from bot.handlers.forums.keyboards import organizer_keyboard, remove_keyboard
 from bot.handlers.forums.router import formatter
@@ -184,12 +184,12 @@ def create_router() -> Router:
     router.callback_query.register(show_stats, ForumCallback.filter(F.action == ForumAction.STATS))
     router.callback_query.register(send_export, ForumCallback.filter(F.action.in_(EXPORTS)))
     register_marks(router)
-    router.callback_query.register(ask_to_remove, RemoveCallback.filter(F.step == RemoveStep.ASK))
+    router.callback_query.register(ask_to_remove, RemoveCallback.filter(F.step == ConfirmStep.ASK))
     router.callback_query.register(
-        remove_registration, RemoveCallback.filter(F.step == RemoveStep.YES)
+        remove_registration, RemoveCallback.filter(F.step == ConfirmStep.YES)
     )
     router.callback_query.register(
-        keep_registration, RemoveCallback.filter(F.step == RemoveStep.NO)
+        keep_registration, RemoveCallback.filter(F.step == ConfirmStep.NO)
     )
     return router
 
