@@ -71,6 +71,7 @@ from bot.services.operations import OperationsService, SqlUpdateLedger, UpdateLe
 from bot.services.outbox import OutboxService
 from bot.services.privacy import PrivacyService
 from bot.services.profile import ProfileService
+from bot.services.proposal_decisions import ProposalDecisionService
 from bot.services.proposal_drafts import ProposalDraftService
 from bot.services.proposal_merge import ProposalMergeService
 from bot.services.proposals import ProposalService
@@ -116,6 +117,7 @@ class Services:
     members: MembersAdminService
     privacy: PrivacyService
     proposals: ProposalService
+    proposal_decisions: ProposalDecisionService
     proposal_drafts: ProposalDraftService
     proposal_merge: ProposalMergeService
     forums: ForumService
@@ -170,7 +172,8 @@ class Services:
             privacy=PrivacyService(
                 database, users=users, offer_rules=offer_rules, outbox_bell=bell
             ),
-            proposals=ProposalService(
+            proposals=ProposalService(database, access=access, quotas=settings.proposals.quota_of),
+            proposal_decisions=ProposalDecisionService(
                 database,
                 access=access,
                 quotas=settings.proposals.quota_of,
@@ -298,6 +301,7 @@ class Application:
             self.delivery.notices.register(feature.RENDERERS)
         self.delivery.notices.register(forums_notices.timed_renderers(settings.org.tz))
         self.delivery.schedule("offers", self.services.seat_offers.lapse)
+        self.delivery.schedule("approvals", self.services.broadcast_approvals.expire)
         self.delivery.schedule("still-coming", self.services.still_coming.tick)
         self.delivery.notices.register_documents(
             certificates_notices.document_renderers(settings.org.name.get, settings.org.tz)

@@ -202,7 +202,7 @@ async def test_organizers_of_the_region_approve_a_link_request(
     chat = make_chat(3012, language_code="ru", phone="+77470000004")
     await _to_iin_step(chat)
     await chat.send(aigul.iin)
-    await chat.press("Попросить организаторов подтвердить")
+    await chat.press("Запросить у организаторов")
     assert "Ваш запрос отправлен организаторам вашего региона" in chat.last_text
     await trk.wait_for_text("Запрос на привязку №1")
     assert "Нұрланова Айгүл Ерланқызы, ИИН ••••••••" + aigul.iin[-4:] in trk.last_text

@@ -23,12 +23,11 @@ class CommentCallback(BoundedCallbackData, prefix="rc"):
 
 
 class CommentsPage(BoundedCallbackData, prefix="rp"):
-    training_id: int
-    page: int
-
-
-class CommentsTurn(BoundedCallbackData, prefix="rn"):
-    """◀ ▶ under a page of comments: the page changes in place."""
+    """A page of a training's comments, sent as a new message (from the list of trainings)."""
 
     training_id: int
     page: int
+
+
+class CommentsTurn(CommentsPage, prefix="rn"):
+    """◀ ▶ under a page of comments: the same page data; the page changes in place."""

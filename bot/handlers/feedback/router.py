@@ -141,7 +141,7 @@ async def show_feedback(
 
 async def show_comments(
     callback: CallbackQuery,
-    callback_data: CommentsPage | CommentsTurn,
+    callback_data: CommentsPage,
     feedback: FeedbackService,
     i18n: I18n,
     settings: Settings,

@@ -6,8 +6,6 @@ import asyncio
 import io
 from collections import OrderedDict
 
-import segno
-
 CACHED_TICKETS = 2_048  # pictures kept (about 0.5 KB each): a rush's tickets, shown again
 
 
@@ -21,6 +19,8 @@ def qr_png(link: str) -> bytes:
 
     Pure Python and about 10-20 ms: call it through `TicketImages`, never on the event loop.
     """
+    import segno  # loaded by the first ticket drawn (in its worker thread), not at start
+
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="png", scale=8, border=4)
     return buffer.getvalue()
