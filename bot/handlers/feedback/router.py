@@ -20,6 +20,7 @@ from bot.handlers.feedback.callbacks import (
     RateCallback,
 )
 from bot.handlers.feedback.keyboards import comment_keyboard, comments_keyboard, rating_keyboard
+from bot.handlers.fallback.router import stale_button
 from bot.handlers.feedback.states import FeedbackStates
 from bot.handlers.forums.callbacks import ForumAction, ForumCallback
 from bot.handlers.paging import paged_keyboard
@@ -75,10 +76,15 @@ async def ask_for_text(message: Message) -> None:
 async def end_comment(
     callback: CallbackQuery, callback_data: CommentCallback, state: FSMContext
 ) -> None:
-    """Skip or Cancel: no comment; the rating stays."""
+    """Skip or Cancel: no comment; the rating stays. Only while this comment is awaited: an
+    old prompt's or someone else's button no longer works (an alert, the press unanswered)."""
+    awaited = await state.get_state() == FeedbackStates.comment.state
+    data = await state.get_data() if awaited else {}
+    if data.get("registration_id") != callback_data.registration_id:
+        await stale_button(callback)
+        return
     message = await acknowledge(callback)
-    if await state.get_state() == FeedbackStates.comment.state:
-        await state.clear()
+    await state.clear()
     if callback_data.step is CommentStep.SKIP:
         text = _("Thank you! Your rating is saved.")
     else:
