@@ -170,7 +170,7 @@ def demo_world(*, members: int) -> DemoWorld:
             "/myforums → the Teachers' meeting: its card counts the “Still coming?” answers "
             "(yes / no / silent). Seats still silent after the reminder (a day after the "
             "question) can be released with one press; the meeting starts before that here.",
-            "/stats (or “График” on a forum's card): a PNG chart of registrations, seats, "
+            "/stats (or “Диаграмма” on a forum's card): a PNG chart of registrations, seats, "
             "attendance per training and top regions, labelled in his language.",
             "Two-person approval: once the member has linked her account, send /broadcast → "
             "Русский → a text → “Выбрать получателей →” → “Все привязанные члены партии” → "
@@ -215,7 +215,7 @@ def demo_world(*, members: int) -> DemoWorld:
             "it, reject it or ask for changes. /shortlist shows what was chosen.",
             f"/review → “{NEAR_DUPLICATE_TITLE}”: under its card, “ықтимал қайталамалары” "
             "(Likely duplicates) lists the shortlisted proposal it repeats; “Салыстыру: …” "
-            "(Compare with …) shows both side by side, and “Біріктіру: … → …” (Merge … into …) "
+            "(Compare with …) shows both side by side, and “Біріктіру: 1 → 2” (Merge 1 into 2) "
             "makes its author a co-author there and carries its supports over.",
         ),
     )
