@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.domain.feedback import TrainingRatings
 from bot.formatting import fit_lines, format_day, format_number, html_format
+from bot.handlers.fallback.router import stale_button
 from bot.handlers.feedback.callbacks import (
     CommentCallback,
     CommentsPage,
@@ -20,7 +21,6 @@ from bot.handlers.feedback.callbacks import (
     RateCallback,
 )
 from bot.handlers.feedback.keyboards import comment_keyboard, comments_keyboard, rating_keyboard
-from bot.handlers.fallback.router import stale_button
 from bot.handlers.feedback.states import FeedbackStates
 from bot.handlers.forums.callbacks import ForumAction, ForumCallback
 from bot.handlers.paging import paged_keyboard
