@@ -103,7 +103,7 @@ async def test_the_press_is_answered_at_once_and_capacity_is_read_under_the_lock
             forum = await events.get(forum_id, lock=True)
             assert forum is not None
             update_id = await newcomer.user.press("Зарегистрироваться")
-            for _ in range(250):  # up to 5 s (the emulator has no waiter for answers)
+            for _ in range(1500):  # up to 30 s (the emulator has no waiter for answers)
                 if newcomer.user.alerts:
                     break
                 await asyncio.sleep(0.02)

@@ -251,7 +251,7 @@ async def test_changes_are_pushed_as_server_sent_events(web: WebClient) -> None:
         assert stream.content_type == "text/event-stream"
         await web.act(guest, "send", text="/help")
         events: list[dict[str, Any]] = []
-        async with asyncio.timeout(5):
+        async with asyncio.timeout(30):
             while not any(e["event"] == "message" for e in events):
                 line = (await stream.content.readline()).decode()
                 if line.startswith("data: "):
