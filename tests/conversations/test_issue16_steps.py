@@ -10,10 +10,19 @@ from sqlalchemy import select
 from bot.db.tables.certificates import training_feedback
 from bot.domain.feedback import COMMENT_MAX_LENGTH
 from bot.handlers.feedback.callbacks import CommentCallback, CommentStep, RateCallback
+from bot.handlers.forums.callbacks import (
+    ComingAnswer,
+    ComingCallback,
+    ForumAction,
+    ForumCallback,
+    OfferAnswer,
+    OfferCallback,
+)
 from bot.i18n import create_i18n
 from tests.certificate_seed import ABSENT, GUEST, MEMBER, Seeded, seed_ended_training
 from tests.chat import Chat
 from tests.conftest import RunningBot
+from tests.forum_seed import load, small_forum
 
 AHEAD = timedelta(days=10)  # the training ends then: the bot's own ticks leave it alone
 I18N = create_i18n("ru")
@@ -183,3 +192,85 @@ async def test_stale_and_forged_feedback_buttons_no_longer_work(
     assert member.last_text == said("kk", "Thank you! Your rating is saved.")
     await member.wait(await member.user.press_data(skip, prompt))
     assert member.user.alerts[-1].text == said("kk", STALE)
+
+
+OFFER_CLOSED = (
+    "This offer is no longer open: its time ran out or it was answered already. "
+    "Your places are in /tickets."
+)
+GONE = (
+    "This registration is no longer active, so there is nothing to answer. See the forums: /forums"
+)
+NO_CERTIFICATE = (
+    "❌ There is no certificate with this code. Check the code: it is printed under the QR "
+    "code of the certificate."
+)
+
+
+def _told(chat: Chat, alerts: int, seen: int) -> list[str]:
+    """What `chat` was told since: alerts, then messages."""
+    return [a.text for a in chat.user.alerts[alerts:] if a.text] + chat.texts[seen:]
+
+
+async def _press(chat: Chat, data: str, message_id: int | None = None) -> list[str]:
+    alerts, seen = len(chat.user.alerts), len(chat.user.transcript)
+    await chat.wait(await chat.user.press_data(data, message_id))
+    return _told(chat, alerts, seen)
+
+
+async def test_offers_still_coming_and_the_other_buttons_at_their_edges(
+    make_chat, running_bot: RunningBot
+) -> None:
+    app = running_bot.app
+    assert app is not None
+    forum_id = await load(app, small_forum(1))
+    seated, first, second = (make_chat(8600 + n, language_code="ru") for n in range(3))
+    for chat in (seated, first, second):
+        await chat.send("/start")
+        await chat.press_data(ForumCallback(forum_id=forum_id, action=ForumAction.REGISTER).pack())
+    [own] = await app.services.forums.my_places(8600)
+    await app.services.forums.cancel(8600, own.registration.id)
+    await first.wait_for_text("освободилось место")
+    offer = first.last_message
+    [mine] = await app.services.forums.my_places(8601)
+    # (a) A command while the offer waits is just the command: no step to set aside, and the
+    # offer's buttons still work after it.
+    for command in COMMANDS:
+        alone = await _after(second, lambda c=command: second.send(c))
+        answer = await _after(first, lambda c=command: first.send(c))
+        assert answer == alone, command
+        assert not any("Set aside" in text for text in answer)
+    take = OfferCallback(registration_id=mine.registration.id, answer=OfferAnswer.TAKE).pack()
+    decline = OfferCallback(registration_id=mine.registration.id, answer=OfferAnswer.DECLINE)
+    # (c) Someone else's offer, an id out of range, forged answers: no longer works.
+    table = [
+        (second, take, said("ru", OFFER_CLOSED)),
+        (second, decline.pack(), said("ru", OFFER_CLOSED)),
+        (second, f"fy:{2**40}:t", said("ru", STALE)),
+        (second, f"fy:{mine.registration.id}:z", said("ru", STALE)),
+        (
+            second,
+            ComingCallback(registration_id=mine.registration.id, answer=ComingAnswer.YES).pack(),
+            said("ru", GONE),
+        ),
+        (
+            second,
+            ComingCallback(registration_id=mine.registration.id, answer=ComingAnswer.NO).pack(),
+            said("ru", GONE),
+        ),
+        (second, f"fq:{2**40}:y", said("ru", STALE)),
+        (second, f"fo:{2**40}:c", said("ru", STALE)),  # "Add to calendar" of no forum
+        (second, f"fk:{2**40}:20270101", said("ru", STALE)),  # check-in marks
+        (second, f"fn:{mine.registration.id}:{2**40}", said("ru", STALE)),
+    ]
+    for chat, data, answer in table:
+        assert await _press(chat, data) == [answer], data
+    # Taken, then pressed again: the seat once; "No thanks" then no longer works.
+    await first.wait(await first.user.press_data(take, offer.message_id))
+    assert (await app.services.forums.my_places(8601))[0].registration.seat == 1
+    assert await _press(first, decline.pack(), offer.message_id) == [said("ru", OFFER_CLOSED)]
+    # The certificate link, typed by hand with anything after it.
+    for code in ("<b>&", "x" * 5000, "😀", ""):
+        assert await _after(first, lambda c=code: first.send(f"/start verify-{c}")) == [
+            said("ru", NO_CERTIFICATE)
+        ], code[:10]
