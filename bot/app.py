@@ -493,7 +493,7 @@ class Application:
         from bot.server.http import build_web_app
 
         return build_web_app(
-            health=Health(self.services.operations, self.redis, self.bot),
+            health=Health(self.services.operations, self.settings.redis.url, self.bot),
             operations=self.services.operations,
             max_body_bytes=self.settings.webhook.max_body_bytes,
         )

@@ -127,8 +127,7 @@ def demo_world(*, members: int) -> DemoWorld:
             "number of her Telegram account; her account is not linked to it yet."
         ),
         tips=(
-            "Press START, then “Мүшелік деректерімді байланыстыру” (Link my membership),"
-            " or send /link.",
+            "Press START, then “Деректерімді байланыстыру” (Link my membership), or send /link.",
             "Share your phone number with the button, then type the demo IIN below.",
             "Send /me: your record, and a button to ask for a correction.",
             "/forums: register for a forum and its trainings; /tickets: one QR ticket for all"
@@ -144,7 +143,7 @@ def demo_world(*, members: int) -> DemoWorld:
             "the seat, No frees it. /tickets shows that ticket; start over with --reset.",
             f"/propose → a topic → the title “{SIMILAR_TITLE}” → the text “{SIMILAR_TEXT}”: "
             "before sending, the bot shows the similar Turkistan proposals, each with “👍 "
-            "Қолдау: …” (Support … instead), and “Менікі басқа” (Mine is different).",
+            "Қолдау: …” (Support …), and “Менікі басқа” (Mine is different).",
         ),
         iin=MEMBER_RECORD.iin,
     )
@@ -170,7 +169,7 @@ def demo_world(*, members: int) -> DemoWorld:
             "/myforums → the Teachers' meeting: its card counts the “Still coming?” answers "
             "(yes / no / silent). Seats still silent after the reminder (a day after the "
             "question) can be released with one press; the meeting starts before that here.",
-            "/stats (or “График” on a forum's card): a PNG chart of registrations, seats, "
+            "/stats (or “Диаграмма” on a forum's card): a PNG chart of registrations, seats, "
             "attendance per training and top regions, labelled in his language.",
             "Two-person approval: once the member has linked her account, send /broadcast → "
             "Русский → a text → “Выбрать получателей →” → “Все привязанные члены партии” → "
@@ -215,7 +214,7 @@ def demo_world(*, members: int) -> DemoWorld:
             "it, reject it or ask for changes. /shortlist shows what was chosen.",
             f"/review → “{NEAR_DUPLICATE_TITLE}”: under its card, “ықтимал қайталамалары” "
             "(Likely duplicates) lists the shortlisted proposal it repeats; “Салыстыру: …” "
-            "(Compare with …) shows both side by side, and “Біріктіру: … → …” (Merge … into …) "
+            "(Compare with …) shows both side by side, and “Біріктіру: 1 → 2” (Merge 1 into 2) "
             "makes its author a co-author there and carries its supports over.",
         ),
     )

@@ -924,7 +924,7 @@ async def test_random_conversations_keep_every_invariant(
                 walk.history.append(f"{number:5d} {await walk.step()}")
                 if number % 50 == 0 or number == STEPS:
                     # what the outbox sends on its own (promotions, notices) is checked too
-                    await emulator.wait_until_idle(quiet=0.05, timeout=10)
+                    await emulator.wait_until_idle(quiet=0.05, timeout=30)
                 broken = await walk.check(stages=number % 10 == 0 or number == STEPS)
             except (TimeoutError, AssertionError, LookupError) as error:
                 walk.history.append(f"{number:5d} failed: {error!r}")

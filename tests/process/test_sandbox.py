@@ -169,7 +169,8 @@ async def test_the_tips_say_what_the_bot_does(web: WebClient) -> None:
     assert any("/republican" in tip for tip in republican.tips)
     await web.act(republican.telegram_id, "send", text="/republican")
     sent = await web.last_bot_message(republican.telegram_id)
-    assert "Присланы регионами, ждут республиканскую редакционную группу</b>: 2." in sent["text"]
+    waiting = "Присланы регионами и ждут рассмотрения республиканской редакционной группой</b>: 2."
+    assert waiting in sent["text"]
 
 
 async def test_pressing_a_language_button_edits_the_message_in_place(web: WebClient) -> None:
@@ -250,7 +251,7 @@ async def test_changes_are_pushed_as_server_sent_events(web: WebClient) -> None:
         assert stream.content_type == "text/event-stream"
         await web.act(guest, "send", text="/help")
         events: list[dict[str, Any]] = []
-        async with asyncio.timeout(5):
+        async with asyncio.timeout(30):
             while not any(e["event"] == "message" for e in events):
                 line = (await stream.content.readline()).decode()
                 if line.startswith("data: "):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pydantic import Field
+
+from bot.domain.feedback import RATINGS
 from bot.handlers.callback_data import BoundedCallbackData
 
 
 class RateCallback(BoundedCallbackData, prefix="rr"):
     registration_id: int
-    rating: int
+    rating: int = Field(ge=RATINGS[0], le=RATINGS[-1])  # forged: "this button no longer works"
 
 
 class CommentStep(StrEnum):
