@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -183,3 +184,64 @@ def test_no_english_msgid_is_left_untranslated(language: str) -> None:
             if words and text.strip() == msgid.strip():
                 untranslated.append(msgid)
     assert not untranslated, f"{language} leaves the English as it is: {untranslated}"
+
+
+# A button shows about 30 characters on a phone. Values of a known width are put in; a label
+# with another value (a training's title) is cut by the code (`bot.handlers.paging.shorten`).
+BUTTON_LIMIT = 30
+BUTTON_VALUES = {"{count}": "99", "{number}": "TRK-2026-0042", "{source}": "1", "{target}": "2"}
+GETTEXT_CALLS = ("_", "N_")
+
+
+def _gettext_strings(node: ast.AST) -> set[str]:
+    return {
+        call.args[0].value
+        for call in ast.walk(node)
+        if isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id in GETTEXT_CALLS
+        and call.args
+        and isinstance(call.args[0], ast.Constant)
+        and isinstance(call.args[0].value, str)
+    }
+
+
+def _is_label(node: ast.AST) -> bool:
+    """`text=…`, `label = …`, `(_("…"), Enum.MEMBER)`, `_button(builder, …)`."""
+    match node:
+        case ast.keyword(arg="text") | ast.Assign(targets=[ast.Name(id="label")]):
+            return True
+        case ast.Tuple(elts=[ast.Call(func=ast.Name(id="_")), ast.Attribute()]):
+            return True
+        case ast.Call(func=ast.Name(id="_button")):
+            return True
+    return False
+
+
+def button_labels() -> set[str]:
+    """Every message of a keyboards module, and what a handler puts on a button."""
+    labels: set[str] = set()
+    for path in (LOCALES_DIR.parent / "bot" / "handlers").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if path.name == "keyboards.py":
+            labels |= _gettext_strings(tree)
+        for node in ast.walk(tree):
+            if _is_label(node):
+                labels |= _gettext_strings(node)
+    return labels
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_button_labels_fit_a_phone(language: str) -> None:
+    labels = button_labels()
+    assert {"Take it", "Yes, approve", "Compare with {number}", "Chart"} <= labels
+    catalog = _catalog(language)
+    too_long = []
+    for msgid in labels:
+        message = catalog.get(msgid)
+        shown = str(message.string) if message is not None else msgid
+        for placeholder, value in BUTTON_VALUES.items():
+            shown = shown.replace(placeholder, value)
+        if not re.search(r"\{\w+\}", shown) and len(shown) > BUTTON_LIMIT:
+            too_long.append(shown)
+    assert not too_long, f"{language}: buttons over {BUTTON_LIMIT} characters: {too_long}"

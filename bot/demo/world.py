@@ -127,8 +127,7 @@ def demo_world(*, members: int) -> DemoWorld:
             "number of her Telegram account; her account is not linked to it yet."
         ),
         tips=(
-            "Press START, then “Мүшелік деректерімді байланыстыру” (Link my membership),"
-            " or send /link.",
+            "Press START, then “Деректерімді байланыстыру” (Link my membership), or send /link.",
             "Share your phone number with the button, then type the demo IIN below.",
             "Send /me: your record, and a button to ask for a correction.",
             "/forums: register for a forum and its trainings; /tickets: one QR ticket for all"
@@ -144,7 +143,7 @@ def demo_world(*, members: int) -> DemoWorld:
             "the seat, No frees it. /tickets shows that ticket; start over with --reset.",
             f"/propose → a topic → the title “{SIMILAR_TITLE}” → the text “{SIMILAR_TEXT}”: "
             "before sending, the bot shows the similar Turkistan proposals, each with “👍 "
-            "Қолдау: …” (Support … instead), and “Менікі басқа” (Mine is different).",
+            "Қолдау: …” (Support …), and “Менікі басқа” (Mine is different).",
         ),
         iin=MEMBER_RECORD.iin,
     )

@@ -1,4 +1,4 @@
-"""Whole conversations at random: five people and a crowd talk to the real bot at once.
+"""Whole conversations at random: seven people and a crowd talk to the real bot at once.
 
 A seeded random walk, not hypothesis' RuleBasedStateMachine: each example needs a fresh
 database, a migrated schema and a running bot (seconds), so shrinking would take minutes per
@@ -6,16 +6,25 @@ failure, and the steps run concurrently against a live bot, so a replay is close
 bit-exact, which hypothesis reports as flaky. Instead a failing walk prints its seed, the steps
 that led there and the one-line command that replays it.
 
-People (a linked member, a guest, an organizer of the forums' region, a reviewer, an admin and
-two more guests) send commands, press any button they can see (new, old, from before a
-restart), tap the reply keyboard, type free and hostile text and forged callback data, write in
-a group, all register at once for a forum of 2 seats, and rate a training that has ended (two
-of them were checked in at it, one registered but absent) and comment on it, hostile text too.
-After every step `Walk.check` must find nothing: every update handled and every press answered,
-no warning, traceback or apology, no request the emulator refused (a comment shown unescaped
-would be one), seats within capacity and served in queue order, no text typed after a command
-in anyone else's chat, and the ratings: only by those checked in, 1 to 5, one per person and
-training, each comment exactly a text its author typed (kept as written, never escaped).
+People (a linked member, a guest, an organizer of the forums' region, a reviewer, a republican
+reviewer, an organizer of every region, an admin and two more guests) send commands, press any
+button they can see (new, old, from before a restart), tap the reply keyboard, type free and
+hostile text and forged callback data, write in a group, all register at once for a forum of 2
+seats. After every step `Walk.check` must find nothing: every update handled and every press
+answered, no warning, traceback or apology, no request the emulator refused, seats within
+capacity and served in queue order, and no text typed after a command in anyone else's chat.
+
+People checked in at a training that has ended (two; one registered but absent) are asked "how
+was it?": they rate and comment (hostile text too). Then the ratings: only by those checked in,
+1 to 5, one per person and training, each comment exactly a text its author typed (kept as
+written, never escaped; shown unescaped it would be a refused request).
+
+Two stages are also driven on purpose (random presses alone seldom get there): proposals are
+submitted, shortlisted through the bot by the reviewer (within quotas of 2, so refusals come)
+and decided by the republican reviewer (accept, return or reject with a reason); the widest
+announcements are queued and anyone presses approve or decline on them, and lapsed requests
+expire. Then: no region has sent more than its quota, no broadcast was decided by its author,
+and every decision is in the trail once, as the audit log has it.
 
 PPO_BOT_STATEFUL_STEPS (steps per database, default 1000), PPO_BOT_STATEFUL_SEED (an integer,
 or "random").
@@ -38,15 +47,38 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
+from bot.config import ProposalSettings, Settings
+from bot.db.approvals import ApprovalRepository
+from bot.db.audit import AuditRepository
+from bot.db.broadcasts import BroadcastRepository
 from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade_to_head
-from bot.db.tables.accounts import users
+from bot.db.proposals import ProposalRepository
+from bot.db.tables.accounts import audit_log, users
+from bot.db.tables.approvals import broadcast_approvals
 from bot.db.tables.certificates import training_feedback
 from bot.db.tables.forums import events, registrations
+from bot.db.tables.outbox import broadcasts
+from bot.db.tables.proposals import proposal_events, proposals
+from bot.domain.audiences import Audience, AudienceKind, BroadcastStatus, Content, Reach
+from bot.domain.audit import AuditAction
+from bot.domain.errors import DomainError
 from bot.domain.events import LocalizedText
+from bot.domain.proposals import (
+    COMMENT_REQUIRED,
+    SENT_STATUSES,
+    Draft,
+    ProposalAction,
+    ProposalEvent,
+    ProposalStatus,
+    proposal_number,
+)
 from bot.domain.roles import Grant, Role
+from bot.handlers.broadcasts.callbacks import ApprovalCallback, ApprovalStep
+from bot.handlers.proposals.callbacks import MoveCallback
+from bot.services.broadcasts import Draft as BroadcastDraft
 from botapi_emulator.server import BotApiEmulator, ChatMessage, EmulatedUser, Refusal
 from tests.chat import Chat, HandledUpdates
 from tests.conftest import ADMIN_ID, RunningBot
@@ -78,6 +110,7 @@ NEUTRAL_COMMANDS = (
     "/unlink",
     "/forgetme",
     "/export_proposals",
+    "/republican",
 )
 STEP_COMMANDS = ("/link", "/code", "/propose", "/newforum", "/broadcast", "/find")
 CALLBACK_PREFIXES = [
@@ -114,6 +147,8 @@ CALLBACK_PREFIXES = [
     "be",
     "bg",
     "bc",
+    "bv",
+    "pk",
 ]
 HUGE = (
     "99999999999999999999999",
@@ -138,6 +173,25 @@ HOSTILE = (
 )
 REGIONS = ("SHY", "TRK", "all", "<b>", "xx")
 PLAIN = ("ok", "да", "иә", "-", "thanks", "Абдрахманов", "2", "3", "1", "10", "2027-05-15", "")
+
+
+QUOTA = 2  # proposals a region may send to the republican stage: reached within a walk
+# Each decision and how the audit log names it (the trail must hold each one once).
+DECISIONS = {
+    ProposalAction.REQUEST_CHANGES: AuditAction.PROPOSAL_CHANGES_REQUESTED,
+    ProposalAction.SHORTLIST: AuditAction.PROPOSAL_SHORTLISTED,
+    ProposalAction.REJECT: AuditAction.PROPOSAL_REJECTED,
+    ProposalAction.ACCEPT: AuditAction.PROPOSAL_ACCEPTED,
+    ProposalAction.RETURN: AuditAction.PROPOSAL_RETURNED,
+    ProposalAction.DECLINE: AuditAction.PROPOSAL_DECLINED,
+}
+REASONS = ("Нақтылаңыз", "Қайталанады", "Not in scope <b>", "Уточните сроки")
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """A small quota: the reviewer reaches it, and the bot must refuse the next one."""
+    return settings.model_copy(update={"proposals": ProposalSettings(republican_quota=QUOTA)})
 
 
 def _seeds() -> list[int]:
@@ -203,6 +257,7 @@ class Walk:
     typed: collections.defaultdict[int, set[str]] = field(
         default_factory=lambda: collections.defaultdict(set)
     )  # every text each person sent: what a comment of theirs may be
+    authors: dict[str, int] = field(default_factory=dict)  # region → a member who proposes
 
     # --- actions ------------------------------------------------------------------------
 
@@ -445,7 +500,11 @@ class Walk:
             described = await self.double_tap(person)
             if described:
                 return described
-        if roll < 0.11:  # one of those asked "how was the training?"
+        if roll < 0.11:
+            return await self.proposal_stage()
+        if roll < 0.13:
+            return await self.approval_stage()
+        if roll < 0.16:  # one of those asked "how was the training?"
             raters = [p for p in self.people if self._rating_questions(p)]
             if raters:
                 rater = self.rng.choice(raters)
@@ -455,10 +514,122 @@ class Walk:
                     return described
         return await self.act(person)
 
+    # --- the stages driven on purpose ---------------------------------------------------
+
+    def _person(self, role: str) -> Person:
+        return next(person for person in self.people if person.role == role)
+
+    async def _proposal_ids(self, statuses: set[ProposalStatus]) -> list[int]:
+        async with self.database.read() as connection:
+            rows = await connection.execute(
+                select(proposals.c.id).where(
+                    proposals.c.status.in_(sorted(status.value for status in statuses))
+                )
+            )
+            return [int(row[0]) for row in rows]
+
+    async def submit_proposal(self) -> str:
+        """A member of one of two regions submits a proposal (written straight to the
+        database, as the demo does: the walkers' own drafts are left alone)."""
+        region = self.rng.choice(sorted(self.authors))
+        year = datetime.now(UTC).year
+        async with self.database.write() as connection:
+            repository = ProposalRepository(connection)
+            sequence = await repository.next_sequence(region, year)
+            draft = Draft("other", f"Ұсыныс {sequence} <b>", "Мәтін & <i>", (), None)
+            proposal_id = await repository.add(
+                region_code=region,
+                year=year,
+                sequence=sequence,
+                member_id=self.authors[region],
+                draft=draft,
+            )
+            event = ProposalEvent(
+                ProposalAction.SUBMIT, None, ProposalStatus.SUBMITTED, None, datetime.now(UTC), ""
+            )
+            await repository.record(proposal_id, event)
+        return f"a member of {region} submits proposal {proposal_id}"
+
+    async def decide_through_the_bot(
+        self, person: Person, proposal_id: int, action: ProposalAction
+    ) -> str:
+        """The decision's button on the card, the reason if one is needed, then Confirm."""
+        data = MoveCallback(proposal_id=proposal_id, action=action).pack()
+        await person.chat.wait(await person.user.press_data(data))
+        if action in COMMENT_REQUIRED:
+            await self._send(person, self.rng.choice(REASONS))
+        person.after_neutral_command = False
+        prefix = f"pk:{proposal_id}:{action.value}:"
+        for message in reversed(person.user.transcript[-3:]):
+            for row in message.inline_rows():
+                for button in row:
+                    confirm = str(button.get("callback_data", ""))
+                    if confirm.startswith(prefix) and confirm.endswith(":1"):
+                        await person.chat.wait(
+                            await person.user.press_data(confirm, message.message_id)
+                        )
+                        return f"{person.role} decides {action.value} on {proposal_id}, confirmed"
+        return f"{person.role} decides {action.value} on {proposal_id}, refused before confirming"
+
+    async def proposal_stage(self) -> str:
+        """Submit, shortlist (the reviewer, within the quota) or decide at the republican
+        stage (accept, return or reject with a reason), through the bot's buttons."""
+        roll = self.rng.random()
+        submitted = await self._proposal_ids({ProposalStatus.SUBMITTED})
+        if roll < 0.3 or not submitted:
+            return await self.submit_proposal()
+        shortlisted = await self._proposal_ids({ProposalStatus.SHORTLISTED})
+        if roll < 0.65 or not shortlisted:
+            reviewer = self._person("reviewer")
+            return await self.decide_through_the_bot(
+                reviewer, self.rng.choice(submitted), ProposalAction.SHORTLIST
+            )
+        action = self.rng.choice(
+            (ProposalAction.ACCEPT, ProposalAction.RETURN, ProposalAction.DECLINE)
+        )
+        # now and then someone else tries it: the rights are checked again
+        who = self._person("republican") if self.rng.random() < 0.85 else self._person("reviewer")
+        return await self.decide_through_the_bot(who, self.rng.choice(shortlisted), action)
+
+    async def approval_stage(self) -> str:
+        """The widest announcement queued by the admin or the organizer of every region, a
+        press on some request's approve or decline by anyone, or the lapsed ones expired."""
+        app = self.bot.app
+        assert app is not None
+        roll = self.rng.random()
+        if roll < 0.35:
+            author = self.rng.choice((self._person("admin"), self._person("hq")))
+            text = f"Announcement {self.rng.randrange(1000)} <b>&</b>"
+            draft = BroadcastDraft(
+                {"ru": text}, {"ru": len(text)}, audience=Audience(AudienceKind.ALL)
+            )
+            try:
+                queued = await app.services.broadcasts.queue(author.user.id, draft)
+            except DomainError as error:  # nobody linked just now, for one
+                return f"{author.role} cannot queue a wide announcement: {error.code}"
+            return f"{author.role} queues announcement {queued.broadcast_id} (approval)"
+        if roll < 0.9:
+            async with self.database.read() as connection:
+                ids = [int(row[0]) for row in await connection.execute(select(broadcasts.c.id))]
+            if not ids:
+                return "no announcement to decide yet"
+            person = self.rng.choice(self.people)
+            step = self.rng.choice(
+                (ApprovalStep.CONFIRM_APPROVE, ApprovalStep.CONFIRM_DECLINE, ApprovalStep.APPROVE)
+            )
+            data = ApprovalCallback(step=step, broadcast_id=self.rng.choice(ids)).pack()
+            await person.chat.wait(await person.user.press_data(data))
+            person.after_neutral_command = False
+            return f"{person.role} presses {data}"
+        later = datetime.now(UTC) + timedelta(hours=25)
+        expired = await app.services.broadcast_approvals.expire(later)
+        return f"the tick expires {expired} approval request(s)"
+
     # --- invariants ---------------------------------------------------------------------
 
-    async def check(self) -> list[str]:
-        """What is broken now (empty: all invariants hold)."""
+    async def check(self, *, stages: bool = True) -> list[str]:
+        """What is broken now (empty: all invariants hold); `stages`: the proposals' and
+        approvals' tables too (they grow with the walk: every few steps is enough)."""
         broken: list[str] = []
         unanswered = set(self.emulator._callbacks) - self.unanswered
         if unanswered:
@@ -491,7 +662,12 @@ class Walk:
                 broken.append(f"  traceback: {record.exc_info[0]!r} {record.exc_info[1]!r}")
         self.log.records.clear()
         broken += self._check_transcripts()
-        for problem in await self._check_seats() + await self._check_ratings():
+        problems = await self._check_seats() + await self._check_ratings()
+        if stages:
+            problems += await self._check_quotas()
+            problems += await self._check_approvals()
+            problems += await self._check_trail()
+        for problem in problems:
             if problem not in self.reported:  # a broken state is reported once, when it appears
                 self.reported.add(problem)
                 broken.append(problem)
@@ -570,6 +746,86 @@ class Walk:
                 )
         return broken
 
+    async def _check_quotas(self) -> list[str]:
+        """No region has sent more proposals of a year than its quota."""
+        async with self.database.read() as connection:
+            rows = await connection.execute(
+                select(proposals.c.region_code, proposals.c.year, func.count())
+                .where(proposals.c.status.in_(sorted(s.value for s in SENT_STATUSES)))
+                .group_by(proposals.c.region_code, proposals.c.year)
+            )
+            return [
+                f"{region} sent {count} proposals of {year}, its quota is {QUOTA}"
+                for region, year, count in rows
+                if count > QUOTA
+            ]
+
+    async def _check_approvals(self) -> list[str]:
+        """No announcement was approved or declined by its author; one still waiting has no
+        decision."""
+        async with self.database.read() as connection:
+            rows = await connection.execute(
+                select(
+                    broadcasts.c.id,
+                    broadcasts.c.author_id,
+                    broadcasts.c.status,
+                    broadcast_approvals.c.decision,
+                    broadcast_approvals.c.decided_by,
+                ).join(broadcast_approvals, broadcast_approvals.c.broadcast_id == broadcasts.c.id)
+            )
+            broken = []
+            for broadcast_id, author, status, decision, decided_by in rows:
+                if decided_by is not None and decided_by == author:
+                    broken.append(f"announcement {broadcast_id}: {decision} by its own author")
+                if status == BroadcastStatus.AWAITING_APPROVAL.value and decision is not None:
+                    broken.append(f"announcement {broadcast_id}: waits, yet was {decision}")
+            return broken
+
+    async def _check_trail(self) -> list[str]:
+        """Each decision is in its proposal's trail once, as the audit log has it, and each
+        move starts where the one before ended."""
+        async with self.database.read() as connection:
+            rows = (
+                await connection.execute(
+                    select(
+                        proposal_events.c.proposal_id,
+                        proposal_events.c.action,
+                        proposal_events.c.from_status,
+                        proposal_events.c.to_status,
+                        proposal_events.c.actor_id,
+                        proposals.c.region_code,
+                        proposals.c.year,
+                        proposals.c.sequence,
+                    )
+                    .join(proposals, proposals.c.id == proposal_events.c.proposal_id)
+                    .order_by(proposal_events.c.proposal_id, proposal_events.c.id)
+                )
+            ).all()
+            audited = collections.Counter(
+                (actor, action, reason)
+                for actor, action, reason in await connection.execute(
+                    select(audit_log.c.actor_id, audit_log.c.action, audit_log.c.reason).where(
+                        audit_log.c.action.in_(sorted(a.value for a in DECISIONS.values()))
+                    )
+                )
+            )
+        broken: list[str] = []
+        trail: collections.Counter[tuple[int | None, str, str]] = collections.Counter()
+        last: dict[int, str] = {}
+        for proposal_id, action, source, target, actor, region, year, sequence in rows:
+            if proposal_id in last and source != last[proposal_id]:
+                broken.append(
+                    f"proposal {proposal_id}: {action} from {source} after {last[proposal_id]}"
+                )
+            last[proposal_id] = target
+            if (decision := DECISIONS.get(ProposalAction(action))) is not None:
+                trail[(actor, decision.value, proposal_number(region, year, sequence))] += 1
+        if trail != audited:
+            broken.append(
+                f"decisions in the trail {dict(trail - audited)}, audited {dict(audited - trail)}"
+            )
+        return broken
+
     async def _check_ratings(self) -> list[str]:
         broken: list[str] = []
         async with self.database.read() as connection:
@@ -636,7 +892,7 @@ def _ongoing_forum() -> Any:
 
 async def _setup(  # type: ignore[no-untyped-def]
     make_chat, make_organizer, running_bot: RunningBot, database_url: str
-) -> tuple[list[Person], list[int]]:
+) -> tuple[list[Person], list[int], dict[str, int]]:
     app = running_bot.app
     assert app is not None
     aigul = await add_member(
@@ -662,11 +918,28 @@ async def _setup(  # type: ignore[no-untyped-def]
     await reviewer.send("/start")
     await app.services.access.grant(None, 7004, Grant(Role.REVIEWER, None))
     admin = make_chat(ADMIN_ID, language_code="en", phone="+77010000001")
+    republican = make_chat(7010, language_code="kk", phone="+77010000010")
+    await app.services.access.grant(None, 7010, Grant(Role.REPUBLICAN, None))
+    hq = make_chat(7011, language_code="ru", phone="+77010000011")  # an organizer of all
+    await app.services.access.grant(None, 7011, Grant(Role.ORGANIZER, None))
     crowd = [
         make_chat(7005 + n, language_code="ru", phone=f"+7701000000{5 + n}") for n in range(2)
     ]
-    for chat in (guest, admin, *crowd):
+    for chat in (guest, admin, republican, hq, *crowd):
         await chat.send("/start")
+    # Members who propose (their accounts are not walkers): one of TRK, one of SHY.
+    authors = {}
+    for serial, region in ((7, "TRK"), (8, "SHY")):
+        author = await add_member(
+            database_url,
+            last_name="Автор",
+            first_name=region,
+            phone=f"+7701000009{serial}",
+            region=region,
+            serial=serial,
+            ppo=f"БПҰ {region}",
+        )
+        authors[region] = author.member_id
 
     upcoming = small_forum(2, days_ahead=10)
     venue = replace(
@@ -713,9 +986,11 @@ async def _setup(  # type: ignore[no-untyped-def]
         Person("organizer", organizer, (*numbers, "2027-05-15 10:00", "SHY", "Форум")),
         Person("reviewer", reviewer, numbers),
         Person("admin", admin, ("7001", "7002", "organizer", "SHY")),
+        Person("republican", republican, REASONS),
+        Person("hq", hq, (*numbers, "Все")),
         *(Person(f"crowd{n}", chat, numbers) for n, chat in enumerate(crowd)),
     ]
-    return people, forum_ids
+    return people, forum_ids, authors
 
 
 async def _apologies(running_bot: RunningBot) -> tuple[str, ...]:
@@ -740,7 +1015,7 @@ async def test_random_conversations_keep_every_invariant(
     database_url: str,
     request: pytest.FixtureRequest,
 ) -> None:
-    people, forum_ids = await _setup(make_chat, make_organizer, running_bot, database_url)
+    people, forum_ids, authors = await _setup(make_chat, make_organizer, running_bot, database_url)
     trap = LogTrap()
     root = logging.getLogger()
     root.addHandler(trap)
@@ -757,6 +1032,7 @@ async def test_random_conversations_keep_every_invariant(
         refused=emulator.refusals,
         log=trap,
         apologies=await _apologies(running_bot),
+        authors=authors,
     )
     backend = request.node.callspec.params["database_url"]
     failures = 0
@@ -767,7 +1043,7 @@ async def test_random_conversations_keep_every_invariant(
                 if number % 50 == 0 or number == STEPS:
                     # what the outbox sends on its own (promotions, notices) is checked too
                     await emulator.wait_until_idle(quiet=0.05, timeout=30)
-                broken = await walk.check()
+                broken = await walk.check(stages=number % 10 == 0 or number == STEPS)
             except (TimeoutError, AssertionError, LookupError) as error:
                 walk.history.append(f"{number:5d} failed: {error!r}")
                 broken = [f"the step failed: {error!r}"]
@@ -777,6 +1053,8 @@ async def test_random_conversations_keep_every_invariant(
     finally:
         root.removeHandler(trap)
         await database.close()
+    staged = [line for line in walk.history if " decides " in line or "announcement" in line]
+    print(f"\n{len(staged)} staged steps, e.g.: " + " | ".join(staged[-6:]))
     reached = ", ".join(f"{name} {count}" for name, count in sorted(trap.handlers.items()))
     print(f"\n{backend}, seed {seed}: {len(trap.handlers)} handlers reached: {reached}")
     assert not failures, f"{failures} step(s) broke an invariant (seed {seed}, see stderr)"
@@ -886,5 +1164,59 @@ async def test_the_checks_see_a_leak_an_apology_a_refusal_and_an_error(
         assert f"3's rating of training {training}: not checked in there" in broken
         assert f"3's rating of training {training}: 6" in broken
         assert "the comment '&lt;b&gt;good&lt;/b&gt;' is not what they typed" in broken
+
+        await _plant_stage_trouble(database)
+        broken = "\n".join(await walk.check())
+        assert f"TRK sent {QUOTA + 1} proposals" in broken
+        assert "approved by its own author" in broken
+        assert "decisions in the trail" in broken  # an audited decision missing from it
+        assert "shortlist from submitted after shortlisted" in broken  # the same move twice
     finally:
         await database.close()
+
+
+async def _plant_stage_trouble(database: Database) -> None:
+    """A region over its quota, a self-approved announcement, a decision twice in a trail
+    (and audited once)."""
+    now = datetime.now(UTC)
+    async with database.write() as connection:
+        repository = ProposalRepository(connection)
+        draft = Draft("other", "t", "x", (), None)
+        ids = []
+        for sequence in range(1, QUOTA + 2):
+            ids.append(
+                await repository.add(
+                    region_code="TRK", year=2026, sequence=sequence, member_id=None, draft=draft
+                )
+            )
+            await repository.change(ids[-1], ProposalStatus.SHORTLISTED)
+        twice = ProposalEvent(
+            ProposalAction.SHORTLIST,
+            ProposalStatus.SUBMITTED,
+            ProposalStatus.SHORTLISTED,
+            9,
+            now,
+            "",
+        )
+        await repository.record(ids[0], twice)
+        await repository.record(ids[0], twice)
+        await AuditRepository(connection).record(
+            actor_id=9,
+            action=AuditAction.PROPOSAL_SHORTLISTED,
+            member_id=None,
+            reason=proposal_number("TRK", 2026, 1),
+        )
+        broadcast_id = await BroadcastRepository(connection).add(
+            author_id=1,
+            audience=Audience(AudienceKind.ALL),
+            reach=Reach(None),
+            content=Content({"ru": "x"}, "ru"),
+            due_at=now,
+            now=now,
+            status=BroadcastStatus.SCHEDULED,
+        )
+        approvals = ApprovalRepository(connection)
+        await approvals.add(
+            broadcast_id, requested_at=now, expires_at=now, recipients=1, send_now=True
+        )
+        await approvals.decide(broadcast_id, "approved", 1, now)
