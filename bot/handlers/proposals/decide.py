@@ -148,6 +148,12 @@ async def _show_decided(
             raise
 
 
+def _card_of(message: Message) -> int:
+    """The card to edit in place once decided: the message pressed, if it has text (0: none;
+    a press forged on a photo or a file has no card Telegram could edit)."""
+    return message.message_id if message.text is not None else 0
+
+
 def _question(details: ProposalDetails, action: ProposalAction, comment: str) -> str:
     """Asked before a decision: what will happen, to which proposal, with which comment."""
     proposal = details.proposal
@@ -171,7 +177,7 @@ async def ask_confirmation(
     if (message := await acknowledge(callback)) is not None:
         await message.answer(
             _question(details, action, ""),
-            reply_markup=confirm_keyboard(proposal_id, action, message.message_id),
+            reply_markup=confirm_keyboard(proposal_id, action, _card_of(message)),
         )
 
 
@@ -190,7 +196,7 @@ async def ask_comment(
         {
             "proposal_id": proposal_id,
             "action": action.value,
-            "card": message.message_id if message is not None else 0,
+            "card": _card_of(message) if message is not None else 0,
         }
     )
     if message is not None:
