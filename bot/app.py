@@ -71,6 +71,7 @@ from bot.services.operations import OperationsService, SqlUpdateLedger, UpdateLe
 from bot.services.outbox import OutboxService
 from bot.services.privacy import PrivacyService
 from bot.services.profile import ProfileService
+from bot.services.proposal_decisions import ProposalDecisionService
 from bot.services.proposal_drafts import ProposalDraftService
 from bot.services.proposal_merge import ProposalMergeService
 from bot.services.proposals import ProposalService
@@ -116,6 +117,7 @@ class Services:
     members: MembersAdminService
     privacy: PrivacyService
     proposals: ProposalService
+    proposal_decisions: ProposalDecisionService
     proposal_drafts: ProposalDraftService
     proposal_merge: ProposalMergeService
     forums: ForumService
@@ -170,7 +172,8 @@ class Services:
             privacy=PrivacyService(
                 database, users=users, offer_rules=offer_rules, outbox_bell=bell
             ),
-            proposals=ProposalService(
+            proposals=ProposalService(database, access=access, quotas=settings.proposals.quota_of),
+            proposal_decisions=ProposalDecisionService(
                 database,
                 access=access,
                 quotas=settings.proposals.quota_of,
@@ -490,7 +493,7 @@ class Application:
         from bot.server.http import build_web_app
 
         return build_web_app(
-            health=Health(self.services.operations, self.redis, self.bot),
+            health=Health(self.services.operations, self.settings.redis.url, self.bot),
             operations=self.services.operations,
             max_body_bytes=self.settings.webhook.max_body_bytes,
         )

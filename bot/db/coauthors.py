@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import utcnow
@@ -39,20 +39,29 @@ class CoauthorRepository:
         )
         return result.first() is not None
 
-    async def chats(self, proposal_id: int) -> list[int]:
-        """The Telegram ids of the proposal's co-authors who read the bot, in order."""
+    async def chats(self, proposal_id: int, author_id: int | None) -> tuple[int | None, list[int]]:
+        """Where the author reads (None: unlinked or erased), and where the co-authors who
+        read the bot do, in order: one query, for the notices of every decision."""
+        coauthors = select(proposal_coauthors.c.member_id).where(
+            proposal_coauthors.c.proposal_id == proposal_id
+        )
         result = await self._connection.execute(
-            select(members.c.telegram_id)
-            .join(proposal_coauthors, proposal_coauthors.c.member_id == members.c.id)
+            select(members.c.id, members.c.telegram_id)
             .where(
                 and_(
-                    proposal_coauthors.c.proposal_id == proposal_id,
+                    or_(members.c.id == author_id, members.c.id.in_(coauthors)),
                     members.c.telegram_id.is_not(None),
                 )
             )
             .order_by(members.c.telegram_id)
         )
-        return [int(chat) for chat in result.scalars()]
+        author_chat, chats = None, []
+        for member_id, chat in result:
+            if member_id == author_id:
+                author_chat = int(chat)
+            else:
+                chats.append(int(chat))
+        return author_chat, chats
 
     async def add(self, proposal_id: int, member_ids: list[int]) -> None:
         """Make the members co-authors (each once)."""

@@ -31,11 +31,11 @@ async def test_a_broadcast_to_everyone_is_approved_by_another_organizer_then_sen
     await admin.press("Все привязанные члены партии")
     await admin.press("Отправить сейчас")
     assert admin.last_text.startswith(
-        "Объявление №1 получат 2 человек: сначала его должен одобрить второй организатор"
+        "Получателей объявления №1 — 2, поэтому сначала его должен одобрить второй организатор"
     )
 
     request = await notified(second, "ждёт вашего одобрения")
-    assert "<b>Объявление №1 ждёт вашего одобрения</b>: его получат 2 человек." in request
+    assert "<b>Объявление №1 ждёт вашего одобрения</b>: получателей — 2." in request
     assert "Текст на русском языке:\n<i>Съезд партии в субботу</i>" in request
     assert "Текст на казахском языке:\n<i>Партия съезі сенбіде</i>" in request
     assert second.last_message.buttons() == ["✅ Одобрить", "Отклонить"]
@@ -47,7 +47,7 @@ async def test_a_broadcast_to_everyone_is_approved_by_another_organizer_then_sen
     assert readers[RU].texts == []  # nothing goes out before the approval
 
     await second.press("✅ Одобрить")
-    assert second.last_text == "Одобрить объявление №1 для 2 получателей? Оно будет отправлено."
+    assert second.last_text == "Одобрить объявление №1? Получателей: 2. Оно будет отправлено."
     await second.press("Не сейчас")
     assert second.last_text == "Ничего не решено. Запрос остаётся открытым."
     await second.press("✅ Одобрить")

@@ -59,7 +59,7 @@ async def test_a_merge_carries_authors_and_supports_once_and_refuses_the_rest(
         with pytest.raises(DomainError) as again:
             await merge.merge(REVIEWER, second, first)
         assert again.value.code is ErrorCode.PROPOSAL_MERGED
-        await services.proposals.reject(REVIEWER, third, "Не по теме")
+        await services.proposal_decisions.reject(REVIEWER, third, "Не по теме")
         with pytest.raises(DomainError) as closed:
             await merge.merge(REVIEWER, first, third)
         assert closed.value.code is ErrorCode.MERGE_INTO_ITSELF
@@ -75,6 +75,7 @@ async def test_co_authors_see_the_merged_proposal_and_are_told_of_its_decisions(
     async with services_without_bot(settings) as services:
         await services.access.grant(None, REVIEWER, Grant(Role.REVIEWER, "TRK"))
         drafts, proposals = services.proposal_drafts, services.proposals
+        decisions = services.proposal_decisions
 
         async def send(author: int, title: str, text: str) -> int:
             await drafts.choose_topic(author, "other")
@@ -98,10 +99,10 @@ async def test_co_authors_see_the_merged_proposal_and_are_told_of_its_decisions(
             with pytest.raises(DomainError):
                 await proposals.open_mine(stranger, kept)
         with pytest.raises(DomainError) as withdraw:  # the author's move stays the author's
-            await proposals.withdraw(B, kept)
+            await decisions.withdraw(B, kept)
         assert withdraw.value.code is ErrorCode.NOT_ALLOWED
 
-        await proposals.request_changes(REVIEWER, kept, "Укажите улицы")
+        await decisions.request_changes(REVIEWER, kept, "Укажите улицы")
     database = Database(create_engine(database_url))
     try:
         async with database.read() as connection:

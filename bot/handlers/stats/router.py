@@ -14,7 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.config import Settings
 from bot.domain.regions import region_by_code
 from bot.domain.stats import ForumFigures
-from bot.formatting import format_short, html_format
+from bot.formatting import format_short, format_short_day, html_format
 from bot.handlers.callback_data import BoundedCallbackData
 from bot.handlers.forums.callbacks import ForumAction, ForumCallback
 from bot.handlers.paging import shorten
@@ -36,7 +36,7 @@ def chart_data(figures: ForumFigures, language: str, default: str) -> ChartData:
         title=forum.title.get(language, default),
         per_day=ChartPanel(
             _("Registrations per day"),
-            [day.strftime("%d.%m") for day, _count in figures.per_day],
+            [format_short_day(day, language) for day, _count in figures.per_day],
             [count for _day, count in figures.per_day],
         ),
         seats=ChartPanel(
