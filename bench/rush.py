@@ -74,7 +74,7 @@ class Watch:
         order = sorted(self.pressed, key=self.pressed.__getitem__)
         size = max(1, len(order) // slices)
         worst = [
-            max((self.answered.get(c, float("inf")) - self.pressed[c] for c in order[i : i + size]))
+            max(self.answered.get(c, float("inf")) - self.pressed[c] for c in order[i : i + size])
             for i in range(0, len(order), size)
         ]
         return " ".join(f"{delay:.2f}" for delay in worst)
@@ -273,7 +273,7 @@ async def main(args: argparse.Namespace) -> None:
     )
     print(f"registrations: {result['counts']}")
     bot_cpu, bench_cpu = result["cpu"]  # type: ignore[misc]
-    print(f"CPU during the rush: the bot {bot_cpu:.1f} s, the emulator and the presses {bench_cpu:.1f} s")
+    print(f"CPU during the rush: the bot {bot_cpu:.1f} s, emulator and presses {bench_cpu:.1f} s")
 
 
 if __name__ == "__main__":

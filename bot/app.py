@@ -73,6 +73,7 @@ from bot.services.operations import OperationsService, SqlUpdateLedger, UpdateLe
 from bot.services.outbox import OutboxService
 from bot.services.privacy import PrivacyService
 from bot.services.profile import ProfileService
+from bot.services.proposal_decisions import ProposalDecisionService
 from bot.services.proposal_drafts import ProposalDraftService
 from bot.services.proposal_merge import ProposalMergeService
 from bot.services.proposals import ProposalService
@@ -118,6 +119,7 @@ class Services:
     members: MembersAdminService
     privacy: PrivacyService
     proposals: ProposalService
+    proposal_decisions: ProposalDecisionService
     proposal_drafts: ProposalDraftService
     proposal_merge: ProposalMergeService
     forums: ForumService
@@ -172,7 +174,8 @@ class Services:
             privacy=PrivacyService(
                 database, users=users, offer_rules=offer_rules, outbox_bell=bell
             ),
-            proposals=ProposalService(
+            proposals=ProposalService(database, access=access, quotas=settings.proposals.quota_of),
+            proposal_decisions=ProposalDecisionService(
                 database,
                 access=access,
                 quotas=settings.proposals.quota_of,
@@ -309,6 +312,7 @@ class Application:
             self.delivery.notices.register(feature.RENDERERS)
         self.delivery.notices.register(forums_notices.timed_renderers(settings.org.tz))
         self.delivery.schedule("offers", self.services.seat_offers.lapse)
+        self.delivery.schedule("approvals", self.services.broadcast_approvals.expire)
         self.delivery.schedule("still-coming", self.services.still_coming.tick)
         self.delivery.notices.register_documents(
             certificates_notices.document_renderers(settings.org.name.get, settings.org.tz)
@@ -385,7 +389,7 @@ class Application:
         return dispatcher
 
     async def _on_startup(self) -> None:
-        me = await self.bot.get_me()
+        me = await self.bot.me()  # asked once, in wait_for_telegram; aiogram's polling reuses it
         if not self.webhook:
             await self.bot.delete_webhook(drop_pending_updates=False)
         await publish_menus(self.bot, self.i18n)
@@ -455,7 +459,7 @@ class Application:
         where = self.settings.telegram.api_base
         for delay in _retry_delays():
             try:
-                await self.bot.get_me()
+                await self.bot.me()  # kept by the Bot for the start-up and the polling
                 return
             except TelegramUnauthorizedError:
                 raise TokenRefusedError from None
@@ -515,7 +519,7 @@ class Application:
         from bot.server.http import build_web_app
 
         return build_web_app(
-            health=Health(self.services.operations, self.redis, self.bot),
+            health=Health(self.services.operations, self.settings.redis.url, self.bot),
             operations=self.services.operations,
             max_body_bytes=self.settings.webhook.max_body_bytes,
         )

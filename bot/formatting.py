@@ -21,12 +21,18 @@ from babel.dates import get_timezone_name
 from babel.numbers import format_decimal
 
 DATE_PATTERN = "d MMMM y"
+SHORT_DATE_PATTERN = "dd.MM"  # a chart's axis, where a day in words does not fit
 TIME_PATTERN = "HH:mm"
 
 
 def format_day(value: date, locale: str) -> str:
     """A calendar date in words: 10 March 2027 / 10 марта 2027 / 10 наурыз 2027."""
     return babel_format_date(value, format=DATE_PATTERN, locale=locale)
+
+
+def format_short_day(value: date, locale: str) -> str:
+    """Day and month in digits for a chart's axis: 10.03."""
+    return babel_format_date(value, format=SHORT_DATE_PATTERN, locale=locale)
 
 
 def format_time(value: datetime, locale: str, tz: ZoneInfo) -> str:

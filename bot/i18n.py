@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, get_i18n
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -40,6 +40,14 @@ def create_i18n(default_locale: str) -> I18n:
     """aiogram's I18n over our compiled catalogs."""
     compile_catalogs()
     return I18n(path=LOCALES_DIR, default_locale=default_locale, domain=DOMAIN)
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` in the current locale, as worded for `context` (the catalogs' msgctxt): one
+    English word that other languages word apart, e.g. a person's status and a count."""
+    i18n = get_i18n()
+    translations = i18n.locales.get(i18n.current_locale)
+    return message if translations is None else translations.pgettext(context, message)
 
 
 def guess_language(language_code: str | None, default: str) -> str:

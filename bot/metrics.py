@@ -27,10 +27,14 @@ OUTBOX_DEPTH = Gauge(
 )
 SENDS = Counter("ppo_bot_sends", "Outbox sends, by outcome.", ["outcome"], registry=REGISTRY)
 RATE_LIMITED = Counter(
-    "ppo_bot_telegram_429", "429 Too Many Requests answers to sends.", registry=REGISTRY
+    "ppo_bot_telegram_429",
+    "429 Too Many Requests answers to any Bot API call (each try).",
+    registry=REGISTRY,
 )
 BLOCKED = Counter(
-    "ppo_bot_telegram_403", "403 answers to sends (the bot is blocked).", registry=REGISTRY
+    "ppo_bot_telegram_403",
+    "403 answers to any Bot API call (the bot is blocked, or was removed).",
+    registry=REGISTRY,
 )
 ISOLATION_WAIT_SECONDS = Histogram(
     "ppo_bot_event_isolation_wait_seconds",

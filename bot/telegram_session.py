@@ -15,6 +15,7 @@ from aiogram.client.session.middlewares.base import (
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     TelegramBadRequest,
+    TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
@@ -22,7 +23,29 @@ from aiogram.exceptions import (
 from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
+from bot.metrics import BLOCKED, RATE_LIMITED
+
 log = logging.getLogger("bot.telegram")
+
+
+class RefusalCountMiddleware(BaseRequestMiddleware):
+    """Counts every 429 and 403 answer on /metrics, whatever the call: a reply, an edit, a send
+    of the outbox. Innermost, so that each try of a retried call counts."""
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        try:
+            return await make_request(bot, method)
+        except TelegramRetryAfter:
+            RATE_LIMITED.inc()
+            raise
+        except TelegramForbiddenError:
+            BLOCKED.inc()
+            raise
 
 
 class RetryMiddleware(BaseRequestMiddleware):
@@ -119,6 +142,7 @@ def create_session(api_base: str, **session_options: Any) -> AiohttpSession:
     session.middleware(RetryMiddleware())
     session.middleware(LateCallbackAnswerMiddleware())
     session.middleware(UnchangedEditMiddleware())
+    session.middleware(RefusalCountMiddleware())  # the last registered runs innermost
     return session
 
 
@@ -134,4 +158,8 @@ class _SenderSession(AiohttpSession):
 
 def create_sender_session(api_base: str, *, limit: int, timeout: float) -> AiohttpSession:
     """The outbox sender's session: no retries of its own (the sender decides every retry)."""
-    return _SenderSession(api=TelegramAPIServer.from_base(api_base), limit=limit, timeout=timeout)
+    session = _SenderSession(
+        api=TelegramAPIServer.from_base(api_base), limit=limit, timeout=timeout
+    )
+    session.middleware(RefusalCountMiddleware())
+    return session

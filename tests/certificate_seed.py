@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert
 
@@ -13,6 +13,7 @@ from bot.db.migrate import upgrade_to_head
 from bot.db.tables.accounts import users
 from bot.db.tables.forums import events, registrations
 from bot.db.tables.registry import members
+from bot.domain.iin import Sex, make_iin
 
 # Every Kazakh letter of its own: ә ғ қ ң ө ұ ү һ і.
 MEMBER_NAME = "Сейітова Айгүл Қанатқызы"
@@ -79,7 +80,9 @@ async def seed_ended_training(database_url: str, *, ended_ago: timedelta) -> See
                 await connection.execute(
                     insert(members)
                     .values(
-                        iin="900101300000",
+                        iin=make_iin(
+                            date(1990, 1, 1), Sex.FEMALE, 1
+                        ).value,  # a valid one: /me reads it
                         last_name="Сейітова",
                         first_name="Айгүл",
                         patronymic="Қанатқызы",

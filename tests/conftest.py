@@ -8,6 +8,7 @@ import os
 import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import make_url, text
@@ -130,6 +131,24 @@ def settings(emulator: BotApiEmulator, database_url: str, mode: str) -> Settings
     return parse_settings(raw)
 
 
+STOP_TIMEOUT = 120.0  # a deadline for a failure: a clean stop's grace periods add up to ~40 s
+
+
+def _waiting_tasks() -> str:
+    """Where every task of the loop waits, along its chain of awaits (for a stop that hangs)."""
+    lines: list[str] = []
+    for pending in asyncio.all_tasks():
+        chain: list[str] = []
+        awaited: Any = pending.get_coro()
+        while awaited is not None:
+            frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "ag_frame", None)
+            if frame is not None:
+                chain.append(f"{frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno}")
+            awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "ag_await", None)
+        lines.append(f"  {pending.get_name()}: {' -> '.join(chain)}")
+    return "\n".join(sorted(lines))
+
+
 class RunningBot:
     """The application, run as `ppo-bot run` runs it, that a test can restart."""
 
@@ -149,11 +168,20 @@ class RunningBot:
             self._task.result()  # re-raises what broke the start
 
     async def stop(self) -> None:
-        if self.app is not None and self._task is not None:
-            await self.app.stop()
-            await self._task
+        """Stop as SIGTERM does; a stop that hangs fails the test, naming where it waits."""
+        app, task = self.app, self._task
         self.app = None
         self._task = None
+        if app is None or task is None:
+            return
+        await app.stop()
+        await asyncio.wait({task}, timeout=STOP_TIMEOUT)
+        if not task.done():
+            stacks = _waiting_tasks()
+            task.cancel()
+            await asyncio.wait({task}, timeout=10)
+            pytest.fail(f"the bot did not stop within {STOP_TIMEOUT:.0f} s; waiting:\n{stacks}")
+        task.result()  # re-raises what broke the stop
 
     async def restart(self) -> None:
         await self.stop()

@@ -14,9 +14,10 @@ from bot.domain.proposals import (
     ProposalEvent,
     ProposalStatus,
 )
-from bot.handlers.proposals.render import render_card
+from bot.handlers.proposals.callbacks import ProposalView
+from bot.handlers.proposals.render import render_card, render_page
 from bot.i18n import create_i18n
-from bot.services.proposals import ProposalDetails
+from bot.services.proposals import ProposalDetails, ProposalPage
 from botapi_emulator.html import parse_html, utf16_len
 
 NOW = datetime(2027, 3, 1, 9, tzinfo=UTC)
@@ -62,3 +63,31 @@ def test_a_long_history_is_split_into_messages_that_fit() -> None:
     assert "&" * TEXT_MAX_LENGTH in whole
     assert all(f"{n}" + ">" * (COMMENT_MAX_LENGTH - 1) in whole for n in range(10))
     assert len(parts) >= 4  # about 14 000 characters in all
+
+
+def test_a_co_authored_proposal_says_so_in_the_list_and_on_its_card() -> None:
+    proposal = Proposal(
+        id=3,
+        region_code="TRK",
+        year=2027,
+        sequence=2,
+        member_id=1,
+        topic="other",
+        title="Фонари",
+        text="Текст",
+        status=ProposalStatus.SUBMITTED,
+        submitted_at=NOW,
+        supports=0,
+    )
+    page = ProposalPage([proposal], 1, 0, 1, coauthored=frozenset({3}))
+    i18n = create_i18n("ru")
+    with i18n.context(), i18n.use_locale("ru"):
+        listed = render_page(page, ProposalView.MINE, locale="ru", tz=ZoneInfo("Asia/Almaty"))
+        card = render_card(
+            ProposalDetails(proposal, (), [], coauthored=True),
+            locale="ru",
+            tz=ZoneInfo("Asia/Almaty"),
+            with_history=True,
+        )
+    assert "вы соавтор" in listed
+    assert "Вы его соавтор" in card[0]

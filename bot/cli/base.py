@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.domain.errors import DomainError
 from bot.logging_setup import configure_logging
 
 if TYPE_CHECKING:
+    from bot.app import Services
     from bot.services.tabular import ExportFiles
 
 T = TypeVar("T")
@@ -74,16 +77,50 @@ def in_language(settings: Settings, language: str, build: Callable[[], T]) -> T:
         return build()
 
 
-def write_files(out_dir: Path, files: ExportFiles) -> None:
-    """Write an export's XLSX and CSV into `out_dir`, printing each path."""
+def of_forum(
+    settings: Settings,
+    forum_id: int,
+    read: Callable[[Services], Awaitable[T]],
+    *,
+    what: str = "forum",
+) -> T:
+    """`read(services)` for the forum given on the command line; when it finds none (a
+    DomainError), one line: no `what` with id N."""
+
+    async def run() -> T:
+        from bot.app import services_without_bot  # aiogram and every service: only when run
+
+        async with services_without_bot(settings) as services:
+            return await read(services)
+
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for suffix, content in (("xlsx", files.xlsx), ("csv", files.csv)):
-            path = out_dir / f"{files.name}.{suffix}"
+        return asyncio.run(run())
+    except DomainError:
+        fail(f"no {what} with id {forum_id} (ids are in /myforums and `program load` output)")
+
+
+def write_paths(
+    contents: Iterable[tuple[Path, bytes]], *, where: str, directory: Path | None = None
+) -> None:
+    """Write each (path, content) and print the path (`directory` made first); a failure ends
+    the program with one line: cannot write `where`: why."""
+    try:
+        if directory is not None:
+            directory.mkdir(parents=True, exist_ok=True)
+        for path, content in contents:
             path.write_bytes(content)
             print(path)
     except OSError as error:
-        fail(f"cannot write into {out_dir}: {os_reason(error)}")
+        fail(f"cannot write {where}: {os_reason(error)}")
+
+
+def write_files(out_dir: Path, files: ExportFiles) -> None:
+    """Write an export's XLSX and CSV into `out_dir`, printing each path."""
+    contents = [
+        (out_dir / f"{files.name}.{suffix}", data)
+        for suffix, data in (("xlsx", files.xlsx), ("csv", files.csv))
+    ]
+    write_paths(contents, where=f"into {out_dir}", directory=out_dir)
 
 
 def os_reason(error: OSError) -> str:

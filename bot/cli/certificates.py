@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.base import EXIT_OK, fail, in_language, os_reason, settings_from
+from bot.cli.base import EXIT_OK, fail, in_language, of_forum, settings_from, write_paths
 from bot.config import LANGUAGES, Settings
-from bot.domain.errors import DomainError
 
 if TYPE_CHECKING:
     from bot.cli.export import Parsers
@@ -34,15 +33,6 @@ async def _bot_username(settings: Settings) -> str:
     return me.username or ""
 
 
-async def _certificates(
-    settings: Settings, forum_id: int, training_id: int | None
-) -> list[Certificate]:
-    from bot.app import services_without_bot  # aiogram and every service: only when run
-
-    async with services_without_bot(settings) as services:
-        return await services.certificates.of_forum(forum_id, training_id)
-
-
 def write_certificates(args: argparse.Namespace) -> int:
     """Issue what is missing for ended trainings, then write CERTIFICATE-CODE.pdf into --out."""
     settings = settings_from(args)
@@ -56,11 +46,13 @@ def write_certificates(args: argparse.Namespace) -> int:
             fail(
                 f"cannot ask Telegram for the bot's username ({type(error).__name__}): give --bot"
             )
-    try:
-        found = asyncio.run(_certificates(settings, args.forum, args.training))
-    except DomainError:
-        which = f"training {args.training} at the forum" if args.training else "forum"
-        fail(f"no {which} with id {args.forum} (ids are in /myforums and `program load` output)")
+    which = f"training {args.training} at the forum" if args.training else "forum"
+    found = of_forum(
+        settings,
+        args.forum,
+        lambda services: services.certificates.of_forum(args.forum, args.training),
+        what=which,
+    )
     from bot.handlers.certificates.notices import (
         certificate_filename,
         certificate_page,
@@ -69,27 +61,27 @@ def write_certificates(args: argparse.Namespace) -> int:
     from bot.handlers.certificates.pdf import certificate_pdf
 
     language = args.language or settings.org.default_language
-    unnamed = 0
-    try:
-        args.out.mkdir(parents=True, exist_ok=True)
-        for certificate in found:
-            page = in_language(
-                settings,
+
+    def pdf(certificate: Certificate) -> bytes:
+        page = in_language(
+            settings,
+            language,
+            lambda: certificate_page(
+                certificate,
                 language,
-                lambda c=certificate: certificate_page(  # type: ignore[misc]
-                    c,
-                    language,
-                    organisation=settings.org.name.get(language),
-                    tz=settings.org.tz,
-                    link=verify_link(username, c.code),
-                ),
-            )
-            unnamed += not certificate.holder_name
-            path = args.out / certificate_filename(certificate)
-            path.write_bytes(certificate_pdf(page))
-            print(path)
-    except OSError as error:
-        fail(f"cannot write into {args.out}: {os_reason(error)}")
+                organisation=settings.org.name.get(language),
+                tz=settings.org.tz,
+                link=verify_link(username, certificate.code),
+            ),
+        )
+        return certificate_pdf(page)
+
+    write_paths(
+        ((args.out / certificate_filename(c), pdf(c)) for c in found),
+        where=f"into {args.out}",
+        directory=args.out,
+    )
+    unnamed = sum(not certificate.holder_name for certificate in found)
     print(f"{len(found)} certificates written", file=sys.stderr)
     if unnamed:
         print(

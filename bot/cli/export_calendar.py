@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.base import EXIT_OK, fail, os_reason, settings_from
-from bot.config import LANGUAGES, Settings
-from bot.domain.errors import DomainError
+from bot.cli.base import EXIT_OK, fail, of_forum, settings_from, write_paths
+from bot.config import LANGUAGES
 
 if TYPE_CHECKING:
     from bot.cli.export import Parsers
-    from bot.services.calendar import CalendarFile
-
-
-async def _program(settings: Settings, forum_id: int, language: str) -> CalendarFile:
-    from bot.app import services_without_bot  # aiogram and every service: only when run
-
-    async with services_without_bot(settings) as services:
-        return await services.calendar.program(forum_id, language)
 
 
 def export_calendar(args: argparse.Namespace) -> int:
@@ -33,15 +23,10 @@ def export_calendar(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         fail(f"cannot write {out}: no directory {out.parent}")
     language = args.language or settings.org.default_language
-    try:
-        file = asyncio.run(_program(settings, args.forum, language))
-    except DomainError:
-        fail(f"no forum with id {args.forum} (ids are in /myforums and `program load` output)")
-    try:
-        out.write_bytes(file.content)
-    except OSError as error:
-        fail(f"cannot write {out}: {os_reason(error)}")
-    print(out)
+    file = of_forum(
+        settings, args.forum, lambda services: services.calendar.program(args.forum, language)
+    )
+    write_paths([(out, file.content)], where=str(out))
     print(f"{file.events} events exported", file=sys.stderr)
     return EXIT_OK
 

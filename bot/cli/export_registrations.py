@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.base import EXIT_OK, fail, in_language, settings_from, write_files
-from bot.config import LANGUAGES, Settings
-from bot.domain.errors import DomainError
-from bot.services.forum_admin import ExportList, RegistrationLabels
-from bot.services.tabular import ExportFiles
+from bot.cli.base import EXIT_OK, in_language, of_forum, settings_from, write_files
+from bot.config import LANGUAGES
+from bot.services.forum_admin import ExportList
 
 if TYPE_CHECKING:
     from bot.cli.export import Parsers
-
-
-async def _export(
-    settings: Settings, forum_id: int, which: ExportList, labels: RegistrationLabels
-) -> ExportFiles:
-    from bot.app import services_without_bot  # aiogram and every service: only when run
-
-    async with services_without_bot(settings) as services:
-        return await services.forum_admin.export(None, forum_id, which, settings.org.tz, labels)
 
 
 def export_registrations(args: argparse.Namespace) -> int:
@@ -34,10 +22,12 @@ def export_registrations(args: argparse.Namespace) -> int:
 
     language = args.language or settings.org.default_language
     labels = in_language(settings, language, lambda: registration_labels(language))
-    try:
-        files = asyncio.run(_export(settings, args.forum, ExportList(args.list), labels))
-    except DomainError:
-        fail(f"no forum with id {args.forum} (ids are in /myforums and `program load` output)")
+    which, tz = ExportList(args.list), settings.org.tz
+    files = of_forum(
+        settings,
+        args.forum,
+        lambda services: services.forum_admin.export(None, args.forum, which, tz, labels),
+    )
     write_files(args.out_dir, files)
     print(f"{files.rows} people exported", file=sys.stderr)
     return EXIT_OK

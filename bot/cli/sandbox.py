@@ -134,11 +134,19 @@ class Sandbox:
     def _settings(self) -> Settings:
         # The user's organisation settings stay; the bot talks to the emulator, on its own
         # database, and keeps conversation state there too (no Redis needed offline).
+        # Its few linked people are never the 100,000 recipients that need a second organizer:
+        # every announcement does here, so that two-person approval can be tried.
+        from bot.demo.world import DEMO_APPROVAL_THRESHOLD
+
+        delivery = self._base_settings.delivery.model_copy(
+            update={"approval_threshold": DEMO_APPROVAL_THRESHOLD}
+        )
         return self._base_settings.model_copy(
             update={
                 "telegram": TelegramSettings(token=TOKEN, api_base=self.emulator.api_base),
                 "database": DatabaseSettings(url=self.database_url),
                 "redis": RedisSettings(),
+                "delivery": delivery,
             }
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.tables.approvals import broadcast_approvals
@@ -62,6 +62,21 @@ class ApprovalRepository:
             )
         ).one_or_none()
         return None if row is None else ApprovalRow(*row)
+
+    async def lapsed(self, now: datetime, limit: int) -> list[int]:
+        """Broadcasts whose request is undecided and ran out by `now`, the oldest first."""
+        result = await self._connection.execute(
+            select(broadcast_approvals.c.broadcast_id)
+            .where(
+                and_(
+                    broadcast_approvals.c.decision.is_(None),
+                    broadcast_approvals.c.expires_at <= now,
+                )
+            )
+            .order_by(broadcast_approvals.c.expires_at, broadcast_approvals.c.broadcast_id)
+            .limit(limit)
+        )
+        return [int(broadcast_id) for broadcast_id in result.scalars()]
 
     async def decide(
         self, broadcast_id: int, decision: str, decided_by: int | None, at: datetime

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import utcnow
 from bot.db.dialect import insert_for
 from bot.db.tables.coauthors import proposal_coauthors
 from bot.db.tables.proposals import proposal_supports
+from bot.db.tables.registry import members
 
 
 class CoauthorRepository:
@@ -25,6 +26,42 @@ class CoauthorRepository:
             .order_by(proposal_coauthors.c.at, proposal_coauthors.c.member_id)
         )
         return [int(member_id) for member_id in result.scalars()]
+
+    async def has(self, proposal_id: int, member_id: int) -> bool:
+        """Is the member a co-author of the proposal?"""
+        result = await self._connection.execute(
+            select(proposal_coauthors.c.at).where(
+                and_(
+                    proposal_coauthors.c.proposal_id == proposal_id,
+                    proposal_coauthors.c.member_id == member_id,
+                )
+            )
+        )
+        return result.first() is not None
+
+    async def chats(self, proposal_id: int, author_id: int | None) -> tuple[int | None, list[int]]:
+        """Where the author reads (None: unlinked or erased), and where the co-authors who
+        read the bot do, in order: one query, for the notices of every decision."""
+        coauthors = select(proposal_coauthors.c.member_id).where(
+            proposal_coauthors.c.proposal_id == proposal_id
+        )
+        result = await self._connection.execute(
+            select(members.c.id, members.c.telegram_id)
+            .where(
+                and_(
+                    or_(members.c.id == author_id, members.c.id.in_(coauthors)),
+                    members.c.telegram_id.is_not(None),
+                )
+            )
+            .order_by(members.c.telegram_id)
+        )
+        author_chat, chats = None, []
+        for member_id, chat in result:
+            if member_id == author_id:
+                author_chat = int(chat)
+            else:
+                chats.append(int(chat))
+        return author_chat, chats
 
     async def add(self, proposal_id: int, member_ids: list[int]) -> None:
         """Make the members co-authors (each once)."""

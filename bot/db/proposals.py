@@ -14,6 +14,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
     true,
     update,
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import utcnow
 from bot.db.dialect import insert_for
+from bot.db.tables.coauthors import proposal_coauthors
 from bot.db.tables.proposals import (
     proposal_attachments,
     proposal_events,
@@ -235,6 +237,7 @@ class ProposalRepository:
         self,
         *,
         member_id: int | None = None,
+        author_or_coauthor: int | None = None,
         status: ProposalStatus | None = None,
         statuses: Collection[ProposalStatus] | None = None,
         regions: frozenset[str] | None = None,
@@ -246,6 +249,14 @@ class ProposalRepository:
         condition: ColumnElement[bool] = true()
         if member_id is not None:
             condition = and_(condition, proposals.c.member_id == member_id)
+        if author_or_coauthor is not None:
+            coauthored = select(proposal_coauthors.c.proposal_id).where(
+                proposal_coauthors.c.member_id == author_or_coauthor
+            )
+            condition = and_(
+                condition,
+                or_(proposals.c.member_id == author_or_coauthor, proposals.c.id.in_(coauthored)),
+            )
         if status is not None:
             condition = and_(condition, proposals.c.status == status.value)
         if statuses is not None:

@@ -327,6 +327,36 @@ class RegistrationRepository:
         )
         return [_registration(row) for row in rows]
 
+    async def attach_member(self, telegram_id: int, member_id: int) -> None:
+        """The account was linked to the record: its registrations made as a guest are the
+        member's (lists, tickets, certificates and the record's counts show them)."""
+        await self._connection.execute(
+            update(registrations)
+            .where(
+                and_(
+                    registrations.c.telegram_id == telegram_id,
+                    registrations.c.member_id.is_(None),
+                )
+            )
+            .values(member_id=member_id)
+        )
+
+    async def detach_member(self, telegram_id: int, member_id: int, now: datetime) -> None:
+        """The account was unlinked from the record: its registrations for events not yet over
+        are a guest's again (those over stay the record's history)."""
+        upcoming = select(events.c.id).where(events.c.ends_at > now)
+        await self._connection.execute(
+            update(registrations)
+            .where(
+                and_(
+                    registrations.c.telegram_id == telegram_id,
+                    registrations.c.member_id == member_id,
+                    registrations.c.event_id.in_(upcoming),
+                )
+            )
+            .values(member_id=None)
+        )
+
     async def check_in(self, registration_id: int, *, by: int, at: datetime) -> bool:
         """Mark attended unless already; True when marked now."""
         result = await self._connection.execute(

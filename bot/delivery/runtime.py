@@ -8,6 +8,7 @@ once per moment. When it stops, or dies, another takes over within `lease_second
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
+from apscheduler.schedulers.base import STATE_RUNNING  # type: ignore[import-untyped]
 
 from bot.config import Settings
 from bot.delivery.notices import NoticeRenderers
@@ -103,10 +105,16 @@ class Delivery:
         self._expander: asyncio.Task[None] | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._stopping = False
+        self._stop_asked = asyncio.Event()  # wakes the lease keeper at once on `stop`
         self._operations = operations
         self.leading = False
         self._leadership: asyncio.Task[None] | None = None
         self._ticks: list[tuple[str, Callable[[], Awaitable[object]], timedelta]] = []
+
+    @property
+    def sending(self) -> bool:
+        """This process leads and its sender and ticks run (taking the lead is done)."""
+        return self.leading and self._scheduler.state == STATE_RUNNING
 
     def schedule(
         self,
@@ -121,6 +129,7 @@ class Delivery:
     async def start(self) -> None:
         """Compete for the sender's lease; the holder sends and runs the ticks."""
         self._stopping = False
+        self._stop_asked.clear()
         await self._try_to_lead()
         self._leadership = asyncio.create_task(self._keep_leadership(), name="outbox-lease")
 
@@ -136,7 +145,11 @@ class Delivery:
             log.info("this process is now the outbox sender")
             self.leading = True
             SENDER_LEADER.set(1)
-            await self._lead()
+            try:
+                await self._lead()
+            except Exception:  # the database is away: the next look tries again
+                log.exception("could not start sending; trying again shortly")
+                await self._follow()
         elif not held and self.leading:
             log.warning("lost the outbox sender's lease; another process sends now")
             await self._follow()
@@ -145,14 +158,19 @@ class Delivery:
         while not self._stopping:
             # A leader renews at a third of the lease; the others look often, so a dead
             # leader is replaced within lease_seconds.
-            await asyncio.sleep(self._lease / 3 if self.leading else FOLLOWER_LOOK_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(
+                    self._lease / 3 if self.leading else FOLLOWER_LOOK_SECONDS
+                ):
+                    await self._stop_asked.wait()
             if not self._stopping:
                 await self._try_to_lead()
 
     async def _follow(self, grace_seconds: float = 10.0) -> None:
         self.leading = False
         SENDER_LEADER.set(0)
-        self._scheduler.pause()
+        if self._scheduler.running:  # not yet, when taking the lead was cut short
+            self._scheduler.pause()
         if self._watcher is not None:
             self._watcher.cancel()
         pending = [task for task in (*self._running, self._expander) if task is not None]
@@ -195,7 +213,11 @@ class Delivery:
         if self._stopping:
             return
         self._stopping = True
+        self._stop_asked.set()
         if self._leadership is not None:
+            # Told, not cancelled: a take-over cut midway (the sender started, the ticks not
+            # yet) would leave this process half leading. Cancelled only if it hangs.
+            await asyncio.wait({self._leadership}, timeout=grace_seconds)
             self._leadership.cancel()
             await asyncio.gather(self._leadership, return_exceptions=True)
         if self.leading:

@@ -27,8 +27,7 @@ from bot.clock import utcnow
 from bot.delivery.pacing import ChatSpacing, Pacer
 from bot.delivery.transport import SendResult, TelegramTransport, Verdict
 from bot.domain.outbox import BLOCKED, ClaimedMessage, Failure, Retry
-from bot.metrics import BLOCKED as BLOCKED_SENDS
-from bot.metrics import RATE_LIMITED, SENDS
+from bot.metrics import SENDS
 from bot.services.outbox import OutboxService, Outcomes
 
 log = logging.getLogger("bot.delivery")
@@ -198,11 +197,7 @@ class OutboxSender:
 
     def _record(self, row: ClaimedMessage, result: SendResult) -> None:
         outcomes = self._outcomes
-        SENDS.labels(result.verdict.value).inc()
-        if result.verdict is Verdict.RATE_LIMITED:
-            RATE_LIMITED.inc()
-        elif result.verdict is Verdict.BLOCKED:
-            BLOCKED_SENDS.inc()
+        SENDS.labels(result.verdict.value).inc()  # 429s and 403s: counted by the session
         now = utcnow()
         if result.verdict is Verdict.SENT:
             outcomes.sent.append(row.id)
@@ -281,7 +276,7 @@ class OutboxSender:
             await asyncio.sleep(self._lease / 3)
             try:
                 await self._outbox.renew(self.worker, self._lease)
-                retaken = await self._outbox.retake_expired()
+                retaken = await self._outbox.retake_expired(but_of=self.worker)
             except Exception:
                 log.exception("could not renew the sender's claims")
                 continue

@@ -29,6 +29,7 @@ from bot.services.forums import new_ticket_code
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 DEMO_PROGRAMS = ("shymkent-forum.toml", "astana-republican-forum.toml")
 
+NEAR_DUPLICATE_TITLE = "Алыс ауылдардағы БПҰ жиналыстары онлайн"
 # (topic, title, text, shortlisted?) — written as members of the Turkistan region would.
 DEMO_PROPOSALS: tuple[tuple[str, str, str, bool], ...] = (
     (
@@ -52,7 +53,19 @@ DEMO_PROPOSALS: tuple[tuple[str, str, str, bool], ...] = (
         "болсын: айына бір кездесу, бизнес-жоспарды бірге талдау.",
         False,
     ),
+    (
+        # Near the first one (and waiting for review): the reviewer sees it as a likely
+        # duplicate, and may merge it.
+        "ppo_work",
+        NEAR_DUPLICATE_TITLE,
+        "Алыс ауылдардағы бастауыш партия ұйымдарының жиналыстарын онлайн өткізуді "
+        "ұсынамын: жол шығыны азаяды, жиналысқа қатысу артады.",
+        False,
+    ),
 )
+# What the member may type to see the similar proposals above (a tip of the sandbox).
+SIMILAR_TITLE = "Ауылдағы жиналыстар онлайн"
+SIMILAR_TEXT = "Алыс ауылдардағы БПҰ жиналыстарын онлайн өткізу керек, жол шығыны көп."
 
 
 async def add_demo_forums(database: Database, *, admins: tuple[int, ...], tz: ZoneInfo) -> None:
@@ -65,7 +78,8 @@ async def add_demo_forums(database: Database, *, admins: tuple[int, ...], tz: Zo
 
 
 async def add_demo_proposals(database: Database, *, members: int, seed: int, year: int) -> None:
-    """A few proposals of Turkistan members, two shortlisted; only once."""
+    """A few proposals of Turkistan members, two shortlisted, one a near duplicate; each
+    author's only once."""
     authors = [m for m in generate_members(members, seed=seed) if m.region_code == "TRK"]
     async with database.write() as connection:
         proposals = ProposalRepository(connection)

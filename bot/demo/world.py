@@ -17,6 +17,9 @@ from bot.db.registry import RegistryRepository
 from bot.db.roles import RoleRepository
 from bot.db.users import UserRepository
 from bot.demo.events import (
+    NEAR_DUPLICATE_TITLE,
+    SIMILAR_TEXT,
+    SIMILAR_TITLE,
     add_demo_forums,
     add_demo_past_training,
     add_demo_proposals,
@@ -31,8 +34,11 @@ from bot.services.registry_import import import_registry
 
 DEMO_REGION = "TRK"
 ALMATY = ZoneInfo("Asia/Almaty")
-DEMO_WORLD_VERSION = 5
+DEMO_WORLD_VERSION = 6
 """Raise it when the world grows (a forum, proposals): sandboxes seed the new parts on start."""
+# The sandbox's delivery.approval_threshold: its few linked people are never 100,000, so every
+# announcement with a recipient waits for a second organizer there (two-person approval).
+DEMO_APPROVAL_THRESHOLD = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +68,7 @@ class DemoWorld:
 
     member: DemoPerson
     organizer: DemoPerson
+    hq_organizer: DemoPerson
     reviewer: DemoPerson
     republican: DemoPerson
     guest: DemoPerson
@@ -70,7 +77,14 @@ class DemoWorld:
     @property
     def people(self) -> tuple[DemoPerson, ...]:
         """In the order the page lists them."""
-        return (self.member, self.organizer, self.reviewer, self.republican, self.guest)
+        return (
+            self.member,
+            self.organizer,
+            self.hq_organizer,
+            self.reviewer,
+            self.republican,
+            self.guest,
+        )
 
     @property
     def member_iin(self) -> str:
@@ -113,8 +127,7 @@ def demo_world(*, members: int) -> DemoWorld:
             "number of her Telegram account; her account is not linked to it yet."
         ),
         tips=(
-            "Press START, then “Мүшелік деректерімді байланыстыру” (Link my membership),"
-            " or send /link.",
+            "Press START, then “Деректерімді байланыстыру” (Link my membership), or send /link.",
             "Share your phone number with the button, then type the demo IIN below.",
             "Send /me: your record, and a button to ask for a correction.",
             "/forums: register for a forum and its trainings; /tickets: one QR ticket for all"
@@ -128,6 +141,9 @@ def demo_world(*, members: int) -> DemoWorld:
             "She has held a seat at the Teachers' meeting (it starts soon) for a week: "
             "15 minutes after the sandbox's first start the bot asks “Still coming?” — Yes keeps "
             "the seat, No frees it. /tickets shows that ticket; start over with --reset.",
+            f"/propose → a topic → the title “{SIMILAR_TITLE}” → the text “{SIMILAR_TEXT}”: "
+            "before sending, the bot shows the similar Turkistan proposals, each with “👍 "
+            "Қолдау: …” (Support …), and “Менікі басқа” (Mine is different).",
         ),
         iin=MEMBER_RECORD.iin,
     )
@@ -153,8 +169,34 @@ def demo_world(*, members: int) -> DemoWorld:
             "/myforums → the Teachers' meeting: its card counts the “Still coming?” answers "
             "(yes / no / silent). Seats still silent after the reminder (a day after the "
             "question) can be released with one press; the meeting starts before that here.",
-            "/stats (or “График” on a forum's card): a PNG chart of registrations, seats, "
+            "/stats (or “Диаграмма” on a forum's card): a PNG chart of registrations, seats, "
             "attendance per training and top regions, labelled in his language.",
+            "Two-person approval: once the member has linked her account, send /broadcast → "
+            "Русский → a text → “Выбрать получателей →” → “Все привязанные члены партии” → "
+            "“Отправить сейчас”. It waits for a second organizer (in the sandbox every "
+            "announcement does); play Гүлнар to approve it.",
+        ),
+    )
+    hq_organizer = DemoPerson(
+        key="hq_organizer",
+        telegram_id=600_000_106,
+        first_name="Гүлнар",
+        last_name="Қасымова",
+        phone="+77060000106",
+        language_code="kk",
+        title="Organizer of every region (headquarters)",
+        about=(
+            "Organizes for the whole organisation in Astana; a second pair of eyes on the "
+            "widest announcements: another organizer's waits for her approval."
+        ),
+        tips=(
+            "After Ерлан sends an announcement (see his tips), “№N хабарландыру сіздің "
+            "мақұлдауыңызды күтіп тұр” (Announcement #N needs your approval) arrives here with "
+            "its texts and recipient count: “✅ Мақұлдау” (Approve) asks once more, then it "
+            "goes out and Ерлан is told. “Қабылдамау” (Decline) cancels it.",
+            "Her own announcement to all members waits for another organizer of every region "
+            "or an admin (she cannot approve her own); nobody approves it here, so after 24 "
+            "hours it is withdrawn and she is told.",
         ),
     )
     reviewer = DemoPerson(
@@ -170,6 +212,10 @@ def demo_world(*, members: int) -> DemoWorld:
             "Send /start and /help: the bot knows her role.",
             "Send /review: proposals of Turkistan members wait for her; open one to shortlist "
             "it, reject it or ask for changes. /shortlist shows what was chosen.",
+            f"/review → “{NEAR_DUPLICATE_TITLE}”: under its card, “ықтимал қайталамалары” "
+            "(Likely duplicates) lists the shortlisted proposal it repeats; “Салыстыру: …” "
+            "(Compare with …) shows both side by side, and “Біріктіру: 1 → 2” (Merge 1 into 2) "
+            "makes its author a co-author there and carries its supports over.",
         ),
     )
     republican = DemoPerson(
@@ -211,7 +257,9 @@ def demo_world(*, members: int) -> DemoWorld:
             "Write anything: the bot never stays silent.",
         ),
     )
-    return DemoWorld(member, organizer, reviewer, republican, guest, registry_size=members)
+    return DemoWorld(
+        member, organizer, hq_organizer, reviewer, republican, guest, registry_size=members
+    )
 
 
 async def seed_demo_world(
@@ -266,6 +314,7 @@ async def add_demo_people(database: Database, world: DemoWorld) -> None:
             (world.organizer, Grant(Role.ORGANIZER, DEMO_REGION)),
             # the demo forum is in Shymkent: its organizer checks people in there too
             (world.organizer, Grant(Role.ORGANIZER, "SHY")),
+            (world.hq_organizer, Grant(Role.ORGANIZER, None)),
             (world.reviewer, Grant(Role.REVIEWER, DEMO_REGION)),
             (world.republican, Grant(Role.REPUBLICAN, None)),
         )

@@ -9,8 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
-
 # Kazakh letters folded onto their Russian neighbours (and ё, й, ы onto what they sound like in
 # a stem; ъ, ь dropped), so that a word borrowed by both languages ("цифрлық", "цифровой")
 # shares its stem; Latin written as it sounds, so "internet", "forum", "online" meet their
@@ -124,6 +122,9 @@ def _matched(terms: frozenset[str], others: frozenset[str], shared: frozenset[st
     rest = sorted(others - shared)
     if not rest:
         return len(shared)
+    # rapidfuzz is needed only once a proposal is compared: not loaded at start.
+    from rapidfuzz import fuzz, process
+
     fuzzy = sum(
         1
         for term in terms - shared

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Self
 
 from aiogram.filters.callback_data import CallbackData
@@ -27,3 +28,14 @@ class BoundedCallbackData(CallbackData, prefix="bounded"):
                 msg = f"{name} is out of range"
                 raise ValueError(msg)
         return self
+
+
+class ConfirmStep(StrEnum):
+    """The steps of a two-press confirmation shared by several buttons: ask, then yes or no.
+
+    The values are on the wire (buttons already sent keep working): never change them.
+    """
+
+    ASK = "a"
+    YES = "y"
+    NO = "n"

@@ -87,8 +87,12 @@ def build_web_app(
             body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST}
         )
 
+    async def close_health(_app: web.Application) -> None:
+        await health.close()
+
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
+    app.on_cleanup.append(close_health)
     return app
 
 

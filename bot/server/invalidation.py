@@ -13,6 +13,7 @@ from bot.services.users import UserService
 
 log = logging.getLogger("bot.users")
 POLL_SECONDS = 0.5  # how long one read waits; also how soon stop() returns
+STOP_SECONDS = 10.0  # how long stop() waits for the listener at most
 
 
 class UserChanges:
@@ -41,7 +42,10 @@ class UserChanges:
             await asyncio.wait(self._publishing, timeout=2)
         self._stopping = True
         if self._listener is not None:
-            # redis-py's reads do not take cancellation well: the loop notices the flag.
+            # redis-py's reads do not take cancellation well: the loop notices the flag
+            # (within a read's POLL_SECONDS); cancelled only if Redis holds it much longer.
+            await asyncio.wait({self._listener}, timeout=STOP_SECONDS)
+            self._listener.cancel()
             await asyncio.gather(self._listener, return_exceptions=True)
         if self._pubsub is not None:
             with contextlib.suppress(Exception):

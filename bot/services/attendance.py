@@ -4,6 +4,7 @@ the person's trainings. A training is attended when its registration's `checked_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -81,6 +82,14 @@ class Scan:
         """Every day and every training marked?"""
         days = all(day.mark for day in self.days)
         return days and all(t.mark for t in self.trainings)
+
+    def with_mark(self, item: DayAttendance | TrainingAttendance, mark: Mark) -> Scan:
+        """The scan with `item` (one of its days or trainings) marked."""
+        return replace(
+            self,
+            days=[replace(d, mark=mark) if d is item else d for d in self.days],
+            trainings=[replace(t, mark=mark) if t is item else t for t in self.trainings],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,32 +177,11 @@ class AttendanceService:
         """Mark the person present on a day of the forum (from that day until check-in
         closes); the first day marked checks them in at the forum, and they are told.
         Marked before: says when and by whom (idempotent)."""
-        now = now or utcnow()
-        async with self._database.write() as connection:
-            principal = await self._access.principal_on(connection, organizer_id)
-            row = await _forum_ticket(connection, registration_id)
-            view = await ticket_view(connection, principal, row, None, self._margin)
-            before = await self._scan(connection, view)
-            item = next((d for d in before.days if d.day == day), None)
-            if item is None:
-                raise DomainError(ErrorCode.NOT_FOUND)
-            if item.mark is not None:
-                return await _marked_before(connection, organizer_id, before, item.mark, day=day)
-            if not item.open(now):
-                raise DomainError(ErrorCode.CHECK_IN_CLOSED, opens=item.opens, closes=item.closes)
-            attendance = AttendanceRepository(connection)
-            if not await attendance.mark_day(row.id, day, by=organizer_id, at=now):
-                # Another organizer marked this day this instant: theirs is the time.
-                mark = (await attendance.days([row.id]))[row.id][day]
-                return await _marked_before(connection, organizer_id, before, mark, day=day)
-            await _audit(connection, organizer_id, row, f"forum {view.event.id}, day {day}")
-            if await RegistrationRepository(connection).check_in(row.id, by=organizer_id, at=now):
-                await _tell(connection, row.telegram_id, view.event)
-                view = replace(view, registration=replace(row, checked_in_at=now))
-        self._outbox_bell.ring()
-        mark = Mark(now, organizer_id)
-        days = [replace(d, mark=mark) if d.day == day else d for d in before.days]
-        return Marked(replace(before, view=view, days=days), mark, "", True, day, None)
+
+        def pick(scan: Scan) -> DayAttendance | None:
+            return next((d for d in scan.days if d.day == day), None)
+
+        return await self._mark(organizer_id, registration_id, pick, now or utcnow())
 
     async def mark_training(
         self,
@@ -204,38 +192,67 @@ class AttendanceService:
     ) -> Marked:
         """Mark the person present at one of their trainings (during it, with the margin);
         they are told. Marked before: says when and by whom (idempotent)."""
-        now = now or utcnow()
+
+        def pick(scan: Scan) -> TrainingAttendance | None:
+            return next((t for t in scan.trainings if t.training.id == training_id), None)
+
+        return await self._mark(organizer_id, registration_id, pick, now or utcnow())
+
+    async def _mark(
+        self,
+        organizer_id: int,
+        registration_id: int,
+        pick: Callable[[Scan], DayAttendance | TrainingAttendance | None],
+        now: datetime,
+    ) -> Marked:
+        """The one path of both marks: the organizer's reach, the item `pick` finds on the
+        ticket (NOT_FOUND: not the forum's day, not one of the person's trainings — a forged or
+        an old button), marked before, its window, a race with another organizer."""
         async with self._database.write() as connection:
             principal = await self._access.principal_on(connection, organizer_id)
             row = await _forum_ticket(connection, registration_id)
             view = await ticket_view(connection, principal, row, None, self._margin)
             before = await self._scan(connection, view)
-            item = next((t for t in before.trainings if t.training.id == training_id), None)
-            if item is None:  # not one of theirs (a forged or an old button)
+            item = pick(before)
+            if item is None:
                 raise DomainError(ErrorCode.NOT_FOUND)
-            training = item.training
+            day, training = _what(item)
             if item.mark is not None:
                 return await _marked_before(
-                    connection, organizer_id, before, item.mark, training=training
+                    connection, organizer_id, before, item.mark, day=day, training=training
                 )
             if not item.open(now):
                 raise DomainError(ErrorCode.CHECK_IN_CLOSED, opens=item.opens, closes=item.closes)
             registrations = RegistrationRepository(connection)
-            if not await registrations.check_in(item.registration_id, by=organizer_id, at=now):
-                again = await self._scan(connection, view)
-                mark = next(t.mark for t in again.trainings if t.training.id == training_id)
-                assert mark is not None
-                return await _marked_before(
-                    connection, organizer_id, again, mark, training=training
+            if isinstance(item, DayAttendance):
+                written = await AttendanceRepository(connection).mark_day(
+                    row.id, item.day, by=organizer_id, at=now
                 )
-            await _audit(
-                connection, organizer_id, row, f"training {training.id}, forum {view.event.id}"
-            )
-            await _tell(connection, row.telegram_id, training)
+                what = f"forum {view.event.id}, day {item.day}"
+            else:
+                written = await registrations.check_in(
+                    item.registration_id, by=organizer_id, at=now
+                )
+                what = f"training {item.training.id}, forum {view.event.id}"
+            if not written:  # another organizer marked it this instant: theirs is the time
+                again = await self._scan(connection, view)
+                marked = pick(again)
+                assert marked is not None
+                assert marked.mark is not None
+                return await _marked_before(
+                    connection, organizer_id, again, marked.mark, day=day, training=training
+                )
+            await _audit(connection, organizer_id, row, what)
+            if training is not None:
+                await _tell(connection, row.telegram_id, training)
+            elif await registrations.check_in(row.id, by=organizer_id, at=now):
+                # The forum's first day marked: checked in at the forum.
+                await _tell(connection, row.telegram_id, view.event)
+                view = replace(view, registration=replace(row, checked_in_at=now))
         self._outbox_bell.ring()
         mark = Mark(now, organizer_id)
-        trainings = [replace(t, mark=mark) if t is item else t for t in before.trainings]
-        return Marked(replace(before, trainings=trainings), mark, "", True, None, training)
+        after = replace(before.with_mark(item, mark), view=view)
+        return Marked(after, mark, "", True, day, training)
 
     async def _scan(self, connection: AsyncConnection, view: TicketView) -> Scan:
         """The forum's days and the person's trainings, each with its mark and its window."""
@@ -267,6 +284,13 @@ async def _forum_ticket(connection: AsyncConnection, registration_id: int) -> Re
     if row is None or row.status is not RegistrationStatus.REGISTERED or not row.ticket_code:
         raise DomainError(ErrorCode.NOT_FOUND)
     return row
+
+
+def _what(item: DayAttendance | TrainingAttendance) -> tuple[date | None, Event | None]:
+    """(the day, None) or (None, the training)."""
+    if isinstance(item, DayAttendance):
+        return item.day, None
+    return None, item.training
 
 
 async def _marked_before(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html import unescape
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -25,6 +25,7 @@ from bot.services.access import AccessService
 from bot.services.outbox import Doorbell
 
 EXPIRES_AFTER = timedelta(hours=24)
+BATCH = 200  # lapsed requests handled per round of the tick
 EXCERPT = 900  # characters of each language's text shown in the request (three fit a message)
 APPROVED, DECLINED, EXPIRED = "approved", "declined", "expired"
 _TAG = re.compile(r"<[^>]+>")
@@ -141,6 +142,8 @@ class BroadcastApprovalService:
             raise DomainError(ErrorCode.NOT_ALLOWED)
         if broadcast.author_id == telegram_id:
             raise DomainError(ErrorCode.APPROVAL_OWN)
+        if approval.decision == EXPIRED:  # withdrawn by the tick: its buttons say so
+            raise DomainError(ErrorCode.APPROVAL_EXPIRED)
         if broadcast.status is not BroadcastStatus.AWAITING_APPROVAL:
             raise DomainError(ErrorCode.APPROVAL_DECIDED)
         if utcnow() >= approval.expires_at:
@@ -178,30 +181,50 @@ class BroadcastApprovalService:
                 )
                 await self._tell_author(connection, pending, decision)
         except DomainError as error:
-            if error.code is ErrorCode.APPROVAL_EXPIRED:
-                await self._expire(broadcast_id)
+            if error.code is ErrorCode.APPROVAL_EXPIRED and await self._expire(broadcast_id):
+                self._outbox_bell.ring()
             raise
         self._outbox_bell.ring()
         if approved and pending.approval.send_now:
             self._due_bell.ring()
         return pending
 
-    async def _expire(self, broadcast_id: int) -> None:
-        """A request past its 24 hours: the broadcast is cancelled, the author told (once)."""
+    async def expire(self, now: datetime | None = None) -> int:
+        """The tick: requests nobody decided within 24 h by `now` are withdrawn, each
+        author told in the same transaction; how many. Safe to run twice at once: each
+        broadcast is read again under its lock."""
+        now = now or utcnow()
+        expired = 0
+        while True:
+            async with self._database.read() as connection:
+                due = await ApprovalRepository(connection).lapsed(now, BATCH)
+            for broadcast_id in due:
+                expired += await self._expire(broadcast_id, now)
+            if len(due) < BATCH:
+                break
+        if expired:
+            self._outbox_bell.ring()
+        return expired
+
+    async def _expire(self, broadcast_id: int, now: datetime | None = None) -> bool:
+        """A request past its 24 hours: the broadcast is cancelled, the author told (once);
+        False when it was decided or expired meanwhile."""
+        now = now or utcnow()
         async with self._database.write() as connection:
             broadcast = await BroadcastRepository(connection).get(broadcast_id, lock=True)
             approval = await ApprovalRepository(connection).get(broadcast_id)
-            if broadcast is None or approval is None:
-                return
+            if broadcast is None or approval is None or approval.decision is not None:
+                return False
             if broadcast.status is not BroadcastStatus.AWAITING_APPROVAL:
-                return
-            now = utcnow()
+                return False
+            if approval.expires_at > now:
+                return False
             await BroadcastRepository(connection).move(
                 broadcast_id, BroadcastStatus.CANCELLED, finished_at=now
             )
             await ApprovalRepository(connection).decide(broadcast_id, EXPIRED, None, now)
             await self._tell_author(connection, Pending(broadcast, approval), EXPIRED)
-        self._outbox_bell.ring()
+        return True
 
     @staticmethod
     async def _tell_author(connection: AsyncConnection, pending: Pending, decision: str) -> None:

@@ -21,6 +21,7 @@ from bot.db.linking import (
 )
 from bot.db.members import MemberRepository
 from bot.db.notices import NoticeRepository
+from bot.db.registrations import RegistrationRepository
 from bot.db.users import UserRepository
 from bot.domain.audit import AuditAction
 from bot.domain.errors import DomainError, ErrorCode
@@ -191,6 +192,7 @@ class LinkingService:
     ) -> Linked:
         if not await MemberRepository(connection).link(member.id, telegram_id):
             raise DomainError(ErrorCode.MEMBER_LINKED_ELSEWHERE)
+        await RegistrationRepository(connection).attach_member(telegram_id, member.id)
         await LinkAttemptRepository(connection).forget(
             await self._account_hash(connection, telegram_id)
         )
@@ -347,6 +349,9 @@ class LinkingService:
             member_id = await MemberRepository(connection).unlink(telegram_id)
             if member_id is None:
                 raise DomainError(ErrorCode.NOT_LINKED)
+            await RegistrationRepository(connection).detach_member(
+                telegram_id, member_id, utcnow()
+            )
             await AuditRepository(connection).record(
                 actor_id=telegram_id, action=AuditAction.UNLINK, member_id=member_id
             )

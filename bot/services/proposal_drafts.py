@@ -34,7 +34,7 @@ from bot.domain.proposals import (
 from bot.domain.roles import Role
 from bot.services.access import AccessService
 from bot.services.outbox import Doorbell
-from bot.services.proposals import check_actor, member_of, move_proposal, proposal_of
+from bot.services.proposal_moves import check_actor, member_of, move_proposal, proposal_of
 from bot.services.similar_proposals import SimilarProposals, may_hint
 
 

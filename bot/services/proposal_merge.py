@@ -20,7 +20,7 @@ from bot.domain.proposals import Proposal, ProposalAction, ProposalEvent, next_s
 from bot.domain.roles import Role
 from bot.services.access import AccessService
 from bot.services.outbox import Doorbell
-from bot.services.proposals import proposal_of
+from bot.services.proposal_moves import proposal_of
 from bot.services.similar_proposals import OPEN_IN_REGION, SimilarProposals
 
 

@@ -44,7 +44,7 @@ class ProposalDetails:
 
     `origin` is shown to its author and to reviewers; `deciders` (the full names of the
     reviewers in its history, by Telegram id) only to reviewers and in the exports; `quota`
-    to the region's reviewers.
+    to the region's reviewers; `coauthored`: opened by a co-author (not its author).
     """
 
     proposal: Proposal
@@ -55,6 +55,7 @@ class ProposalDetails:
     origin: Origin | None = None
     deciders: Mapping[int, str] = field(default_factory=dict)
     quota: QuotaUse | None = None
+    coauthored: bool = False
 
 
 async def quota_use(
@@ -74,6 +75,7 @@ async def details(
     origin: bool = False,
     deciders: bool = False,
     quota: int | QuotaUse | None = None,
+    coauthored: bool = False,
 ) -> ProposalDetails:
     """The proposal with its files and history, and as much of its trail as asked for
     (`quota`: the region's quota to count its use against, or its use counted already)."""
@@ -89,7 +91,15 @@ async def details(
     if isinstance(quota, int):
         use = await quota_use(connection, proposal.region_code, proposal.year, quota)
     return ProposalDetails(
-        proposal, attachments, history, supported, can_support, found_origin, names, use
+        proposal,
+        attachments,
+        history,
+        supported,
+        can_support,
+        found_origin,
+        names,
+        use,
+        coauthored,
     )
 
 

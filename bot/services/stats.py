@@ -18,6 +18,7 @@ from bot.domain.events import Event, EventKind
 from bot.domain.regions import region_by_code
 from bot.domain.roles import Role
 from bot.domain.stats import TOP_REGIONS, ForumFigures, TrainingAttendance
+from bot.formatting import format_day
 from bot.services.access import AccessService
 from bot.services.tabular import Cell, Table
 
@@ -102,7 +103,10 @@ def figures_table(figures: ForumFigures, labels: FigureLabels) -> Table:
         [labels.waiting, figures.waiting],
         [labels.checked_in, figures.checked_in],
     ]
-    rows += [[labels.on_day.format(day=day.isoformat()), count] for day, count in figures.per_day]
+    rows += [
+        [labels.on_day.format(day=format_day(day, labels.locale)), count]
+        for day, count in figures.per_day
+    ]
     for item in figures.trainings:
         title = item.training.title.get(labels.locale, labels.default_locale)
         rows.append([labels.training_registered.format(title=title), item.registered])

@@ -44,11 +44,11 @@ async def test_one_scan_marks_the_day_then_a_training(make_chat, make_organizer,
     assert (scan.text or "").count("▫️") == 3  # two days, one training
     labels = scan.buttons()
     assert [label.split(":")[0] for label in labels] == [
-        "Отметить день",
+        "Отметить",
         "Отметить тренинг",
         "Снять регистрацию",
     ]
-    await organizer.press(_starting(labels, "Отметить день: "))
+    await organizer.press(_starting(labels, "Отметить: "))
     assert "✅ Приход отмечен: " in (scan.text or "")
     assert scan.buttons() == [_starting(labels, "Отметить тренинг: ")]  # no removing now
     await organizer.press(scan.buttons()[0])
@@ -66,7 +66,7 @@ async def test_one_scan_marks_the_day_then_a_training(make_chat, make_organizer,
     await attendee.wait_for_text("«Ораторское мастерство» отмечен")
     await attendee.send("/tickets")
     ticket = attendee.user.transcript[-2]
-    assert "✅ Присутствие отмечено: " in (ticket.caption or "")
+    assert "✅ Приход отмечен: " in (ticket.caption or "")
     assert "Ораторское мастерство: ✅ приход отмечен" in attendee.last_text
 
     # The ticket's "Add to calendar": the forum and the person's training, as an .ics file.

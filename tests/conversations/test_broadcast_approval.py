@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from bot.clock import utcnow
 from bot.handlers.broadcasts.callbacks import ApprovalCallback, ApprovalStep
 from tests.conftest import ADMIN_ID
 from tests.conversations.test_proposals import notified
@@ -28,11 +31,11 @@ async def test_a_broadcast_to_everyone_is_approved_by_another_organizer_then_sen
     await admin.press("Все привязанные члены партии")
     await admin.press("Отправить сейчас")
     assert admin.last_text.startswith(
-        "Объявление №1 получат 2 человек: сначала его должен одобрить второй организатор"
+        "Получателей объявления №1 — 2, поэтому сначала его должен одобрить второй организатор"
     )
 
     request = await notified(second, "ждёт вашего одобрения")
-    assert "<b>Объявление №1 ждёт вашего одобрения</b>: его получат 2 человек." in request
+    assert "<b>Объявление №1 ждёт вашего одобрения</b>: получателей — 2." in request
     assert "Текст на русском языке:\n<i>Съезд партии в субботу</i>" in request
     assert "Текст на казахском языке:\n<i>Партия съезі сенбіде</i>" in request
     assert second.last_message.buttons() == ["✅ Одобрить", "Отклонить"]
@@ -44,7 +47,7 @@ async def test_a_broadcast_to_everyone_is_approved_by_another_organizer_then_sen
     assert readers[RU].texts == []  # nothing goes out before the approval
 
     await second.press("✅ Одобрить")
-    assert second.last_text == "Одобрить объявление №1 для 2 получателей? Оно будет отправлено."
+    assert second.last_text == "Одобрить объявление №1? Получателей: 2. Оно будет отправлено."
     await second.press("Не сейчас")
     assert second.last_text == "Ничего не решено. Запрос остаётся открытым."
     await second.press("✅ Одобрить")
@@ -60,3 +63,28 @@ async def test_a_broadcast_to_everyone_is_approved_by_another_organizer_then_sen
     assert second.last_alert == (
         "Это объявление уже одобрено, отклонено или отменено. Ничего не изменилось."
     )
+
+
+async def test_a_request_nobody_approves_is_withdrawn_by_the_tick_and_its_buttons_say_so(
+    make_chat, make_organizer, database_url: str, running_bot
+) -> None:
+    await seed_members(database_url, [RU], language="ru")
+    reader = make_chat(RU)
+    second = await make_organizer(8407, None)
+    admin = make_chat(ADMIN_ID, language_code="ru")
+    await admin.send("/broadcast")
+    await admin.press("Русский")
+    await admin.send("Съезд партии в субботу")
+    await admin.press("Выбрать получателей →")
+    await admin.press("Все привязанные члены партии")
+    await admin.press("Отправить сейчас")
+    await notified(second, "ждёт вашего одобрения")
+
+    approvals = running_bot.app.services.broadcast_approvals
+    assert await approvals.expire(utcnow() + timedelta(hours=24, minutes=1)) == 1
+    await notified(admin, "Никто не одобрил объявление №1 за 24 часа")  # the author is told
+    await second.press("✅ Одобрить")
+    assert second.last_alert == (
+        "Срок запроса истёк (прошло 24 часа): объявление не будет отправлено."
+    )
+    assert reader.texts == []

@@ -39,7 +39,7 @@ async def test_attendees_get_their_certificate_and_anyone_can_check_it(
     over = seeded.ends_at + timedelta(minutes=1)  # a moment the bot's own ticks never see
     assert await running_bot.app.delivery.certificate_tick(over) == 2
     document = await _certificate(member)
-    assert "тренингінің сертификаты" in (document.caption or "")
+    assert "тренингіне қатысқаныңыз туралы сертификатыңыз" in (document.caption or "")
     assert document.document_name is not None
     assert document.document_name.startswith("certificate-")
     text = _pdf_text(document.document)

@@ -28,7 +28,7 @@ async def test_a_shortlisted_proposals_card_no_longer_says_waiting(
     await submit(author, "Цифровая ППО")
     card = await _open_first_in_queue(reviewer)
     assert f"<b>{number(1)}</b> · ожидает рассмотрения" in (card.text or "")
-    await reviewer.press("Отобрать для республиканского форума")
+    await reviewer.press("Отобрать на форум")
     assert reviewer.last_message.buttons() == ["Подтвердить", "◀ Назад"]
     assert f"<b>{number(1)}</b> · ожидает рассмотрения" in (card.text or "")  # not yet
     await reviewer.press("Подтвердить")

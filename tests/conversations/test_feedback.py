@@ -24,10 +24,10 @@ async def test_attendees_rate_and_comment_and_organizers_read_it(
     await member.user.wait_for_messages(2)  # the certificate, the question (in either order)
     assert any("тренингі қалай өтті?" in text for text in member.texts)
     await member.press("4 ⭐")
-    assert any("тренингіне бағаңыз: 5-тен 4. Рахмет!" in text for text in member.texts)
+    assert any("тренингіне қойған бағаңыз: 4 (5 балдан). Рақмет!" in text for text in member.texts)
     assert member.last_text.startswith("Ұйымдастырушыларға пікір қалдырасыз ба?")
     await member.send("<b>Керемет</b> & пайдалы")
-    assert member.last_text == "Рахмет! Пікіріңіз ұйымдастырушыларға жеткізілді."
+    assert member.last_text == "Рақмет! Пікіріңіз ұйымдастырушыларға жеткізілді."
 
     await guest.user.wait_for_messages(2)
     assert any(text.startswith("How was the training") for text in guest.texts)

@@ -226,7 +226,7 @@ async def test_organizers_check_people_in_and_others_learn_nothing(
     await organizer.send(f"/start checkin-{code}")
     assert "Ахметова Дина" in organizer.last_text
     assert "Место 1" in organizer.last_text
-    await organizer.press(_button(organizer, "Отметить день: "))
+    await organizer.press(_button(organizer, "Отметить: "))
     assert "✅ Приход отмечен:" in organizer.last_text
     assert "уже отмечен" not in organizer.last_text  # one clear answer
     assert organizer.last_message.buttons() == []  # one day open, no trainings: nothing more
@@ -243,14 +243,18 @@ async def test_organizers_see_counts_and_get_the_lists_as_files(
     make_chat, make_organizer, app
 ) -> None:
     await load(app, small_forum(1))
+    organizer = await make_organizer(7603, "SHY")
+    await organizer.send("/myforums")
+    await organizer.press("Сводка")  # nobody yet: one line, no empty headings
+    assert organizer.last_text == "На этот форум пока никто не зарегистрировался."
     for user_id in (7601, 7602):
         chat = make_chat(user_id, language_code="ru")
         await _open(chat, "Шымкент")
         await chat.press("Зарегистрироваться")
-    organizer = await make_organizer(7603, "SHY")
     await organizer.send("/myforums")
     await organizer.press("Сводка")
     assert "Зарегистрировано: 1, в листе ожидания: 1, пришли: 0." in organizer.last_text
+    assert "<b>По регионам</b>" in organizer.last_text
     await organizer.send("/myforums")
     await organizer.press("Лист ожидания (файлы)")
     document = organizer.last_message

@@ -11,8 +11,12 @@ from sqlalchemy import select
 
 from bot.db.engine import Database, create_engine
 from bot.db.tables.forums import registrations
+from bot.domain.proposals import ProposalAction
+from bot.domain.roles import Grant, Role
+from bot.handlers.proposals.callbacks import MoveCallback
 from botapi_emulator.server import BotApiEmulator
 from tests.conftest import RunningBot
+from tests.conversations.test_proposals import member
 from tests.forum_seed import load, small_forum
 
 
@@ -113,3 +117,36 @@ async def test_an_id_beyond_an_integer_column_is_a_stale_button(
     assert chat.user.alerts[-1].show_alert  # "this button no longer works"
     assert not [text for text in chat.texts if "что-то пошло не так" in text]
     assert not emulator._callbacks
+
+
+async def test_a_decision_pressed_on_a_photo_is_made_with_no_card_to_edit(
+    make_chat, running_bot: RunningBot, emulator: BotApiEmulator, database_url: str
+) -> None:
+    # Seed 20261202 (step 904, PostgreSQL): a decision's button pressed (forged) on the
+    # ticket, a photo, then confirmed: the decision was made, but the bot asked Telegram to
+    # edit the photo's text as the card, was refused, and apologised.
+    app = running_bot.app
+    assert app is not None
+    forum_id = await load(app, small_forum(1))
+    await member(make_chat, database_url, 7120)
+    drafts = app.services.proposal_drafts
+    await drafts.choose_topic(7120, drafts.topics[0])
+    await drafts.set_title(7120, "Фонари")
+    await drafts.set_text(7120, "Поставить фонари на окраинах.")
+    proposal_id = (await drafts.send(7120)).proposal.id
+    reviewer = make_chat(7121, language_code="ru")
+    await reviewer.send("/start")
+    await app.services.access.grant(None, 7121, Grant(Role.REVIEWER, "TRK"))
+    await reviewer.press_data(f"fo:{forum_id}:r")
+    ticket = reviewer.last_message
+    assert ticket.photo is not None
+    shortlist = MoveCallback(proposal_id=proposal_id, action=ProposalAction.SHORTLIST).pack()
+    await reviewer.wait(await reviewer.user.press_data(shortlist, ticket.message_id))
+    await reviewer.press("Подтвердить")
+    assert reviewer.last_text.startswith("Предложение TRK-")
+    assert "отобрано" in reviewer.last_text
+    assert not [text for text in reviewer.texts if "что-то пошло не так" in text]
+    assert not emulator.refusals
+    assert not emulator._callbacks
+    status = (await app.services.proposals.open_mine(7120, proposal_id)).proposal.status
+    assert status.value == "shortlisted"

@@ -81,7 +81,7 @@ async def test_a_member_links_with_own_contact_and_iin(
 async def test_the_record_reads_in_kazakh_for_a_kazakh_speaker(make_chat, aigul: Person) -> None:
     chat = make_chat(3002, language_code="kk", phone=PHONE)
     await chat.send("/start")
-    await chat.press("Мүшелік деректерімді байланыстыру")
+    await chat.press("Деректерімді байланыстыру")
     await chat.tap("Телефон нөмірімен бөлісу")
     await chat.send(aigul.iin)
     await chat.send("/me")
@@ -202,7 +202,7 @@ async def test_organizers_of_the_region_approve_a_link_request(
     chat = make_chat(3012, language_code="ru", phone="+77470000004")
     await _to_iin_step(chat)
     await chat.send(aigul.iin)
-    await chat.press("Попросить организаторов подтвердить")
+    await chat.press("Запросить у организаторов")
     assert "Ваш запрос отправлен организаторам вашего региона" in chat.last_text
     await trk.wait_for_text("Запрос на привязку №1")
     assert "Нұрланова Айгүл Ерланқызы, ИИН ••••••••" + aigul.iin[-4:] in trk.last_text

@@ -146,7 +146,7 @@ async def _statuses(database_url: str) -> dict[int, tuple[str, str | None]]:
 
 async def _settled(database_url: str) -> dict[int, tuple[str, str | None]]:
     """The rows once none is waiting or being sent (the outcomes are written in batches)."""
-    for _ in range(200):
+    for _ in range(1200):  # a minute at most: a deadline for a failure, not a measure
         statuses = await _statuses(database_url)
         if not any(status in ("pending", "claimed") for status, _ in statuses.values()):
             return statuses

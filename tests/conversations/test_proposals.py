@@ -168,7 +168,7 @@ async def test_a_proposal_with_files_reaches_the_reviewers_queue(
     assert "Создать молодёжный совет." in card.text
     assert card.buttons() == [
         "Запросить изменения",
-        "Отобрать для республиканского форума",
+        "Отобрать на форум",
         "Отклонить",
     ]
     await author.send("/me")
@@ -297,7 +297,7 @@ async def test_a_member_submits_at_most_five_proposals_a_day(make_chat, database
         assert await submit(author, f"Предложение {sequence}") == number(sequence)
     await author.send("/propose")
     assert author.last_text == (
-        "Сегодня вы уже подали 5 предложений — это максимум за один день. Пожалуйста, "
+        "Сегодня вы уже подали максимум предложений за день: 5. Пожалуйста, "
         "отправьте следующее завтра."
     )
     await author.send("/myproposals")
@@ -325,7 +325,7 @@ async def test_the_review_queue_is_oldest_first_paginated_and_regional(
     await other.send("/review")
     assert other.last_text == (
         "Нет предложений, ожидающих рассмотрения.\n\n"
-        f"Акмолинская область: отправлено на республиканский этап 0 из 5 в {YEAR} году"
+        f"Акмолинская область: в {YEAR} году на республиканский этап отправлено 0 из 5"
     )
     await first.send("/review")
     assert first.last_text == NOT_ALLOWED
@@ -432,15 +432,15 @@ async def _shortlisted(make_chat, database_url: str, reviewer) -> tuple[Any, int
     await notified(reviewer, "доработано и снова ожидает вашего рассмотрения")
     await reviewer.press("Открыть")
     assert "Доработано и отправлено снова" in reviewer.last_text
-    await reviewer.press("Отобрать для республиканского форума")
+    await reviewer.press("Отобрать на форум")
     assert reviewer.last_text == (
         f"Отобрать предложение {number(1)} «Цифрлық БПҰ» для республиканского форума?\n"
-        f"Туркестанская область: отправлено на республиканский этап 0 из 5 в {YEAR} году"
+        f"Туркестанская область: в {YEAR} году на республиканский этап отправлено 0 из 5"
     )
     await reviewer.press("Подтвердить")
     assert reviewer.last_text == (
         f"Предложение {number(1)} отобрано для республиканского форума.\n"
-        f"Туркестанская область: отправлено на республиканский этап 1 из 5 в {YEAR} году"
+        f"Туркестанская область: в {YEAR} году на республиканский этап отправлено 1 из 5"
     )
     notice = await notified(author, "Жақсы жаңалық!")
     assert notice.startswith(f"Жақсы жаңалық! Сіздің {number(1)} «Цифрлық БПҰ»")
@@ -484,11 +484,11 @@ async def test_members_of_the_region_support_a_shortlisted_proposal_once(
     await neighbour.press("👍 Поддержать (0)")
     assert neighbour.last_alert == "Спасибо за поддержку!"
     assert "Поддержал 1 член партии" in neighbour.last_text
-    await neighbour.press("Отозвать мою поддержку (1)")
+    await neighbour.press("Отозвать поддержку (1)")
     assert neighbour.last_alert == "Ваша поддержка отозвана."
     assert "Поддержали 0 членов партии" in neighbour.last_text
     await neighbour.press("👍 Поддержать (0)")
-    assert neighbour.last_message.buttons() == ["Отозвать мою поддержку (1)"]
+    assert neighbour.last_message.buttons() == ["Отозвать поддержку (1)"]
     await author.send("/shortlist")
     await author.press(f"{number(1)} · Цифрлық БПҰ")
     assert author.last_message.buttons() == []  # one's own proposal
@@ -565,7 +565,7 @@ async def test_the_shortlist_is_exported_for_the_republican_forum(
         workbook.document_name
         == f"proposals-regional-{datetime.now(ZoneInfo('Asia/Almaty')):%Y-%m-%d}.xlsx"
     )
-    assert bundle.caption == "Вложения: 1 из 1 файлов; каждый указан в manifest.csv."
+    assert bundle.caption == "Вложения (файлы): 1 из 1; каждый указан в manifest.csv."
     assert bundle.document is not None
     with zipfile.ZipFile(io.BytesIO(bundle.document)) as archive:
         assert archive.read(f"{number(1)}/1-plan.pdf") == PDF

@@ -24,7 +24,7 @@ from tests.registry_seed import audit_entries
 
 __all__ = ["reviewer"]  # the fixture used here
 
-YEAR_LINE = "Туркестанская область: отправлено на республиканский этап {sent} из 5 в {year} году"
+YEAR_LINE = "Туркестанская область: в {year} году на республиканский этап отправлено {sent} из 5"
 
 
 async def test_from_a_turkistan_member_to_the_republican_forums_export(
@@ -37,7 +37,8 @@ async def test_from_a_turkistan_member_to_the_republican_forums_export(
     republican = await staff(make_chat, running_bot, 8702, Role.REPUBLICAN, None)
     await republican.send("/republican")
     assert (
-        republican.last_text == "Нет предложений, ожидающих республиканскую редакционную группу."
+        republican.last_text
+        == "Нет предложений, ожидающих рассмотрения республиканской редакционной группой."
     )
 
     # The regional group: the queue says how much of the quota is used; shortlisting asks.
@@ -49,11 +50,11 @@ async def test_from_a_turkistan_member_to_the_republican_forums_export(
     card = reviewer.last_message
     assert "<b>Автор:</b> Сейітова Ару8701" in (card.text or "")
     assert "<b>ППО:</b> БПҰ №12 «Түркістан қалалық ауруханасы»" in (card.text or "")
-    await reviewer.press("Отобрать для республиканского форума")
+    await reviewer.press("Отобрать на форум")
     await reviewer.press("◀ Назад")
     assert reviewer.last_text == "Отменено. Ничего не изменилось."
-    assert card.buttons()[1] == "Отобрать для республиканского форума"
-    await reviewer.press("Отобрать для республиканского форума")
+    assert card.buttons()[1] == "Отобрать на форум"
+    await reviewer.press("Отобрать на форум")
     await reviewer.press("Подтвердить")
     assert YEAR_LINE.format(sent=1, year=year) in reviewer.last_text
     assert "отобрано (для республиканского форума)" in (card.text or "")
@@ -69,11 +70,11 @@ async def test_from_a_turkistan_member_to_the_republican_forums_export(
     assert "Отобрано для республиканского форума" in text
     assert "редакционная группа: Туркестанская область" in text
     assert card.buttons() == [
-        "Принять для республиканского форума",
+        "Принять на форум",
         "Вернуть в регион",
         "Отклонить",
     ]
-    await republican.press("Принять для республиканского форума")
+    await republican.press("Принять на форум")
     assert republican.last_text == (
         f"Принять предложение {number(1)} «Цифрлық БПҰ» для республиканского форума?"
     )
@@ -95,7 +96,7 @@ async def test_from_a_turkistan_member_to_the_republican_forums_export(
 
     # The export for the republican forum: the proposal with its trail, and its file.
     await republican.send("/republican")
-    await republican.press("Выгрузка для республиканского форума")
+    await republican.press("Выгрузить принятые")
     workbook, _, bundle = republican.user.transcript[-3:]
     assert workbook.caption == "1 предложение принято для республиканского форума"
     assert workbook.document is not None

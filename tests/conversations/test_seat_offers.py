@@ -61,7 +61,7 @@ async def test_no_thanks_passes_the_seat_on_and_take_it_gives_the_ticket(make_ch
     await second.wait_for_text("освободилось место")
     notice = second.last_message
     take = str(notice.inline_rows()[0][0]["callback_data"])
-    await second.press("Взять место")
+    await second.press("Занять место")
     assert "✅ Место ваше" in second.texts[-2]  # the offer, edited
     assert second.last_message.photo is not None  # and the ticket
     sent = len(second.texts)
@@ -88,7 +88,7 @@ async def test_an_unanswered_offer_passes_on_after_a_restart(
     assert await app.services.seat_offers.lapse(utcnow()) == 0  # not yet
     assert await app.services.seat_offers.lapse(utcnow() + HOURS_13) == 1
     assert await app.services.seat_offers.lapse(utcnow() + HOURS_13) == 0  # once
-    await first.wait_for_text("не было взято вовремя")
+    await first.wait_for_text("не было занято вовремя")
     await second.wait_for_text("освободилось место")
     assert await _status(app, 8301) is None
     assert await _status(app, 8302) is RegistrationStatus.OFFERED
@@ -99,5 +99,5 @@ async def test_an_unanswered_offer_passes_on_after_a_restart(
     )
     assert "больше не действует" in first.last_text
     assert old.buttons() == []
-    await second.press("Взять место")
+    await second.press("Занять место")
     assert await _status(app, 8302) is RegistrationStatus.REGISTERED

@@ -48,7 +48,7 @@ async def test_a_similar_proposal_is_offered_and_supported_instead(
     assert HINT in neighbour.last_text
     assert f"<b>{first}</b> · Туркестанская область · ожидает рассмотрения" in neighbour.last_text
     assert neighbour.last_message.buttons() == [
-        f"👍 Поддержать {first} вместо своего",
+        f"👍 Поддержать {first}",
         "Моё — другое",
         "◀ Назад к тексту",
         "Отмена",
@@ -58,7 +58,7 @@ async def test_a_similar_proposal_is_offered_and_supported_instead(
     await neighbour.press("◀ Назад к тексту")
     assert "Теперь напишите само предложение" in neighbour.last_text
     await neighbour.send("Сельским школам нужен быстрый интернет.")
-    await neighbour.press(f"👍 Поддержать {first} вместо своего")
+    await neighbour.press(f"👍 Поддержать {first}")
     assert neighbour.last_text == (
         f"Спасибо! Вы поддержали предложение {first} «Интернет в сельских школах»; теперь его "
         "поддерживают: 1. Ваш черновик удалён."
@@ -103,7 +103,7 @@ async def test_a_reviewer_merges_a_duplicate_and_the_authors_are_told(
     second = number(2)
     supporter = await member(make_chat, database_url, 8313)
     await _write_text(supporter, "Спортивные площадки", "Площадки для спорта во дворах домов.")
-    await supporter.press(f"👍 Поддержать {second} вместо своего")
+    await supporter.press(f"👍 Поддержать {second}")
     # Both "waits for your review" notices first (they come through the outbox): one landing
     # under the merge's confirmation would hide its buttons.
     await notified(reviewer, "ожидает вашего рассмотрения", count=2)
@@ -116,7 +116,7 @@ async def test_a_reviewer_merges_a_duplicate_and_the_authors_are_told(
     assert "<b>Сравнение</b>" in reviewer.last_text
     assert f"<b>1. {second}</b>" in reviewer.last_text
     assert f"<b>2. {first}</b>" in reviewer.last_text
-    await reviewer.press(f"Объединить {second} с {first}")
+    await reviewer.press("Объединить: 1 → 2")
     assert reviewer.last_message.buttons() == ["Да, объединить", "Нет, оставить оба"]
     other = await staff(make_chat, running_bot, 8314, Role.REVIEWER, "AKM")
     confirm = MergeCallback(step=MergeStep.CONFIRM, source_id=2, target_id=1).pack()

@@ -1,4 +1,4 @@
-"""Whole conversations at random: five people and a crowd talk to the real bot at once.
+"""Whole conversations at random: seven people and a crowd talk to the real bot at once.
 
 A seeded random walk, not hypothesis' RuleBasedStateMachine: each example needs a fresh
 database, a migrated schema and a running bot (seconds), so shrinking would take minutes per
@@ -6,13 +6,25 @@ failure, and the steps run concurrently against a live bot, so a replay is close
 bit-exact, which hypothesis reports as flaky. Instead a failing walk prints its seed, the steps
 that led there and the one-line command that replays it.
 
-People (a linked member, a guest, an organizer of the forums' region, a reviewer, an admin and
-two more guests) send commands, press any button they can see (new, old, from before a
-restart), tap the reply keyboard, type free and hostile text and forged callback data, write in
-a group, all register at once for a forum of 2 seats. After every step `Walk.check` must find
-nothing: every update handled and every press answered, no warning, traceback or apology, no
-request the emulator refused, seats within capacity and served in queue order, and no text
-typed after a command in anyone else's chat.
+People (a linked member, a guest, an organizer of the forums' region, a reviewer, a republican
+reviewer, an organizer of every region, an admin and two more guests) send commands, press any
+button they can see (new, old, from before a restart), tap the reply keyboard, type free and
+hostile text and forged callback data, write in a group, all register at once for a forum of 2
+seats. After every step `Walk.check` must find nothing: every update handled and every press
+answered, no warning, traceback or apology, no request the emulator refused, seats within
+capacity and served in queue order, and no text typed after a command in anyone else's chat.
+
+People checked in at a training that has ended (two; one registered but absent) are asked "how
+was it?": they rate and comment (hostile text too). Then the ratings: only by those checked in,
+1 to 5, one per person and training, each comment exactly a text its author typed (kept as
+written, never escaped; shown unescaped it would be a refused request).
+
+Two stages are also driven on purpose (random presses alone seldom get there): proposals are
+submitted, shortlisted through the bot by the reviewer (within quotas of 2, so refusals come)
+and decided by the republican reviewer (accept, return or reject with a reason); the widest
+announcements are queued and anyone presses approve or decline on them, and lapsed requests
+expire. Then: no region has sent more than its quota, no broadcast was decided by its author,
+and every decision is in the trail once, as the audit log has it.
 
 PPO_BOT_STATEFUL_STEPS (steps per database, default 1000), PPO_BOT_STATEFUL_SEED (an integer,
 or "random").
@@ -35,13 +47,38 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, insert, select, update
 
+from bot.config import ProposalSettings, Settings
+from bot.db.approvals import ApprovalRepository
+from bot.db.audit import AuditRepository
+from bot.db.broadcasts import BroadcastRepository
 from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade_to_head
+from bot.db.proposals import ProposalRepository
+from bot.db.tables.accounts import audit_log, users
+from bot.db.tables.approvals import broadcast_approvals
+from bot.db.tables.certificates import training_feedback
 from bot.db.tables.forums import events, registrations
+from bot.db.tables.outbox import broadcasts
+from bot.db.tables.proposals import proposal_events, proposals
+from bot.domain.audiences import Audience, AudienceKind, BroadcastStatus, Content, Reach
+from bot.domain.audit import AuditAction
+from bot.domain.errors import DomainError
 from bot.domain.events import LocalizedText
+from bot.domain.proposals import (
+    COMMENT_REQUIRED,
+    SENT_STATUSES,
+    Draft,
+    ProposalAction,
+    ProposalEvent,
+    ProposalStatus,
+    proposal_number,
+)
 from bot.domain.roles import Grant, Role
+from bot.handlers.broadcasts.callbacks import ApprovalCallback, ApprovalStep
+from bot.handlers.proposals.callbacks import MoveCallback
+from bot.services.broadcasts import Draft as BroadcastDraft
 from botapi_emulator.server import BotApiEmulator, ChatMessage, EmulatedUser, Refusal
 from tests.chat import Chat, HandledUpdates
 from tests.conftest import ADMIN_ID, RunningBot
@@ -73,6 +110,7 @@ NEUTRAL_COMMANDS = (
     "/unlink",
     "/forgetme",
     "/export_proposals",
+    "/republican",
 )
 STEP_COMMANDS = ("/link", "/code", "/propose", "/newforum", "/broadcast", "/find")
 CALLBACK_PREFIXES = [
@@ -109,6 +147,8 @@ CALLBACK_PREFIXES = [
     "be",
     "bg",
     "bc",
+    "bv",
+    "pk",
 ]
 HUGE = (
     "99999999999999999999999",
@@ -133,6 +173,25 @@ HOSTILE = (
 )
 REGIONS = ("SHY", "TRK", "all", "<b>", "xx")
 PLAIN = ("ok", "да", "иә", "-", "thanks", "Абдрахманов", "2", "3", "1", "10", "2027-05-15", "")
+
+
+QUOTA = 2  # proposals a region may send to the republican stage: reached within a walk
+# Each decision and how the audit log names it (the trail must hold each one once).
+DECISIONS = {
+    ProposalAction.REQUEST_CHANGES: AuditAction.PROPOSAL_CHANGES_REQUESTED,
+    ProposalAction.SHORTLIST: AuditAction.PROPOSAL_SHORTLISTED,
+    ProposalAction.REJECT: AuditAction.PROPOSAL_REJECTED,
+    ProposalAction.ACCEPT: AuditAction.PROPOSAL_ACCEPTED,
+    ProposalAction.RETURN: AuditAction.PROPOSAL_RETURNED,
+    ProposalAction.DECLINE: AuditAction.PROPOSAL_DECLINED,
+}
+REASONS = ("Нақтылаңыз", "Қайталанады", "Not in scope <b>", "Уточните сроки")
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """A small quota: the reviewer reaches it, and the bot must refuse the next one."""
+    return settings.model_copy(update={"proposals": ProposalSettings(republican_quota=QUOTA)})
 
 
 def _seeds() -> list[int]:
@@ -195,6 +254,10 @@ class Walk:
     unanswered: set[str] = field(default_factory=set)
     reported: set[str] = field(default_factory=set)
     pressed: collections.Counter[str] = field(default_factory=collections.Counter)
+    typed: collections.defaultdict[int, set[str]] = field(
+        default_factory=lambda: collections.defaultdict(set)
+    )  # every text each person sent: what a comment of theirs may be
+    authors: dict[str, int] = field(default_factory=dict)  # region → a member who proposes
 
     # --- actions ------------------------------------------------------------------------
 
@@ -281,7 +344,12 @@ class Walk:
             await self._send(person, text)
             person.after_neutral_command = False
             return f"{person.role} scans a ticket {text!r}"
-        if roll < 0.67:
+        if roll < 0.66:
+            described = await self.rate(person)
+            if described:
+                person.after_neutral_command = False
+                return described
+        if roll < 0.69:
             # the party's group chat, where the bot is a member (privacy mode off)
             group = self.emulator.group(GROUP_ID, "Party chat")
             text = self.command(person) if self.rng.random() < 0.6 else self.free_text(person)[0]
@@ -296,7 +364,39 @@ class Walk:
         return f"{person.role} types {_short(text)}" + (" (tracked)" if tracked else "")
 
     async def _send(self, person: Person, text: str) -> None:
+        self.typed[person.user.id].add(text)
         await person.chat.send(text)
+
+    @staticmethod
+    def _rating_questions(person: Person) -> list[ChatMessage]:
+        return [
+            message
+            for message in person.user.transcript
+            for row in message.inline_rows()
+            if any(str(button.get("callback_data", "")).startswith("rr:") for button in row)
+        ]
+
+    async def rate(self, person: Person) -> str | None:
+        """Press a rating on a "how was the training?" question, then (mostly) comment."""
+        questions = self._rating_questions(person)
+        if not questions:
+            return None
+        message = self.rng.choice(questions)
+        buttons = [b for row in message.inline_rows() for b in row if "callback_data" in b]
+        button = self.rng.choice(buttons)
+        await person.chat.wait(
+            await person.user.press_data(str(button["callback_data"]), message.message_id)
+        )
+        described = f"{person.role} rates {button['text']!r}"
+        roll = self.rng.random()
+        if roll < 0.5:
+            text = self.rng.choice(HOSTILE)[: self.rng.choice((30, 1000, 1001, 4096))]
+        elif roll < 0.8:
+            text = self.rng.choice(PLAIN) or "👍"
+        else:
+            return described
+        await self._send(person, text)
+        return f"{described} and comments {_short(text)}"
 
     async def _press_visible(self, person: Person, *, newest: bool) -> str | None:
         messages = [m for m in person.user.transcript if m.inline_rows()]
@@ -400,12 +500,136 @@ class Walk:
             described = await self.double_tap(person)
             if described:
                 return described
+        if roll < 0.11:
+            return await self.proposal_stage()
+        if roll < 0.13:
+            return await self.approval_stage()
+        if roll < 0.16:  # one of those asked "how was the training?"
+            raters = [p for p in self.people if self._rating_questions(p)]
+            if raters:
+                rater = self.rng.choice(raters)
+                described = await self.rate(rater)
+                if described:
+                    rater.after_neutral_command = False
+                    return described
         return await self.act(person)
+
+    # --- the stages driven on purpose ---------------------------------------------------
+
+    def _person(self, role: str) -> Person:
+        return next(person for person in self.people if person.role == role)
+
+    async def _proposal_ids(self, statuses: set[ProposalStatus]) -> list[int]:
+        async with self.database.read() as connection:
+            rows = await connection.execute(
+                select(proposals.c.id).where(
+                    proposals.c.status.in_(sorted(status.value for status in statuses))
+                )
+            )
+            return [int(row[0]) for row in rows]
+
+    async def submit_proposal(self) -> str:
+        """A member of one of two regions submits a proposal (written straight to the
+        database, as the demo does: the walkers' own drafts are left alone)."""
+        region = self.rng.choice(sorted(self.authors))
+        year = datetime.now(UTC).year
+        async with self.database.write() as connection:
+            repository = ProposalRepository(connection)
+            sequence = await repository.next_sequence(region, year)
+            draft = Draft("other", f"Ұсыныс {sequence} <b>", "Мәтін & <i>", (), None)
+            proposal_id = await repository.add(
+                region_code=region,
+                year=year,
+                sequence=sequence,
+                member_id=self.authors[region],
+                draft=draft,
+            )
+            event = ProposalEvent(
+                ProposalAction.SUBMIT, None, ProposalStatus.SUBMITTED, None, datetime.now(UTC), ""
+            )
+            await repository.record(proposal_id, event)
+        return f"a member of {region} submits proposal {proposal_id}"
+
+    async def decide_through_the_bot(
+        self, person: Person, proposal_id: int, action: ProposalAction
+    ) -> str:
+        """The decision's button on the card, the reason if one is needed, then Confirm."""
+        data = MoveCallback(proposal_id=proposal_id, action=action).pack()
+        await person.chat.wait(await person.user.press_data(data))
+        if action in COMMENT_REQUIRED:
+            await self._send(person, self.rng.choice(REASONS))
+        person.after_neutral_command = False
+        prefix = f"pk:{proposal_id}:{action.value}:"
+        for message in reversed(person.user.transcript[-3:]):
+            for row in message.inline_rows():
+                for button in row:
+                    confirm = str(button.get("callback_data", ""))
+                    if confirm.startswith(prefix) and confirm.endswith(":1"):
+                        await person.chat.wait(
+                            await person.user.press_data(confirm, message.message_id)
+                        )
+                        return f"{person.role} decides {action.value} on {proposal_id}, confirmed"
+        return f"{person.role} decides {action.value} on {proposal_id}, refused before confirming"
+
+    async def proposal_stage(self) -> str:
+        """Submit, shortlist (the reviewer, within the quota) or decide at the republican
+        stage (accept, return or reject with a reason), through the bot's buttons."""
+        roll = self.rng.random()
+        submitted = await self._proposal_ids({ProposalStatus.SUBMITTED})
+        if roll < 0.3 or not submitted:
+            return await self.submit_proposal()
+        shortlisted = await self._proposal_ids({ProposalStatus.SHORTLISTED})
+        if roll < 0.65 or not shortlisted:
+            reviewer = self._person("reviewer")
+            return await self.decide_through_the_bot(
+                reviewer, self.rng.choice(submitted), ProposalAction.SHORTLIST
+            )
+        action = self.rng.choice(
+            (ProposalAction.ACCEPT, ProposalAction.RETURN, ProposalAction.DECLINE)
+        )
+        # now and then someone else tries it: the rights are checked again
+        who = self._person("republican") if self.rng.random() < 0.85 else self._person("reviewer")
+        return await self.decide_through_the_bot(who, self.rng.choice(shortlisted), action)
+
+    async def approval_stage(self) -> str:
+        """The widest announcement queued by the admin or the organizer of every region, a
+        press on some request's approve or decline by anyone, or the lapsed ones expired."""
+        app = self.bot.app
+        assert app is not None
+        roll = self.rng.random()
+        if roll < 0.35:
+            author = self.rng.choice((self._person("admin"), self._person("hq")))
+            text = f"Announcement {self.rng.randrange(1000)} <b>&</b>"
+            draft = BroadcastDraft(
+                {"ru": text}, {"ru": len(text)}, audience=Audience(AudienceKind.ALL)
+            )
+            try:
+                queued = await app.services.broadcasts.queue(author.user.id, draft)
+            except DomainError as error:  # nobody linked just now, for one
+                return f"{author.role} cannot queue a wide announcement: {error.code}"
+            return f"{author.role} queues announcement {queued.broadcast_id} (approval)"
+        if roll < 0.9:
+            async with self.database.read() as connection:
+                ids = [int(row[0]) for row in await connection.execute(select(broadcasts.c.id))]
+            if not ids:
+                return "no announcement to decide yet"
+            person = self.rng.choice(self.people)
+            step = self.rng.choice(
+                (ApprovalStep.CONFIRM_APPROVE, ApprovalStep.CONFIRM_DECLINE, ApprovalStep.APPROVE)
+            )
+            data = ApprovalCallback(step=step, broadcast_id=self.rng.choice(ids)).pack()
+            await person.chat.wait(await person.user.press_data(data))
+            person.after_neutral_command = False
+            return f"{person.role} presses {data}"
+        later = datetime.now(UTC) + timedelta(hours=25)
+        expired = await app.services.broadcast_approvals.expire(later)
+        return f"the tick expires {expired} approval request(s)"
 
     # --- invariants ---------------------------------------------------------------------
 
-    async def check(self) -> list[str]:
-        """What is broken now (empty: all invariants hold)."""
+    async def check(self, *, stages: bool = True) -> list[str]:
+        """What is broken now (empty: all invariants hold); `stages`: the proposals' and
+        approvals' tables too (they grow with the walk: every few steps is enough)."""
         broken: list[str] = []
         unanswered = set(self.emulator._callbacks) - self.unanswered
         if unanswered:
@@ -438,7 +662,12 @@ class Walk:
                 broken.append(f"  traceback: {record.exc_info[0]!r} {record.exc_info[1]!r}")
         self.log.records.clear()
         broken += self._check_transcripts()
-        for problem in await self._check_seats():
+        problems = await self._check_seats() + await self._check_ratings()
+        if stages:
+            problems += await self._check_quotas()
+            problems += await self._check_approvals()
+            problems += await self._check_trail()
+        for problem in problems:
             if problem not in self.reported:  # a broken state is reported once, when it appears
                 self.reported.add(problem)
                 broken.append(problem)
@@ -517,6 +746,127 @@ class Walk:
                 )
         return broken
 
+    async def _check_quotas(self) -> list[str]:
+        """No region has sent more proposals of a year than its quota."""
+        async with self.database.read() as connection:
+            rows = await connection.execute(
+                select(proposals.c.region_code, proposals.c.year, func.count())
+                .where(proposals.c.status.in_(sorted(s.value for s in SENT_STATUSES)))
+                .group_by(proposals.c.region_code, proposals.c.year)
+            )
+            return [
+                f"{region} sent {count} proposals of {year}, its quota is {QUOTA}"
+                for region, year, count in rows
+                if count > QUOTA
+            ]
+
+    async def _check_approvals(self) -> list[str]:
+        """No announcement was approved or declined by its author; one still waiting has no
+        decision."""
+        async with self.database.read() as connection:
+            rows = await connection.execute(
+                select(
+                    broadcasts.c.id,
+                    broadcasts.c.author_id,
+                    broadcasts.c.status,
+                    broadcast_approvals.c.decision,
+                    broadcast_approvals.c.decided_by,
+                ).join(broadcast_approvals, broadcast_approvals.c.broadcast_id == broadcasts.c.id)
+            )
+            broken = []
+            for broadcast_id, author, status, decision, decided_by in rows:
+                if decided_by is not None and decided_by == author:
+                    broken.append(f"announcement {broadcast_id}: {decision} by its own author")
+                if status == BroadcastStatus.AWAITING_APPROVAL.value and decision is not None:
+                    broken.append(f"announcement {broadcast_id}: waits, yet was {decision}")
+            return broken
+
+    async def _check_trail(self) -> list[str]:
+        """Each decision is in its proposal's trail once, as the audit log has it, and each
+        move starts where the one before ended."""
+        async with self.database.read() as connection:
+            rows = (
+                await connection.execute(
+                    select(
+                        proposal_events.c.proposal_id,
+                        proposal_events.c.action,
+                        proposal_events.c.from_status,
+                        proposal_events.c.to_status,
+                        proposal_events.c.actor_id,
+                        proposals.c.region_code,
+                        proposals.c.year,
+                        proposals.c.sequence,
+                    )
+                    .join(proposals, proposals.c.id == proposal_events.c.proposal_id)
+                    .order_by(proposal_events.c.proposal_id, proposal_events.c.id)
+                )
+            ).all()
+            audited = collections.Counter(
+                (actor, action, reason)
+                for actor, action, reason in await connection.execute(
+                    select(audit_log.c.actor_id, audit_log.c.action, audit_log.c.reason).where(
+                        audit_log.c.action.in_(sorted(a.value for a in DECISIONS.values()))
+                    )
+                )
+            )
+        broken: list[str] = []
+        trail: collections.Counter[tuple[int | None, str, str]] = collections.Counter()
+        last: dict[int, str] = {}
+        for proposal_id, action, source, target, actor, region, year, sequence in rows:
+            if proposal_id in last and source != last[proposal_id]:
+                broken.append(
+                    f"proposal {proposal_id}: {action} from {source} after {last[proposal_id]}"
+                )
+            last[proposal_id] = target
+            if (decision := DECISIONS.get(ProposalAction(action))) is not None:
+                trail[(actor, decision.value, proposal_number(region, year, sequence))] += 1
+        if trail != audited:
+            broken.append(
+                f"decisions in the trail {dict(trail - audited)}, audited {dict(audited - trail)}"
+            )
+        return broken
+
+    async def _check_ratings(self) -> list[str]:
+        broken: list[str] = []
+        async with self.database.read() as connection:
+            rows = (
+                await connection.execute(
+                    select(
+                        training_feedback.c.event_id,
+                        training_feedback.c.rating,
+                        training_feedback.c.comment,
+                        registrations.c.telegram_id,
+                        registrations.c.event_id.label("registered_for"),
+                        registrations.c.status,
+                        registrations.c.checked_in_at,
+                    ).select_from(
+                        training_feedback.join(
+                            registrations,
+                            registrations.c.id == training_feedback.c.registration_id,
+                        )
+                    )
+                )
+            ).all()
+        rated = collections.Counter((row.telegram_id, row.event_id) for row in rows)
+        for (person, training), count in rated.items():
+            if count > 1:
+                broken.append(f"{person} rated training {training} {count} times")
+        for row in rows:
+            who = f"{row.telegram_id}'s rating of training {row.event_id}"
+            # (cancelling one's forum place later cancels the training's too: the rating stays)
+            if row.checked_in_at is None:
+                broken.append(f"{who}: not checked in there ({row.status})")
+            if row.registered_for != row.event_id:
+                broken.append(f"{who}: kept on a registration for event {row.registered_for}")
+            if row.rating not in range(1, 6):
+                broken.append(f"{who}: {row.rating}")
+            typed = {text.strip() for text in self.typed[row.telegram_id]}
+            if row.comment and row.comment not in typed:
+                broken.append(f"{who}: the comment {_short(row.comment)} is not what they typed")
+            if len(row.comment) > 1000:
+                broken.append(f"{who}: a comment of {len(row.comment)} characters")
+        return broken
+
 
 def _short(text: str, limit: int = 120) -> str:
     text = repr(text)
@@ -542,7 +892,7 @@ def _ongoing_forum() -> Any:
 
 async def _setup(  # type: ignore[no-untyped-def]
     make_chat, make_organizer, running_bot: RunningBot, database_url: str
-) -> tuple[list[Person], list[int]]:
+) -> tuple[list[Person], list[int], dict[str, int]]:
     app = running_bot.app
     assert app is not None
     aigul = await add_member(
@@ -568,11 +918,28 @@ async def _setup(  # type: ignore[no-untyped-def]
     await reviewer.send("/start")
     await app.services.access.grant(None, 7004, Grant(Role.REVIEWER, None))
     admin = make_chat(ADMIN_ID, language_code="en", phone="+77010000001")
+    republican = make_chat(7010, language_code="kk", phone="+77010000010")
+    await app.services.access.grant(None, 7010, Grant(Role.REPUBLICAN, None))
+    hq = make_chat(7011, language_code="ru", phone="+77010000011")  # an organizer of all
+    await app.services.access.grant(None, 7011, Grant(Role.ORGANIZER, None))
     crowd = [
         make_chat(7005 + n, language_code="ru", phone=f"+7701000000{5 + n}") for n in range(2)
     ]
-    for chat in (guest, admin, *crowd):
+    for chat in (guest, admin, republican, hq, *crowd):
         await chat.send("/start")
+    # Members who propose (their accounts are not walkers): one of TRK, one of SHY.
+    authors = {}
+    for serial, region in ((7, "TRK"), (8, "SHY")):
+        author = await add_member(
+            database_url,
+            last_name="Автор",
+            first_name=region,
+            phone=f"+7701000009{serial}",
+            region=region,
+            serial=serial,
+            ppo=f"БПҰ {region}",
+        )
+        authors[region] = author.member_id
 
     upcoming = small_forum(2, days_ahead=10)
     venue = replace(
@@ -588,6 +955,29 @@ async def _setup(  # type: ignore[no-untyped-def]
     before = ongoing.forum.starts_at - timedelta(days=1)
     for telegram_id in (7001, 7002, 7005):
         await app.services.forums.register(telegram_id, forum_ids[1], now=before)
+    # A training of it: the member and the guest were checked in, crowd0 was not. Once it is
+    # over they are asked "how was it?" (with their certificates).
+    trainings = (await app.services.forums.details(forum_ids[1], 7001)).trainings
+    for telegram_id, training in (
+        (7001, trainings[0]),
+        (7002, trainings[0]),
+        (7005, trainings[1]),
+    ):
+        await app.services.forums.register(telegram_id, training.id, now=before)
+    async with app.database.write() as connection:
+        await connection.execute(
+            update(registrations)
+            .where(
+                registrations.c.event_id == trainings[0].id,
+                registrations.c.telegram_id.in_((7001, 7002)),
+            )
+            .values(checked_in_at=trainings[0].starts_at, checked_in_by=7003)
+        )
+    over = max(t.ends_at for t in trainings[:2]) + timedelta(minutes=1)
+    before_tick = {chat: len(chat.user.transcript) for chat in (member, guest)}
+    assert await app.delivery.certificate_tick(over) == 2
+    for chat, seen in before_tick.items():
+        await chat.user.wait_for_messages(seen + 2)  # the certificate and the question
 
     numbers = tuple(str(n) for n in range(1, 6))
     people = [
@@ -596,9 +986,11 @@ async def _setup(  # type: ignore[no-untyped-def]
         Person("organizer", organizer, (*numbers, "2027-05-15 10:00", "SHY", "Форум")),
         Person("reviewer", reviewer, numbers),
         Person("admin", admin, ("7001", "7002", "organizer", "SHY")),
+        Person("republican", republican, REASONS),
+        Person("hq", hq, (*numbers, "Все")),
         *(Person(f"crowd{n}", chat, numbers) for n, chat in enumerate(crowd)),
     ]
-    return people, forum_ids
+    return people, forum_ids, authors
 
 
 async def _apologies(running_bot: RunningBot) -> tuple[str, ...]:
@@ -623,7 +1015,7 @@ async def test_random_conversations_keep_every_invariant(
     database_url: str,
     request: pytest.FixtureRequest,
 ) -> None:
-    people, forum_ids = await _setup(make_chat, make_organizer, running_bot, database_url)
+    people, forum_ids, authors = await _setup(make_chat, make_organizer, running_bot, database_url)
     trap = LogTrap()
     root = logging.getLogger()
     root.addHandler(trap)
@@ -640,6 +1032,7 @@ async def test_random_conversations_keep_every_invariant(
         refused=emulator.refusals,
         log=trap,
         apologies=await _apologies(running_bot),
+        authors=authors,
     )
     backend = request.node.callspec.params["database_url"]
     failures = 0
@@ -649,8 +1042,8 @@ async def test_random_conversations_keep_every_invariant(
                 walk.history.append(f"{number:5d} {await walk.step()}")
                 if number % 50 == 0 or number == STEPS:
                     # what the outbox sends on its own (promotions, notices) is checked too
-                    await emulator.wait_until_idle(quiet=0.05, timeout=10)
-                broken = await walk.check()
+                    await emulator.wait_until_idle(quiet=0.05, timeout=30)
+                broken = await walk.check(stages=number % 10 == 0 or number == STEPS)
             except (TimeoutError, AssertionError, LookupError) as error:
                 walk.history.append(f"{number:5d} failed: {error!r}")
                 broken = [f"the step failed: {error!r}"]
@@ -660,6 +1053,8 @@ async def test_random_conversations_keep_every_invariant(
     finally:
         root.removeHandler(trap)
         await database.close()
+    staged = [line for line in walk.history if " decides " in line or "announcement" in line]
+    print(f"\n{len(staged)} staged steps, e.g.: " + " | ".join(staged[-6:]))
     reached = ", ".join(f"{name} {count}" for name, count in sorted(trap.handlers.items()))
     print(f"\n{backend}, seed {seed}: {len(trap.handlers)} handlers reached: {reached}")
     assert not failures, f"{failures} step(s) broke an invariant (seed {seed}, see stderr)"
@@ -729,5 +1124,99 @@ async def test_the_checks_see_a_leak_an_apology_a_refusal_and_an_error(
         assert "Telegram would refuse sendMessage" in broken
         assert "log ERROR bot.errors: 'boom'" in broken
         assert await walk.check() == []  # each is reported once
+        # A rating by someone never checked in, its comment escaped on the way in.
+        walk.typed[3].add("<b>good</b>")
+        now = datetime.now(UTC)
+        async with database.write() as connection:
+            await connection.execute(insert(users).values(telegram_id=3, created_at=now))
+            training = (
+                await connection.execute(
+                    insert(events)
+                    .values(
+                        kind="training",
+                        scope="regional",
+                        region_code="TRK",
+                        starts_at=now,
+                        ends_at=now,
+                        capacity=5,
+                        created_at=now,
+                    )
+                    .returning(events.c.id)
+                )
+            ).scalar_one()
+            registration = (
+                await connection.execute(
+                    insert(registrations)
+                    .values(event_id=training, telegram_id=3, status="registered", created_at=now)
+                    .returning(registrations.c.id)
+                )
+            ).scalar_one()
+            await connection.execute(
+                insert(training_feedback).values(
+                    registration_id=registration,
+                    event_id=training,
+                    rating=6,
+                    comment="&lt;b&gt;good&lt;/b&gt;",
+                    rated_at=now,
+                )
+            )
+        broken = "\n".join(await walk.check())
+        assert f"3's rating of training {training}: not checked in there" in broken
+        assert f"3's rating of training {training}: 6" in broken
+        assert "the comment '&lt;b&gt;good&lt;/b&gt;' is not what they typed" in broken
+
+        await _plant_stage_trouble(database)
+        broken = "\n".join(await walk.check())
+        assert f"TRK sent {QUOTA + 1} proposals" in broken
+        assert "approved by its own author" in broken
+        assert "decisions in the trail" in broken  # an audited decision missing from it
+        assert "shortlist from submitted after shortlisted" in broken  # the same move twice
     finally:
         await database.close()
+
+
+async def _plant_stage_trouble(database: Database) -> None:
+    """A region over its quota, a self-approved announcement, a decision twice in a trail
+    (and audited once)."""
+    now = datetime.now(UTC)
+    async with database.write() as connection:
+        repository = ProposalRepository(connection)
+        draft = Draft("other", "t", "x", (), None)
+        ids = []
+        for sequence in range(1, QUOTA + 2):
+            ids.append(
+                await repository.add(
+                    region_code="TRK", year=2026, sequence=sequence, member_id=None, draft=draft
+                )
+            )
+            await repository.change(ids[-1], ProposalStatus.SHORTLISTED)
+        twice = ProposalEvent(
+            ProposalAction.SHORTLIST,
+            ProposalStatus.SUBMITTED,
+            ProposalStatus.SHORTLISTED,
+            9,
+            now,
+            "",
+        )
+        await repository.record(ids[0], twice)
+        await repository.record(ids[0], twice)
+        await AuditRepository(connection).record(
+            actor_id=9,
+            action=AuditAction.PROPOSAL_SHORTLISTED,
+            member_id=None,
+            reason=proposal_number("TRK", 2026, 1),
+        )
+        broadcast_id = await BroadcastRepository(connection).add(
+            author_id=1,
+            audience=Audience(AudienceKind.ALL),
+            reach=Reach(None),
+            content=Content({"ru": "x"}, "ru"),
+            due_at=now,
+            now=now,
+            status=BroadcastStatus.SCHEDULED,
+        )
+        approvals = ApprovalRepository(connection)
+        await approvals.add(
+            broadcast_id, requested_at=now, expires_at=now, recipients=1, send_now=True
+        )
+        await approvals.decide(broadcast_id, "approved", 1, now)

@@ -48,8 +48,8 @@ async def test_a_round_survives_a_restart_and_silent_seats_are_released_by_one_p
     await organizer.send("/myforums")
     card = organizer.last_message
     assert "Вы придёте? Да: 1 · нет: 1 · без ответа: 1" in (card.text or "")
-    await organizer.press("Освободить места без ответа (1)")
-    assert "Освободить места 1 человек" in organizer.last_text
+    await organizer.press("Освободить: без ответа (1)")
+    assert "ни на напоминание (человек: 1)?" in organizer.last_text
     await organizer.press("Да, освободить")
     assert organizer.last_text == "Освобождено мест: 1."
     await silent.wait_for_text("ваше место на")

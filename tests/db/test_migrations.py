@@ -65,6 +65,7 @@ async def test_a_current_database_is_left_alone_and_an_old_one_upgraded(database
             "0014",
             "0015",
             "0016",
+            "0017",
         ]
         await upgrade_to_head(engine)
         assert await applied_revision(engine) == HEAD_REVISION

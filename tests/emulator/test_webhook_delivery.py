@@ -74,7 +74,7 @@ async def test_webhook_delivery_retries_keeps_chat_order_and_limits_connections(
     for round_ in range(4):
         for user in users:
             await user.send(f"message {round_}")
-    await emulator.wait_until_idle(quiet=0.2, timeout=20)
+    await emulator.wait_until_idle(quiet=0.2, timeout=60)
     assert len(target.seen) == 25
     assert sorted(update_id for _, update_id in target.seen) == list(range(1, 26))
     for user in users:

@@ -12,16 +12,19 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import migrated_database
 from bot.clock import utcnow
 from bot.config import Settings, parse_settings
 from bot.db.engine import Database, create_engine
 from bot.db.users import UserRepository
 from bot.delivery.pacing import Pacer
+from bot.delivery.runtime import LEADER_LEASE
 from bot.delivery.sender import MAX_BATCH, MAX_IN_FLIGHT, MAX_UNRECORDED
 from bot.domain.audiences import Audience, AudienceKind
 from bot.metrics import REGISTRY
 from bot.services.access import AccessService
 from bot.services.broadcasts import BroadcastService, Draft, Queued
+from bot.services.operations import OperationsService
 from botapi_emulator.server import BotApiEmulator
 from tests.chat import Chat, HandledUpdates
 from tests.conftest import ADMIN_ID, RunningBot
@@ -146,7 +149,7 @@ async def test_blocked_people_are_left_out_until_they_unblock_unknown_chats_fail
         return (await services.broadcasts.preview(ADMIN_ID, _draft())).total == count
 
     emulator.users[710_001].block(notify=True)  # Telegram tells the bot (my_chat_member)
-    await _until(lambda: recipients(1), within=10)
+    await _until(lambda: recipients(1))
     await services.outbox.set_reachable(710_002, reachable=True)  # as an unblock update does
     assert await recipients(2)
 
@@ -166,13 +169,21 @@ async def _run_bot(config: Path, log: Path) -> asyncio.subprocess.Process:
         )
 
 
-def _config(tmp_path: Path, emulator: BotApiEmulator, database_url: str, extra: str = "") -> Path:
+def _config(
+    tmp_path: Path,
+    emulator: BotApiEmulator,
+    database_url: str,
+    extra: str = "",
+    *,
+    lease_seconds: int = 2,
+) -> Path:
     config = tmp_path / "config.toml"
     config.write_text(
         f"admins = [{ADMIN_ID}]\n"
         f'[telegram]\ntoken = "{emulator.token}"\napi_base = "{emulator.api_base}"\n'
         f'[database]\nurl = "{database_url}"\n'
-        "[delivery]\nrate_per_second = 1000\npaid_broadcast = true\nlease_seconds = 2\n" + extra,
+        "[delivery]\nrate_per_second = 1000\npaid_broadcast = true\n"
+        f"lease_seconds = {lease_seconds}\n" + extra,
         encoding="utf-8",
     )
     return config
@@ -259,7 +270,9 @@ async def test_two_processes_send_each_row_once_and_each_reminder_once(
         )
     # Reminders only: "Still coming?" (its own test) would name the forum too.
     extra = "[reminders]\noffsets_hours = [1]\n[forums]\nconfirm_hours_before = 0\n"
-    config, log = _config(tmp_path, emulator, database_url, extra), tmp_path / "bot.log"
+    # Nobody dies here: a long lease, so that a loaded machine's stalls never hand it over.
+    config = _config(tmp_path, emulator, database_url, extra, lease_seconds=30)
+    log = tmp_path / "bot.log"
     queued = await _queue(database_url)
     processes.extend([await _run_bot(config, log), await _run_bot(config, log)])
     await _until(lambda: _finished(database_url, queued.broadcast_id))
@@ -335,7 +348,7 @@ async def test_a_notice_survives_a_kill_between_the_change_and_the_send_and_arri
     await appointee.send("/language")  # they change their language while it waits
     await appointee.wait_for_messages(seen + 1)
     await appointee.press("English")
-    await _until(lambda: _is_english(database_url, 6500), within=10)
+    await _until(lambda: _is_english(database_url, 6500))
     processes[0].send_signal(signal.SIGKILL)
     await processes[0].wait()
     assert not any("appointed" in text or "тағайындал" in text for text in appointee.texts())
@@ -351,3 +364,38 @@ async def test_a_notice_survives_a_kill_between_the_change_and_the_send_and_arri
 
 async def _is_english(database_url: str, telegram_id: int) -> bool:
     return await _language_of(database_url, telegram_id) == "en"
+
+
+async def test_a_bot_stopped_while_taking_the_lead_over_stops_cleanly(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with migrated_database(settings) as database:  # another process holds the lease
+        assert await OperationsService(database).acquire_lease(LEADER_LEASE, "other", 60)
+    bot = RunningBot(settings)
+    await bot.start()
+    try:
+        assert bot.app is not None
+        delivery = bot.app.delivery
+        assert not delivery.leading
+        gate, entered = asyncio.Event(), asyncio.Event()
+        start_sender = delivery.sender.start
+
+        async def slow_start() -> None:  # the database is slow to hand the rows over
+            entered.set()
+            await gate.wait()
+            await start_sender()
+
+        monkeypatch.setattr(delivery.sender, "start", slow_start)
+        await bot.app.services.operations.release_lease(LEADER_LEASE, "other")
+        async with asyncio.timeout(30):
+            await entered.wait()  # it holds the lease now, its sender not yet started
+        assert delivery.leading
+        stopping = asyncio.create_task(delivery.stop())
+        await asyncio.sleep(0)  # the stop has begun, the take-over still waits
+        gate.set()
+        await stopping  # no error: the take-over finished, then everything stopped
+        assert not delivery.leading
+        assert not delivery.sending
+        assert await bot.app.services.operations.lease_holder(LEADER_LEASE) is None
+    finally:
+        await bot.stop()

@@ -20,23 +20,34 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
+from bot.app import Services
 from bot.cli.sandbox import TOKEN, Sandbox
 from bot.clock import utcnow
 from bot.config import parse_settings
 from bot.db.engine import Database, create_engine
 from bot.db.events import EventRepository
+from bot.db.members import MemberRepository
 from bot.db.migrate import upgrade_to_head
 from bot.db.registrations import RegistrationRepository
 from bot.db.tables.accounts import roles
 from bot.db.tables.outbox import outbox
 from bot.db.tables.registry import members
-from bot.demo.events import QUESTION_AFTER
-from bot.demo.world import DemoWorld, seed_demo_world
+from bot.demo.events import (
+    DEMO_PROPOSALS,
+    NEAR_DUPLICATE_TITLE,
+    QUESTION_AFTER,
+    SIMILAR_TEXT,
+    SIMILAR_TITLE,
+)
+from bot.demo.world import DEMO_APPROVAL_THRESHOLD, DemoWorld, seed_demo_world
+from bot.domain.audiences import Audience, AudienceKind
+from bot.domain.errors import DomainError
 from bot.domain.iin import is_valid_iin
 from bot.domain.notices import NoticeKind
 from bot.sandbox import webchat
 from bot.sandbox.webchat import PAGES
 from bot.services.access import AccessService
+from bot.services.broadcasts import Draft as BroadcastDraft
 from bot.services.still_coming import StillComingService
 from tests.chat import HandledUpdates
 
@@ -117,7 +128,14 @@ async def test_the_demo_people_are_listed_with_the_members_iin(web: WebClient) -
         listing = await response.json()
     assert listing["bot"]["username"] == "ppo_sandbox_bot"
     people = {person["key"]: person for person in listing["people"]}
-    assert list(people) == ["member", "organizer", "reviewer", "republican", "guest"]
+    assert list(people) == [
+        "member",
+        "organizer",
+        "hq_organizer",
+        "reviewer",
+        "republican",
+        "guest",
+    ]
     assert people["member"]["iin"] == web.world.member_iin
     assert is_valid_iin(web.world.member_iin)
     assert people["guest"]["iin"] is None
@@ -151,7 +169,8 @@ async def test_the_tips_say_what_the_bot_does(web: WebClient) -> None:
     assert any("/republican" in tip for tip in republican.tips)
     await web.act(republican.telegram_id, "send", text="/republican")
     sent = await web.last_bot_message(republican.telegram_id)
-    assert "Присланы регионами, ждут республиканскую редакционную группу</b>: 2." in sent["text"]
+    waiting = "Присланы регионами и ждут рассмотрения республиканской редакционной группой</b>: 2."
+    assert waiting in sent["text"]
 
 
 async def test_pressing_a_language_button_edits_the_message_in_place(web: WebClient) -> None:
@@ -232,7 +251,7 @@ async def test_changes_are_pushed_as_server_sent_events(web: WebClient) -> None:
         assert stream.content_type == "text/event-stream"
         await web.act(guest, "send", text="/help")
         events: list[dict[str, Any]] = []
-        async with asyncio.timeout(5):
+        async with asyncio.timeout(30):
             while not any(e["event"] == "message" for e in events):
                 line = (await stream.content.readline()).decode()
                 if line.startswith("data: "):
@@ -261,7 +280,8 @@ async def test_seeding_twice_changes_nothing(tmp_path: Path) -> None:
         first = await seed_demo_world(database, members=50)
         counts = await _counts(database)
         second = await seed_demo_world(database, members=50)
-        assert await _counts(database) == counts == (51, 4)  # organizer: TRK, SHY; 2 reviewers
+        # organizers: TRK, SHY and every region; 2 reviewers
+        assert await _counts(database) == counts == (51, 5)
         assert first == second
     finally:
         await database.close()
@@ -411,3 +431,51 @@ def _png() -> bytes:
         + chunk(b"IDAT", pixels)
         + chunk(b"IEND", b"")
     )
+
+
+async def test_the_demo_world_has_similar_proposals_a_duplicate_and_two_person_approval(
+    tmp_path: Path,
+) -> None:
+    """The scenes its tips describe: what the member types meets the demo proposals; the
+    reviewer sees the near duplicate; the organizer's announcement waits for the other one."""
+    database = Database(create_engine(f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"))
+    await upgrade_to_head(database.engine)
+    try:
+        world = await seed_demo_world(database, members=50)
+        settings = parse_settings(
+            {
+                "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"},
+                "delivery": {"approval_threshold": DEMO_APPROVAL_THRESHOLD},
+            }
+        )
+        services = Services.build(database, settings)
+        member = world.member.telegram_id
+        async with database.write() as connection:
+            members_ = MemberRepository(connection)
+            record = await members_.by_iin(world.member_iin)
+            assert record is not None
+            await members_.link(record.id, member)
+
+        drafts = services.proposal_drafts
+        await drafts.choose_topic(member, "ppo_work")
+        await drafts.set_title(member, SIMILAR_TITLE)
+        similar = (await drafts.write_text(member, SIMILAR_TEXT)).similar
+        assert NEAR_DUPLICATE_TITLE in [p.title for p in similar]
+        reviewer = world.reviewer.telegram_id
+        queue = await services.proposals.queue(reviewer, 0)
+        duplicate = next(p for p in queue.proposals if p.title == NEAR_DUPLICATE_TITLE)
+        likely = await services.proposal_merge.duplicates(reviewer, duplicate.id)
+        assert [p.title for p in likely] == [DEMO_PROPOSALS[0][1]]
+
+        organizer, second = world.organizer.telegram_id, world.hq_organizer.telegram_id
+        queued = await services.broadcasts.queue(
+            organizer,
+            BroadcastDraft({"ru": "Съезд"}, {"ru": 5}, audience=Audience(AudienceKind.ALL)),
+        )
+        assert queued.awaiting_approval
+        approvals = services.broadcast_approvals
+        with pytest.raises(DomainError):
+            await approvals.approve(organizer, queued.broadcast_id)
+        await approvals.approve(second, queued.broadcast_id)
+    finally:
+        await database.close()

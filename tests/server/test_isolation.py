@@ -27,17 +27,20 @@ async def redis() -> AsyncIterator[Redis]:
 
 
 async def test_a_long_update_keeps_its_lock_past_the_expiry(redis: Redis) -> None:
-    isolation = KeptRedisIsolation(redis, BUILDER, lock_seconds=0.3, poll_seconds=0.01)
+    # Extended every 0.5 s: only a loop starved for a whole second could lose it.
+    isolation = KeptRedisIsolation(redis, BUILDER, lock_seconds=1.5, poll_seconds=0.01)
     order: list[str] = []
+    holding = asyncio.Event()
 
     async def update(name: str, seconds: float) -> None:
         async with isolation.lock(KEY):
             order.append(f"{name} starts")
+            holding.set()
             await asyncio.sleep(seconds)
             order.append(f"{name} ends")
 
-    first = asyncio.create_task(update("first", 1.0))  # three expiries long
-    await asyncio.sleep(0.1)
+    first = asyncio.create_task(update("first", 3.5))  # more than two expiries long
+    await holding.wait()
     await update("second", 0)
     await first
     assert order == ["first starts", "first ends", "second starts", "second ends"]
@@ -49,7 +52,7 @@ async def test_the_lock_of_a_dead_process_frees_its_chat_after_the_expiry(redis:
     dead = Lock(redis, BUILDER.build(KEY, "lock"), timeout=0.5)
     assert await dead.acquire(blocking=False)
     isolation = KeptRedisIsolation(redis, BUILDER, lock_seconds=0.5, poll_seconds=0.01)
-    async with asyncio.timeout(5), isolation.lock(KEY):
+    async with asyncio.timeout(30), isolation.lock(KEY):
         assert await redis.get(BUILDER.build(KEY, "lock")) != dead.local.token
 
 
@@ -69,7 +72,7 @@ async def test_many_chats_whose_updates_end_while_their_locks_are_extended(redis
             rounds[chat_id] += 1
 
     tasks = [asyncio.create_task(person(chat_id)) for chat_id in range(40)]
-    _done, pending = await asyncio.wait(tasks, timeout=30)
+    _done, pending = await asyncio.wait(tasks, timeout=120)
     assert not pending, f"{len(pending)} people stuck"
     for task in tasks:
         task.result()

@@ -157,3 +157,34 @@ async def test_calendar_files_follow_the_program_and_the_person(forum: Forum) ->
     assert events[0].decoded("dtend") == stored.ends_at + timedelta(hours=1)
     with pytest.raises(DomainError):
         await calendar.program(forum.trainings[0], "ru")  # a training is no forum
+
+
+async def test_a_guest_who_links_later_is_the_member_on_the_ticket(
+    forum: Forum, database_url: str
+) -> None:
+    """Registered before linking the account: once linked, the organizer's ticket and the
+    lists show the member; unlinked again, the coming forum is a guest's registration."""
+    phone = "+77019998877"
+    person = await add_member(
+        database_url, last_name="Омарова", first_name="Сәуле", phone=phone, serial=2
+    )
+    attendance, forum_admin = forum.services.attendance, forum.services.forum_admin
+    assert (await attendance.scan_of(ORGANIZER, forum.ticket)).view.holder == ""
+    await forum.services.linking.link_by_iin(PERSON, phone, person.iin)
+    assert (await attendance.scan_of(ORGANIZER, forum.ticket)).view.holder == "Омарова Сәуле"
+    stats = await forum_admin.stats(ORGANIZER, forum.forum_id)
+    assert stats.by_region == [("TRK", 1)]
+    labels = RegistrationLabels(
+        locale="ru",
+        headers=[str(n) for n in range(9)],
+        statuses={status: status.value for status in RegistrationStatus},
+        guest="гость",
+    )
+    files = await forum_admin.export(None, forum.forum_id, ExportList.REGISTERED, ALMATY, labels)
+    _, row = list(csv.reader(io.StringIO(files.csv.decode("utf-8-sig"))))
+    assert row[2] == "Омарова Сәуле"
+
+    await forum.services.linking.unlink(PERSON)
+    assert (await attendance.scan_of(ORGANIZER, forum.ticket)).view.holder == ""
+    await forum.services.linking.link_by_iin(PERSON, phone, person.iin)  # and back
+    assert (await attendance.scan_of(ORGANIZER, forum.ticket)).view.holder == "Омарова Сәуле"

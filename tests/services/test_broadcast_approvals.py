@@ -119,3 +119,31 @@ async def test_the_widest_broadcasts_wait_for_another_organizer(
     audited = [(actor, action) for actor, action, _, _ in await audit_entries(database_url)]
     assert (SECOND, AuditAction.BROADCAST_APPROVED) in audited
     assert (REGIONAL, AuditAction.BROADCAST_DECLINED) in audited
+
+
+async def test_the_tick_withdraws_a_lapsed_request_and_tells_its_author(
+    database_url: str,
+) -> None:
+    """Regression: an unapproved request was withdrawn only at the next press, and no one
+    was told; after the tick, the approver's buttons said "decided" instead of "expired"."""
+    await seed_members(database_url, [7_720_011])
+    settings = parse_settings({"database": {"url": database_url}, "admins": [AUTHOR, SECOND]})
+    async with services_without_bot(settings) as services:
+        approvals = services.broadcast_approvals
+        queued = await services.broadcasts.queue(AUTHOR, _draft(Audience(AudienceKind.ALL)))
+        expires = utcnow() + approvals_module.EXPIRES_AFTER
+        assert await approvals.expire(expires - timedelta(minutes=1)) == 0
+        assert await approvals.expire(expires + timedelta(seconds=1)) == 1
+        assert await approvals.expire(expires + timedelta(seconds=2)) == 0  # once
+        status, _ = await broadcast_status(database_url, queued.broadcast_id)
+        assert status == BroadcastStatus.CANCELLED
+        for press in (approvals.pending, approvals.approve, approvals.decline):
+            with pytest.raises(DomainError) as expired:
+                await press(SECOND, queued.broadcast_id)
+            assert expired.value.code is ErrorCode.APPROVAL_EXPIRED
+    told = [
+        (chat, params["broadcast_id"], params["decision"])
+        for chat, kind, params in await _notices(database_url)
+        if kind == "approval_decided"
+    ]
+    assert told == [(AUTHOR, queued.broadcast_id, "expired")]

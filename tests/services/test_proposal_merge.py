@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import services_without_bot
 from bot.config import parse_settings
+from bot.db.engine import Database, create_engine
+from bot.db.tables.outbox import outbox
 from bot.domain.errors import DomainError, ErrorCode
+from bot.domain.notices import NoticeKind
 from bot.domain.proposals import ProposalStatus
 from bot.domain.roles import Grant, Role
 from tests.delivery_seed import seed_members
@@ -55,7 +59,64 @@ async def test_a_merge_carries_authors_and_supports_once_and_refuses_the_rest(
         with pytest.raises(DomainError) as again:
             await merge.merge(REVIEWER, second, first)
         assert again.value.code is ErrorCode.PROPOSAL_MERGED
-        await services.proposals.reject(REVIEWER, third, "Не по теме")
+        await services.proposal_decisions.reject(REVIEWER, third, "Не по теме")
         with pytest.raises(DomainError) as closed:
             await merge.merge(REVIEWER, first, third)
         assert closed.value.code is ErrorCode.MERGE_INTO_ITSELF
+
+
+async def test_co_authors_see_the_merged_proposal_and_are_told_of_its_decisions(
+    database_url: str,
+) -> None:
+    """Regression: a co-author's /myproposals missed the proposal theirs was merged into,
+    and its decisions reached only its author."""
+    await seed_members(database_url, [A, B, C])
+    settings = parse_settings({"database": {"url": database_url}})
+    async with services_without_bot(settings) as services:
+        await services.access.grant(None, REVIEWER, Grant(Role.REVIEWER, "TRK"))
+        drafts, proposals = services.proposal_drafts, services.proposals
+        decisions = services.proposal_decisions
+
+        async def send(author: int, title: str, text: str) -> int:
+            await drafts.choose_topic(author, "other")
+            await drafts.set_title(author, title)
+            await drafts.write_text(author, text)
+            return (await drafts.send(author)).proposal.id
+
+        kept = await send(A, "Освещение улиц", "Установить освещение на окраинах города.")
+        merged = await send(B, "Фонари на окраинах", "На окраинах города нет освещения улиц.")
+        await services.proposal_merge.merge(REVIEWER, merged, kept)
+
+        page = await proposals.mine(B, 0)
+        assert [p.id for p in page.proposals] == [merged, kept]  # newest first
+        assert page.coauthored == {kept}
+        assert (await proposals.mine(A, 0)).coauthored == frozenset()
+        card = await proposals.open_mine(B, kept)
+        assert card.coauthored
+        assert card.proposal.id == kept
+        assert not (await proposals.open_mine(A, kept)).coauthored
+        for stranger in (C, REVIEWER):
+            with pytest.raises(DomainError):
+                await proposals.open_mine(stranger, kept)
+        with pytest.raises(DomainError) as withdraw:  # the author's move stays the author's
+            await decisions.withdraw(B, kept)
+        assert withdraw.value.code is ErrorCode.NOT_ALLOWED
+
+        await decisions.request_changes(REVIEWER, kept, "Укажите улицы")
+    database = Database(create_engine(database_url))
+    try:
+        async with database.read() as connection:
+            rows = (
+                await connection.execute(
+                    select(outbox.c.chat_id, outbox.c.params)
+                    .where(outbox.c.notice == NoticeKind.PROPOSAL_DECIDED.value)
+                    .order_by(outbox.c.chat_id)
+                )
+            ).all()
+    finally:
+        await database.close()
+    assert [(chat, params.get("coauthor", False)) for chat, params in rows] == [
+        (A, False),
+        (B, True),
+    ]
+    assert {params["proposal_id"] for _, params in rows} == {kept}

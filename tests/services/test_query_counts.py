@@ -179,7 +179,7 @@ async def test_ticket_scan_and_marks(world: World) -> None:
 
 
 async def test_proposal_decisions(world: World) -> None:
-    drafts, proposals = world.services.proposal_drafts, world.services.proposals
+    drafts, decisions = world.services.proposal_drafts, world.services.proposal_decisions
     ids = []
     for title in ("Первое", "Второе"):
         await drafts.choose_topic(MEMBER, drafts.topics[0])
@@ -187,9 +187,9 @@ async def test_proposal_decisions(world: World) -> None:
         await drafts.set_text(MEMBER, "Текст")
         ids.append((await drafts.send(MEMBER)).proposal.id)
     with world.counter.measure() as usage:
-        moved = await proposals.shortlist(REVIEWER, ids[0])
+        moved = await decisions.shortlist(REVIEWER, ids[0])
     # the proposal (locked), the reviewer's roles, the change, the history entry, the region's
-    # sendings (its row locked on PostgreSQL first), the author, the audit entry, the
+    # sendings (its row locked on PostgreSQL first), the authors, the audit entry, the
     # republican group, the notice to the author, the card's attachments, history, author
     # and PPO, and the deciders' names
     assert usage.counts[1] == 1
@@ -197,6 +197,6 @@ async def test_proposal_decisions(world: World) -> None:
     assert moved.author_chat == MEMBER
     assert moved.details.history[-1].action.value == "shortlist"
     with world.counter.measure() as usage:
-        await proposals.reject(REVIEWER, ids[1], "Не по теме")
+        await decisions.reject(REVIEWER, ids[1], "Не по теме")
     # no quota to count, no republican group to tell
     assert usage.counts == (11, 1)

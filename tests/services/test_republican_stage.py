@@ -90,21 +90,22 @@ async def test_a_region_sends_no_more_than_its_quota_and_a_return_frees_a_place(
     world: World,
 ) -> None:
     proposals = world.services.proposals
+    decisions = world.services.proposal_decisions
     ids = [await _submit(world, AUTHOR, title) for title in ("Бір", "Екі", "Үш")]
-    first = await proposals.shortlist(REVIEWER, ids[0])
+    first = await decisions.shortlist(REVIEWER, ids[0])
     assert first.details.quota is not None
     assert (first.details.quota.sent, first.details.quota.quota) == (1, 2)  # the override
-    await proposals.shortlist(REVIEWER, ids[1])
+    await decisions.shortlist(REVIEWER, ids[1])
     await _refused(
-        ErrorCode.QUOTA_REACHED, proposals.check_move(REVIEWER, ids[2], ProposalAction.SHORTLIST)
+        ErrorCode.QUOTA_REACHED, decisions.check_move(REVIEWER, ids[2], ProposalAction.SHORTLIST)
     )
-    await _refused(ErrorCode.QUOTA_REACHED, proposals.shortlist(REVIEWER, ids[2]))
+    await _refused(ErrorCode.QUOTA_REACHED, decisions.shortlist(REVIEWER, ids[2]))
     queue = await proposals.queue(REVIEWER, 0)
     assert [(use.region_code, use.sent, use.quota) for use in queue.quotas] == [("TRK", 2, 2)]
     # A decline still counts against the quota; a return frees its place.
-    await proposals.decide(REPUBLICAN, ids[0], ProposalAction.DECLINE, "Қайталанады")
-    await _refused(ErrorCode.QUOTA_REACHED, proposals.shortlist(REVIEWER, ids[2]))
-    returned = await proposals.decide(REPUBLICAN, ids[1], ProposalAction.RETURN, "Нақтылаңыз")
+    await decisions.decide(REPUBLICAN, ids[0], ProposalAction.DECLINE, "Қайталанады")
+    await _refused(ErrorCode.QUOTA_REACHED, decisions.shortlist(REVIEWER, ids[2]))
+    returned = await decisions.decide(REPUBLICAN, ids[1], ProposalAction.RETURN, "Нақтылаңыз")
     assert returned.proposal.status is ProposalStatus.SUBMITTED
     queue = await proposals.queue(REVIEWER, 0)
     assert ids[1] in [proposal.id for proposal in queue.proposals]
@@ -114,18 +115,19 @@ async def test_a_region_sends_no_more_than_its_quota_and_a_return_frees_a_place(
         ProposalAction.RETURN,
         "Нақтылаңыз",
     )
-    assert (await proposals.shortlist(REVIEWER, ids[2])).proposal.status is (
+    assert (await decisions.shortlist(REVIEWER, ids[2])).proposal.status is (
         ProposalStatus.SHORTLISTED
     )
 
 
 async def test_reviewers_racing_for_the_last_place_send_one_proposal(world: World) -> None:
     proposals = world.services.proposals
+    decisions = world.services.proposal_decisions
     ids = [await _submit(world, AUTHOR, f"Ұсыныс {index}") for index in range(5)]
-    await proposals.shortlist(REVIEWER, ids[0])
+    await decisions.shortlist(REVIEWER, ids[0])
     reviewers = (REVIEWER, SECOND_REVIEWER) * 2
     results = await asyncio.gather(
-        *(proposals.shortlist(who, pid) for who, pid in zip(reviewers, ids[1:], strict=True)),
+        *(decisions.shortlist(who, pid) for who, pid in zip(reviewers, ids[1:], strict=True)),
         return_exceptions=True,
     )
     sent = [result for result in results if not isinstance(result, BaseException)]
@@ -140,24 +142,25 @@ async def test_reviewers_racing_for_the_last_place_send_one_proposal(world: Worl
 
 async def test_each_group_makes_only_its_own_decisions(world: World) -> None:
     proposals = world.services.proposals
+    decisions = world.services.proposal_decisions
     proposal_id = await _submit(world, AUTHOR, "Бір")
-    await _refused(ErrorCode.NOT_ALLOWED, proposals.shortlist(REPUBLICAN, proposal_id))
+    await _refused(ErrorCode.NOT_ALLOWED, decisions.shortlist(REPUBLICAN, proposal_id))
     await _refused(
-        ErrorCode.NOT_ALLOWED, proposals.decide(AUTHOR, proposal_id, ProposalAction.WITHDRAW)
+        ErrorCode.NOT_ALLOWED, decisions.decide(AUTHOR, proposal_id, ProposalAction.WITHDRAW)
     )
     await _refused(ErrorCode.NOT_ALLOWED, proposals.republican_queue(REVIEWER, 0))
     await _refused(ErrorCode.NOT_FOUND, proposals.open_for_republican(REPUBLICAN, proposal_id))
-    await proposals.shortlist(REVIEWER, proposal_id)
+    await decisions.shortlist(REVIEWER, proposal_id)
     await _refused(
-        ErrorCode.NOT_ALLOWED, proposals.decide(REVIEWER, proposal_id, ProposalAction.ACCEPT)
+        ErrorCode.NOT_ALLOWED, decisions.decide(REVIEWER, proposal_id, ProposalAction.ACCEPT)
     )
     await _refused(
-        ErrorCode.TEXT_EMPTY, proposals.decide(REPUBLICAN, proposal_id, ProposalAction.RETURN)
+        ErrorCode.TEXT_EMPTY, decisions.decide(REPUBLICAN, proposal_id, ProposalAction.RETURN)
     )
-    await proposals.decide(REPUBLICAN, proposal_id, ProposalAction.ACCEPT)
+    await decisions.decide(REPUBLICAN, proposal_id, ProposalAction.ACCEPT)
     await _refused(
         ErrorCode.PROPOSAL_ACCEPTED,
-        proposals.decide(REPUBLICAN, proposal_id, ProposalAction.DECLINE, "Жоқ"),
+        decisions.decide(REPUBLICAN, proposal_id, ProposalAction.DECLINE, "Жоқ"),
     )
     with pytest.raises(DomainError) as refusal:
         parse_grant("republican", "TRK")
@@ -167,10 +170,11 @@ async def test_each_group_makes_only_its_own_decisions(world: World) -> None:
 
 async def test_decisions_are_audited_told_and_exported_with_their_trail(world: World) -> None:
     proposals = world.services.proposals
+    decisions = world.services.proposal_decisions
     proposal_id = await _submit(world, AUTHOR, "Бір")
     await _submit(world, NEIGHBOUR, "Екі")  # never sent: in no export
-    await proposals.shortlist(REVIEWER, proposal_id)
-    accepted = await proposals.decide(REPUBLICAN, proposal_id, ProposalAction.ACCEPT)
+    await decisions.shortlist(REVIEWER, proposal_id)
+    accepted = await decisions.decide(REPUBLICAN, proposal_id, ProposalAction.ACCEPT)
     assert accepted.proposal.status is ProposalStatus.ACCEPTED
     decisions = [
         entry for entry in await audit_entries(world.database_url) if "proposal" in entry[1]

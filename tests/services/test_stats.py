@@ -18,6 +18,8 @@ from bot.db.engine import Database, create_engine
 from bot.db.tables.forums import registrations
 from bot.db.tables.registry import members
 from bot.domain.errors import DomainError
+from bot.domain.events import RegistrationStatus
+from bot.domain.stats import ForumFigures
 from bot.handlers.forum_admin.exports import registration_labels
 from bot.handlers.stats.chart import chart_png
 from bot.handlers.stats.router import chart_data
@@ -27,9 +29,19 @@ from bot.services.forum_admin import ExportList, ForumAdminService
 from bot.services.stats import StatsService
 from tests.certificate_seed import ABSENT, GUEST, MEMBER, TRAINING, seed_ended_training
 from tests.delivery_seed import register
+from tests.forum_seed import small_forum
 
 ADMIN, OUTSIDER = 7199, 7198
 ALMATY = ZoneInfo("Asia/Almaty")
+_NO_FIGURES = ForumFigures(
+    small_forum(5).forum,
+    per_day=[],
+    registered=0,
+    waiting=0,
+    checked_in=0,
+    trainings=[],
+    regions=[],
+)
 
 
 @pytest.fixture
@@ -98,3 +110,26 @@ async def test_a_forums_figures_and_their_chart_in_kazakh(
     assert sheet["күту тізімінде"] == 1
     assert sheet[f"«{TRAINING}»: келгені белгіленді"] == 2
     assert sheet["Өңір: Түркістан облысы"] == 1
+    assert sheet["тіркелгендер"] == 2
+
+
+def test_a_count_of_the_registered_is_worded_apart_from_the_status() -> None:
+    """The chart's and the figures sheet's "registered" is a number of people; the export's
+    status column says what one person is: each its own message in every language."""
+    i18n = create_i18n("ru")
+    worded = {}
+    for language in ("kk", "ru", "en"):
+        with i18n.context(), i18n.use_locale(language):
+            labels = registration_labels(language)
+            assert labels.figures is not None
+            chart = chart_data(_NO_FIGURES, language, language)
+        assert chart.seats.labels[1] == chart.trainings.legend[0] == labels.figures.registered
+        worded[language] = (
+            labels.figures.registered,
+            labels.statuses[RegistrationStatus.REGISTERED],
+        )
+    assert worded == {
+        "kk": ("тіркелгендер", "тіркелген"),
+        "ru": ("зарегистрировано", "зарегистрирован"),
+        "en": ("registered", "registered"),
+    }

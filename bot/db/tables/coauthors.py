@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, PrimaryKeyConstraint, Table
+from sqlalchemy import Column, ForeignKey, Index, PrimaryKeyConstraint, Table
 
 from bot.db.tables.base import metadata
 from bot.db.types import UtcDateTime
@@ -14,4 +14,5 @@ proposal_coauthors = Table(
     Column("member_id", ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
     Column("at", UtcDateTime, nullable=False),
     PrimaryKeyConstraint("proposal_id", "member_id"),
+    Index(None, "member_id"),  # a member's /myproposals lists what they co-author
 )

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.domain.feedback import TrainingRatings
 from bot.formatting import fit_lines, format_day, format_number, html_format
+from bot.handlers.fallback.router import stale_button
 from bot.handlers.feedback.callbacks import (
     CommentCallback,
     CommentsPage,
@@ -75,10 +76,15 @@ async def ask_for_text(message: Message) -> None:
 async def end_comment(
     callback: CallbackQuery, callback_data: CommentCallback, state: FSMContext
 ) -> None:
-    """Skip or Cancel: no comment; the rating stays."""
+    """Skip or Cancel: no comment; the rating stays. Only while this comment is awaited: an
+    old prompt's or someone else's button no longer works (an alert, the press unanswered)."""
+    awaited = await state.get_state() == FeedbackStates.comment.state
+    data = await state.get_data() if awaited else {}
+    if data.get("registration_id") != callback_data.registration_id:
+        await stale_button(callback)
+        return
     message = await acknowledge(callback)
-    if await state.get_state() == FeedbackStates.comment.state:
-        await state.clear()
+    await state.clear()
     if callback_data.step is CommentStep.SKIP:
         text = _("Thank you! Your rating is saved.")
     else:
@@ -141,7 +147,7 @@ async def show_feedback(
 
 async def show_comments(
     callback: CallbackQuery,
-    callback_data: CommentsPage | CommentsTurn,
+    callback_data: CommentsPage,
     feedback: FeedbackService,
     i18n: I18n,
     settings: Settings,

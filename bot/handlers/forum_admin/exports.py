@@ -6,6 +6,7 @@ from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.events import RegistrationStatus
+from bot.i18n import pgettext
 from bot.services.forum_admin import RegistrationLabels
 from bot.services.stats import FigureLabels
 
@@ -38,7 +39,7 @@ def registration_labels(locale: str) -> RegistrationLabels:
             sheet=_("figures"),
             headers=(_("Figure"), _("Number")),
             seats=_("Seats"),
-            registered=_("registered"),
+            registered=pgettext("count", "registered"),
             waiting=_("waiting list"),
             checked_in=_("checked in"),
             on_day=_("Registrations on {day}"),

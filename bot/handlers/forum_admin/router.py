@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.domain.regions import region_by_code
 from bot.formatting import escape, fit_lines
+from bot.handlers.callback_data import ConfirmStep
 from bot.handlers.forum_admin.check_in import (
     create_check_in_router,
     register_marks,
@@ -23,13 +24,12 @@ from bot.handlers.forums.callbacks import (
     ForumAction,
     ForumCallback,
     RemoveCallback,
-    RemoveStep,
 )
 from bot.handlers.forums.keyboards import organizer_keyboard, remove_keyboard
 from bot.handlers.forums.router import formatter
 from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.attendance import AttendanceService
-from bot.services.forum_admin import ExportList, ForumAdminService
+from bot.services.forum_admin import ExportList, ForumAdminService, ForumStats
 from bot.services.seat_offers import SeatOfferService
 from bot.services.still_coming import StillComingService
 
@@ -78,20 +78,28 @@ async def show_stats(
     """Registered, waiting, attended; by region and by primary organisation."""
     message = await acknowledge(callback)
     stats = await forum_admin.stats(callback.from_user.id, callback_data.forum_id)
+    if message is not None:
+        await message.answer(fit_lines(stats_lines(stats, i18n)))
+
+
+def stats_lines(stats: ForumStats, i18n: I18n) -> list[str]:
+    """The counts, then the seated people by region and by PPO (headings only over names)."""
+    if not (stats.registered or stats.waiting):
+        return [_("Nobody has registered for this forum yet.")]
     lines = [
         _("Registered: {registered}, waiting: {waiting}, attended: {attended}.").format(
             registered=stats.registered, waiting=stats.waiting, attended=stats.attended
-        ),
-        "",
-        _("<b>By region</b>"),
+        )
     ]
+    if not stats.by_region:  # only a waiting list: nobody seated to count by region
+        return lines
+    lines += ["", _("<b>By region</b>")]
     for code, count in stats.by_region:
         name = region_by_code(code).name(i18n.current_locale) if code != "—" else _("guests")
         lines.append(f"{escape(name)}: {count}")
     lines += ["", _("<b>By primary organisation</b> (top 10)")]
     lines += [f"{escape(name)}: {count}" for name, count in stats.by_ppo]
-    if message is not None:
-        await message.answer(fit_lines(lines))
+    return lines
 
 
 async def send_export(
@@ -176,12 +184,12 @@ def create_router() -> Router:
     router.callback_query.register(show_stats, ForumCallback.filter(F.action == ForumAction.STATS))
     router.callback_query.register(send_export, ForumCallback.filter(F.action.in_(EXPORTS)))
     register_marks(router)
-    router.callback_query.register(ask_to_remove, RemoveCallback.filter(F.step == RemoveStep.ASK))
+    router.callback_query.register(ask_to_remove, RemoveCallback.filter(F.step == ConfirmStep.ASK))
     router.callback_query.register(
-        remove_registration, RemoveCallback.filter(F.step == RemoveStep.YES)
+        remove_registration, RemoveCallback.filter(F.step == ConfirmStep.YES)
     )
     router.callback_query.register(
-        keep_registration, RemoveCallback.filter(F.step == RemoveStep.NO)
+        keep_registration, RemoveCallback.filter(F.step == ConfirmStep.NO)
     )
     return router
 

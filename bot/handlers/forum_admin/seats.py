@@ -10,7 +10,8 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.domain.offers import ComingCounts
 from bot.formatting import format_moment
-from bot.handlers.forums.callbacks import ReleaseCallback, ReleaseStep
+from bot.handlers.callback_data import ConfirmStep
+from bot.handlers.forums.callbacks import ReleaseCallback
 from bot.handlers.forums.keyboards import release_keyboard
 from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.seat_offers import OpenOffer
@@ -50,7 +51,7 @@ def with_release(
         return markup
     button = InlineKeyboardButton(
         text=_("Release silent seats ({count})").format(count=counts.releasable),
-        callback_data=ReleaseCallback(forum_id=forum_id, step=ReleaseStep.ASK).pack(),
+        callback_data=ReleaseCallback(forum_id=forum_id, step=ConfirmStep.ASK).pack(),
     )
     return InlineKeyboardMarkup(inline_keyboard=[[button], *markup.inline_keyboard])
 
@@ -77,7 +78,7 @@ async def release(
 ) -> None:
     """Yes: released (rights checked again by the service), or No: nothing changes."""
     message = await acknowledge(callback)
-    if callback_data.step is ReleaseStep.NO:
+    if callback_data.step is ConfirmStep.NO:
         if message is not None:
             await edit_in_place(message, _("Nothing was released."))
         return
@@ -90,9 +91,9 @@ def create_router() -> Router:
     """A fresh router (one per Dispatcher: a router can have only one parent)."""
     router = Router(name="forum-seats")
     router.callback_query.register(
-        ask_to_release, ReleaseCallback.filter(F.step == ReleaseStep.ASK)
+        ask_to_release, ReleaseCallback.filter(F.step == ConfirmStep.ASK)
     )
     router.callback_query.register(
-        release, ReleaseCallback.filter(F.step.in_({ReleaseStep.YES, ReleaseStep.NO}))
+        release, ReleaseCallback.filter(F.step.in_({ConfirmStep.YES, ConfirmStep.NO}))
     )
     return router

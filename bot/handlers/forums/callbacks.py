@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 
 from bot.domain.errors import DomainError, ErrorCode
-from bot.handlers.callback_data import BoundedCallbackData
+from bot.handlers.callback_data import BoundedCallbackData, ConfirmStep
 
 
 class ForumPage(BoundedCallbackData, prefix="fp"):
@@ -99,17 +99,11 @@ class ComingCallback(BoundedCallbackData, prefix="fq"):
     answer: ComingAnswer
 
 
-class ReleaseStep(StrEnum):
-    ASK = "a"
-    YES = "y"
-    NO = "n"
-
-
 class ReleaseCallback(BoundedCallbackData, prefix="fs"):
     """An organizer releases the seats of those silent after the reminder."""
 
     forum_id: int
-    step: ReleaseStep
+    step: ConfirmStep
 
 
 class CheckInDay(BoundedCallbackData, prefix="fk"):
@@ -139,17 +133,11 @@ class CheckInTraining(BoundedCallbackData, prefix="fn"):
     training_id: int
 
 
-class RemoveStep(StrEnum):
-    ASK = "a"
-    YES = "y"
-    NO = "n"
-
-
 class RemoveCallback(BoundedCallbackData, prefix="fd"):
     """An organizer takes a registration back (from the scanned ticket)."""
 
     registration_id: int
-    step: RemoveStep
+    step: ConfirmStep
 
 
 class WizardChoice(StrEnum):

@@ -10,6 +10,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain.events import RegistrationStatus
 from bot.formatting import format_day
+from bot.handlers.callback_data import ConfirmStep
 from bot.handlers.forums.callbacks import (
     CheckInDay,
     CheckInTraining,
@@ -23,9 +24,7 @@ from bot.handlers.forums.callbacks import (
     PlaceAction,
     PlaceCallback,
     ReleaseCallback,
-    ReleaseStep,
     RemoveCallback,
-    RemoveStep,
     TrainingSignUp,
 )
 from bot.handlers.forums.render import Formatter
@@ -145,7 +144,7 @@ def give_up_keyboard(registration_id: int) -> InlineKeyboardMarkup:
 def release_keyboard(forum_id: int) -> InlineKeyboardMarkup:
     """Yes, release the silent seats — or not."""
     builder = InlineKeyboardBuilder()
-    for label, step in ((_("Yes, release them"), ReleaseStep.YES), (_("No"), ReleaseStep.NO)):
+    for label, step in ((_("Yes, release them"), ConfirmStep.YES), (_("No"), ConfirmStep.NO)):
         builder.button(text=label, callback_data=ReleaseCallback(forum_id=forum_id, step=step))
     builder.adjust(2)
     return builder.as_markup()
@@ -229,7 +228,7 @@ def scan_keyboard(scan: Scan, fmt: Formatter, now: datetime) -> InlineKeyboardMa
     if registration.checked_in_at is None:
         builder.button(
             text=_("Remove registration"),
-            callback_data=RemoveCallback(registration_id=registration.id, step=RemoveStep.ASK),
+            callback_data=RemoveCallback(registration_id=registration.id, step=ConfirmStep.ASK),
         )
     builder.adjust(1)
     return builder.as_markup()
@@ -240,11 +239,11 @@ def remove_keyboard(registration_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=_("Yes, remove"),
-        callback_data=RemoveCallback(registration_id=registration_id, step=RemoveStep.YES),
+        callback_data=RemoveCallback(registration_id=registration_id, step=ConfirmStep.YES),
     )
     builder.button(
         text=_("No, keep it"),
-        callback_data=RemoveCallback(registration_id=registration_id, step=RemoveStep.NO),
+        callback_data=RemoveCallback(registration_id=registration_id, step=ConfirmStep.NO),
     )
     builder.adjust(1)
     return builder.as_markup()

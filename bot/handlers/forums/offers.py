@@ -19,11 +19,15 @@ from bot.handlers.replies import acknowledge, edit_in_place
 from bot.services.seat_offers import OfferTaken, SeatOfferService
 
 
-async def _closed(message: Message | None) -> None:
-    """An old offer: its buttons go (the refusal itself is said by the error boundary)."""
+async def _closed(message: Message | None, error: DomainError) -> DomainError:
+    """An old offer, or none of theirs (a forged id): its buttons go, and the refusal to say
+    (by the error boundary) is that the offer is no longer open."""
+    if error.code not in (ErrorCode.OFFER_CLOSED, ErrorCode.NOT_FOUND):
+        return error
     if message is not None:
         with contextlib.suppress(TelegramBadRequest):  # already without buttons
             await message.edit_reply_markup(reply_markup=None)
+    return DomainError(ErrorCode.OFFER_CLOSED)
 
 
 async def take_offer(
@@ -41,9 +45,7 @@ async def take_offer(
             callback.from_user.id, callback_data.registration_id
         )
     except DomainError as error:
-        if error.code is ErrorCode.OFFER_CLOSED:
-            await _closed(message)
-        raise
+        raise await _closed(message, error) from None
     if message is None:
         return
     fmt = formatter(i18n, settings)
@@ -71,9 +73,7 @@ async def decline_offer(
     try:
         event = await seat_offers.decline(callback.from_user.id, callback_data.registration_id)
     except DomainError as error:
-        if error.code is ErrorCode.OFFER_CLOSED:
-            await _closed(message)
-        raise
+        raise await _closed(message, error) from None
     if message is not None:
         text: str = html_format(
             _("You passed the seat at «{event}» on to the next person and left the waiting list."),

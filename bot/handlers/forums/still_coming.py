@@ -23,11 +23,15 @@ from bot.services.forums import ForumService
 from bot.services.still_coming import StillComingService
 
 
-async def _gone(message: Message | None) -> None:
-    """An answer to a registration no longer live: the buttons go (the error says why)."""
+async def _gone(message: Message | None, error: DomainError) -> DomainError:
+    """An answer to a registration no longer live, or none of theirs (a forged id): the
+    buttons go, and the refusal to say (by the error boundary) is that it is no longer active."""
+    if error.code not in (ErrorCode.REGISTRATION_GONE, ErrorCode.NOT_FOUND):
+        return error
     if message is not None:
         with contextlib.suppress(TelegramBadRequest):
             await message.edit_reply_markup(reply_markup=None)
+    return DomainError(ErrorCode.REGISTRATION_GONE)
 
 
 async def _answer(
@@ -47,9 +51,7 @@ async def _answer(
             callback.from_user.id, callback_data.registration_id, coming=coming
         )
     except DomainError as error:
-        if error.code is ErrorCode.REGISTRATION_GONE:
-            await _gone(message)
-        raise
+        raise await _gone(message, error) from None
     if message is not None:
         await edit_in_place(message, html_format(done, event=formatter_.text(forum.title)))
 
@@ -77,7 +79,10 @@ async def ask_again(
     """No: are you sure? (the seat goes) — or back to the question."""
     if (message := await acknowledge(callback)) is None:
         return
-    place = await forums.my_place(callback.from_user.id, callback_data.registration_id)
+    try:
+        place = await forums.my_place(callback.from_user.id, callback_data.registration_id)
+    except DomainError as error:
+        raise await _gone(message, error) from None
     fmt = formatter(i18n, settings)
     title = fmt.text(place.event.title)
     if callback_data.answer is ComingAnswer.BACK:

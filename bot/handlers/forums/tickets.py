@@ -7,8 +7,6 @@ import struct
 import zlib
 from collections import OrderedDict
 
-import segno
-
 CACHED_TICKETS = 2_048  # pictures kept (about 0.5 KB each): a rush's tickets, shown again
 
 
@@ -29,6 +27,8 @@ def qr_png(link: str) -> bytes:
     (8 pixels of a 1-bit greyscale row) and zlib, the same picture as segno's PNG writer in
     a third of its time. Still Python: call it through `TicketImages`, off the event loop.
     """
+    import segno  # loaded by the first ticket drawn (in its worker thread), not at start
+
     matrix = segno.make(link, error="m").matrix
     width = len(matrix[0]) + 2 * BORDER
     quiet = b"\xff" * BORDER

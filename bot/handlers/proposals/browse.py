@@ -107,7 +107,8 @@ async def open_proposal(
     markup: InlineKeyboardMarkup | None
     if callback_data.view is ProposalView.MINE:
         details = await proposals.open_mine(user_id, proposal_id)
-        markup = moves_keyboard(details.proposal, Actor.AUTHOR)
+        # A co-author reads it; its moves are its author's.
+        markup = None if details.coauthored else moves_keyboard(details.proposal, Actor.AUTHOR)
     elif callback_data.view is ProposalView.QUEUE:
         details = await proposals.open_for_review(user_id, proposal_id)
         markup = moves_keyboard(details.proposal, Actor.REVIEWER)

@@ -29,8 +29,9 @@ from bot.handlers.proposals.render import quota_line, render_card
 from bot.handlers.proposals.states import DraftStates, ReviewStates
 from bot.handlers.proposals.submit import ask_title
 from bot.handlers.replies import N_, acknowledge
+from bot.services.proposal_decisions import Moved, ProposalDecisionService
 from bot.services.proposal_drafts import ProposalDraftService
-from bot.services.proposals import Moved, ProposalDetails, ProposalService
+from bot.services.proposals import ProposalDetails, ProposalService
 
 QUESTIONS: dict[ProposalAction, str] = {
     ProposalAction.REQUEST_CHANGES: N_(
@@ -79,11 +80,15 @@ DONE: dict[ProposalAction, str] = {
 
 
 async def ask_withdraw(
-    callback: CallbackQuery, callback_data: MoveCallback, proposals: ProposalService
+    callback: CallbackQuery,
+    callback_data: MoveCallback,
+    proposal_decisions: ProposalDecisionService,
 ) -> None:
     """Withdraw? Asked first: it cannot be undone."""
     proposal_id = callback_data.proposal_id
-    await proposals.check_move(callback.from_user.id, proposal_id, ProposalAction.WITHDRAW)
+    await proposal_decisions.check_move(
+        callback.from_user.id, proposal_id, ProposalAction.WITHDRAW
+    )
     if (message := await acknowledge(callback)) is not None:
         await message.answer(
             _("Withdraw this proposal? The editorial group will no longer review it."),
@@ -92,14 +97,16 @@ async def ask_withdraw(
 
 
 async def withdraw(
-    callback: CallbackQuery, callback_data: WithdrawCallback, proposals: ProposalService
+    callback: CallbackQuery,
+    callback_data: WithdrawCallback,
+    proposal_decisions: ProposalDecisionService,
 ) -> None:
     """Withdraw, as confirmed (or leave it be)."""
     if not callback_data.confirm:
         if (message := await acknowledge(callback)) is not None:
             await message.edit_text(_("Cancelled. Nothing was changed."))
         return
-    moved = await proposals.withdraw(callback.from_user.id, callback_data.proposal_id)
+    moved = await proposal_decisions.withdraw(callback.from_user.id, callback_data.proposal_id)
     if (message := await acknowledge(callback)) is not None:
         await message.edit_text(
             _("The proposal {number} has been withdrawn.").format(number=moved.proposal.number)
@@ -141,6 +148,12 @@ async def _show_decided(
             raise
 
 
+def _card_of(message: Message) -> int:
+    """The card to edit in place once decided: the message pressed, if it has text (0: none;
+    a press forged on a photo or a file has no card Telegram could edit)."""
+    return message.message_id if message.text is not None else 0
+
+
 def _question(details: ProposalDetails, action: ProposalAction, comment: str) -> str:
     """Asked before a decision: what will happen, to which proposal, with which comment."""
     proposal = details.proposal
@@ -153,16 +166,18 @@ def _question(details: ProposalDetails, action: ProposalAction, comment: str) ->
 
 
 async def ask_confirmation(
-    callback: CallbackQuery, callback_data: MoveCallback, proposals: ProposalService
+    callback: CallbackQuery,
+    callback_data: MoveCallback,
+    proposal_decisions: ProposalDecisionService,
 ) -> None:
     """Shortlist or accept: asked first, with the region's quota use (refused early when the
     move or the quota would refuse it)."""
     action, proposal_id = callback_data.action, callback_data.proposal_id
-    details = await proposals.check_move(callback.from_user.id, proposal_id, action)
+    details = await proposal_decisions.check_move(callback.from_user.id, proposal_id, action)
     if (message := await acknowledge(callback)) is not None:
         await message.answer(
             _question(details, action, ""),
-            reply_markup=confirm_keyboard(proposal_id, action, message.message_id),
+            reply_markup=confirm_keyboard(proposal_id, action, _card_of(message)),
         )
 
 
@@ -170,32 +185,34 @@ async def ask_comment(
     callback: CallbackQuery,
     callback_data: MoveCallback,
     state: FSMContext,
-    proposals: ProposalService,
+    proposal_decisions: ProposalDecisionService,
 ) -> None:
     """A decision with a comment: the comment first (refused early if the move is)."""
     action, proposal_id = callback_data.action, callback_data.proposal_id
-    await proposals.check_move(callback.from_user.id, proposal_id, action)
+    await proposal_decisions.check_move(callback.from_user.id, proposal_id, action)
     message = await acknowledge(callback)
     await state.set_state(ReviewStates.comment)
     await state.set_data(
         {
             "proposal_id": proposal_id,
             "action": action.value,
-            "card": message.message_id if message is not None else 0,
+            "card": _card_of(message) if message is not None else 0,
         }
     )
     if message is not None:
         await message.answer(_(COMMENT_PROMPTS[action]))
 
 
-async def receive_comment(message: Message, state: FSMContext, proposals: ProposalService) -> None:
+async def receive_comment(
+    message: Message, state: FSMContext, proposal_decisions: ProposalDecisionService
+) -> None:
     """The comment written (or written again): checked, then the decision asked to confirm."""
     assert message.from_user is not None
     data = await state.get_data()
     proposal_id, action = int(data["proposal_id"]), ProposalAction(data["action"])
     comment = clean_comment(message.text or "")  # too long or empty: write it again
     try:
-        details = await proposals.check_move(message.from_user.id, proposal_id, action)
+        details = await proposal_decisions.check_move(message.from_user.id, proposal_id, action)
     except DomainError:
         await state.clear()  # the proposal moved on meanwhile: nothing left to write
         raise
@@ -211,7 +228,7 @@ async def confirm(
     callback: CallbackQuery,
     callback_data: ConfirmCallback,
     state: FSMContext,
-    proposals: ProposalService,
+    proposal_decisions: ProposalDecisionService,
     bot: Bot,
     i18n: I18n,
     settings: Settings,
@@ -230,7 +247,7 @@ async def confirm(
     if not callback_data.ok:
         await _go_back(callback, state, action)
         return
-    moved = await proposals.decide(callback.from_user.id, proposal_id, action, comment)
+    moved = await proposal_decisions.decide(callback.from_user.id, proposal_id, action, comment)
     if action in COMMENT_REQUIRED:
         await state.clear()
     if (message := await acknowledge(callback)) is not None:

@@ -92,13 +92,10 @@ async def compare(
         return
     locale = i18n.current_locale
     builder = InlineKeyboardBuilder()
+    # The two sides are numbered 1 and 2 in the text: two proposal numbers would not fit a button.
     label = _("Merge {source} into {target}")
-    _button(
-        builder, label.format(source=one.number, target=two.number), MergeStep.ASK, one.id, two.id
-    )
-    _button(
-        builder, label.format(source=two.number, target=one.number), MergeStep.ASK, two.id, one.id
-    )
+    _button(builder, label.format(source=1, target=2), MergeStep.ASK, one.id, two.id)
+    _button(builder, label.format(source=2, target=1), MergeStep.ASK, two.id, one.id)
     _button(builder, _("Cancel"), MergeStep.CANCEL, one.id, two.id)
     builder.adjust(1)
     text = "\n\n".join([_("<b>Compare</b>"), _side(1, one, locale), _side(2, two, locale)])

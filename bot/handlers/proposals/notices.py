@@ -26,7 +26,8 @@ def proposal_submitted(params: Params, language: str) -> Rendered:
 
 
 def proposal_decided(params: Params, language: str) -> Rendered:
-    """To the author: shortlisted, rejected with the reason, or changes asked for."""
+    """To the author and the co-authors: shortlisted, accepted, returned, rejected with the
+    reason, or changes asked for."""
     number, title = escape(params["number"]), escape(params["title"])
     comment = escape(params["comment"])
     action = ProposalAction(params["action"])
@@ -62,7 +63,10 @@ def proposal_decided(params: Params, language: str) -> Rendered:
     text = _("The editorial group asks for changes to your proposal {number} «{title}»:").format(
         number=number, title=title
     )
-    hint = _("Open it to revise and resubmit it.")
+    if params.get("coauthor"):  # the revision is its author's
+        hint = _("You co-author it: its author may revise and resubmit it.")
+    else:
+        hint = _("Open it to revise and resubmit it.")
     markup = open_keyboard(ProposalView.MINE, int(params["proposal_id"]))
     return f"{text}\n\n<i>{comment}</i>\n\n{hint}", markup
 

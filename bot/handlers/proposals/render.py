@@ -183,6 +183,8 @@ def render_card(
     if details.origin is not None:
         meta.append(_row(_("Author"), escape(details.origin.author or "—")))
         meta.append(_row(_("PPO"), escape(details.origin.ppo or "—")))
+    if details.coauthored:
+        meta.append("🤝 " + escape(_("You are its co-author: your proposal was merged into it.")))
     if proposal.supports or proposal.status in ON_SHORTLIST:
         meta.append("👍 " + _supports(proposal.supports))
     if details.quota is not None:
@@ -213,9 +215,13 @@ _HEADINGS: dict[ProposalView, str] = {
 }
 
 
-def _list_line(proposal: Proposal, view: ProposalView, locale: str, tz: ZoneInfo) -> str:
+def _list_line(
+    proposal: Proposal, view: ProposalView, locale: str, tz: ZoneInfo, coauthored: bool
+) -> str:
     if view is ProposalView.MINE:
         note = status_label(proposal.status)
+        if coauthored:  # theirs was merged into it
+            note += " · 🤝 " + _("co-authored")
     elif view is ProposalView.QUEUE:
         note = format_day(proposal.submitted_at.astimezone(tz), locale)
     elif view is ProposalView.REPUBLICAN:
@@ -234,7 +240,10 @@ def render_page(page: ProposalPage, view: ProposalView, *, locale: str, tz: Zone
     heading = _(_HEADINGS[view]).format(total=page.total, page=page.page + 1, pages=page.pages)
     if quotas:
         heading += "\n" + quotas
-    lines = [_list_line(proposal, view, locale, tz) for proposal in page.proposals]
+    lines = [
+        _list_line(proposal, view, locale, tz, proposal.id in page.coauthored)
+        for proposal in page.proposals
+    ]
     return "\n\n".join([heading, *lines])
 
 

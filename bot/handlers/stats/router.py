@@ -14,12 +14,13 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.config import Settings
 from bot.domain.regions import region_by_code
 from bot.domain.stats import ForumFigures
-from bot.formatting import format_short, html_format
+from bot.formatting import format_short, format_short_day, html_format
 from bot.handlers.callback_data import BoundedCallbackData
 from bot.handlers.forums.callbacks import ForumAction, ForumCallback
 from bot.handlers.paging import shorten
 from bot.handlers.replies import acknowledge
 from bot.handlers.stats.chart import ChartData, ChartPanel, chart_png
+from bot.i18n import pgettext
 from bot.services.forum_admin import ForumAdminService
 from bot.services.stats import StatsService
 
@@ -35,12 +36,12 @@ def chart_data(figures: ForumFigures, language: str, default: str) -> ChartData:
         title=forum.title.get(language, default),
         per_day=ChartPanel(
             _("Registrations per day"),
-            [day.strftime("%d.%m") for day, _count in figures.per_day],
+            [format_short_day(day, language) for day, _count in figures.per_day],
             [count for _day, count in figures.per_day],
         ),
         seats=ChartPanel(
             _("Seats"),
-            [_("seats"), _("registered"), _("waiting list"), _("checked in")],
+            [_("seats"), pgettext("count", "registered"), _("waiting list"), _("checked in")],
             [forum.capacity, figures.registered, figures.waiting, figures.checked_in],
         ),
         trainings=ChartPanel(
@@ -48,7 +49,7 @@ def chart_data(figures: ForumFigures, language: str, default: str) -> ChartData:
             [t.training.title.get(language, default) for t in figures.trainings],
             [t.registered for t in figures.trainings],
             [t.checked_in for t in figures.trainings],
-            (_("registered"), _("checked in")),
+            (pgettext("count", "registered"), _("checked in")),
         ),
         regions=ChartPanel(
             _("Top regions"),
