@@ -376,7 +376,7 @@ class Application:
         return dispatcher
 
     async def _on_startup(self) -> None:
-        me = await self.bot.get_me()
+        me = await self.bot.me()  # asked once, in wait_for_telegram; aiogram's polling reuses it
         if not self.webhook:
             await self.bot.delete_webhook(drop_pending_updates=False)
         await publish_menus(self.bot, self.i18n)
@@ -433,7 +433,7 @@ class Application:
         where = self.settings.telegram.api_base
         for delay in _retry_delays():
             try:
-                await self.bot.get_me()
+                await self.bot.me()  # kept by the Bot for the start-up and the polling
                 return
             except TelegramUnauthorizedError:
                 raise TokenRefusedError from None

@@ -15,6 +15,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -109,11 +110,17 @@ class OutboxRepository:
         )
         return int(result.rowcount)
 
-    async def retake_expired(self, now: datetime) -> int:
-        """Put back rows whose claimer stopped without confirming them (they may be doubled)."""
+    async def retake_expired(self, now: datetime, *, but_of: str | None = None) -> int:
+        """Put back rows whose claimer stopped without confirming them (they may be doubled);
+        never those of `but_of`, the live process asking (it renews its own)."""
+        held_by_others = outbox.c.claimed_by != but_of if but_of is not None else true()
         result = await self._connection.execute(
             update(outbox)
-            .where(outbox.c.status == RowStatus.CLAIMED.value, outbox.c.lease_until < now)
+            .where(
+                outbox.c.status == RowStatus.CLAIMED.value,
+                outbox.c.lease_until < now,
+                held_by_others,
+            )
             .values(
                 status=RowStatus.PENDING.value, claimed_by=None, lease_until=None, retaken=True
             )

@@ -276,7 +276,7 @@ class OutboxSender:
             await asyncio.sleep(self._lease / 3)
             try:
                 await self._outbox.renew(self.worker, self._lease)
-                retaken = await self._outbox.retake_expired()
+                retaken = await self._outbox.retake_expired(but_of=self.worker)
             except Exception:
                 log.exception("could not renew the sender's claims")
                 continue

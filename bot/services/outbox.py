@@ -93,10 +93,13 @@ class OutboxService:
         async with self._database.write() as connection:
             return await OutboxRepository(connection).renew(worker, until)
 
-    async def retake_expired(self) -> int:
-        """Free rows whose sender stopped without confirming them; how many (maybe doubled)."""
+    async def retake_expired(self, *, but_of: str | None = None) -> int:
+        """Free rows whose sender stopped without confirming them; how many (maybe doubled).
+        A sender passes its own name: a stall longer than its lease must not make it take its
+        own rows back and send them again."""
         async with self._database.write() as connection:
-            retaken = await OutboxRepository(connection).retake_expired(utcnow())
+            repository = OutboxRepository(connection)
+            retaken = await repository.retake_expired(utcnow(), but_of=but_of)
         if retaken:
             self.bell.ring()
         return retaken

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-output" / "browser"
 README_SHOT = ROOT / "docs" / "sandbox.png"
 REFRESH_README_SHOT = os.environ.get("PPO_BOT_REFRESH_SCREENSHOT") == "1"
-WAIT_MS = 10_000
+WAIT_MS = 30_000  # a deadline for a failure: Chromium on a loaded machine is slow
 
 
 @pytest.fixture

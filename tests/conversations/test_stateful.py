@@ -14,6 +14,11 @@ seats. After every step `Walk.check` must find nothing: every update handled and
 answered, no warning, traceback or apology, no request the emulator refused, seats within
 capacity and served in queue order, and no text typed after a command in anyone else's chat.
 
+People checked in at a training that has ended (two; one registered but absent) are asked "how
+was it?": they rate and comment (hostile text too). Then the ratings: only by those checked in,
+1 to 5, one per person and training, each comment exactly a text its author typed (kept as
+written, never escaped; shown unescaped it would be a refused request).
+
 Two stages are also driven on purpose (random presses alone seldom get there): proposals are
 submitted, shortlisted through the bot by the reviewer (within quotas of 2, so refusals come)
 and decided by the republican reviewer (accept, return or reject with a reason); the widest
@@ -42,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
 from bot.config import ProposalSettings, Settings
 from bot.db.approvals import ApprovalRepository
@@ -51,8 +56,9 @@ from bot.db.broadcasts import BroadcastRepository
 from bot.db.engine import Database, create_engine
 from bot.db.migrate import upgrade_to_head
 from bot.db.proposals import ProposalRepository
-from bot.db.tables.accounts import audit_log
+from bot.db.tables.accounts import audit_log, users
 from bot.db.tables.approvals import broadcast_approvals
+from bot.db.tables.certificates import training_feedback
 from bot.db.tables.forums import events, registrations
 from bot.db.tables.outbox import broadcasts
 from bot.db.tables.proposals import proposal_events, proposals
@@ -259,6 +265,9 @@ class Walk:
     unanswered: set[str] = field(default_factory=set)
     reported: set[str] = field(default_factory=set)
     pressed: collections.Counter[str] = field(default_factory=collections.Counter)
+    typed: collections.defaultdict[int, set[str]] = field(
+        default_factory=lambda: collections.defaultdict(set)
+    )  # every text each person sent: what a comment of theirs may be
     authors: dict[str, int] = field(default_factory=dict)  # region → a member who proposes
 
     # --- actions ------------------------------------------------------------------------
@@ -346,7 +355,12 @@ class Walk:
             await self._send(person, text)
             person.after_neutral_command = False
             return f"{person.role} scans a ticket {text!r}"
-        if roll < 0.67:
+        if roll < 0.66:
+            described = await self.rate(person)
+            if described:
+                person.after_neutral_command = False
+                return described
+        if roll < 0.69:
             # the party's group chat, where the bot is a member (privacy mode off)
             group = self.emulator.group(GROUP_ID, "Party chat")
             text = self.command(person) if self.rng.random() < 0.6 else self.free_text(person)[0]
@@ -361,7 +375,39 @@ class Walk:
         return f"{person.role} types {_short(text)}" + (" (tracked)" if tracked else "")
 
     async def _send(self, person: Person, text: str) -> None:
+        self.typed[person.user.id].add(text)
         await person.chat.send(text)
+
+    @staticmethod
+    def _rating_questions(person: Person) -> list[ChatMessage]:
+        return [
+            message
+            for message in person.user.transcript
+            for row in message.inline_rows()
+            if any(str(button.get("callback_data", "")).startswith("rr:") for button in row)
+        ]
+
+    async def rate(self, person: Person) -> str | None:
+        """Press a rating on a "how was the training?" question, then (mostly) comment."""
+        questions = self._rating_questions(person)
+        if not questions:
+            return None
+        message = self.rng.choice(questions)
+        buttons = [b for row in message.inline_rows() for b in row if "callback_data" in b]
+        button = self.rng.choice(buttons)
+        await person.chat.wait(
+            await person.user.press_data(str(button["callback_data"]), message.message_id)
+        )
+        described = f"{person.role} rates {button['text']!r}"
+        roll = self.rng.random()
+        if roll < 0.5:
+            text = self.rng.choice(HOSTILE)[: self.rng.choice((30, 1000, 1001, 4096))]
+        elif roll < 0.8:
+            text = self.rng.choice(PLAIN) or "👍"
+        else:
+            return described
+        await self._send(person, text)
+        return f"{described} and comments {_short(text)}"
 
     async def _press_visible(self, person: Person, *, newest: bool) -> str | None:
         messages = [m for m in person.user.transcript if m.inline_rows()]
@@ -469,6 +515,14 @@ class Walk:
             return await self.proposal_stage()
         if roll < 0.13:
             return await self.approval_stage()
+        if roll < 0.16:  # one of those asked "how was the training?"
+            raters = [p for p in self.people if self._rating_questions(p)]
+            if raters:
+                rater = self.rng.choice(raters)
+                described = await self.rate(rater)
+                if described:
+                    rater.after_neutral_command = False
+                    return described
         return await self.act(person)
 
     # --- the stages driven on purpose ---------------------------------------------------
@@ -625,7 +679,7 @@ class Walk:
                 broken.append(f"  traceback: {record.exc_info[0]!r} {record.exc_info[1]!r}")
         self.log.records.clear()
         broken += self._check_transcripts()
-        problems = await self._check_seats()
+        problems = await self._check_seats() + await self._check_ratings()
         if stages:
             problems += await self._check_quotas()
             problems += await self._check_approvals()
@@ -789,6 +843,47 @@ class Walk:
             )
         return broken
 
+    async def _check_ratings(self) -> list[str]:
+        broken: list[str] = []
+        async with self.database.read() as connection:
+            rows = (
+                await connection.execute(
+                    select(
+                        training_feedback.c.event_id,
+                        training_feedback.c.rating,
+                        training_feedback.c.comment,
+                        registrations.c.telegram_id,
+                        registrations.c.event_id.label("registered_for"),
+                        registrations.c.status,
+                        registrations.c.checked_in_at,
+                    ).select_from(
+                        training_feedback.join(
+                            registrations,
+                            registrations.c.id == training_feedback.c.registration_id,
+                        )
+                    )
+                )
+            ).all()
+        rated = collections.Counter((row.telegram_id, row.event_id) for row in rows)
+        for (person, training), count in rated.items():
+            if count > 1:
+                broken.append(f"{person} rated training {training} {count} times")
+        for row in rows:
+            who = f"{row.telegram_id}'s rating of training {row.event_id}"
+            # (cancelling one's forum place later cancels the training's too: the rating stays)
+            if row.checked_in_at is None:
+                broken.append(f"{who}: not checked in there ({row.status})")
+            if row.registered_for != row.event_id:
+                broken.append(f"{who}: kept on a registration for event {row.registered_for}")
+            if row.rating not in range(1, 6):
+                broken.append(f"{who}: {row.rating}")
+            typed = {text.strip() for text in self.typed[row.telegram_id]}
+            if row.comment and row.comment not in typed:
+                broken.append(f"{who}: the comment {_short(row.comment)} is not what they typed")
+            if len(row.comment) > 1000:
+                broken.append(f"{who}: a comment of {len(row.comment)} characters")
+        return broken
+
 
 def _short(text: str, limit: int = 120) -> str:
     text = repr(text)
@@ -877,6 +972,29 @@ async def _setup(  # type: ignore[no-untyped-def]
     before = ongoing.forum.starts_at - timedelta(days=1)
     for telegram_id in (7001, 7002, 7005):
         await app.services.forums.register(telegram_id, forum_ids[1], now=before)
+    # A training of it: the member and the guest were checked in, crowd0 was not. Once it is
+    # over they are asked "how was it?" (with their certificates).
+    trainings = (await app.services.forums.details(forum_ids[1], 7001)).trainings
+    for telegram_id, training in (
+        (7001, trainings[0]),
+        (7002, trainings[0]),
+        (7005, trainings[1]),
+    ):
+        await app.services.forums.register(telegram_id, training.id, now=before)
+    async with app.database.write() as connection:
+        await connection.execute(
+            update(registrations)
+            .where(
+                registrations.c.event_id == trainings[0].id,
+                registrations.c.telegram_id.in_((7001, 7002)),
+            )
+            .values(checked_in_at=trainings[0].starts_at, checked_in_by=7003)
+        )
+    over = max(t.ends_at for t in trainings[:2]) + timedelta(minutes=1)
+    before_tick = {chat: len(chat.user.transcript) for chat in (member, guest)}
+    assert await app.delivery.certificate_tick(over) == 2
+    for chat, seen in before_tick.items():
+        await chat.user.wait_for_messages(seen + 2)  # the certificate and the question
 
     numbers = tuple(str(n) for n in range(1, 6))
     people = [
@@ -1023,6 +1141,46 @@ async def test_the_checks_see_a_leak_an_apology_a_refusal_and_an_error(
         assert "Telegram would refuse sendMessage" in broken
         assert "log ERROR bot.errors: 'boom'" in broken
         assert await walk.check() == []  # each is reported once
+        # A rating by someone never checked in, its comment escaped on the way in.
+        walk.typed[3].add("<b>good</b>")
+        now = datetime.now(UTC)
+        async with database.write() as connection:
+            await connection.execute(insert(users).values(telegram_id=3, created_at=now))
+            training = (
+                await connection.execute(
+                    insert(events)
+                    .values(
+                        kind="training",
+                        scope="regional",
+                        region_code="TRK",
+                        starts_at=now,
+                        ends_at=now,
+                        capacity=5,
+                        created_at=now,
+                    )
+                    .returning(events.c.id)
+                )
+            ).scalar_one()
+            registration = (
+                await connection.execute(
+                    insert(registrations)
+                    .values(event_id=training, telegram_id=3, status="registered", created_at=now)
+                    .returning(registrations.c.id)
+                )
+            ).scalar_one()
+            await connection.execute(
+                insert(training_feedback).values(
+                    registration_id=registration,
+                    event_id=training,
+                    rating=6,
+                    comment="&lt;b&gt;good&lt;/b&gt;",
+                    rated_at=now,
+                )
+            )
+        broken = "\n".join(await walk.check())
+        assert f"3's rating of training {training}: not checked in there" in broken
+        assert f"3's rating of training {training}: 6" in broken
+        assert "the comment '&lt;b&gt;good&lt;/b&gt;' is not what they typed" in broken
 
         await _plant_stage_trouble(database)
         broken = "\n".join(await walk.check())
