@@ -369,8 +369,9 @@ class Application:
         dispatcher.message.outer_middleware(command_wins)
         dispatcher.callback_query.outer_middleware(command_wins)
         # Register's press is answered before routing, ahead of the work of other presses.
-        claimed = self.press_desk.claim if self.press_desk is not None else None
-        dispatcher.callback_query.outer_middleware(PressFirst(answered_at_once, claimed=claimed))
+        dispatcher.callback_query.outer_middleware(
+            PressFirst(answered_at_once, desk=self.press_desk)
+        )
         boundary = HandlerBoundary()
         for observer in (dispatcher.message, dispatcher.callback_query):
             observer.middleware(boundary)

@@ -81,6 +81,9 @@ class PressDesk:
         self._batches: deque[tuple[list[RawUpdate], list[str]]] = deque()
         self._arrived = asyncio.Event()
         self._answered: set[str] = set()
+        self._in_flight = 0  # answers sent by the desk and not yet done
+        self._settled = asyncio.Event()
+        self._settled.set()
         # The desk's side.
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -105,6 +108,8 @@ class PressDesk:
             return
         self._main = asyncio.get_running_loop()
         self._arrived = asyncio.Event()
+        self._settled = asyncio.Event()
+        self._settled.set()
         started = threading.Event()
         self._thread = threading.Thread(
             target=self._run, args=(timeout, allowed_updates, started), name="press-desk"
@@ -121,6 +126,17 @@ class PressDesk:
         updates, answered = self._batches.popleft()
         self._answered.update(answered)
         return updates, answered
+
+    async def settled(self, within: float) -> None:
+        """Until every answer the desk has begun is done (at most `within` seconds).
+
+        The work of a press waits for it: while a rush goes on, the event loop leaves the
+        interpreter to the desk's thread, whose answers would otherwise share it.
+        """
+        if not self._settled.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(within):
+                    await self._settled.wait()
 
     def claim(self, callback_id: str) -> bool:
         """Was this press answered by the desk? (Then its handler must not answer it.)"""
@@ -150,6 +166,15 @@ class PressDesk:
     def _hand_over(self, updates: list[RawUpdate], answered: list[str]) -> None:
         self._batches.append((updates, answered))
         self._arrived.set()
+        if answered:
+            self._in_flight += len(answered)
+            self._settled.clear()
+
+    def _answer_done(self) -> None:  # scheduled after the batch's _hand_over, never before
+        self._in_flight -= 1
+        if self._in_flight <= 0:
+            self._in_flight = 0
+            self._settled.set()
 
     # --- the desk's thread --------------------------------------------------------------------
 
@@ -229,6 +254,9 @@ class PressDesk:
                 log.warning("a press could not be answered at once: %s", description)
         except Exception as error:  # the press still acts; its spinner just turns longer
             log.warning("a press could not be answered at once: %s", error)
+        finally:
+            if self._main is not None and not self._main.is_closed():
+                self._main.call_soon_threadsafe(self._answer_done)
 
     async def _close(self) -> None:
         if self._polling is not None:

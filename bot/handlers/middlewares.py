@@ -10,7 +10,7 @@ import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from aiogram import BaseMiddleware
@@ -191,6 +191,14 @@ ANSWERED_FIRST = "press_answered_first"  # in the handler data: PressFirst answe
 PRESS_PRIORITY_SECONDS = 1.0
 
 
+class AnsweringDesk(Protocol):
+    """What `PressFirst` needs of the press desk (`bot.press_desk.PressDesk`)."""
+
+    def claim(self, callback_id: str) -> bool: ...
+
+    async def settled(self, within: float) -> None: ...
+
+
 class PressFirst(BaseMiddleware):
     """Presses whose handler would answer them at once anyway (Register: the seat may take a
     while) are answered here, before routing; then their work waits, up to a second, until
@@ -202,14 +210,15 @@ class PressFirst(BaseMiddleware):
     elsewhere a refusal may still come as an alert.
 
     When polling, the press desk (`bot.press_desk`) has answered such presses as they
-    arrived, off the event loop; here they are only `claimed`, and go straight on.
+    arrived, off the event loop; here they are only claimed, and their work waits (up to a
+    second) until the desk's answers are out.
     """
 
     def __init__(
-        self, at_once: Callable[[str], bool], *, claimed: Callable[[str], bool] | None = None
+        self, at_once: Callable[[str], bool], *, desk: AnsweringDesk | None = None
     ) -> None:
         self._at_once = at_once
-        self._claimed = claimed  # answered as it arrived (`bot.press_desk`): skip the answer
+        self._desk = desk  # answers such presses as they arrive (`bot.press_desk`)
         self._unanswered = 0
         self._all_answered = asyncio.Event()
         self._all_answered.set()
@@ -217,10 +226,11 @@ class PressFirst(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if (
             isinstance(event, CallbackQuery)
-            and self._claimed is not None
-            and self._claimed(event.id)
+            and self._desk is not None
+            and self._desk.claim(event.id)
         ):
             data[ANSWERED_FIRST] = True
+            await self._desk.settled(PRESS_PRIORITY_SECONDS)
             return await handler(event, data)
         if (
             not isinstance(event, CallbackQuery)
