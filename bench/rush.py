@@ -69,6 +69,16 @@ class Watch:
     def answer_delays(self) -> list[float]:
         return sorted(self.answered[c] - self.pressed[c] for c in self.answered)
 
+    def timeline(self, slices: int = 10) -> str:
+        """The slowest answer in each tenth of the presses, in the order pressed."""
+        order = sorted(self.pressed, key=self.pressed.__getitem__)
+        size = max(1, len(order) // slices)
+        worst = [
+            max(self.answered.get(c, float("inf")) - self.pressed[c] for c in order[i : i + size])
+            for i in range(0, len(order), size)
+        ]
+        return " ".join(f"{delay:.2f}" for delay in worst)
+
 
 async def _press_all(
     emulator: BotApiEmulator, watch: Watch, ids: list[int], data: str, spread: float
@@ -81,6 +91,15 @@ async def _press_all(
             await asyncio.sleep(pause)
         watch.pressed[user_id] = time.monotonic()
         await emulator.users[user_id].press_data(data)
+
+
+def _cpu_seconds(pid: int | None = None) -> float:
+    """User + system CPU time of a process (this one when `pid` is None)."""
+    if pid is None:
+        times = os.times()
+        return times.user + times.system
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def _until(condition, within: float) -> bool:  # type: ignore[no-untyped-def]
@@ -175,6 +194,7 @@ async def ours(
         await asyncio.sleep(1.0)
         watch.attach(emulator)
         first = time.monotonic()
+        cpu_before = _cpu_seconds(process.pid), _cpu_seconds()
         spy = None
         if args.profile:  # collapsed stacks of the bot's process over the rush
             spy = await asyncio.create_subprocess_exec(
@@ -191,6 +211,7 @@ async def ours(
             return len(watch.answered) == args.people and got >= expected
 
         finished = await _until(done, args.timeout)
+        cpu = _cpu_seconds(process.pid) - cpu_before[0], _cpu_seconds() - cpu_before[1]
         if spy is not None:
             await spy.wait()
         await asyncio.sleep(0.5)
@@ -203,6 +224,8 @@ async def ours(
     last_ticket = max(watch.photos.values(), default=first)
     return {
         "delays": watch.answer_delays(),
+        "timeline": watch.timeline(),
+        "cpu": cpu,
         "finished": finished,
         "answered": len(watch.answered),
         "messages": sum(len(times) for times in watch.messages.values()),
@@ -237,6 +260,7 @@ async def main(args: argparse.Namespace) -> None:
     print(f"{database}, {args.people} presses over {args.spread:g} s for {args.seats} seats")
     print(f"bare aiogram press bot: {_summary(floor)}")
     print(f"ppo-bot               : {_summary(delays)}")
+    print(f"slowest answer per tenth of the presses, in order: {result['timeline']} s")
     if floor and delays:
         print(f"ratio of the slowest answers: {delays[-1] / floor[-1]:.2f}x (goal <= 1.5x)")
     print(
@@ -248,6 +272,8 @@ async def main(args: argparse.Namespace) -> None:
         f"{result['last_ticket_s']:.2f} s (goal <= 10 s)"
     )
     print(f"registrations: {result['counts']}")
+    bot_cpu, bench_cpu = result["cpu"]  # type: ignore[misc]
+    print(f"CPU during the rush: the bot {bot_cpu:.1f} s, emulator and presses {bench_cpu:.1f} s")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from aiogram.exceptions import (
 )
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import Update
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
@@ -36,7 +37,7 @@ from bot.handlers.broadcasts import notices as broadcasts_notices
 from bot.handlers.broadcasts.keyboards import cancel_broadcast_keyboard
 from bot.handlers.certificates import notices as certificates_notices
 from bot.handlers.feedback import notices as feedback_notices
-from bot.handlers.filters import run_filters_inline
+from bot.handlers.filters import guard_by_button_prefix, run_filters_inline
 from bot.handlers.forum_admin import notices as forum_admin_notices
 from bot.handlers.forums import notices as forums_notices
 from bot.handlers.forums.callbacks import answered_at_once
@@ -55,6 +56,7 @@ from bot.handlers.middlewares import (
 from bot.handlers.profile import notices as profile_notices
 from bot.handlers.proposals import notices as proposals_notices
 from bot.i18n import create_i18n
+from bot.press_desk import DeskPolling, PressDesk
 from bot.services.access import AccessService
 from bot.services.attendance import AttendanceService
 from bot.services.broadcast_approvals import BroadcastApprovalService
@@ -263,6 +265,15 @@ class Application:
         token = settings.telegram.token.get_secret_value()
         html = DefaultBotProperties(parse_mode=ParseMode.HTML)
         self.bot = Bot(token, create_session(settings.telegram.api_base), html)
+        # Polling: updates are taken, and Register's presses answered, on a thread of their own.
+        self.press_desk: PressDesk | None = None
+        self._desk_polling: DeskPolling | None = None
+        if settings.telegram.mode == "polling":
+            self.press_desk = PressDesk(
+                token=token, api_base=settings.telegram.api_base, at_once=answered_at_once
+            )
+            self._desk_polling = DeskPolling(self.press_desk)
+            self.bot.session.middleware(self._desk_polling)
         # The sender's own Bot: no retrying middleware, the sender decides about every retry.
         sender_session = create_sender_session(
             settings.telegram.api_base, limit=SESSION_CONNECTIONS, timeout=SEND_TIMEOUT_SECONDS
@@ -358,11 +369,13 @@ class Application:
         dispatcher.message.outer_middleware(command_wins)
         dispatcher.callback_query.outer_middleware(command_wins)
         # Register's press is answered before routing, ahead of the work of other presses.
-        dispatcher.callback_query.outer_middleware(PressFirst(answered_at_once))
+        claimed = self.press_desk.claim if self.press_desk is not None else None
+        dispatcher.callback_query.outer_middleware(PressFirst(answered_at_once, claimed=claimed))
         boundary = HandlerBoundary()
         for observer in (dispatcher.message, dispatcher.callback_query):
             observer.middleware(boundary)
         dispatcher.include_routers(*build_routers())
+        guard_by_button_prefix(dispatcher.sub_routers)
         run_filters_inline([dispatcher])
         dispatcher.startup.register(self._on_startup)
         # aiogram closes the FSM storage (and the Redis client it shares) first on shutdown;
@@ -376,7 +389,7 @@ class Application:
         return dispatcher
 
     async def _on_startup(self) -> None:
-        me = await self.bot.get_me()
+        me = await self.bot.me()  # asked once, in wait_for_telegram; aiogram's polling reuses it
         if not self.webhook:
             await self.bot.delete_webhook(drop_pending_updates=False)
         await publish_menus(self.bot, self.i18n)
@@ -391,6 +404,7 @@ class Application:
             log.info("bot @%s is up, polling %s", me.username, self.settings.telegram.api_base)
 
     async def _on_shutdown(self) -> None:
+        await self._stop_desk()
         await self.in_flight.drain(SHUTDOWN_GRACE_SECONDS)
         if not self.webhook and self.in_flight.last_update_id is not None:
             # aiogram confirms an update only with the next getUpdates; without this the
@@ -403,6 +417,18 @@ class Application:
         await self.dispatcher.fsm.close()  # the storage and its Redis client
         await self.database.close()
         log.info("stopped cleanly")
+
+    async def _stop_desk(self) -> None:
+        """Stop taking updates; those the desk took but aiogram did not are handled now."""
+        if self.press_desk is None or self._desk_polling is None:
+            return
+        leftovers = await self.press_desk.stop()
+        self._desk_polling.stop()
+        for raw in leftovers:
+            update = Update.model_validate(raw, context={"bot": self.bot})
+            task = asyncio.create_task(self.dispatcher.feed_update(self.bot, update))
+            self.in_flight.tasks.add(task)
+            task.add_done_callback(self.in_flight.tasks.discard)
 
     async def _close_unstarted(self) -> None:
         """Release what the constructor opened, when the bot never got to start."""
@@ -433,7 +459,7 @@ class Application:
         where = self.settings.telegram.api_base
         for delay in _retry_delays():
             try:
-                await self.bot.get_me()
+                await self.bot.me()  # kept by the Bot for the start-up and the polling
                 return
             except TelegramUnauthorizedError:
                 raise TokenRefusedError from None

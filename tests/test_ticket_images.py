@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import threading
 
 import pytest
+import segno
+import zxingcpp
+from PIL import Image
 
 from bot.handlers.forums import tickets
 from bot.handlers.forums.tickets import TicketImages, check_in_link, qr_png
@@ -36,3 +40,14 @@ async def test_each_ticket_is_drawn_once_off_the_event_loop(
     await images.png(first)
     assert [link for link, _ in drawn].count(first) == 2
     assert [link for link, _ in drawn].count(second) == 1
+
+
+def test_the_ticket_reads_back_as_its_link_and_is_segnos_picture() -> None:
+    link = check_in_link("ppo_demo_bot", "Zx9-Kq2_AbCdEfGh")
+    picture = Image.open(io.BytesIO(qr_png(link)))
+    assert [code.text for code in zxingcpp.read_barcodes(picture)] == [link]
+    theirs = io.BytesIO()
+    segno.make(link, error="m").save(theirs, kind="png", scale=8, border=4)
+    reference = Image.open(theirs)
+    assert picture.size == reference.size
+    assert picture.convert("L").tobytes() == reference.convert("L").tobytes()

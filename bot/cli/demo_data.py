@@ -7,7 +7,6 @@ from pathlib import Path
 
 from bot.cli.base import EXIT_OK, fail, os_reason, settings_from
 from bot.cli.import_members import print_summary, run_import
-from bot.demo.registry import generate_members, write_csv
 
 DEFAULT_OUT = Path("data/demo-members.csv")
 
@@ -61,6 +60,9 @@ def _count(text: str) -> int:
 
 def execute(args: argparse.Namespace) -> int:
     """Write the file; with --import, import it too."""
+    # Its name lists and towns cost ~1 MB resident: not in every `ppo-bot run` process.
+    from bot.demo.registry import generate_members, write_csv
+
     settings = settings_from(args)
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)

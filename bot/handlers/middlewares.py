@@ -200,15 +200,28 @@ class PressFirst(BaseMiddleware):
     behind the routing, the seating and the replies of every press before it, and Telegram
     refuses answers after about 15 s. Only for presses `at_once` picks, in private chats:
     elsewhere a refusal may still come as an alert.
+
+    When polling, the press desk (`bot.press_desk`) has answered such presses as they
+    arrived, off the event loop; here they are only `claimed`, and go straight on.
     """
 
-    def __init__(self, at_once: Callable[[str], bool]) -> None:
+    def __init__(
+        self, at_once: Callable[[str], bool], *, claimed: Callable[[str], bool] | None = None
+    ) -> None:
         self._at_once = at_once
+        self._claimed = claimed  # answered as it arrived (`bot.press_desk`): skip the answer
         self._unanswered = 0
         self._all_answered = asyncio.Event()
         self._all_answered.set()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if (
+            isinstance(event, CallbackQuery)
+            and self._claimed is not None
+            and self._claimed(event.id)
+        ):
+            data[ANSWERED_FIRST] = True
+            return await handler(event, data)
         if (
             not isinstance(event, CallbackQuery)
             or not isinstance(event.message, Message)

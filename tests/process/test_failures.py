@@ -38,11 +38,14 @@ async def _start(tmp_path: Path, config: Path, *args: str) -> asyncio.subprocess
 
 
 async def _lines_until(process: asyncio.subprocess.Process, fragment: str, count: int) -> str:
-    """stderr until `fragment` has appeared `count` times; then the process is stopped."""
+    """stderr until `fragment` has appeared `count` times; then the process is stopped.
+
+    Generous: a start-up on a loaded machine alone can take tens of seconds.
+    """
     assert process.stderr is not None
     seen: list[str] = []
     try:
-        async with asyncio.timeout(30):
+        async with asyncio.timeout(120):
             while sum(fragment in line for line in seen) < count:
                 line = (await process.stderr.readline()).decode()
                 if not line:

@@ -92,3 +92,4 @@ async def test_run_answers_first_update_without_optional_libraries(
     assert {"aiogram", "sqlalchemy", "bot.app", "bot.handlers"} <= modules  # it really ran
     loaded = {module.partition(".")[0] for module in modules} & set(LOADED_ON_FIRST_USE)
     assert not loaded, f"imported at start: {sorted(loaded)}"
+    assert "bot.demo.registry" not in modules  # `ppo-bot demo-data`'s, ~1 MB
