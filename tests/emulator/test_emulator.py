@@ -469,11 +469,12 @@ async def test_dispatcher_polling_and_wait_until_idle(bot: Bot, emu: BotApiEmula
     try:
         users = [emu.user(100 + i, first_name=f"U{i}") for i in range(20)]
         await asyncio.gather(*(u.send(f"hi {u.id}") for u in users))
-        # Quiet for half a second: a loaded machine may pause between a poll and the echo.
-        await emu.wait_until_idle(quiet=0.5, timeout=30)
+        # Quiet for two seconds: on a loaded machine the bot may take a while between taking
+        # the updates and its first echo (idleness sees requests, not the bot's thinking).
+        await emu.wait_until_idle(quiet=2.0, timeout=30)
         assert all(u.last_text == f"echo: hi {u.id}" for u in users)
         await users[0].send("again")
-        await emu.wait_until_idle(users[0].id, quiet=0.5, timeout=30)
+        await emu.wait_until_idle(users[0].id, quiet=2.0, timeout=30)
         assert users[0].last_text == "echo: again"
     finally:
         await dp.stop_polling()
