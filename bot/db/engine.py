@@ -166,7 +166,11 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
-        """A transaction for reads (and writes that need no lock taken up front)."""
+        """A transaction for reads only.
+
+        On SQLite a transaction that has read and then writes fails at once ("database is
+        locked") if another connection wrote in between: whatever writes takes `write()`.
+        """
         async with self.engine.begin() as connection:
             yield connection
 

@@ -33,7 +33,9 @@ class StatsService:
 
     async def figures(self, organizer_id: int | None, forum_id: int) -> ForumFigures:
         """The forum's figures (organizer_id None: the command line); audited as a list."""
-        async with self._database.read() as connection:
+        # write(), not read(): the audit row is written after the reads, and on SQLite a
+        # transaction that has read cannot start writing once another connection has written.
+        async with self._database.write() as connection:
             forum = await EventRepository(connection).get(forum_id)
             if forum is None or forum.kind is not EventKind.FORUM:
                 raise DomainError(ErrorCode.NOT_FOUND)
