@@ -199,10 +199,13 @@ async def main(args: argparse.Namespace) -> None:
             )
             queued = await service.queue(AUTHOR, draft)
             await database.close()
+            print(f"queued to {queued.recipients:,} (the recipients and the probes)")
             while len(meter.times) < 2:  # noqa: ASYNC110 (the emulator's listener counts)
                 await asyncio.sleep(0.1)
             probes.take()  # from the first message of the broadcast on
-            while len(meter.times) < queued.recipients and process.returncode is None:
+            # The audience is everyone linked: the recipients and the probes; the meter
+            # times the recipients' messages only (the probes' replies share their chats).
+            while len(meter.times) < args.recipients and process.returncode is None:
                 await asyncio.sleep(5)
                 print(f"  sent {len(meter.times):,}, /me timed {len(probes.records)}")
             busy = probes.take()
@@ -214,7 +217,7 @@ async def main(args: argparse.Namespace) -> None:
             await emulator.stop()
     times = meter.times
     rate = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0
-    print(f"broadcast: {len(times):,} of {queued.recipients:,} sent at {rate:.1f}/s")
+    print(f"broadcast: {len(times):,} of {args.recipients:,} recipients sent at {rate:.1f}/s")
     print(f"  ratio to {args.rate}/s: {rate / args.rate:.3f} (goal >= 0.9)")
     print(f"  429 answers: {emulator.rate_limited_count}, probe timeouts: {probes.failures}")
     print(f"{args.probes} probes, each /me then a press, {args.pause} s apart:")

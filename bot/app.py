@@ -16,6 +16,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 from aiogram.exceptions import (
+    TelegramAPIError,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
@@ -410,7 +411,15 @@ class Application:
         if not self.webhook and self.in_flight.last_update_id is not None:
             # aiogram confirms an update only with the next getUpdates; without this the
             # last batch would be delivered, and handled, again after a restart.
-            await self.bot.get_updates(offset=self.in_flight.last_update_id + 1, limit=1)
+            try:
+                await self.bot.get_updates(offset=self.in_flight.last_update_id + 1, limit=1)
+            except TelegramAPIError as error:  # the network went first: stop all the same
+                log.warning(
+                    "could not confirm the last updates to Telegram (%s): "
+                    "the last batch, up to update %d, comes again after a restart",
+                    type(error).__name__,
+                    self.in_flight.last_update_id,
+                )
         await self.delivery.stop(SHUTDOWN_GRACE_SECONDS)
         await self.sender_bot.session.close()
         if self._user_changes is not None:

@@ -48,3 +48,45 @@ async def test_run_answers_and_stops_cleanly_on_sigterm(
     assert "stopped cleanly" in log
     assert "Traceback" not in log
     assert "update 1 ok by greet in" in log
+
+
+async def test_a_stop_while_telegram_is_unreachable_is_one_line_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """systemd stops the bot while the network is down: it says so in a line and exits 0."""
+    emulator = BotApiEmulator()
+    await emulator.start()
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[telegram]\ntoken = "{emulator.token}"\napi_base = "{emulator.api_base}"\n'
+        f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path}/bot.db"\n',
+        encoding="utf-8",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--config",
+        str(config),
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        user = emulator.user(2001, first_name="Асель", language_code="ru")
+        await user.send("/start")
+        await user.wait_for_messages(1)
+        await emulator.stop()  # Telegram is gone, mid long poll
+        process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(60):
+            code = await process.wait()
+    finally:
+        if process.returncode is None:
+            process.kill()
+    assert process.stderr is not None
+    log = (await process.stderr.read()).decode()
+    assert code == 0, log
+    assert "Traceback" not in log, log
+    assert "could not confirm the last updates to Telegram" in log, log
+    assert "stopped cleanly" in log, log
