@@ -32,11 +32,11 @@ from bot.services.outbox import OutboxService, Outcomes
 
 log = logging.getLogger("bot.delivery")
 
-BUFFER_SECONDS = 0.1  # claim about this much sending at a time: few rows held, few doubled
-MAX_BATCH = 100
+BUFFER_SECONDS = 0.25  # claim about this much sending at a time: few rows held, few doubled
+MAX_BATCH = 250
 MAX_IN_FLIGHT = 64
 FLUSH_SECONDS = 0.05  # outcomes are written at most this often (batched)
-MAX_UNRECORDED = 100  # sent but not yet written: a kill sends at most these again
+MAX_UNRECORDED = 250  # sent but not yet written: a kill sends at most these again
 IDLE_POLL_SECONDS = 1.0  # another process may enqueue: look even when not woken
 MAX_FAILURES = 5
 MAX_BACKOFF_SECONDS = 60.0
