@@ -45,7 +45,10 @@ BROADCAST_TICK_SECONDS = 1
 PROGRESS_EVERY_SECONDS = 3
 PURGE_EVERY_HOURS = 1
 KEEP_SENT_DAYS = 30
-EXPANSION_CHUNK = 5_000
+# Recipients copied into the outbox per transaction: each holds SQLite's write lock while
+# the sender's claims and records wait behind it (5,000 held it up to 0.8 s and cost a
+# broadcast beside live traffic 7 % of its rate; bench/README.md, goal 3).
+EXPANSION_CHUNK = 2_000
 SEND_TIMEOUT_SECONDS = 30
 SESSION_CONNECTIONS = MAX_IN_FLIGHT + 8  # the sends in flight, and the progress edits
 LEADER_LEASE = "outbox-sender"
