@@ -29,6 +29,8 @@ def _is_lock_timeout(error: OperationalError) -> bool:
 
 
 _IMMEDIATE = "ppo_immediate"
+# Execution options of a connection whose transactions take the write lock up front (SQLite).
+WRITE_LOCK_FIRST = {_IMMEDIATE: True}
 _AUTOCOMMIT = "ppo_autocommit"  # no BEGIN: one read-only statement, consistent on its own
 
 

@@ -12,13 +12,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.db.migrate import lock_migrations
+
 MIGRATIONS = Path(__file__).parent / "migrations"
-# Any constant will do: it only has to be the same for every ppo-bot process.
-_PG_MIGRATION_LOCK = 7_301_2026
 
 
 def alembic_config() -> Config:
@@ -36,9 +35,7 @@ def head() -> str:
 
 
 def _upgrade(connection: Connection, config: Config) -> None:
-    if connection.dialect.name == "postgresql":
-        # Several bot processes may start at once; one migrates, the others wait.
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+    lock_migrations(connection)
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from datetime import UTC, datetime
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db import revisions
 from bot.db.engine import create_engine
@@ -27,10 +30,75 @@ def _differences(connection: Connection) -> list[object]:
     return list(compare_metadata(context, metadata))
 
 
+def _plain(item: object) -> str:
+    """A reflected constraint or index as text (a partial index's WHERE clause as its SQL)."""
+    return json.dumps(item, default=str, sort_keys=True)
+
+
+def _schema(connection: Connection) -> dict[str, object]:
+    """Every table as the database describes it, and the rows of the regions and the stamp."""
+    inspector = inspect(connection)
+    tables: dict[str, object] = {}
+    for name in sorted(inspector.get_table_names()):
+        tables[name] = {
+            "columns": sorted(  # in any order: a migration adds a column at the end
+                (c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
+                for c in inspector.get_columns(name)
+            ),
+            "primary key": inspector.get_pk_constraint(name),
+            "foreign keys": sorted(map(_plain, inspector.get_foreign_keys(name))),
+            "indexes": sorted(map(_plain, inspector.get_indexes(name))),
+            "unique": sorted(map(_plain, inspector.get_unique_constraints(name))),
+            "checks": sorted(map(_plain, inspector.get_check_constraints(name))),
+        }
+    regions = connection.execute(text("SELECT * FROM regions ORDER BY code")).all()
+    stamp = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    return {"tables": tables, "regions": [tuple(row) for row in regions], "stamp": stamp}
+
+
+def inspect_tables(connection: Connection) -> list[str]:
+    return inspect(connection).get_table_names()
+
+
+async def _reset(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        else:
+            await connection.run_sync(metadata.drop_all)
+            await connection.execute(text("DROP TABLE alembic_version"))
+
+
+async def test_an_empty_database_gets_the_schema_the_migrations_build(database_url: str) -> None:
+    """A first start skips Alembic: the tables from the code, the regions, the head's stamp.
+    Whatever the migrations would have built must be exactly that, so that the next
+    migration finds the same database either way."""
+    engine = create_engine(database_url)
+    try:
+        await revisions.upgrade(engine)  # every migration, one after another
+        async with engine.connect() as connection:
+            migrated = await connection.run_sync(_schema)
+        await _reset(engine)
+        async with engine.connect() as connection:
+            assert await connection.run_sync(inspect_tables) == []
+        await upgrade_to_head(engine)
+        async with engine.connect() as connection:
+            created = await connection.run_sync(_schema)
+        assert await applied_revision(engine) == HEAD_REVISION
+        assert await pending_revisions(engine) == []  # Alembic reads the stamp as its own
+    finally:
+        await engine.dispose()
+    for name, table in migrated["tables"].items():  # type: ignore[attr-defined]
+        assert created["tables"].get(name) == table, name  # type: ignore[attr-defined]
+    assert created == migrated
+    assert len(migrated["regions"]) == 20  # type: ignore[arg-type]
+
+
 async def test_migrations_match_the_tables_in_code(database_url: str) -> None:
     engine = create_engine(database_url)
     try:
-        await upgrade_to_head(engine)
+        await revisions.upgrade(engine)  # every migration (an empty database skips them)
         await upgrade_to_head(engine)  # a second run changes nothing
         async with engine.connect() as connection:
             differences = await connection.run_sync(_differences)
@@ -105,3 +173,18 @@ async def test_names_given_once_are_kept_for_every_language(database_url: str) -
         assert tuple(row) == ("Шымкент", "Шымкент", "Шымкент", "Дворец", "Зал 1", "Айжан")
     finally:
         await engine.dispose()
+
+
+async def test_two_processes_starting_at_once_on_an_empty_database(database_url: str) -> None:
+    """Both bring it to the head; one creates the schema, the other waits and finds it."""
+    first, second = create_engine(database_url), create_engine(database_url)
+    try:
+        await asyncio.gather(upgrade_to_head(first), upgrade_to_head(second))
+        assert await applied_revision(first) == HEAD_REVISION
+        async with first.connect() as connection:
+            schema = await connection.run_sync(_schema)
+    finally:
+        await first.dispose()
+        await second.dispose()
+    assert schema["stamp"] == [(HEAD_REVISION,)]
+    assert len(schema["regions"]) == 20  # type: ignore[arg-type]
