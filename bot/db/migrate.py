@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.db.engine import WRITE_LOCK_FIRST
 from bot.db.tables import metadata
 from bot.db.tables.registry import regions
-from bot.domain.regions import REGIONS
+from bot.domain.regions import region_rows
 
 # The newest migration. tests/db/test_migrations.py fails until a new migration updates it.
 HEAD_REVISION = "0017"
@@ -57,19 +57,7 @@ def _create_if_empty(connection: Connection) -> bool:
     if inspect(connection).get_table_names():
         return False
     metadata.create_all(connection)
-    connection.execute(
-        regions.insert(),
-        [
-            {
-                "code": region.code,
-                "kind": region.kind.value,
-                "name_kk": region.name_kk,
-                "name_ru": region.name_ru,
-                "name_en": region.name_en,
-            }
-            for region in REGIONS
-        ],
-    )
+    connection.execute(regions.insert(), region_rows())
     alembic_version.create(connection)
     connection.execute(alembic_version.insert().values(version_num=HEAD_REVISION))
     return True

@@ -44,6 +44,20 @@ class Region:
         return self.name_en
 
 
+def region_rows() -> list[dict[str, str]]:
+    """The regions as rows of the `regions` table (a new database is given them)."""
+    return [
+        {
+            "code": region.code,
+            "kind": region.kind.value,
+            "name_kk": region.name_kk,
+            "name_ru": region.name_ru,
+            "name_en": region.name_en,
+        }
+        for region in REGIONS
+    ]
+
+
 _R = RegionKind.REGION
 _C = RegionKind.CITY
 

@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 from bot.db.types import UtcDateTime
-from bot.domain.regions import REGIONS
+from bot.domain.regions import region_rows
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -134,19 +134,7 @@ def upgrade() -> None:
         sa.Column("updated_at", UtcDateTime, nullable=False),
         sa.PrimaryKeyConstraint("key", name="pk_fsm_state"),
     )
-    op.bulk_insert(
-        regions,
-        [
-            {
-                "code": region.code,
-                "kind": region.kind.value,
-                "name_kk": region.name_kk,
-                "name_ru": region.name_ru,
-                "name_en": region.name_en,
-            }
-            for region in REGIONS
-        ],
-    )
+    op.bulk_insert(regions, region_rows())
 
 
 def downgrade() -> None:
