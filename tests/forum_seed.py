@@ -48,13 +48,30 @@ def small_forum(capacity: int, *, members_only: bool = False, days_ahead: int = 
     return Program(forum, trainings)
 
 
-async def move_forum(app: Application, forum_id: int, starts_at: datetime) -> None:
+def started_today() -> datetime:
+    """A start that has come, an hour ago but never before today's midnight in Almaty: a
+    forum moved there has its first day today, whatever the hour the tests run at."""
+    now = datetime.now(ALMATY)
+    return max(now - timedelta(hours=1), now.replace(hour=0, minute=0, second=30, microsecond=0))
+
+
+def tomorrow_evening() -> datetime:
+    """18:00 tomorrow in Almaty: the end of a two-day forum that started today."""
+    tomorrow = datetime.now(ALMATY) + timedelta(days=1)
+    return tomorrow.replace(hour=18, minute=0, second=0, microsecond=0)
+
+
+async def move_forum(
+    app: Application, forum_id: int, starts_at: datetime, *, ends_at: datetime | None = None
+) -> None:
     """Move a forum and its trainings to start at `starts_at` (as if the calendar had turned),
-    keeping their registrations."""
-    await move_forum_on(app.database, forum_id, starts_at)
+    keeping their registrations; `ends_at` sets the forum's own end (its length else)."""
+    await move_forum_on(app.database, forum_id, starts_at, ends_at=ends_at)
 
 
-async def move_forum_on(database: Database, forum_id: int, starts_at: datetime) -> None:
+async def move_forum_on(
+    database: Database, forum_id: int, starts_at: datetime, *, ends_at: datetime | None = None
+) -> None:
     """`move_forum`, given the database."""
     async with database.write() as connection:
         events = EventRepository(connection)
@@ -71,3 +88,7 @@ async def move_forum_on(database: Database, forum_id: int, starts_at: datetime) 
                     registration_closes_at=closes + by if closes else None,
                 )
             )
+        if ends_at is not None:
+            moved = await events.get(forum_id)
+            assert moved is not None
+            await events.replace(replace(moved, ends_at=ends_at))

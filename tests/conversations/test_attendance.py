@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import pytest
 from icalendar import Calendar
 
 from tests.conftest import RunningBot
-from tests.forum_seed import ALMATY, load, move_forum, small_forum
+from tests.forum_seed import ALMATY, load, move_forum, small_forum, started_today, tomorrow_evening
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ async def test_one_scan_marks_the_day_then_a_training(make_chat, make_organizer,
     assert "и на своих тренингах" in (photos[-1].caption or "")
     code = (await app.services.forums.my_places(7901))[0].registration.ticket_code
 
-    await move_forum(app, forum_id, datetime.now(UTC) - timedelta(hours=1))
+    await move_forum(app, forum_id, started_today(), ends_at=tomorrow_evening())
     organizer = await make_organizer(7902, "SHY")
     await organizer.send(f"/start checkin-{code}")
     scan = organizer.last_message

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import pytest
 
@@ -14,7 +14,7 @@ from bot.db.engine import Database, create_engine
 from bot.db.events import EventRepository
 from bot.domain.events import RegistrationStatus
 from tests.conftest import RunningBot
-from tests.forum_seed import ALMATY, load, move_forum, small_forum
+from tests.forum_seed import ALMATY, load, move_forum, small_forum, started_today
 
 FORUM = "Шымкент"
 
@@ -184,7 +184,7 @@ async def test_check_in_only_on_the_day_once_and_then_no_cancelling(
     assert organizer.last_text.startswith("Отметка о приходе на это мероприятие открыта с")
     assert (await app.services.forums.my_places(7750))[0].registration.checked_in_at is None
 
-    await move_forum(app, forum_id, datetime.now(UTC) - timedelta(hours=1))
+    await move_forum(app, forum_id, started_today())
     today = f"{datetime.now(ALMATY):%Y%m%d}"
     await organizer.send(f"/start checkin-{place.registration.ticket_code}")
     scan = organizer.last_message

@@ -5,14 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from bot.domain.events import RegistrationStatus
 from bot.handlers.forums.tickets import check_in_link, qr_png
 from tests.conftest import MODES, RunningBot
-from tests.forum_seed import ALMATY, example_program, load, move_forum, small_forum
+from tests.forum_seed import ALMATY, example_program, load, move_forum, small_forum, started_today
 from tests.registry_seed import add_member
 
 PHONE = "+77011234567"
@@ -222,7 +222,7 @@ async def test_organizers_check_people_in_and_others_learn_nothing(
     await other_region.press_data(f"fk:{registration}:{today:%Y%m%d}")
     assert other_region.last_text.startswith("Отметка о приходе по билетам")
     organizer = await make_organizer(7504, "SHY")
-    await move_forum(app, forum_id, datetime.now(UTC) - timedelta(hours=1))  # its day has come
+    await move_forum(app, forum_id, started_today())  # its day has come
     await organizer.send(f"/start checkin-{code}")
     assert "Ахметова Дина" in organizer.last_text
     assert "Место 1" in organizer.last_text

@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -21,7 +21,7 @@ from bot.domain.errors import DomainError, ErrorCode
 from bot.domain.events import RegistrationStatus
 from bot.domain.roles import Grant, Role
 from bot.services.forum_admin import ExportList, RegistrationLabels
-from tests.forum_seed import ALMATY, move_forum_on, small_forum
+from tests.forum_seed import ALMATY, move_forum_on, small_forum, started_today, tomorrow_evening
 from tests.registry_seed import add_member
 
 PERSON, ORGANIZER, OTHER_ORGANIZER, ELSEWHERE = 5300, 5301, 5302, 5303
@@ -73,7 +73,9 @@ async def test_who_marks_what_when_and_twice(forum: Forum) -> None:
     await _code(
         forum, ErrorCode.CHECK_IN_CLOSED, attendance.mark_day(ORGANIZER, forum.ticket, first)
     )
-    await move_forum_on(forum.database, forum.forum_id, datetime.now(UTC) - timedelta(hours=1))
+    await move_forum_on(
+        forum.database, forum.forum_id, started_today(), ends_at=tomorrow_evening()
+    )
     today = datetime.now(ALMATY).date()
     await _code(
         forum, ErrorCode.NOT_AN_ORGANIZER, attendance.mark_day(ELSEWHERE, forum.ticket, today)

@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -23,7 +23,7 @@ from bot.db.engine import Database, create_engine
 from bot.db.members import MemberRepository
 from bot.db.migrate import upgrade_to_head
 from bot.domain.roles import Grant, Role
-from tests.forum_seed import ALMATY, move_forum_on, small_forum
+from tests.forum_seed import ALMATY, move_forum_on, small_forum, started_today
 from tests.registry_seed import add_member
 
 DATA = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
@@ -163,7 +163,7 @@ async def test_ticket_scan_and_marks(world: World) -> None:
     # the organizer's roles, the ticket, the event, the holder, the audit entry, the days
     # marked, the person's trainings and their events
     assert usage.counts == (8, 1)
-    await move_forum_on(world.database, world.forum_id, datetime.now(UTC) - timedelta(hours=1))
+    await move_forum_on(world.database, world.forum_id, started_today())
     today = datetime.now(ALMATY).date()
     with world.counter.measure() as usage:
         done = await attendance.mark_day(ORGANIZER, place.registration.id, today)
