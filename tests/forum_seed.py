@@ -80,15 +80,12 @@ async def move_forum_on(
         by = starts_at - forum.starts_at
         for event in (forum, *await events.trainings_of(forum_id)):
             closes = event.registration_closes_at
+            ends = ends_at if event is forum and ends_at is not None else event.ends_at + by
             await events.replace(
                 replace(
                     event,
                     starts_at=event.starts_at + by,
-                    ends_at=event.ends_at + by,
+                    ends_at=ends,
                     registration_closes_at=closes + by if closes else None,
                 )
             )
-        if ends_at is not None:
-            moved = await events.get(forum_id)
-            assert moved is not None
-            await events.replace(replace(moved, ends_at=ends_at))

@@ -55,6 +55,12 @@ class SendResult:
 SENT = SendResult(Verdict.SENT)
 
 
+def _rejected(description: str) -> SendResult:
+    """A 400: the chat is gone, or Telegram will never take this message."""
+    reason = "chat_not_found" if "chat not found" in description.lower() else ""
+    return SendResult(Verdict.FAILED, reason or f"bad_request: {description}")
+
+
 def verdict_of(status: int, body: bytes) -> SendResult:
     """What a Bot API answer means for the row: the same verdicts as aiogram's exceptions give
     in `TelegramTransport._classified`, read straight from the JSON. 429 and 403 are counted
@@ -76,8 +82,7 @@ def verdict_of(status: int, body: bytes) -> SendResult:
         BLOCKED.inc()
         return SendResult(Verdict.BLOCKED, "blocked")
     if status == HTTPStatus.BAD_REQUEST:
-        reason = "chat_not_found" if "chat not found" in description.lower() else ""
-        return SendResult(Verdict.FAILED, reason or f"bad_request: {description}")
+        return _rejected(description)
     if status == HTTPStatus.NOT_FOUND:
         return SendResult(Verdict.FAILED, f"TelegramNotFound: {description}")
     return SendResult(Verdict.TRANSIENT, f"HTTP {status}: {description}")  # 5xx, 401, 409
@@ -140,12 +145,10 @@ class TelegramTransport:
                 row = replace(row, text=text, reply_markup=None)
                 return await self._classified(row, markup, document)
             keyboard = markup.model_dump(mode="json", exclude_none=True) if markup else None
-            return await self._post("sendMessage", row.chat_id, text=text, reply_markup=keyboard)
+            return await self._post("sendMessage", row.chat_id, keyboard, text=text)
         if row.broadcast_id is None:
             keyboard = json.loads(row.reply_markup) if row.reply_markup else None
-            return await self._post(
-                "sendMessage", row.chat_id, text=row.text or "", reply_markup=keyboard
-            )
+            return await self._post("sendMessage", row.chat_id, keyboard, text=row.text or "")
         content = await self._contents.get(row.broadcast_id)
         if content is None:
             return SendResult(Verdict.FAILED, "broadcast_deleted")
@@ -157,16 +160,21 @@ class TelegramTransport:
             return await self._post("sendPhoto", row.chat_id, photo=media.file_id, caption=text)
         return await self._post("sendDocument", row.chat_id, document=media.file_id, caption=text)
 
-    async def _post(self, method: str, chat_id: int, **fields: Any) -> SendResult:
+    async def _post(
+        self, method: str, chat_id: int, keyboard: Any = None, **fields: str
+    ) -> SendResult:
         """One send as plain JSON, its answer read without models. The sender's hot path: at
         1,000 messages a second aiogram's request and response models cost a fifth of a core
-        (`bench/README.md`); files to upload still go through aiogram."""
+        (`bench/README.md`); files to upload still go through aiogram. The parse mode is the
+        Bot's default, as aiogram would have sent it."""
         session = self._session
-        payload = {"chat_id": chat_id, "parse_mode": "HTML", **fields}
+        payload: dict[str, Any] = {"chat_id": chat_id, **fields}
+        if self._bot.default.parse_mode:
+            payload["parse_mode"] = self._bot.default.parse_mode
+        if keyboard is not None:
+            payload["reply_markup"] = keyboard
         if self._paid:
             payload["allow_paid_broadcast"] = True
-        if payload.get("reply_markup") is None:
-            payload.pop("reply_markup", None)
         http = await session.create_session()
         try:
             async with http.post(
@@ -194,8 +202,7 @@ class TelegramTransport:
         except TelegramForbiddenError:
             return SendResult(Verdict.BLOCKED, "blocked")
         except TelegramBadRequest as error:
-            reason = "chat_not_found" if "chat not found" in error.message.lower() else ""
-            return SendResult(Verdict.FAILED, reason or f"bad_request: {error.message}")
+            return _rejected(error.message)
         except (TelegramNotFound, TelegramMigrateToChat) as error:
             return SendResult(Verdict.FAILED, f"{type(error).__name__}: {error.message}")
         except TelegramAPIError as error:  # 5xx, network errors, timeouts, 401/409 hiccups
